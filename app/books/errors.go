@@ -1,0 +1,62 @@
+// Package books holds the domain of a shop's books: money in paise,
+// products, parties, and the documents (invoices, credit notes, purchases,
+// payments, expenses, stock adjustments, cancellations) with their rules.
+// It has no SQL and no UI; app/store persists it and app/ui shows it.
+package books
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes (machine readable); Msg is what a shopkeeper reads.
+const (
+	EINVALID  = "invalid"
+	ENOTFOUND = "not_found"
+	ECONFLICT = "conflict"
+	EINTERNAL = "internal"
+)
+
+// Error is the application error: a code, the field at fault (if any) and a
+// plain message that says what to fix.
+type Error struct {
+	Code  string
+	Field string
+	Msg   string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Errorf returns an *Error with a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns an EINVALID error for field.
+func Invalid(field, format string, args ...any) *Error {
+	return &Error{Code: EINVALID, Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err, EINTERNAL for foreign errors, "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-facing message of err.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Msg
+	}
+	return "Something went wrong inside AI Naukar; the details are in the log."
+}

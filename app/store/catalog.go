@@ -1,0 +1,490 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/ainaukar/naukar/app/books"
+)
+
+// Init creates the books' business profile. It refuses books already set up.
+func (s *Store) Init(b books.Business) (string, error) {
+	b.Normalize()
+	if b.InvoicePrefix == "" {
+		b.InvoicePrefix = "INV"
+	}
+	if err := b.Validate(); err != nil {
+		return "", err
+	}
+	if s.businessID != "" {
+		return "", books.Errorf(books.ECONFLICT, "These books are already set up for a business; change the profile in Settings or use `naukar business set`.")
+	}
+	id := newID()
+	err := s.tx(context.Background(), func(tx *Tx) error {
+		if err := tx.setMeta(map[string]string{"business_id": id}); err != nil {
+			return err
+		}
+		tx.s.businessID = id
+		_, err := tx.putRecord("business", id, &b)
+		return err
+	})
+	if err != nil {
+		s.businessID = ""
+		return "", err
+	}
+	return id, nil
+}
+
+// Business returns the business profile.
+func (s *Store) Business() (books.Business, error) {
+	var b books.Business
+	if err := s.requireBooks(); err != nil {
+		return b, err
+	}
+	_, ok, err := s.getRecord(s.r, "business", s.businessID, &b)
+	if err != nil {
+		return b, err
+	}
+	if !ok {
+		return b, books.Errorf(books.ENOTFOUND, "The business profile is missing from these books.")
+	}
+	b.ID = s.businessID
+	return b, nil
+}
+
+// SaveBusiness updates the business profile.
+func (s *Store) SaveBusiness(b books.Business) error {
+	if err := s.requireBooks(); err != nil {
+		return err
+	}
+	b.Normalize()
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	return s.tx(context.Background(), func(tx *Tx) error {
+		_, err := tx.putRecord("business", s.businessID, &b)
+		return err
+	})
+}
+
+// SaveProduct creates (empty ID) or updates a product and returns its id.
+// A barcode or SKU already used by another product is refused.
+func (s *Store) SaveProduct(p books.Product) (string, error) {
+	if err := s.requireBooks(); err != nil {
+		return "", err
+	}
+	var id string
+	err := s.tx(context.Background(), func(tx *Tx) error {
+		var err error
+		id, err = tx.saveProduct(p)
+		return err
+	})
+	return id, err
+}
+
+func (tx *Tx) saveProduct(p books.Product) (string, error) {
+	p.Normalize()
+	if err := p.Validate(tx.s.now()); err != nil {
+		return "", err
+	}
+	id := p.ID
+	if id == "" {
+		id = newID()
+	} else {
+		var n int
+		if err := tx.QueryRow(`SELECT count(*) FROM products WHERE id = ?`, id).Scan(&n); err != nil {
+			return "", err
+		}
+		if n == 0 {
+			return "", books.Errorf(books.ENOTFOUND, "No product with id %s.", id)
+		}
+	}
+	codes := append([]string(nil), p.Barcodes...)
+	if p.SKU != "" {
+		codes = append(codes, p.SKU)
+	}
+	for _, c := range codes {
+		var other, name string
+		err := tx.QueryRow(`SELECT p.id, p.name FROM product_codes c JOIN products p ON p.id = c.product_id
+			WHERE c.code = ? AND p.id <> ? AND p.deleted = 0 LIMIT 1`, c, id).Scan(&other, &name)
+		if err == nil {
+			return "", books.Invalid("barcode", "Code %s is already used by %q; each barcode and SKU must belong to one product.", c, name)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return "", err
+		}
+	}
+	if _, err := tx.putRecord("products", id, &p); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// DeleteProduct tombstones a product; issued documents keep their snapshot.
+func (s *Store) DeleteProduct(id string) error {
+	return s.tx(context.Background(), func(tx *Tx) error { return tx.deleteRecord("products", id) })
+}
+
+// Product returns a product by id (deleted ones too; check Deleted).
+func (s *Store) Product(id string) (books.Product, error) {
+	var p books.Product
+	del, ok, err := s.getRecord(s.r, "products", id, &p)
+	if err != nil {
+		return p, err
+	}
+	if !ok {
+		return p, books.Errorf(books.ENOTFOUND, "No product with id %s.", id)
+	}
+	p.ID, p.Deleted = id, del
+	return p, nil
+}
+
+// ProductByCode finds the live product with this exact barcode or SKU.
+func (s *Store) ProductByCode(code string) (books.Product, error) {
+	return s.productByCode(s.r, code)
+}
+
+func (s *Store) productByCode(q querier, code string) (books.Product, error) {
+	var p books.Product
+	code = strings.TrimSpace(code)
+	var id, data string
+	err := q.QueryRow(`SELECT p.id, p.data FROM product_codes c JOIN products p ON p.id = c.product_id
+		WHERE c.code = ? AND p.deleted = 0 LIMIT 1`, code).Scan(&id, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, books.Errorf(books.ENOTFOUND, "No product has the barcode or SKU %q.", code)
+	}
+	if err != nil {
+		return p, fmt.Errorf("find product %s: %w", code, err)
+	}
+	if err := json.Unmarshal([]byte(data), &p); err != nil {
+		return p, err
+	}
+	p.ID = id
+	return p, nil
+}
+
+// ProductHit is one row of a product search or list.
+type ProductHit struct {
+	ID        string
+	Name      string
+	SKU       string
+	SalePrice int64
+	Stock     int64 // milli-units on hand
+	Reorder   int64
+}
+
+// SearchProducts finds live products as the user types: every word of q
+// must prefix-match a word of the name or SKU; an exact barcode or SKU comes
+// first. Best matches first, at most limit.
+func (s *Store) SearchProducts(q string, limit int) ([]ProductHit, error) {
+	if limit <= 0 {
+		limit = 20
+	}
+	var out []ProductHit
+	seen := map[string]bool{}
+	if q = strings.TrimSpace(q); q == "" {
+		return nil, nil
+	}
+	if p, err := s.ProductByCode(q); err == nil {
+		out = append(out, ProductHit{ID: p.ID, Name: p.Name, SKU: p.SKU, SalePrice: p.SalePrice, Reorder: p.ReorderLevel})
+		seen[p.ID] = true
+	}
+	match := ftsQuery(q)
+	if match == "" {
+		return s.withStock(out)
+	}
+	rows, err := s.r.Query(`SELECT p.id, p.name, coalesce(p.sku, ''), p.sale_price, p.reorder_level
+		FROM product_fts f JOIN products p ON p.rid = f.rowid
+		WHERE product_fts MATCH ? AND p.deleted = 0
+		ORDER BY f.rank LIMIT ?`, match, limit)
+	if err != nil {
+		return nil, fmt.Errorf("search products: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h ProductHit
+		if err := rows.Scan(&h.ID, &h.Name, &h.SKU, &h.SalePrice, &h.Reorder); err != nil {
+			return nil, err
+		}
+		if !seen[h.ID] && len(out) < limit {
+			out = append(out, h)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return s.withStock(out)
+}
+
+// ftsQuery turns typed text into an FTS5 prefix query: "basm ric" →
+// "basm"* AND "ric"*. Punctuation separates words.
+func ftsQuery(q string) string {
+	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Mc, r)
+	})
+	parts := make([]string, 0, len(words))
+	for _, w := range words {
+		parts = append(parts, `"`+w+`"*`)
+	}
+	return strings.Join(parts, " AND ")
+}
+
+func (s *Store) withStock(hits []ProductHit) ([]ProductHit, error) {
+	for i := range hits {
+		st, err := s.StockOnHand(hits[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		hits[i].Stock = st
+	}
+	return hits, nil
+}
+
+// StockOnHand is opening stock plus the stock effects of all documents.
+func (s *Store) StockOnHand(productID string) (int64, error) {
+	var q int64
+	err := s.r.QueryRow(`SELECT coalesce((SELECT opening_stock FROM products WHERE id = ?), 0) +
+		coalesce((SELECT qty FROM stock_levels WHERE product_id = ?), 0)`, productID, productID).Scan(&q)
+	if err != nil {
+		return 0, fmt.Errorf("stock of %s: %w", productID, err)
+	}
+	return q, nil
+}
+
+// ProductFilter narrows ListProducts.
+type ProductFilter struct {
+	LowStock bool // only products at or below their reorder level
+	Offset   int
+	Limit    int
+}
+
+// ListProducts pages live products by name with their stock.
+func (s *Store) ListProducts(f ProductFilter) ([]ProductHit, error) {
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	q := `SELECT p.id, p.name, coalesce(p.sku, ''), p.sale_price, p.reorder_level, p.opening_stock + coalesce(l.qty, 0) AS stock
+		FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id WHERE p.deleted = 0`
+	if f.LowStock {
+		q += ` AND p.reorder_level > 0 AND p.opening_stock + coalesce(l.qty, 0) <= p.reorder_level`
+	}
+	q += ` ORDER BY p.name COLLATE NOCASE LIMIT ? OFFSET ?`
+	rows, err := s.r.Query(q, f.Limit, f.Offset)
+	if err != nil {
+		return nil, fmt.Errorf("list products: %w", err)
+	}
+	defer rows.Close()
+	var out []ProductHit
+	for rows.Next() {
+		var h ProductHit
+		if err := rows.Scan(&h.ID, &h.Name, &h.SKU, &h.SalePrice, &h.Reorder, &h.Stock); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// CountProducts counts live products.
+func (s *Store) CountProducts() (int, error) {
+	var n int
+	err := s.r.QueryRow(`SELECT count(*) FROM products WHERE deleted = 0`).Scan(&n)
+	return n, err
+}
+
+// RowError is a problem with one row of an import (1-based data row; the
+// header is row 1, so the first data row is row 2).
+type RowError struct {
+	Row int
+	Err error
+}
+
+// ImportError lists every bad row of an import; nothing was saved.
+type ImportError struct{ Rows []RowError }
+
+func (e *ImportError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d row(s) have problems; nothing was imported:", len(e.Rows))
+	for i, r := range e.Rows {
+		if i == 20 {
+			fmt.Fprintf(&b, "\n  … and %d more", len(e.Rows)-20)
+			break
+		}
+		fmt.Fprintf(&b, "\n  row %d: %s", r.Row, books.ErrorMessage(r.Err))
+	}
+	return b.String()
+}
+
+// ImportProducts saves all products in one transaction, or none. A product
+// whose SKU already exists is updated. rows gives each product's file row.
+func (s *Store) ImportProducts(ps []books.Product, rows []int) (int, error) {
+	if err := s.requireBooks(); err != nil {
+		return 0, err
+	}
+	var ie ImportError
+	err := s.tx(context.Background(), func(tx *Tx) error {
+		for i, p := range ps {
+			if p.SKU != "" && p.ID == "" {
+				var id string
+				err := tx.QueryRow(`SELECT id FROM products WHERE sku = ? AND deleted = 0 LIMIT 1`, strings.TrimSpace(p.SKU)).Scan(&id)
+				if err == nil {
+					p.ID = id
+				} else if !errors.Is(err, sql.ErrNoRows) {
+					return err
+				}
+			}
+			if _, err := tx.saveProduct(p); err != nil {
+				if books.ErrorCode(err) == books.EINTERNAL {
+					return err
+				}
+				ie.Rows = append(ie.Rows, RowError{Row: rows[i], Err: err})
+			}
+		}
+		if len(ie.Rows) > 0 {
+			return &ie
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(ps), nil
+}
+
+// SaveParty creates (empty ID) or updates a party and returns its id.
+func (s *Store) SaveParty(p books.Party) (string, error) {
+	if err := s.requireBooks(); err != nil {
+		return "", err
+	}
+	var id string
+	err := s.tx(context.Background(), func(tx *Tx) error {
+		var err error
+		id, err = tx.saveParty(p)
+		return err
+	})
+	return id, err
+}
+
+func (tx *Tx) saveParty(p books.Party) (string, error) {
+	p.Normalize()
+	if err := p.Validate(); err != nil {
+		return "", err
+	}
+	id := p.ID
+	if id == "" {
+		id = newID()
+	}
+	_, err := tx.putRecord("parties", id, &p)
+	return id, err
+}
+
+// DeleteParty tombstones a party.
+func (s *Store) DeleteParty(id string) error {
+	return s.tx(context.Background(), func(tx *Tx) error { return tx.deleteRecord("parties", id) })
+}
+
+// Party returns a party by id.
+func (s *Store) Party(id string) (books.Party, error) {
+	return s.party(s.r, id)
+}
+
+func (s *Store) party(q querier, id string) (books.Party, error) {
+	var p books.Party
+	del, ok, err := s.getRecord(q, "parties", id, &p)
+	if err != nil {
+		return p, err
+	}
+	if !ok {
+		return p, books.Errorf(books.ENOTFOUND, "No party with id %s.", id)
+	}
+	p.ID, p.Deleted = id, del
+	return p, nil
+}
+
+// FindParty finds a live party by exact phone or by name (case-insensitive).
+func (s *Store) FindParty(nameOrPhone string) (books.Party, error) {
+	return s.findParty(s.r, nameOrPhone)
+}
+
+func (s *Store) findParty(q querier, nameOrPhone string) (books.Party, error) {
+	key := strings.TrimSpace(nameOrPhone)
+	var id string
+	err := q.QueryRow(`SELECT id FROM parties WHERE deleted = 0 AND (phone = ? OR name = ? COLLATE NOCASE OR id = ?) ORDER BY rid LIMIT 1`,
+		books.NormalizePhone(key), key, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return books.Party{}, books.Errorf(books.ENOTFOUND, "No party named or with phone %q.", key)
+	}
+	if err != nil {
+		return books.Party{}, err
+	}
+	return s.party(q, id)
+}
+
+// PartyHit is a row of the party list.
+type PartyHit struct {
+	ID, Name, Kind, Phone string
+	Balance               int64 // > 0 they owe the shop
+}
+
+// ListParties lists live parties whose name or phone starts with prefix, with balances.
+func (s *Store) ListParties(prefix string, limit int) ([]PartyHit, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.r.Query(`SELECT p.id, p.name, p.kind, coalesce(p.phone, ''),
+		p.opening_balance + coalesce((SELECT sum(debit - credit) FROM ledger l WHERE l.party_id = p.id AND l.cancelled = 0), 0)
+		FROM parties p WHERE p.deleted = 0 AND (? = '' OR p.name LIKE ? || '%' OR p.phone LIKE ? || '%')
+		ORDER BY p.name COLLATE NOCASE LIMIT ?`, prefix, prefix, prefix, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list parties: %w", err)
+	}
+	defer rows.Close()
+	var out []PartyHit
+	for rows.Next() {
+		var h PartyHit
+		if err := rows.Scan(&h.ID, &h.Name, &h.Kind, &h.Phone, &h.Balance); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// PartyBalance is opening balance plus debits minus credits (> 0: they owe us).
+func (s *Store) PartyBalance(id string) (int64, error) {
+	var b int64
+	err := s.r.QueryRow(`SELECT coalesce((SELECT opening_balance FROM parties WHERE id = ?), 0) +
+		coalesce((SELECT sum(debit - credit) FROM ledger WHERE party_id = ? AND cancelled = 0), 0)`, id, id).Scan(&b)
+	return b, err
+}
+
+// ImportParties saves all parties in one transaction, or none.
+func (s *Store) ImportParties(ps []books.Party, rows []int) (int, error) {
+	if err := s.requireBooks(); err != nil {
+		return 0, err
+	}
+	var ie ImportError
+	err := s.tx(context.Background(), func(tx *Tx) error {
+		for i, p := range ps {
+			if _, err := tx.saveParty(p); err != nil {
+				if books.ErrorCode(err) == books.EINTERNAL {
+					return err
+				}
+				ie.Rows = append(ie.Rows, RowError{Row: rows[i], Err: err})
+			}
+		}
+		if len(ie.Rows) > 0 {
+			return &ie
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(ps), nil
+}

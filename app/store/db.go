@@ -1,0 +1,292 @@
+// Package store keeps the books in one SQLite file (modernc.org/sqlite):
+// embedded numbered migrations, records and documents as canonical JSON with
+// generated columns, derived tables for stock, ledger and money, FTS5 product
+// search, and the sync outbox written in the same transaction as each change.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	_ "modernc.org/sqlite" // the SQLite driver
+
+	"github.com/ainaukar/naukar/app/books"
+	nsync "github.com/ainaukar/naukar/sync"
+)
+
+//go:embed migrations/*.sql
+var migrationsFS embed.FS
+
+// Store is an open books file. One writer connection serialises changes; a
+// pool of read-only connections serves queries in parallel (WAL).
+type Store struct {
+	path  string
+	w     *sql.DB
+	r     *sql.DB
+	clock *nsync.Clock
+	now   func() time.Time
+
+	deviceID   string
+	businessID string
+	series     string
+}
+
+// Options tune Open; the zero value is fine.
+type Options struct {
+	Now func() time.Time // clock for stamps and default dates; nil is time.Now
+}
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	}
+	q.Add("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the books file at path and migrates it.
+func Open(path string, opt Options) (*Store, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create folder for books %s: %w", path, err)
+		}
+	}
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open books %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	s := &Store{path: path, w: w, now: opt.Now}
+	if err := s.migrate(); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open books %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	r.SetMaxIdleConns(4)
+	s.r = r
+	if err := s.loadMeta(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the books file.
+func (s *Store) Close() error {
+	var errs []error
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	if s.w != nil {
+		errs = append(errs, s.w.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Path is the books file's path.
+func (s *Store) Path() string { return s.path }
+
+// DeviceID is this device's id (made when the books file was created).
+func (s *Store) DeviceID() string { return s.deviceID }
+
+// BusinessID is the business these books belong to ("" before init).
+func (s *Store) BusinessID() string { return s.businessID }
+
+// Series is this device's invoice series (A for the first device).
+func (s *Store) Series() string { return s.series }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+func (s *Store) migrate() error {
+	if _, err := s.w.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate books: %w", err)
+	}
+	names, err := fs.Glob(migrationsFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: bad name", base)
+		}
+		var done int
+		if err := s.w.QueryRow(`SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&done); err != nil {
+			return fmt.Errorf("migrate books: %w", err)
+		}
+		if done > 0 {
+			continue
+		}
+		body, err := migrationsFS.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		tx, err := s.w.Begin()
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		if _, err := tx.Exec(string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		if _, err := tx.Exec(`INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)`, v, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) loadMeta() error {
+	m, err := s.metaAll()
+	if err != nil {
+		return err
+	}
+	if m["device_id"] == "" {
+		id := uuid.Must(uuid.NewV7()).String()
+		if err := s.setMeta(map[string]string{"device_id": id, "series": "A"}); err != nil {
+			return err
+		}
+		m["device_id"], m["series"] = id, "A"
+	}
+	s.deviceID, s.businessID, s.series = m["device_id"], m["business_id"], m["series"]
+	var last nsync.HLC
+	if m["hlc"] != "" {
+		if h, err := nsync.ParseHLC(m["hlc"]); err == nil {
+			last = h
+		}
+	}
+	s.clock = nsync.NewClock(s.deviceID, last, s.now)
+	return nil
+}
+
+func (s *Store) metaAll() (map[string]string, error) {
+	rows, err := s.w.Query(`SELECT key, value FROM meta`)
+	if err != nil {
+		return nil, fmt.Errorf("read books settings: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		m[k] = v
+	}
+	return m, rows.Err()
+}
+
+// Meta returns one local setting ("" if unset).
+func (s *Store) Meta(key string) (string, error) {
+	var v string
+	err := s.r.QueryRow(`SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetMeta writes local settings (not synced) in one transaction.
+func (s *Store) SetMeta(kv map[string]string) error {
+	if err := s.setMeta(kv); err != nil {
+		return err
+	}
+	if v, ok := kv["series"]; ok {
+		s.series = v
+	}
+	if v, ok := kv["business_id"]; ok {
+		s.businessID = v
+	}
+	return nil
+}
+
+func (s *Store) setMeta(kv map[string]string) error {
+	return s.tx(context.Background(), func(tx *Tx) error { return tx.setMeta(kv) })
+}
+
+// Tx is a write transaction on the books.
+type Tx struct {
+	*sql.Tx
+	s   *Store
+	hlc nsync.HLC // the stamp of this transaction's changes (set lazily)
+}
+
+func (tx *Tx) setMeta(kv map[string]string) error {
+	for k, v := range kv {
+		if _, err := tx.Exec(`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, k, v); err != nil {
+			return fmt.Errorf("save setting %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// stamp returns a fresh HLC stamp for a change in this transaction.
+func (tx *Tx) stamp() string {
+	tx.hlc = tx.s.clock.Now()
+	return tx.hlc.String()
+}
+
+// tx runs fn in one write transaction; the last HLC stamp is saved with it.
+func (s *Store) tx(ctx context.Context, fn func(*Tx) error) error {
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Tx: sqlTx, s: s}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if !tx.hlc.IsZero() {
+		if _, err := sqlTx.Exec(`INSERT INTO meta(key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, tx.hlc.String()); err != nil {
+			sqlTx.Rollback()
+			return err
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+func (s *Store) requireBooks() error {
+	if s.businessID == "" {
+		return books.Errorf(books.EINVALID, "These books are not set up yet: run `naukar init --name NAME --state CODE` first.")
+	}
+	return nil
+}

@@ -1,0 +1,204 @@
+package store
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	nsync "github.com/ainaukar/naukar/sync"
+)
+
+// canonical marshals v to its fields and their canonical JSON (sorted keys),
+// the form every replica stores, so synced tables compare byte for byte.
+func canonical(v any) (map[string]json.RawMessage, []byte, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, nil, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return nil, nil, err
+	}
+	return fields, nsync.Row{Fields: fields}.DataJSON(), nil
+}
+
+// recordRow reads the current merge state of a record ("" table-specific
+// tables use unknown_rows). It returns nil when absent.
+func (tx *Tx) recordRow(table, id string) (*nsync.Row, error) {
+	var data, fieldHLC, hlc string
+	var err error
+	if isKnownRecordTable(table) {
+		err = tx.QueryRow(`SELECT data, field_hlc, hlc FROM `+table+` WHERE id = ?`, id).Scan(&data, &fieldHLC, &hlc)
+	} else {
+		err = tx.QueryRow(`SELECT data, field_hlc, hlc FROM unknown_rows WHERE tbl = ? AND id = ?`, table, id).Scan(&data, &fieldHLC, &hlc)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s %s: %w", table, id, err)
+	}
+	r := &nsync.Row{Table: table, ID: id, HLC: hlc}
+	if err := json.Unmarshal([]byte(data), &r.Fields); err != nil {
+		return nil, fmt.Errorf("read %s %s: %w", table, id, err)
+	}
+	if err := json.Unmarshal([]byte(fieldHLC), &r.FieldHLC); err != nil {
+		return nil, fmt.Errorf("read %s %s: %w", table, id, err)
+	}
+	return r, nil
+}
+
+func isKnownRecordTable(t string) bool {
+	switch t {
+	case "business", "products", "parties", "expense_categories", "message_templates":
+		return true
+	}
+	return false
+}
+
+// writeRecord stores the merged row.
+func (tx *Tx) writeRecord(r nsync.Row, insert bool) error {
+	fh, _ := json.Marshal(r.FieldHLC)
+	data := r.DataJSON()
+	del := 0
+	if r.Deleted {
+		del = 1
+	}
+	var err error
+	switch {
+	case !isKnownRecordTable(r.Table):
+		_, err = tx.Exec(`INSERT INTO unknown_rows(tbl, id, business_id, hlc, field_hlc, deleted, data) VALUES (?,?,?,?,?,?,?)
+			ON CONFLICT(tbl, id) DO UPDATE SET hlc = excluded.hlc, field_hlc = excluded.field_hlc, deleted = excluded.deleted, data = excluded.data`,
+			r.Table, r.ID, tx.s.businessID, r.HLC, string(fh), del, string(data))
+	case insert:
+		_, err = tx.Exec(`INSERT INTO `+r.Table+`(id, business_id, hlc, field_hlc, deleted, data) VALUES (?,?,?,?,?,?)`,
+			r.ID, tx.s.businessID, r.HLC, string(fh), del, string(data))
+	default:
+		_, err = tx.Exec(`UPDATE `+r.Table+` SET hlc = ?, field_hlc = ?, deleted = ?, data = ? WHERE id = ?`,
+			r.HLC, string(fh), del, string(data), r.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("save %s %s: %w", r.Table, r.ID, err)
+	}
+	return tx.afterRecord(r)
+}
+
+// afterRecord keeps derived tables of a record in step.
+func (tx *Tx) afterRecord(r nsync.Row) error {
+	if r.Table != "products" {
+		return nil
+	}
+	if _, err := tx.Exec(`DELETE FROM product_codes WHERE product_id = ?`, r.ID); err != nil {
+		return err
+	}
+	if r.Deleted {
+		return nil
+	}
+	var codes []string
+	if b := r.Fields["barcodes"]; len(b) > 0 {
+		_ = json.Unmarshal(b, &codes)
+	}
+	var sku string
+	if b := r.Fields["sku"]; len(b) > 0 {
+		_ = json.Unmarshal(b, &sku)
+	}
+	if sku != "" {
+		codes = append(codes, sku)
+	}
+	for _, c := range codes {
+		if _, err := tx.Exec(`INSERT OR IGNORE INTO product_codes(code, product_id) VALUES (?, ?)`, c, r.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putRecord saves v as record id of table: only the fields that changed are
+// stamped and queued for sync. It reports whether anything changed.
+func (tx *Tx) putRecord(table, id string, v any) (bool, error) {
+	fields, _, err := canonical(v)
+	if err != nil {
+		return false, err
+	}
+	cur, err := tx.recordRow(table, id)
+	if err != nil {
+		return false, err
+	}
+	changed := map[string]json.RawMessage{}
+	for k, nv := range fields {
+		if cur == nil || !bytes.Equal(cur.Fields[k], nv) {
+			changed[k] = nv
+		}
+	}
+	if cur != nil {
+		// A field left out of the new JSON (omitempty) was cleared.
+		for k, ov := range cur.Fields {
+			if _, ok := fields[k]; !ok && !bytes.Equal(ov, []byte("null")) {
+				changed[k] = json.RawMessage("null")
+			}
+		}
+	}
+	if len(changed) == 0 {
+		return false, nil
+	}
+	return true, tx.applyLocal(table, id, nsync.OpUpsert, changed, cur)
+}
+
+// deleteRecord tombstones a record.
+func (tx *Tx) deleteRecord(table, id string) error {
+	cur, err := tx.recordRow(table, id)
+	if err != nil {
+		return err
+	}
+	if cur == nil {
+		return nil
+	}
+	return tx.applyLocal(table, id, nsync.OpDelete, map[string]json.RawMessage{}, cur)
+}
+
+func (tx *Tx) applyLocal(table, id, op string, changed map[string]json.RawMessage, cur *nsync.Row) error {
+	stamp := tx.stamp()
+	data := nsync.Row{Fields: changed}.DataJSON()
+	m := nsync.Mutation{Table: table, ID: id, HLC: stamp, Op: op, Data: data}
+	in, err := nsync.RowFromMutation(m)
+	if err != nil {
+		return err
+	}
+	merged, _ := nsync.Merge(nsync.KindRecord, cur, in)
+	if err := tx.writeRecord(merged, cur == nil); err != nil {
+		return err
+	}
+	return tx.enqueue(m)
+}
+
+// enqueue writes the outbox entry of a change.
+func (tx *Tx) enqueue(m nsync.Mutation) error {
+	if _, err := tx.Exec(`INSERT INTO outbox(tbl, row_id, hlc, op, data) VALUES (?,?,?,?,?)`, m.Table, m.ID, m.HLC, m.Op, string(m.Data)); err != nil {
+		return fmt.Errorf("queue %s %s for sync: %w", m.Table, m.ID, err)
+	}
+	return nil
+}
+
+// getRecord loads a record's data into v; ok is false if absent.
+func (s *Store) getRecord(q querier, table, id string, v any) (deleted bool, ok bool, err error) {
+	var data string
+	var del int
+	err = q.QueryRow(`SELECT data, deleted FROM `+table+` WHERE id = ?`, id).Scan(&data, &del)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, fmt.Errorf("read %s %s: %w", table, id, err)
+	}
+	if err := json.Unmarshal([]byte(data), v); err != nil {
+		return false, false, fmt.Errorf("read %s %s: %w", table, id, err)
+	}
+	return del == 1, true, nil
+}
+
+type querier interface {
+	QueryRow(query string, args ...any) *sql.Row
+	Query(query string, args ...any) (*sql.Rows, error)
+}
