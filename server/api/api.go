@@ -1,0 +1,192 @@
+// Package api is the HTTP interface of naukar-server: the /v1 JSON API over
+// a core.Store. It keeps no state between requests; everything several
+// instances must share (sessions, login rate limits, seq counters) lives in
+// the store.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/ainaukar/naukar/server/core"
+	nsync "github.com/ainaukar/naukar/sync"
+)
+
+// LoginLimit bounds failed logins per account and per client IP within
+// Window; over either bound, logins answer 429 until old failures age out.
+type LoginLimit struct {
+	PerAccount int
+	PerIP      int
+	Window     time.Duration
+}
+
+// DefaultLoginLimit is 5 failures per account or 20 per IP in 15 minutes.
+var DefaultLoginLimit = LoginLimit{PerAccount: 5, PerIP: 20, Window: 15 * time.Minute}
+
+// Config configures a Server.
+type Config struct {
+	Store      core.Store
+	Logger     *slog.Logger     // nil: slog.Default()
+	Now        func() time.Time // nil: time.Now
+	BcryptCost int              // 0: bcrypt.DefaultCost
+	LoginLimit LoginLimit       // zero: DefaultLoginLimit
+	// TrustProxy takes the client IP from X-Forwarded-For; set it only
+	// behind a reverse proxy that sets that header.
+	TrustProxy bool
+}
+
+// Server serves the API. It is an http.Handler.
+type Server struct {
+	store      core.Store
+	log        *slog.Logger
+	now        func() time.Time
+	cost       int
+	loginLimit LoginLimit
+	trustProxy bool
+	dummyHash  []byte
+	handler    http.Handler
+}
+
+// New returns a Server for cfg.
+func New(cfg Config) *Server {
+	s := &Server{store: cfg.Store, log: cfg.Logger, now: cfg.Now, cost: cfg.BcryptCost,
+		loginLimit: cfg.LoginLimit, trustProxy: cfg.TrustProxy}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.cost == 0 {
+		s.cost = bcrypt.DefaultCost
+	}
+	if s.loginLimit == (LoginLimit{}) {
+		s.loginLimit = DefaultLoginLimit
+	}
+	// Compared against when the login names no account, so that a wrong
+	// email costs the same time as a wrong password.
+	s.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), s.cost)
+	s.handler = s.recoverPanics(s.logRequests(s.routes()))
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// statusOf maps every error code to its HTTP status.
+var statusOf = map[string]int{
+	nsync.CodeInvalid:      http.StatusBadRequest,
+	nsync.CodeClockSkew:    http.StatusBadRequest,
+	nsync.CodeUnauthorized: http.StatusUnauthorized,
+	nsync.CodeReRegister:   http.StatusUnauthorized,
+	nsync.CodeRevoked:      http.StatusUnauthorized,
+	nsync.CodeForbidden:    http.StatusForbidden,
+	nsync.CodeNotFound:     http.StatusNotFound,
+	nsync.CodeConflict:     http.StatusConflict,
+	nsync.CodeOutOfOrder:   http.StatusConflict,
+	nsync.CodeEpochChanged: http.StatusConflict,
+	core.CodeTooLarge:      http.StatusRequestEntityTooLarge,
+	nsync.CodeTooOld:       http.StatusUpgradeRequired,
+	nsync.CodeRateLimited:  http.StatusTooManyRequests,
+	nsync.CodeNotConfig:    http.StatusNotImplemented,
+	nsync.CodeInternal:     http.StatusInternalServerError,
+}
+
+// StatusOf returns the HTTP status for an error code.
+func StatusOf(code string) int {
+	if st, ok := statusOf[code]; ok {
+		return st
+	}
+	return http.StatusInternalServerError
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		s.log.Debug("write response", "err", err)
+	}
+}
+
+// writeError answers with the error body. Internal detail goes to the log
+// only; the client sees the code and a readable message.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code, msg := core.ErrorCode(err), core.ErrorMessage(err)
+	status := StatusOf(code)
+	if status >= 500 {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	} else {
+		s.log.Debug("request refused", "method", r.Method, "path", r.URL.Path, "code", code, "msg", msg)
+	}
+	var e *core.Error
+	if errors.As(err, &e) && e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", itoa(int64((e.RetryAfter+time.Second-1)/time.Second)))
+	}
+	var body nsync.ErrorBody
+	body.Error.Code, body.Error.Message = code, msg
+	s.writeJSON(w, status, body)
+}
+
+// decode reads a JSON body. Unknown fields are allowed: a newer client may
+// send more than this server knows.
+func decode(r *http.Request, v any) error {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &core.Error{Code: core.CodeTooLarge, Err: err,
+				Message: "The request is too large. Send fewer changes per batch."}
+		}
+		return &core.Error{Code: nsync.CodeInvalid, Err: err, Message: "The request body is not valid JSON."}
+	}
+	return nil
+}
+
+type ctxKey int
+
+const sessionKey ctxKey = 0
+
+func sessionFrom(ctx context.Context) core.Session {
+	s, _ := ctx.Value(sessionKey).(core.Session)
+	return s
+}
+
+// clientIP is the peer address, or the first X-Forwarded-For hop when the
+// server sits behind a trusted proxy.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.trustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			return strings.TrimSpace(strings.Split(xff, ",")[0])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// security appends to the security log; a failure to log is logged, not
+// shown to the user.
+func (s *Server) security(r *http.Request, e core.SecurityEvent) {
+	e.At = s.now()
+	e.IP = s.clientIP(r)
+	e.UserAgent = r.UserAgent()
+	if err := s.store.LogSecurity(context.WithoutCancel(r.Context()), e); err != nil {
+		s.log.Error("security log", "kind", e.Kind, "err", err)
+	}
+}
+
+func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+func contextWithSession(ctx context.Context, s core.Session) context.Context {
+	return context.WithValue(ctx, sessionKey, s)
+}

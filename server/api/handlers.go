@@ -1,0 +1,346 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/ainaukar/naukar/server/core"
+	nsync "github.com/ainaukar/naukar/sync"
+)
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.store.Ping(r.Context()); err != nil {
+		s.log.Error("health check", "err", err)
+		s.writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return
+	}
+	s.writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// SignupResponse is the reply to POST /v1/signup.
+type SignupResponse struct {
+	AccountID  string `json:"account_id"`
+	BusinessID string `json:"business_id"`
+}
+
+func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
+	var req core.Signup
+	if err := decode(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	req.Normalize()
+	if err := req.Validate(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(req.Owner.Password), s.cost)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	req.Owner.Password = ""
+	accountID, businessID, err := s.store.CreateAccount(r.Context(), core.NewAccount{Signup: req, PasswordHash: string(hash), Now: s.now()})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.security(r, core.SecurityEvent{Kind: core.EventSignup, BusinessID: businessID, AccountID: accountID})
+	s.writeJSON(w, http.StatusCreated, SignupResponse{AccountID: accountID, BusinessID: businessID})
+}
+
+// LoginRequest is the body of POST /v1/login.
+type LoginRequest struct {
+	Login      string `json:"login"` // email or phone
+	Password   string `json:"password"`
+	DeviceName string `json:"device_name"`
+}
+
+// LoginResponse is the reply to POST /v1/login.
+type LoginResponse struct {
+	Token      string `json:"token"`
+	DeviceID   string `json:"device_id"`
+	Series     string `json:"series"`
+	BusinessID string `json:"business_id"`
+	Epoch      string `json:"epoch"`
+}
+
+// normalizeLogin returns the stored form of an email or phone.
+func normalizeLogin(login string) string {
+	login = strings.TrimSpace(login)
+	if strings.Contains(login, "@") {
+		return strings.ToLower(login)
+	}
+	if p, ok := core.NormalizePhone(login); ok {
+		return p
+	}
+	return login
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	var req LoginRequest
+	if err := decode(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ctx, now, ip := r.Context(), s.now(), s.clientIP(r)
+	login := normalizeLogin(req.Login)
+	name := strings.TrimSpace(req.DeviceName)
+	if name == "" {
+		name = "Device"
+	}
+	if utf8.RuneCountInString(name) > 100 {
+		s.writeError(w, r, core.Errorf(nsync.CodeInvalid, "Device name must be at most 100 characters."))
+		return
+	}
+	la, err := s.store.AccountByLogin(ctx, login)
+	found := err == nil
+	if err != nil && core.ErrorCode(err) != nsync.CodeNotFound {
+		s.writeError(w, r, err)
+		return
+	}
+	perAccount, perIP, oldest, err := s.store.LoginFailures(ctx, la.Account.ID, ip, now.Add(-s.loginLimit.Window))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if (found && perAccount >= s.loginLimit.PerAccount) || perIP >= s.loginLimit.PerIP {
+		wait := max(oldest.Add(s.loginLimit.Window).Sub(now), 1e9)
+		s.writeError(w, r, &core.Error{Code: nsync.CodeRateLimited, RetryAfter: wait,
+			Message: "Too many wrong passwords. Please wait " + strconv.Itoa(int(wait.Minutes())+1) + " minutes and try again."})
+		return
+	}
+	hash := s.dummyHash
+	if found {
+		hash = []byte(la.Account.PasswordHash)
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || !found {
+		if err := s.store.RecordLoginFailure(ctx, la.Account.ID, ip, now); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.security(r, core.SecurityEvent{Kind: core.EventLoginFailed, AccountID: la.Account.ID,
+			BusinessID: la.BusinessID, Detail: "login " + core.MaskLogin(login)})
+		s.writeError(w, r, core.ErrBadLogin)
+		return
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw[:])
+	dev, err := s.store.CreateDevice(ctx, la.Account.ID, la.BusinessID, name, HashToken(token), now)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	epoch, err := s.store.Epoch(ctx)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ev := core.SecurityEvent{AccountID: la.Account.ID, BusinessID: la.BusinessID, DeviceID: dev.ID}
+	ev.Kind, ev.Detail = core.EventLogin, "login "+core.MaskLogin(login)
+	s.security(r, ev)
+	ev.Kind, ev.Detail = core.EventDeviceAdded, "device "+dev.Name+" series "+dev.Series
+	s.security(r, ev)
+	s.writeJSON(w, http.StatusOK, LoginResponse{Token: token, DeviceID: dev.ID, Series: dev.Series,
+		BusinessID: la.BusinessID, Epoch: epoch})
+}
+
+// MeResponse is the reply to GET /v1/me.
+type MeResponse struct {
+	Account  core.Account  `json:"account"`
+	Business core.Business `json:"business"`
+	Device   core.Device   `json:"device"`
+	Epoch    string        `json:"epoch"`
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) {
+	ctx, sess := r.Context(), sessionFrom(r.Context())
+	var resp MeResponse
+	var err error
+	if resp.Account, err = s.store.Account(ctx, sess); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if resp.Business, err = s.store.Business(ctx, sess); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	devs, err := s.store.Devices(ctx, sess)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	for _, d := range devs {
+		if d.ID == sess.DeviceID {
+			resp.Device = d
+		}
+	}
+	if resp.Epoch, err = s.store.Epoch(ctx); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, resp)
+}
+
+// DeviceView is a device as listed, marking the caller's own device.
+type DeviceView struct {
+	core.Device
+	Current bool `json:"current"`
+}
+
+// DevicesResponse is the reply to GET /v1/devices.
+type DevicesResponse struct {
+	Devices []DeviceView `json:"devices"`
+}
+
+func (s *Server) devices(w http.ResponseWriter, r *http.Request) {
+	sess := sessionFrom(r.Context())
+	devs, err := s.store.Devices(r.Context(), sess)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp := DevicesResponse{Devices: make([]DeviceView, 0, len(devs))}
+	for _, d := range devs {
+		resp.Devices = append(resp.Devices, DeviceView{Device: d, Current: d.ID == sess.DeviceID})
+	}
+	s.writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) revokeDevice(w http.ResponseWriter, r *http.Request) {
+	sess := sessionFrom(r.Context())
+	dev, err := s.store.RevokeDevice(r.Context(), sess, r.PathValue("id"), s.now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.security(r, core.SecurityEvent{Kind: core.EventDeviceRevoked, AccountID: sess.AccountID,
+		BusinessID: sess.BusinessID, DeviceID: dev.ID, Detail: "revoked by device " + sess.DeviceID})
+	s.writeJSON(w, http.StatusOK, dev)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	sess := sessionFrom(r.Context())
+	if _, err := s.store.RevokeDevice(r.Context(), sess, sess.DeviceID, s.now()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.security(r, core.SecurityEvent{Kind: core.EventLogout, AccountID: sess.AccountID,
+		BusinessID: sess.BusinessID, DeviceID: sess.DeviceID})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// SecurityLogResponse is the reply to GET /v1/security-log.
+type SecurityLogResponse struct {
+	Events []core.SecurityEvent `json:"events"`
+}
+
+func (s *Server) securityLog(w http.ResponseWriter, r *http.Request) {
+	events, err := s.store.SecurityEvents(r.Context(), sessionFrom(r.Context()), 200)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, SecurityLogResponse{Events: events})
+}
+
+// pushBody is a push request; business_id is not part of the protocol and
+// is refused when it names another business than the token's.
+type pushRequest struct {
+	nsync.PushRequest
+	BusinessID string `json:"business_id,omitempty"`
+}
+
+func (s *Server) push(w http.ResponseWriter, r *http.Request) {
+	ctx, sess, now := r.Context(), sessionFrom(r.Context()), s.now()
+	var req pushRequest
+	if err := decode(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if req.ProtocolVersion < 1 {
+		s.writeError(w, r, core.Errorf(nsync.CodeTooOld,
+			"This copy of AI Naukar is too old to sync with the server. Please update the app."))
+		return
+	}
+	if req.DeviceID != sess.DeviceID || (req.BusinessID != "" && req.BusinessID != sess.BusinessID) {
+		s.writeError(w, r, core.Errorf(nsync.CodeForbidden,
+			"The request names a different device or business than the one signed in."))
+		return
+	}
+	epoch, err := s.store.Epoch(ctx)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if req.Epoch != "" && req.Epoch != epoch {
+		s.writeError(w, r, core.Errorf(nsync.CodeEpochChanged,
+			"The server was restored from a backup. This device must sync again from the start."))
+		return
+	}
+	for _, m := range req.Mutations {
+		h, err := nsync.ParseHLC(m.HLC)
+		if err != nil {
+			continue // rejected as invalid by the store
+		}
+		if err := nsync.CheckSkew(h, now); err != nil {
+			s.writeError(w, r, &core.Error{Code: nsync.CodeClockSkew, Err: err,
+				Message: "The date and time on this PC are ahead of the real time. Fix the PC clock, then sync again. (" + err.Error() + ")"})
+			return
+		}
+	}
+	resp, err := s.store.Push(ctx, sess, req.PushRequest, now)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, resp)
+}
+
+// Pull page sizes.
+const (
+	defaultPullLimit = 500
+	maxPullLimit     = 5000
+)
+
+func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
+	ctx, sess, q := r.Context(), sessionFrom(r.Context()), r.URL.Query()
+	since, limit := int64(0), defaultPullLimit
+	if v := q.Get("since"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			s.writeError(w, r, core.Errorf(nsync.CodeInvalid, "since must be a whole number of 0 or more."))
+			return
+		}
+		since = n
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			s.writeError(w, r, core.Errorf(nsync.CodeInvalid, "limit must be a whole number of 1 or more."))
+			return
+		}
+		limit = min(n, maxPullLimit)
+	}
+	resp, err := s.store.Pull(ctx, sess, since, limit, s.now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if e := q.Get("epoch"); e != "" && e != resp.Epoch {
+		s.writeError(w, r, core.Errorf(nsync.CodeEpochChanged,
+			"The server was restored from a backup. This device must sync again from the start."))
+		return
+	}
+	s.writeJSON(w, http.StatusOK, resp)
+}

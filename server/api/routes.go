@@ -1,0 +1,29 @@
+package api
+
+import "net/http"
+
+// Body limits per request.
+const (
+	smallBody = 64 << 10 // 64 KiB: signup, login, small requests
+	pushBody  = 8 << 20  // 8 MiB: a push batch
+)
+
+// routes lists every endpoint of the server. server/openapi.yaml documents
+// each one; routes_test.go checks that it does.
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+
+	mux.Handle("POST /v1/signup", s.limit(smallBody, s.signup))
+	mux.Handle("POST /v1/login", s.limit(smallBody, s.login))
+
+	mux.Handle("GET /v1/me", s.auth(s.me))
+	mux.Handle("GET /v1/devices", s.auth(s.devices))
+	mux.Handle("DELETE /v1/devices/{id}", s.auth(s.revokeDevice))
+	mux.Handle("POST /v1/logout", s.auth(s.logout))
+	mux.Handle("GET /v1/security-log", s.auth(s.securityLog))
+
+	mux.Handle("POST /v1/sync/push", s.limit(pushBody, s.auth(s.push)))
+	mux.Handle("GET /v1/sync/pull", s.auth(s.pull))
+	return mux
+}

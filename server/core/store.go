@@ -1,0 +1,92 @@
+package core
+
+import (
+	"context"
+	"time"
+
+	nsync "github.com/ainaukar/naukar/sync"
+)
+
+// Security event kinds.
+const (
+	EventLogin         = "login"
+	EventLoginFailed   = "login_failed"
+	EventLogout        = "logout"
+	EventDeviceAdded   = "device_added"
+	EventDeviceRevoked = "device_revoked"
+	EventSignup        = "signup"
+)
+
+// SecurityEvent is one line of the security log. It never holds a
+// password, a token or a full phone number.
+type SecurityEvent struct {
+	At         time.Time `json:"at"`
+	Kind       string    `json:"kind"`
+	BusinessID string    `json:"business_id,omitempty"`
+	AccountID  string    `json:"account_id,omitempty"`
+	DeviceID   string    `json:"device_id,omitempty"`
+	IP         string    `json:"ip"`
+	UserAgent  string    `json:"user_agent"`
+	Detail     string    `json:"detail,omitempty"`
+}
+
+// NewAccount is what the store needs to create an account and its business.
+type NewAccount struct {
+	Signup       Signup // normalised and validated
+	PasswordHash string
+	Now          time.Time
+}
+
+// LoginAccount is an account found by email or phone, with its business.
+type LoginAccount struct {
+	Account    Account
+	BusinessID string
+}
+
+// Store is the persistence the server needs. Every method that touches
+// business data takes the business from a Session, and every query it runs
+// is scoped by that business. Implementations keep no state between calls
+// that a second server instance would need.
+type Store interface {
+	// Epoch returns the server epoch, an id that changes after a restore.
+	Epoch(ctx context.Context) (string, error)
+	// NewEpoch sets and returns a fresh epoch (after a restore).
+	NewEpoch(ctx context.Context) (string, error)
+
+	// CreateAccount stores a new account with its business. A taken email
+	// or phone is a conflict *Error.
+	CreateAccount(ctx context.Context, a NewAccount) (accountID, businessID string, err error)
+	// AccountByLogin finds an account by normalised email or phone; a
+	// missing account is a not_found *Error.
+	AccountByLogin(ctx context.Context, login string) (LoginAccount, error)
+	// LoginFailures counts failed logins since a time, per account and per IP,
+	// and returns the oldest of them (for Retry-After).
+	LoginFailures(ctx context.Context, accountID, ip string, since time.Time) (perAccount, perIP int, oldest time.Time, err error)
+	// RecordLoginFailure stores a failed login; accountID may be empty.
+	RecordLoginFailure(ctx context.Context, accountID, ip string, at time.Time) error
+	// CreateDevice registers a device with the next invoice series of its
+	// business, assigned atomically.
+	CreateDevice(ctx context.Context, accountID, businessID, name, tokenHash string, now time.Time) (Device, error)
+	// SessionByToken resolves a token hash; unknown or revoked devices give
+	// ErrDeviceUnknown or ErrDeviceRevoked.
+	SessionByToken(ctx context.Context, tokenHash string) (Session, error)
+
+	Account(ctx context.Context, s Session) (Account, error)
+	Business(ctx context.Context, s Session) (Business, error)
+	Devices(ctx context.Context, s Session) ([]Device, error)
+	// RevokeDevice revokes a device of the session's business; a device of
+	// another business is not_found.
+	RevokeDevice(ctx context.Context, s Session, deviceID string, now time.Time) (Device, error)
+
+	// Push applies a batch in one transaction (see DESIGN.md, sync protocol).
+	// The request has been checked for protocol version, device and epoch.
+	Push(ctx context.Context, s Session, req nsync.PushRequest, now time.Time) (nsync.PushResponse, error)
+	// Pull returns up to limit changes with seq > since.
+	Pull(ctx context.Context, s Session, since int64, limit int, now time.Time) (nsync.PullResponse, error)
+
+	LogSecurity(ctx context.Context, e SecurityEvent) error
+	SecurityEvents(ctx context.Context, s Session, limit int) ([]SecurityEvent, error)
+
+	Ping(ctx context.Context) error
+	Close() error
+}

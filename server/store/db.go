@@ -1,0 +1,164 @@
+// Package store implements core.Store on SQL databases: embedded SQLite
+// (modernc.org/sqlite, the default) and PostgreSQL through pgx. Both share
+// the queries in this package; a dialect holds what differs (driver,
+// migrations, error codes, locking).
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/ainaukar/naukar/server/core"
+)
+
+//go:embed migrations
+var migrationsFS embed.FS
+
+type dialect struct {
+	name string
+	// migrationLock runs first in every migration transaction so several
+	// instances starting at once migrate one at a time.
+	migrationLock string
+	isUnique      func(error) bool
+}
+
+// DB is a core.Store on a SQL database. write takes every write
+// transaction; read serves reads (for SQLite a separate pool of readers
+// next to the one writer connection; for PostgreSQL the same pool).
+type DB struct {
+	write   *sql.DB
+	read    *sql.DB
+	dialect dialect
+	path    string // SQLite file, empty for PostgreSQL
+}
+
+var _ core.Store = (*DB)(nil)
+
+// Dialect names the database kind: "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.dialect.name }
+
+// Close closes the database.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.read.PingContext(ctx)
+}
+
+func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// migrate applies the embedded numbered migrations of the dialect that are
+// not yet recorded in schema_migrations, each in one transaction.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx,
+		`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	dir := "migrations/" + db.dialect.name
+	entries, err := fs.ReadDir(migrationsFS, dir)
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".sql") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", name)
+		}
+		body, err := fs.ReadFile(migrationsFS, dir+"/"+name)
+		if err != nil {
+			return err
+		}
+		err = db.tx(ctx, func(tx *sql.Tx) error {
+			if db.dialect.migrationLock != "" {
+				if _, err := tx.ExecContext(ctx, db.dialect.migrationLock); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, version, name)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	// The first start of a fresh database picks its epoch.
+	_, err = db.write.ExecContext(ctx,
+		`INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO NOTHING`, newEpochID())
+	if err != nil {
+		return fmt.Errorf("init epoch: %w", err)
+	}
+	return nil
+}
+
+func newEpochID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Epoch returns the server epoch.
+func (db *DB) Epoch(ctx context.Context) (string, error) {
+	var e string
+	err := db.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'epoch'`).Scan(&e)
+	if err != nil {
+		return "", fmt.Errorf("read epoch: %w", err)
+	}
+	return e, nil
+}
+
+// NewEpoch sets a fresh epoch, to be run after restoring a backup so that
+// devices resync instead of seeing the server go back in time.
+func (db *DB) NewEpoch(ctx context.Context) (string, error) {
+	e := newEpochID()
+	_, err := db.write.ExecContext(ctx,
+		`INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, e)
+	if err != nil {
+		return "", fmt.Errorf("set epoch: %w", err)
+	}
+	return e, nil
+}

@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// SQLiteFile is the database file name inside the data directory.
+const SQLiteFile = "naukar.db"
+
+func sqliteDSN(path string, extra string) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" + extra
+}
+
+var sqliteDialect = dialect{
+	name: "sqlite",
+	isUnique: func(err error) bool {
+		var e *sqlite.Error
+		return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+	},
+}
+
+// OpenSQLite opens (creating if needed) the database in dataDir and
+// migrates it. Writes go through one connection that begins IMMEDIATE
+// transactions; reads use a separate pool.
+func OpenSQLite(ctx context.Context, dataDir string) (*DB, error) {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	path := filepath.Join(dataDir, SQLiteFile)
+	w, err := sql.Open("sqlite", sqliteDSN(path, "&_txlock=immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite", sqliteDSN(path, "&_pragma=query_only(1)"))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	db := &DB{write: w, read: r, dialect: sqliteDialect, path: path}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Backup writes a consistent snapshot of the SQLite database to file with
+// VACUUM INTO. Writers are not blocked while it runs.
+func (db *DB) Backup(ctx context.Context, file string) error {
+	if db.path == "" {
+		return errors.New("backup: only the SQLite store backs itself up; use pg_dump for PostgreSQL")
+	}
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	tmp := file + ".partial"
+	_ = os.Remove(tmp)
+	c, err := sql.Open("sqlite", sqliteDSN(db.path, ""))
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, `VACUUM INTO $1`, tmp); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("backup to %s: %w", file, err)
+	}
+	if err := os.Rename(tmp, file); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	return nil
+}
+
+// BackupFilePrefix and BackupFileSuffix frame the names of snapshots made by
+// RotateBackup; the time in between sorts in time order.
+const (
+	BackupFilePrefix = "naukar-"
+	BackupFileSuffix = ".db"
+)
+
+// RotateBackup writes a new snapshot into dir named by now and removes all
+// but the newest keep snapshots. It returns the new file.
+func (db *DB) RotateBackup(ctx context.Context, dir string, keep int, now time.Time) (string, error) {
+	file := filepath.Join(dir, BackupFilePrefix+now.UTC().Format("20060102T150405.000Z")+BackupFileSuffix)
+	if err := db.Backup(ctx, file); err != nil {
+		return "", err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return file, fmt.Errorf("list backups: %w", err)
+	}
+	var snaps []string
+	for _, e := range entries {
+		n := e.Name()
+		if strings.HasPrefix(n, BackupFilePrefix) && strings.HasSuffix(n, BackupFileSuffix) {
+			snaps = append(snaps, n)
+		}
+	}
+	sort.Strings(snaps)
+	if keep < 1 {
+		keep = 1
+	}
+	for len(snaps) > keep {
+		if err := os.Remove(filepath.Join(dir, snaps[0])); err != nil {
+			return file, fmt.Errorf("remove old backup: %w", err)
+		}
+		snaps = snaps[1:]
+	}
+	return file, nil
+}
+
+// RestoreSQLite replaces the database in dataDir with the snapshot from and
+// sets a new epoch, so devices resync instead of seeing the server go back
+// in time. The server must be stopped. It returns the new epoch.
+func RestoreSQLite(ctx context.Context, dataDir, from string) (string, error) {
+	// Check the snapshot opens as a naukar database before touching anything.
+	probe, err := sql.Open("sqlite", "file:"+(&url.URL{Path: from}).EscapedPath()+"?mode=ro")
+	if err != nil {
+		return "", fmt.Errorf("restore: %w", err)
+	}
+	var n int
+	err = probe.QueryRowContext(ctx, `SELECT COUNT(*) FROM meta WHERE key = 'epoch'`).Scan(&n)
+	probe.Close()
+	if err != nil || n != 1 {
+		return "", fmt.Errorf("restore: %s is not a naukar-server backup (%v)", from, err)
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return "", fmt.Errorf("restore: %w", err)
+	}
+	path := filepath.Join(dataDir, SQLiteFile)
+	tmp := path + ".restore"
+	if err := copyFile(from, tmp); err != nil {
+		return "", fmt.Errorf("restore: %w", err)
+	}
+	for _, f := range []string{path + "-wal", path + "-shm"} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return "", fmt.Errorf("restore: %w", err)
+		}
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return "", fmt.Errorf("restore: %w", err)
+	}
+	db, err := OpenSQLite(ctx, dataDir)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	return db.NewEpoch(ctx)
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
