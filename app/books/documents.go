@@ -143,23 +143,23 @@ func (inv *Invoice) Due() int64 { return inv.GrandTotal - inv.Paid }
 
 // CreditNote is a sales return or price correction against an invoice (Rule 53).
 type CreditNote struct {
-	ID             string           `json:"-"`
-	Number         string           `json:"number"`
-	Series         string           `json:"series"`
-	FY             int              `json:"fy"`
-	Seq            int64            `json:"seq"`
-	Date           string           `json:"date"`
-	InvoiceID      string           `json:"invoice_id"`
-	InvoiceNumber  string           `json:"invoice_number"`
-	InvoiceDate    string           `json:"invoice_date"`
-	Supplier       SupplierSnapshot `json:"supplier"`
-	Party          *PartySnapshot   `json:"party,omitempty"`
-	PlaceOfSupply  string           `json:"place_of_supply"`
-	SupplyType     gst.SupplyType   `json:"supply_type"`
-	Reason         string           `json:"reason,omitempty"`
-	Restock        bool             `json:"restock"` // returned goods go back into stock
-	Lines          []Line           `json:"lines"`
-	LineRefs       []int            `json:"line_refs"` // index of each line's invoice line
+	ID            string           `json:"-"`
+	Number        string           `json:"number"`
+	Series        string           `json:"series"`
+	FY            int              `json:"fy"`
+	Seq           int64            `json:"seq"`
+	Date          string           `json:"date"`
+	InvoiceID     string           `json:"invoice_id"`
+	InvoiceNumber string           `json:"invoice_number"`
+	InvoiceDate   string           `json:"invoice_date"`
+	Supplier      SupplierSnapshot `json:"supplier"`
+	Party         *PartySnapshot   `json:"party,omitempty"`
+	PlaceOfSupply string           `json:"place_of_supply"`
+	SupplyType    gst.SupplyType   `json:"supply_type"`
+	Reason        string           `json:"reason,omitempty"`
+	Restock       bool             `json:"restock"` // returned goods go back into stock
+	Lines         []Line           `json:"lines"`
+	LineRefs      []int            `json:"line_refs"` // index of each line's invoice line
 	Totals
 	Refunds   []PaymentPart `json:"refunds,omitempty"` // money paid back; the rest is credited to the party
 	Refunded  int64         `json:"refunded"`

@@ -8,7 +8,9 @@ import (
 // money is paise shown as rupees with two decimals in JSON ("1234.50").
 type money int64
 
-func (m money) MarshalJSON() ([]byte, error) { return []byte(`"` + gst.FormatAmount(int64(m)) + `"`), nil }
+func (m money) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + gst.FormatAmount(int64(m)) + `"`), nil
+}
 
 type qty int64
 
@@ -52,17 +54,17 @@ type paymentView struct {
 }
 
 type invoiceView struct {
-	ID                 string               `json:"id"`
-	Number             string               `json:"number"`
-	Kind               string               `json:"kind"`
-	Date               string               `json:"date"`
-	Cancelled          bool                 `json:"cancelled"`
-	Party              *books.PartySnapshot `json:"party,omitempty"`
-	PlaceOfSupply      string               `json:"place_of_supply"`
-	PlaceOfSupplyName  string               `json:"place_of_supply_name"`
-	SupplyType         string               `json:"supply_type"`
-	ReverseCharge      bool                 `json:"reverse_charge"`
-	Lines              []lineView           `json:"lines"`
+	ID                string               `json:"id"`
+	Number            string               `json:"number"`
+	Kind              string               `json:"kind"`
+	Date              string               `json:"date"`
+	Cancelled         bool                 `json:"cancelled"`
+	Party             *books.PartySnapshot `json:"party,omitempty"`
+	PlaceOfSupply     string               `json:"place_of_supply"`
+	PlaceOfSupplyName string               `json:"place_of_supply_name"`
+	SupplyType        string               `json:"supply_type"`
+	ReverseCharge     bool                 `json:"reverse_charge"`
+	Lines             []lineView           `json:"lines"`
 	totalsView
 	Payments []paymentView `json:"payments"`
 	Paid     money         `json:"paid"`

@@ -290,3 +290,9 @@ func (s *Store) requireBooks() error {
 	}
 	return nil
 }
+
+// Checkpoint folds the write-ahead log into the books file.
+func (s *Store) Checkpoint() error {
+	_, err := s.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	return err
+}

@@ -20,6 +20,16 @@ var beforeCommit func()
 // and outbox effects in one transaction: the whole bill or none of it. A
 // party without an id is matched by phone, GSTIN or name, else added.
 func (s *Store) CreateSale(ctx context.Context, d *books.SaleDraft) (*books.Invoice, error) {
+	invs, err := s.CreateSales(ctx, []*books.SaleDraft{d})
+	if err != nil {
+		return nil, err
+	}
+	return invs[0], nil
+}
+
+// CreateSales saves several sales in one transaction (imports, demo data):
+// all of them or none.
+func (s *Store) CreateSales(ctx context.Context, ds []*books.SaleDraft) ([]*books.Invoice, error) {
 	if err := s.requireBooks(); err != nil {
 		return nil, err
 	}
@@ -27,34 +37,15 @@ func (s *Store) CreateSale(ctx context.Context, d *books.SaleDraft) (*books.Invo
 	if err != nil {
 		return nil, err
 	}
-	if d.Date.IsZero() {
-		d.Date = s.now()
-	}
-	var inv *books.Invoice
+	out := make([]*books.Invoice, 0, len(ds))
 	err = s.tx(ctx, func(tx *Tx) error {
-		if d.Party != nil && d.Party.ID == "" {
-			if err := tx.resolveParty(d.Party, books.Customer); err != nil {
+		out = out[:0]
+		for _, d := range ds {
+			inv, err := tx.createSale(&biz, d)
+			if err != nil {
 				return err
 			}
-		}
-		var err error
-		inv, err = books.PriceSale(&biz, d)
-		if err != nil {
-			return err
-		}
-		inv.ID = newID()
-		inv.FY = gst.FinancialYear(d.Date)
-		inv.Series = s.series
-		if inv.Seq, err = tx.nextSeq("invoices", inv.Series, inv.FY); err != nil {
-			return err
-		}
-		if inv.Number, err = gst.FormatDocNumber(biz.InvoicePrefix, inv.Series, inv.FY, inv.Seq); err != nil {
-			return books.Invalid("invoice_prefix", "%s", err.Error())
-		}
-		inv.DeviceID = s.deviceID
-		inv.CreatedAt = s.now().UTC().Format(time.RFC3339)
-		if err := tx.createDocument("invoices", inv.ID, inv); err != nil {
-			return err
+			out = append(out, inv)
 		}
 		if beforeCommit != nil {
 			beforeCommit()
@@ -62,6 +53,37 @@ func (s *Store) CreateSale(ctx context.Context, d *books.SaleDraft) (*books.Invo
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (tx *Tx) createSale(biz *books.Business, d *books.SaleDraft) (*books.Invoice, error) {
+	s := tx.s
+	if d.Date.IsZero() {
+		d.Date = s.now()
+	}
+	if d.Party != nil && d.Party.ID == "" {
+		if err := tx.resolveParty(d.Party, books.Customer); err != nil {
+			return nil, err
+		}
+	}
+	inv, err := books.PriceSale(biz, d)
+	if err != nil {
+		return nil, err
+	}
+	inv.ID = newID()
+	inv.FY = gst.FinancialYear(d.Date)
+	inv.Series = s.series
+	if inv.Seq, err = tx.nextSeq("invoices", inv.Series, inv.FY); err != nil {
+		return nil, err
+	}
+	if inv.Number, err = gst.FormatDocNumber(biz.InvoicePrefix, inv.Series, inv.FY, inv.Seq); err != nil {
+		return nil, books.Invalid("invoice_prefix", "%s", err.Error())
+	}
+	inv.DeviceID = s.deviceID
+	inv.CreatedAt = s.now().UTC().Format(time.RFC3339)
+	if err := tx.createDocument("invoices", inv.ID, inv); err != nil {
 		return nil, err
 	}
 	return inv, nil
