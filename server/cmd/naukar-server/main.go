@@ -1,0 +1,273 @@
+// Command naukar-server is the AI Naukar sync server.
+//
+//	naukar-server [serve] [flags]       run the server (default)
+//	naukar-server restore --data DIR --from FILE
+//	                                    restore a SQLite backup and start a new epoch
+//	naukar-server backup --data DIR --to FILE
+//	                                    write one SQLite snapshot now
+//	naukar-server load --url URL        load-test a server on loopback
+//
+// See server/README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ainaukar/naukar/server/api"
+	"github.com/ainaukar/naukar/server/load"
+	"github.com/ainaukar/naukar/server/store"
+)
+
+func main() {
+	args := os.Args[1:]
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(args)
+	case "restore":
+		err = restore(args)
+	case "backup":
+		err = backup(args)
+	case "load":
+		err = runLoad(args)
+	default:
+		err = fmt.Errorf("unknown command %q (serve, restore, backup, load)", cmd)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "naukar-server:", err)
+		os.Exit(1)
+	}
+}
+
+// env returns the environment variable or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, ok := os.LookupEnv(name); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if v, ok := os.LookupEnv(name); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+func newLogger(level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l})), nil
+}
+
+// openStore opens PostgreSQL when DATABASE_URL is set, else SQLite in dataDir.
+func openStore(ctx context.Context, dataDir string) (*store.DB, error) {
+	if u := os.Getenv("DATABASE_URL"); u != "" {
+		return store.OpenPostgres(ctx, u)
+	}
+	return store.OpenSQLite(ctx, dataDir)
+}
+
+func serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ExitOnError)
+	addr := fs.String("addr", env("NAUKAR_ADDR", "127.0.0.1:8080"), "listen address (env NAUKAR_ADDR)")
+	data := fs.String("data", env("NAUKAR_DATA", "data"), "SQLite data directory, used when DATABASE_URL is not set (env NAUKAR_DATA)")
+	tlsCert := fs.String("tls-cert", env("NAUKAR_TLS_CERT", ""), "TLS certificate file (env NAUKAR_TLS_CERT)")
+	tlsKey := fs.String("tls-key", env("NAUKAR_TLS_KEY", ""), "TLS key file (env NAUKAR_TLS_KEY)")
+	logLevel := fs.String("log-level", env("NAUKAR_LOG_LEVEL", "info"), "debug, info, warn or error (env NAUKAR_LOG_LEVEL)")
+	backupDir := fs.String("backup-dir", env("NAUKAR_BACKUP_DIR", ""), "write SQLite snapshots here (env NAUKAR_BACKUP_DIR)")
+	backupEvery := fs.Duration("backup-every", envDuration("NAUKAR_BACKUP_EVERY", time.Hour), "time between snapshots (env NAUKAR_BACKUP_EVERY)")
+	backupKeep := fs.Int("backup-keep", envInt("NAUKAR_BACKUP_KEEP", 48), "snapshots to keep (env NAUKAR_BACKUP_KEEP)")
+	newEpoch := fs.Bool("new-epoch", false, "start a new epoch before serving (after restoring the database by other means, e.g. pg_restore)")
+	trustProxy := fs.Bool("trust-proxy", env("NAUKAR_TRUST_PROXY", "") == "1", "take client IPs from X-Forwarded-For (only behind a proxy; env NAUKAR_TRUST_PROXY=1)")
+	_ = fs.Parse(args)
+
+	log, err := newLogger(*logLevel)
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(log)
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return errors.New("--tls-cert and --tls-key go together")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	if os.Getenv("DATABASE_URL") == "" {
+		unlock, err := lockDataDir(*data)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	db, err := openStore(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *newEpoch {
+		e, err := db.NewEpoch(ctx)
+		if err != nil {
+			return err
+		}
+		log.Warn("started a new epoch: devices will resync", "epoch", e)
+	}
+	epoch, err := db.Epoch(ctx)
+	if err != nil {
+		return err
+	}
+
+	if *backupDir != "" {
+		if db.Dialect() != "sqlite" {
+			return errors.New("--backup-dir works with the SQLite store; back up PostgreSQL with pg_dump")
+		}
+		go backupLoop(ctx, log, db, *backupDir, *backupEvery, *backupKeep)
+	}
+
+	srv := &http.Server{
+		Addr:              *addr,
+		Handler:           api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	log.Info("naukar-server listening", "addr", ln.Addr().String(), "store", db.Dialect(), "epoch", epoch,
+		"tls", *tlsCert != "")
+	errc := make(chan error, 1)
+	go func() {
+		if *tlsCert != "" {
+			errc <- srv.ServeTLS(ln, *tlsCert, *tlsKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Warn("shutting down: finishing requests in flight")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Warn("stopped")
+	return nil
+}
+
+func backupLoop(ctx context.Context, log *slog.Logger, db *store.DB, dir string, every time.Duration, keep int) {
+	if every < time.Minute {
+		every = time.Minute
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		start := time.Now()
+		file, err := db.RotateBackup(ctx, dir, keep, start)
+		if err != nil {
+			log.Error("backup failed", "err", err)
+		} else {
+			log.Info("backup written", "file", file, "dur_ms", time.Since(start).Milliseconds())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func restore(args []string) error {
+	fs := flag.NewFlagSet("restore", flag.ExitOnError)
+	data := fs.String("data", env("NAUKAR_DATA", "data"), "SQLite data directory to restore into")
+	from := fs.String("from", "", "backup file written by --backup-dir or the backup command")
+	_ = fs.Parse(args)
+	if *from == "" {
+		return errors.New("restore: --from FILE is required")
+	}
+	if os.Getenv("DATABASE_URL") != "" {
+		return errors.New("restore: for PostgreSQL restore with pg_restore, then run the server once with --new-epoch")
+	}
+	unlock, err := lockDataDir(*data)
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer unlock()
+	epoch, err := store.RestoreSQLite(context.Background(), *data, *from)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("restored %s into %s; new epoch %s: devices will resync\n", *from, *data, epoch)
+	return nil
+}
+
+func backup(args []string) error {
+	fs := flag.NewFlagSet("backup", flag.ExitOnError)
+	data := fs.String("data", env("NAUKAR_DATA", "data"), "SQLite data directory")
+	to := fs.String("to", "", "snapshot file to write")
+	_ = fs.Parse(args)
+	if *to == "" {
+		return errors.New("backup: --to FILE is required")
+	}
+	db, err := store.OpenSQLite(context.Background(), *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.Backup(context.Background(), *to)
+}
+
+func runLoad(args []string) error {
+	fs := flag.NewFlagSet("load", flag.ExitOnError)
+	cfg := load.Config{}
+	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "server base URL (loopback only)")
+	fs.IntVar(&cfg.Devices, "devices", 50, "devices to log in and run (max 2000)")
+	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to run (max 10m)")
+	fs.IntVar(&cfg.Batch, "batch", 10, "mutations per push")
+	_ = fs.Parse(args)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	rep, err := load.Run(ctx, cfg, os.Stdout)
+	if err != nil {
+		return err
+	}
+	fmt.Println(rep)
+	return nil
+}
