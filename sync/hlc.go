@@ -29,7 +29,7 @@ type HLC struct {
 
 // String renders the stamp as fixed-width sortable text.
 func (h HLC) String() string {
-	return fmt.Sprintf("%013d.%05d.%s", h.Wall, h.Counter, h.Device)
+	return fmt.Sprintf("%013d.%010d.%s", h.Wall, h.Counter, h.Device)
 }
 
 // IsZero reports whether the stamp is unset.
@@ -49,7 +49,7 @@ func (h HLC) Less(o HLC) bool {
 // ParseHLC parses the String form.
 func ParseHLC(s string) (HLC, error) {
 	parts := strings.SplitN(s, ".", 3)
-	if len(parts) != 3 || len(parts[0]) != 13 || len(parts[1]) != 5 || parts[2] == "" {
+	if len(parts) != 3 || len(parts[0]) != 13 || len(parts[1]) != 10 || parts[2] == "" {
 		return HLC{}, fmt.Errorf("bad HLC stamp %q", s)
 	}
 	w, err := strconv.ParseInt(parts[0], 10, 64)
