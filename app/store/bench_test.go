@@ -1,0 +1,169 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/demo"
+	"github.com/ainaukar/naukar/app/store"
+)
+
+// largeBooks opens a fresh copy of the benchmark books: 100,000 products and
+// 200,000 invoices (built once, cached in the temp folder).
+func largeBooks(b *testing.B) *store.Store {
+	b.Helper()
+	path, err := demo.Cached(context.Background(), demo.Large, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := store.Open(path, store.Options{Now: func() time.Time { return demo.Today }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+func sampleProducts(b *testing.B, s *store.Store, n int) []books.Product {
+	b.Helper()
+	r := rand.New(rand.NewPCG(3, 4))
+	out := make([]books.Product, 0, n)
+	for len(out) < n {
+		p, err := s.ProductByCode(fmt.Sprintf("SK%06d", 1+r.IntN(100_000)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func median(ds []time.Duration) float64 {
+	slices.Sort(ds)
+	return float64(ds[len(ds)/2].Microseconds())
+}
+
+// BenchmarkSaveInvoice8Lines saves an 8-line bill (validation, tax,
+// numbering, stock, ledger, money, outbox) and, in the same run, the bare
+// SQLite inserts of the same rows (invoice row + 8 line rows), reporting
+// the median of each and their ratio.
+func BenchmarkSaveInvoice8Lines(b *testing.B) {
+	s := largeBooks(b)
+	ps := sampleProducts(b, s, 400)
+	raw, err := sql.Open("sqlite", "file:"+s.Path()+"?_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer raw.Close()
+	raw.SetMaxOpenConns(1)
+	party := &books.PartySnapshot{Name: "Ravi Sharma", Phone: "9100000001"}
+	var save, bare []time.Duration
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		d := &books.SaleDraft{Date: demo.Today}
+		for j := 0; j < 8; j++ {
+			p := ps[(i*8+j)%len(ps)]
+			d.Lines = append(d.Lines, books.DraftLine{ProductID: p.ID, Product: p, Qty: 2000})
+		}
+		if i%3 == 0 {
+			c := *party
+			d.Party = &c
+		}
+		t0 := time.Now()
+		inv, err := s.CreateSale(ctx, d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		save = append(save, time.Since(t0))
+
+		data, _ := json.Marshal(inv)
+		t1 := time.Now()
+		tx, err := raw.Begin()
+		if err != nil {
+			b.Fatal(err)
+		}
+		id := fmt.Sprintf("bare-%d", i)
+		if _, err := tx.Exec(`INSERT INTO invoices(id, business_id, hlc, data) VALUES (?,?,?,?)`, id, "b", "h", string(data)); err != nil {
+			b.Fatal(err)
+		}
+		for n, l := range inv.Lines {
+			if _, err := tx.Exec(`INSERT INTO doc_lines(doc_id, n, doc_table, date, product_id, hsn, unit, qty, rate, taxable, cgst, sgst, igst, cess, total, cost, stock_delta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+				id, n, "bare", inv.Date, l.ProductID, l.HSN, l.Unit, l.Qty, int64(l.Rate), l.Taxable, l.CGST, l.SGST, l.IGST, l.Cess, l.Total, l.Cost, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+		bare = append(bare, time.Since(t1))
+	}
+	b.StopTimer()
+	ms, mb := median(save), median(bare)
+	b.ReportMetric(ms, "save-median-µs")
+	b.ReportMetric(mb, "bare-median-µs")
+	b.ReportMetric(ms/mb, "x-bare")
+}
+
+var queries = []string{"bas", "tata sal", "ri", "amul but", "maggi noo 1", "det", "sk00123", "colgate tooth", "dal", "agar"}
+
+// BenchmarkSearchTop20 is product search as you type over 100,000 products.
+func BenchmarkSearchTop20(b *testing.B) {
+	s := largeBooks(b)
+	for i := 0; b.Loop(); i++ {
+		hits, err := s.SearchProducts(queries[i%len(queries)], 20)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(hits) == 0 {
+			b.Fatalf("no hits for %q", queries[i%len(queries)])
+		}
+	}
+}
+
+// BenchmarkBarcodeLookup is an exact barcode scan.
+func BenchmarkBarcodeLookup(b *testing.B) {
+	s := largeBooks(b)
+	ps := sampleProducts(b, s, 1000)
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.ProductByCode(ps[i%len(ps)].Barcodes[0]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOpenFirstScreen opens the books and loads what the first screen
+// shows (profile, product count, first page of products and invoices); it
+// must never load the whole catalogue.
+func BenchmarkOpenFirstScreen(b *testing.B) {
+	path, err := demo.Cached(context.Background(), demo.Large, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		s, err := store.Open(path, store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Business(); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.CountProducts(); err != nil {
+			b.Fatal(err)
+		}
+		if ps, err := s.ListProducts(store.ProductFilter{Limit: 50}); err != nil || len(ps) != 50 {
+			b.Fatal(err)
+		}
+		if is, err := s.ListInvoices(store.InvoiceFilter{Limit: 50}); err != nil || len(is) != 50 {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+}
