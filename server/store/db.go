@@ -29,6 +29,19 @@ type dialect struct {
 	// instances starting at once migrate one at a time.
 	migrationLock string
 	isUnique      func(error) bool
+	// positional makes bulk statements use ? placeholders: SQLite looks
+	// up $N names linearly, which makes 5,000-parameter statements slow.
+	positional bool
+	// arrays: the driver binds []string as an array parameter (PostgreSQL).
+	arrays bool
+}
+
+// param returns the placeholder of the i-th (1-based) parameter.
+func (d dialect) param(i int) string {
+	if d.positional {
+		return "?"
+	}
+	return "$" + strconv.Itoa(i)
 }
 
 // DB is a core.Store on a SQL database. write takes every write

@@ -11,7 +11,8 @@ import (
 )
 
 var postgresDialect = dialect{
-	name: "postgres",
+	name:   "postgres",
+	arrays: true,
 	// One arbitrary key for "naukar migrations".
 	migrationLock: `SELECT pg_advisory_xact_lock(7243190017)`,
 	isUnique: func(err error) bool {

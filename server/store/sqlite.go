@@ -26,7 +26,8 @@ func sqliteDSN(path string, extra string) string {
 }
 
 var sqliteDialect = dialect{
-	name: "sqlite",
+	name:       "sqlite",
+	positional: true,
 	isUnique: func(err error) bool {
 		var e *sqlite.Error
 		return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)

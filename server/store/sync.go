@@ -88,7 +88,7 @@ func (db *DB) Push(ctx context.Context, s core.Session, req nsync.PushRequest, n
 			if err != nil {
 				return fmt.Errorf("lock seq counter: %w", err)
 			}
-			cur, err := loadRows(ctx, tx, s.BusinessID, apply)
+			cur, err := db.loadRows(ctx, tx, s.BusinessID, apply)
 			if err != nil {
 				return err
 			}
@@ -110,7 +110,7 @@ func (db *DB) Push(ctx context.Context, s core.Session, req nsync.PushRequest, n
 				cur[k] = &loadedRow{mergedRow: mergedRow{row: out, device: s.DeviceID}, dirty: true}
 			}
 			if len(changed) > 0 {
-				if err := writeRows(ctx, tx, s.BusinessID, seq, changed, cur, now); err != nil {
+				if err := db.writeRows(ctx, tx, s.BusinessID, seq, changed, cur, now); err != nil {
 					return err
 				}
 				if _, err := tx.ExecContext(ctx, `UPDATE sync_counters SET seq = $1 WHERE business_id = $2`,
@@ -145,62 +145,85 @@ type loadedRow struct {
 	dirty bool
 }
 
-// loadRows reads the current state of the rows a batch touches.
-func loadRows(ctx context.Context, tx *sql.Tx, businessID string, in []nsync.Row) (map[rowKey]*loadedRow, error) {
-	ids := make([]string, 0, len(in))
-	seen := make(map[string]bool, len(in))
+// loadRows reads the current state of the rows a batch touches, table by
+// table so that each lookup uses the primary key.
+func (db *DB) loadRows(ctx context.Context, tx *sql.Tx, businessID string, in []nsync.Row) (map[rowKey]*loadedRow, error) {
+	byTable := map[string][]string{}
+	seen := make(map[rowKey]bool, len(in))
 	for _, r := range in {
-		if !seen[r.ID] {
-			seen[r.ID] = true
-			ids = append(ids, r.ID)
+		k := rowKey{r.Table, r.ID}
+		if !seen[k] {
+			seen[k] = true
+			byTable[r.Table] = append(byTable[r.Table], r.ID)
 		}
 	}
 	out := make(map[rowKey]*loadedRow, len(in))
-	for chunk := range slices.Chunk(ids, rowsPerStatement) {
-		var q strings.Builder
-		q.WriteString(`SELECT tbl, id, hlc, deleted, data, field_hlc, device_id FROM sync_rows WHERE business_id = $1 AND id IN (`)
-		args := make([]any, 0, len(chunk)+1)
-		args = append(args, businessID)
-		for i, id := range chunk {
-			if i > 0 {
-				q.WriteByte(',')
+	for table, ids := range byTable {
+		if db.dialect.arrays {
+			// One probe of the primary key per id; OFFSET 0 keeps the
+			// planner from flattening the lateral subquery into a scan of
+			// the whole business when the table has no statistics yet.
+			const q = `SELECT r.id, r.hlc, r.deleted, r.data, r.field_hlc, r.device_id
+				FROM unnest($3::text[]) AS k(id) CROSS JOIN LATERAL (
+					SELECT s.id, s.hlc, s.deleted, s.data, s.field_hlc, s.device_id FROM sync_rows s
+					WHERE s.business_id = $1 AND s.tbl = $2 AND s.id = k.id OFFSET 0) r`
+			if err := scanRows(ctx, tx, q, []any{businessID, table, ids}, table, out); err != nil {
+				return nil, err
 			}
-			fmt.Fprintf(&q, "$%d", i+2)
-			args = append(args, id)
+			continue
 		}
-		q.WriteByte(')')
-		rows, err := tx.QueryContext(ctx, q.String(), args...)
-		if err != nil {
-			return nil, fmt.Errorf("load rows: %w", err)
-		}
-		for rows.Next() {
-			var r nsync.Row
-			var deleted int64
-			var data, fieldHLC, device string
-			if err := rows.Scan(&r.Table, &r.ID, &r.HLC, &deleted, &data, &fieldHLC, &device); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("load rows: %w", err)
+		for chunk := range slices.Chunk(ids, rowsPerStatement) {
+			var q strings.Builder
+			q.WriteString(`SELECT id, hlc, deleted, data, field_hlc, device_id FROM sync_rows WHERE business_id = ` +
+				db.dialect.param(1) + ` AND tbl = ` + db.dialect.param(2) + ` AND id IN (`)
+			args := make([]any, 0, len(chunk)+2)
+			args = append(args, businessID, table)
+			for i, id := range chunk {
+				if i > 0 {
+					q.WriteByte(',')
+				}
+				q.WriteString(db.dialect.param(i + 3))
+				args = append(args, id)
 			}
-			r.Deleted = deleted != 0
-			if err := json.Unmarshal([]byte(data), &r.Fields); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("load row %s %s: %w", r.Table, r.ID, err)
+			q.WriteByte(')')
+			if err := scanRows(ctx, tx, q.String(), args, table, out); err != nil {
+				return nil, err
 			}
-			if err := json.Unmarshal([]byte(fieldHLC), &r.FieldHLC); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("load row %s %s: %w", r.Table, r.ID, err)
-			}
-			out[rowKey{r.Table, r.ID}] = &loadedRow{mergedRow: mergedRow{row: r, device: device}}
-		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("load rows: %w", err)
 		}
 	}
 	return out, nil
 }
 
+func scanRows(ctx context.Context, tx *sql.Tx, q string, args []any, table string, out map[rowKey]*loadedRow) error {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("load rows: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r := nsync.Row{Table: table}
+		var deleted int64
+		var data, fieldHLC, device string
+		if err := rows.Scan(&r.ID, &r.HLC, &deleted, &data, &fieldHLC, &device); err != nil {
+			return fmt.Errorf("load rows: %w", err)
+		}
+		r.Deleted = deleted != 0
+		if err := json.Unmarshal([]byte(data), &r.Fields); err != nil {
+			return fmt.Errorf("load row %s %s: %w", r.Table, r.ID, err)
+		}
+		if err := json.Unmarshal([]byte(fieldHLC), &r.FieldHLC); err != nil {
+			return fmt.Errorf("load row %s %s: %w", r.Table, r.ID, err)
+		}
+		out[rowKey{r.Table, r.ID}] = &loadedRow{mergedRow: mergedRow{row: r, device: device}}
+	}
+	return rows.Err()
+}
+
 // writeRows upserts the changed rows, giving them seqs after base in order.
-func writeRows(ctx context.Context, tx *sql.Tx, businessID string, base int64, keys []rowKey, cur map[rowKey]*loadedRow, now time.Time) error {
+func (db *DB) writeRows(ctx context.Context, tx *sql.Tx, businessID string, base int64, keys []rowKey, cur map[rowKey]*loadedRow, now time.Time) error {
+	if db.dialect.arrays {
+		return db.writeRowsArrays(ctx, tx, businessID, base, keys, cur, now)
+	}
 	seq := base
 	for chunk := range slices.Chunk(keys, rowsPerStatement) {
 		var q strings.Builder
@@ -220,17 +243,53 @@ func writeRows(ctx context.Context, tx *sql.Tx, businessID string, base int64, k
 			if i > 0 {
 				q.WriteByte(',')
 			}
-			p := len(args)
-			fmt.Fprintf(&q, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", p+1, p+2, p+3, p+4, p+5, p+6, p+7, p+8, p+9, p+10)
+			q.WriteByte('(')
+			for j := range 10 {
+				if j > 0 {
+					q.WriteByte(',')
+				}
+				q.WriteString(db.dialect.param(len(args) + j + 1))
+			}
+			q.WriteByte(')')
 			args = append(args, businessID, r.row.Table, r.row.ID, r.row.HLC, deleted,
 				string(r.row.DataJSON()), string(fh), seq, r.device, ms(now))
 		}
-		q.WriteString(` ON CONFLICT (business_id, tbl, id) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted,
-			data = excluded.data, field_hlc = excluded.field_hlc, seq = excluded.seq,
-			device_id = excluded.device_id, updated_at = excluded.updated_at`)
+		q.WriteString(upsertTail)
 		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 			return fmt.Errorf("write rows: %w", err)
 		}
+	}
+	return nil
+}
+
+const upsertTail = ` ON CONFLICT (business_id, tbl, id) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted,
+	data = excluded.data, field_hlc = excluded.field_hlc, seq = excluded.seq,
+	device_id = excluded.device_id, updated_at = excluded.updated_at`
+
+// writeRowsArrays is writeRows as one statement over array parameters.
+func (db *DB) writeRowsArrays(ctx context.Context, tx *sql.Tx, businessID string, base int64, keys []rowKey, cur map[rowKey]*loadedRow, now time.Time) error {
+	n := len(keys)
+	tbls, ids, hlcs, datas, fhs, devs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	deleted, seqs := make([]int64, n), make([]int64, n)
+	for i, k := range keys {
+		r := cur[k]
+		fh, err := json.Marshal(r.row.FieldHLC)
+		if err != nil {
+			return fmt.Errorf("encode field stamps: %w", err)
+		}
+		tbls[i], ids[i], hlcs[i], datas[i], fhs[i], devs[i] = r.row.Table, r.row.ID, r.row.HLC, string(r.row.DataJSON()), string(fh), r.device
+		if r.row.Deleted {
+			deleted[i] = 1
+		}
+		seqs[i] = base + int64(i) + 1
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO sync_rows (business_id, tbl, id, hlc, deleted, data, field_hlc, seq, device_id, updated_at)
+		SELECT $1, u.tbl, u.id, u.hlc, u.deleted, u.data, u.field_hlc, u.seq, u.device_id, $2
+		FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::text[])
+			AS u(tbl, id, hlc, deleted, data, field_hlc, seq, device_id)`+upsertTail,
+		businessID, ms(now), tbls, ids, hlcs, deleted, datas, fhs, seqs, devs)
+	if err != nil {
+		return fmt.Errorf("write rows: %w", err)
 	}
 	return nil
 }
