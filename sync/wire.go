@@ -25,10 +25,14 @@ type Mutation struct {
 
 // PushRequest is the body of POST /v1/sync/push.
 type PushRequest struct {
-	DeviceID        string     `json:"device_id"`
-	ProtocolVersion int        `json:"protocol_version"`
-	Epoch           string     `json:"epoch,omitempty"` // the server epoch the client last saw
-	Mutations       []Mutation `json:"mutations"`
+	DeviceID        string `json:"device_id"`
+	ProtocolVersion int    `json:"protocol_version"`
+	Epoch           string `json:"epoch,omitempty"` // the server epoch the client last saw
+	// Rebase is set on the first push after a server restore (epoch change):
+	// the server then takes the first mutation's n as this device's new base
+	// instead of refusing the jump as a gap.
+	Rebase    bool       `json:"rebase,omitempty"`
+	Mutations []Mutation `json:"mutations"`
 }
 
 // Rejection tells a device that one of its mutations can never apply.

@@ -76,15 +76,17 @@ func Main(args []string, env *Env) int {
 		return 0
 	}
 	name := args[0]
-	// Two-word commands: "invoice list", "import products", "party balance".
-	for _, c := range commands {
-		if c.name == name || (len(args) > 1 && c.name == name+" "+args[1]) {
-			rest := args[1:]
-			if c.name != name {
-				rest = args[2:]
+	// Two-word commands ("invoice list", "sync status") win over one-word ones ("sync").
+	if len(args) > 1 {
+		for _, c := range commands {
+			if c.name == name+" "+args[1] {
+				return report(env, c.name, c.run(env, args[2:]))
 			}
-			err := c.run(env, rest)
-			return report(env, c.name, err)
+		}
+	}
+	for _, c := range commands {
+		if c.name == name {
+			return report(env, c.name, c.run(env, args[1:]))
 		}
 	}
 	var group []string

@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
+
+	"github.com/ainaukar/naukar/app/books"
 
 	nsync "github.com/ainaukar/naukar/sync"
 )
@@ -98,3 +101,153 @@ func (tx *Tx) applyChange(c nsync.Change) (bool, error) {
 	}
 	return true, tx.writeRecord(merged, cur == nil)
 }
+
+var syncedTables = []string{"business", "products", "parties", "expense_categories", "message_templates",
+	"invoices", "credit_notes", "purchases", "payments", "expenses", "stock_adjustments", "cancellations"}
+
+// HasLocalData reports whether these books hold anything of their own
+// (a business profile, products, parties or documents).
+func (s *Store) HasLocalData() (bool, error) {
+	for _, t := range syncedTables {
+		var n int
+		if err := s.r.QueryRow(`SELECT EXISTS (SELECT 1 FROM ` + t + `)`).Scan(&n); err != nil {
+			return false, err
+		}
+		if n > 0 {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// AdoptBusiness gives books that have never synced the server's id for
+// their business (the first device of a new account uploads its books).
+func (s *Store) AdoptBusiness(newID string) error {
+	old := s.businessID
+	if old == newID {
+		return nil
+	}
+	if cur, _ := s.Meta("pull_cursor"); cur != "" && cur != "0" {
+		return books.Errorf(books.ECONFLICT, "These books already sync with another business.")
+	}
+	err := s.tx(context.Background(), func(tx *Tx) error {
+		for _, t := range syncedTables {
+			if _, err := tx.Exec(`UPDATE `+t+` SET business_id = ?`, newID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(`UPDATE unknown_rows SET business_id = ?`, newID); err != nil {
+			return err
+		}
+		if old != "" {
+			if _, err := tx.Exec(`UPDATE business SET id = ? WHERE id = ?`, newID, old); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(`UPDATE outbox SET row_id = ? WHERE tbl = 'business' AND row_id = ?`, newID, old); err != nil {
+				return err
+			}
+		}
+		return tx.setMeta(map[string]string{"business_id": newID})
+	})
+	if err != nil {
+		return fmt.Errorf("adopt business: %w", err)
+	}
+	s.businessID = newID
+	return nil
+}
+
+// RequeueAll queues every synced row again: records as one mutation per
+// distinct field stamp (so per-field merge stays exact), documents as
+// inserts. Used after a server restore; merging repeats is harmless.
+func (s *Store) RequeueAll() error {
+	return s.tx(context.Background(), func(tx *Tx) error {
+		for _, t := range syncedTables {
+			if nsync.TableKind(t) == nsync.KindDocument {
+				if _, err := tx.Exec(`INSERT INTO outbox(tbl, row_id, hlc, op, data) SELECT ?, id, hlc, 'insert', data FROM `+t+` ORDER BY rid`, t); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := tx.requeueRecords(`SELECT id, data, field_hlc, hlc FROM `+t, t); err != nil {
+				return err
+			}
+		}
+		return tx.requeueRecords(`SELECT id, data, field_hlc, hlc, tbl FROM unknown_rows`, "")
+	})
+}
+
+func (tx *Tx) requeueRecords(q, table string) error {
+	rows, err := tx.Query(q)
+	if err != nil {
+		return err
+	}
+	type rec struct{ table, id, data, fh, hlc string }
+	var recs []rec
+	for rows.Next() {
+		var r rec
+		dst := []any{&r.id, &r.data, &r.fh, &r.hlc}
+		if table == "" {
+			dst = append(dst, &r.table)
+		} else {
+			r.table = table
+		}
+		if err := rows.Scan(dst...); err != nil {
+			rows.Close()
+			return err
+		}
+		recs = append(recs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range recs {
+		var fields map[string]json.RawMessage
+		var fh map[string]string
+		if err := json.Unmarshal([]byte(r.data), &fields); err != nil {
+			return err
+		}
+		_ = json.Unmarshal([]byte(r.fh), &fh)
+		byStamp := map[string]map[string]json.RawMessage{}
+		for f, v := range fields {
+			st := fh[f]
+			if st == "" {
+				st = r.hlc
+			}
+			if byStamp[st] == nil {
+				byStamp[st] = map[string]json.RawMessage{}
+			}
+			byStamp[st][f] = v
+		}
+		stamps := make([]string, 0, len(byStamp))
+		for st := range byStamp {
+			stamps = append(stamps, st)
+		}
+		sort.Strings(stamps)
+		for _, st := range stamps {
+			m := nsync.Mutation{Table: r.table, ID: r.id, HLC: st, Op: nsync.OpUpsert, Data: nsync.Row{Fields: byStamp[st]}.DataJSON()}
+			if err := tx.enqueue(m); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// JoinBusiness prepares empty books to download an existing business.
+// Books with data of their own are refused: they would silently mix two
+// shops' books. The way out is to export them first and start fresh books.
+func (s *Store) JoinBusiness(businessID, series string) error {
+	if s.businessID == businessID {
+		return s.SetMeta(map[string]string{"series": series})
+	}
+	has, err := s.HasLocalData()
+	if err != nil {
+		return err
+	}
+	if has {
+		return books.Errorf(books.ECONFLICT, "These books already hold another shop's data, so they cannot join this business. Export them first (naukar report … / backup the file %s), then sign in with new empty books (--books NEW_FILE).", s.path)
+	}
+	return s.SetMeta(map[string]string{"business_id": businessID, "series": series})
+}
+var _ nsync.Local = (*Store)(nil)

@@ -1,0 +1,342 @@
+package sync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	gosync "sync"
+	"time"
+)
+
+// Local is what the engine needs of the device's books. app/store
+// implements it; every method is one SQLite transaction.
+type Local interface {
+	// PendingMutations returns queued changes in mutation-number order.
+	PendingMutations(limit int) ([]Mutation, error)
+	// AckMutations drops queued changes with n <= lastN.
+	AckMutations(lastN int64) error
+	// ApplyChanges merges a pulled page and saves cursor with it.
+	ApplyChanges(ctx context.Context, changes []Change, cursor int64) (int, error)
+	// RequeueAll queues the device's whole books again (after a server
+	// restore), so nothing the restored server lost is lost for good.
+	RequeueAll() error
+	Meta(key string) (string, error)
+	SetMeta(kv map[string]string) error
+}
+
+// Meta keys the engine keeps in the books (local only).
+const (
+	MetaServer     = "sync_server"      // base URL
+	MetaDeviceID   = "sync_device_id"   // the server's id of this device
+	MetaEpoch      = "sync_epoch"       // the server epoch last seen
+	MetaCursor     = "pull_cursor"      // last applied seq
+	MetaLastSynced = "sync_last_synced" // RFC 3339 time of the last full round
+	MetaLastError  = "sync_last_error"  // plain words, "" when fine
+	MetaRejected   = "sync_rejected"    // JSON list of the latest rejections
+	MetaRebase     = "sync_rebase"      // "1": next push rebases the device's n after a restore
+)
+
+// Status is what the UI and `naukar sync status` show.
+type Status struct {
+	LastSynced string      `json:"last_synced"` // RFC 3339, "" never
+	Pending    int         `json:"pending"`
+	Error      string      `json:"error"`
+	Rejected   []Rejection `json:"rejected,omitempty"`
+	Pulled     int         `json:"pulled,omitempty"` // rows applied by the last round
+}
+
+// Engine pushes the outbox and pulls the feed for one device. It never
+// blocks billing: every step is a short transaction of its own, and a round
+// killed at any point resumes correctly (the outbox is only trimmed after
+// the server acknowledged, the cursor moves with the page it covers).
+type Engine struct {
+	Local     Local
+	Client    *Client
+	Token     string
+	DeviceID  string
+	BatchSize int // mutations per push (default 500)
+	PageSize  int // changes per pull (default 1000)
+	Now       func() time.Time
+	// Progress, if set, is told how many rows were applied so far in a pull.
+	Progress func(applied int, more bool)
+
+	mu gosync.Mutex
+}
+
+
+// Errors a caller branches on; the message says what to do.
+var (
+	ErrSignInAgain = errors.New("this device is no longer signed in to the server: sign in again (Settings → Sync); nothing in your books is lost")
+	ErrUpgrade     = errors.New("the server needs a newer version of AI Naukar: update the app, then sync again")
+	ErrClock       = errors.New("this PC's date and time are far ahead of the server's: correct the clock, then sync again")
+)
+
+// Round does one full sync: push everything queued, then pull everything
+// new. It records the outcome in the books (MetaLastSynced/MetaLastError).
+func (e *Engine) Round(ctx context.Context) (Status, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	st, err := e.round(ctx, true)
+	msg := ""
+	if err != nil {
+		msg = Explain(err)
+	}
+	kv := map[string]string{MetaLastError: msg}
+	if err == nil {
+		kv[MetaLastSynced] = e.now().UTC().Format(time.RFC3339)
+		st.LastSynced = kv[MetaLastSynced]
+	}
+	if serr := e.Local.SetMeta(kv); serr != nil && err == nil {
+		err = serr
+	}
+	st.Error = msg
+	if n, perr := e.pending(); perr == nil {
+		st.Pending = n
+	}
+	return st, err
+}
+
+func (e *Engine) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+func (e *Engine) pending() (int, error) {
+	ms, err := e.Local.PendingMutations(1 << 30)
+	return len(ms), err
+}
+
+func (e *Engine) round(ctx context.Context, mayResync bool) (Status, error) {
+	var st Status
+	if err := e.push(ctx); err != nil {
+		var ae *APIError
+		if mayResync && errors.As(err, &ae) && ae.Code == CodeEpochChanged {
+			if err := e.resync(ctx, ""); err != nil {
+				return st, err
+			}
+			return e.round(ctx, false)
+		}
+		return st, err
+	}
+	n, rej, err := e.pull(ctx, mayResync)
+	st.Pulled, st.Rejected = n, rej
+	if errors.Is(err, errResynced) {
+		return e.round(ctx, false)
+	}
+	return st, err
+}
+
+var errResynced = errors.New("resynced")
+
+func (e *Engine) push(ctx context.Context) error {
+	batch := e.BatchSize
+	if batch <= 0 {
+		batch = 500
+	}
+	for {
+		muts, err := e.Local.PendingMutations(batch)
+		if err != nil {
+			return err
+		}
+		if len(muts) == 0 {
+			return nil
+		}
+		epoch, _ := e.Local.Meta(MetaEpoch)
+		rebase, _ := e.Local.Meta(MetaRebase)
+		resp, err := e.Client.Push(ctx, e.Token, PushRequest{DeviceID: e.DeviceID, ProtocolVersion: ProtocolVersion,
+			Epoch: epoch, Rebase: rebase == "1", Mutations: muts})
+		if err != nil {
+			return err
+		}
+		if rebase == "1" {
+			if err := e.Local.SetMeta(map[string]string{MetaRebase: ""}); err != nil {
+				return err
+			}
+		}
+		if err := e.Local.AckMutations(resp.LastN); err != nil {
+			return err
+		}
+		if len(resp.Rejected) > 0 {
+			e.noteRejected(resp.Rejected)
+		}
+		if resp.LastN < muts[len(muts)-1].N {
+			return fmt.Errorf("server applied up to %d of %d", resp.LastN, muts[len(muts)-1].N)
+		}
+	}
+}
+
+func (e *Engine) noteRejected(rs []Rejection) {
+	if len(rs) > 20 {
+		rs = rs[len(rs)-20:]
+	}
+	b, _ := json.Marshal(rs)
+	_ = e.Local.SetMeta(map[string]string{MetaRejected: string(b)})
+}
+
+func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []Rejection, error) {
+	page := e.PageSize
+	if page <= 0 {
+		page = 1000
+	}
+	applied := 0
+	var rejected []Rejection
+	for {
+		cur, err := e.Local.Meta(MetaCursor)
+		if err != nil {
+			return applied, rejected, err
+		}
+		since, _ := strconv.ParseInt(cur, 10, 64)
+		resp, err := e.Client.Pull(ctx, e.Token, since, page)
+		if err != nil {
+			return applied, rejected, err
+		}
+		epoch, _ := e.Local.Meta(MetaEpoch)
+		if epoch != "" && resp.Epoch != "" && resp.Epoch != epoch {
+			if !mayResync {
+				return applied, rejected, fmt.Errorf("the server epoch changed twice during one sync")
+			}
+			if err := e.resync(ctx, resp.Epoch); err != nil {
+				return applied, rejected, err
+			}
+			return applied, rejected, errResynced
+		}
+		if epoch == "" && resp.Epoch != "" {
+			if err := e.Local.SetMeta(map[string]string{MetaEpoch: resp.Epoch}); err != nil {
+				return applied, rejected, err
+			}
+		}
+		if len(resp.Rejections) > 0 {
+			rejected = resp.Rejections
+			e.noteRejected(resp.Rejections)
+		}
+		next := resp.Next
+		if next < since {
+			next = since
+		}
+		n, err := e.Local.ApplyChanges(ctx, resp.Changes, next)
+		if err != nil {
+			if errors.Is(err, ErrClockSkew) {
+				return applied, rejected, fmt.Errorf("%w: %v", ErrClock, err)
+			}
+			return applied, rejected, err
+		}
+		applied += n
+		if e.Progress != nil {
+			e.Progress(applied, resp.More)
+		}
+		if !resp.More || len(resp.Changes) == 0 {
+			return applied, rejected, nil
+		}
+	}
+}
+
+// resync follows a server restore: the books are queued again in full (the
+// merge makes repeats harmless), the feed is read again from the start, and
+// the next push rebases this device's mutation numbers.
+func (e *Engine) resync(ctx context.Context, epoch string) error {
+	if epoch == "" {
+		resp, err := e.Client.Pull(ctx, e.Token, 0, 1)
+		if err != nil {
+			return err
+		}
+		epoch = resp.Epoch
+	}
+	if err := e.Local.RequeueAll(); err != nil {
+		return fmt.Errorf("queue the books again after a server restore: %w", err)
+	}
+	return e.Local.SetMeta(map[string]string{MetaEpoch: epoch, MetaCursor: "0", MetaRebase: "1"})
+}
+
+// Explain turns a sync error into plain words for the shopkeeper.
+func Explain(err error) string {
+	var ae *APIError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &ae):
+		switch ae.Code {
+		case CodeReRegister, CodeRevoked, CodeUnauthorized:
+			return ErrSignInAgain.Error()
+		case CodeTooOld:
+			return ErrUpgrade.Error()
+		case CodeClockSkew:
+			return ErrClock.Error()
+		case CodeRateLimited:
+			return "The server is busy; sync will try again shortly."
+		}
+		if ae.Status >= 500 {
+			return "The sync server had a problem; sync will try again shortly."
+		}
+		return "The server refused the sync: " + ae.Message
+	case errors.Is(err, ErrClockSkew), errors.Is(err, ErrClock):
+		return ErrClock.Error()
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "Sync was interrupted; it will continue next time."
+	}
+	return "Could not reach the sync server (offline?); your bills are safe and will sync when the internet is back."
+}
+
+// Permanent reports whether retrying cannot help until the user acts.
+func Permanent(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		switch ae.Code {
+		case CodeReRegister, CodeRevoked, CodeUnauthorized, CodeTooOld, CodeClockSkew, CodeForbidden:
+			return true
+		}
+	}
+	return errors.Is(err, ErrClock)
+}
+
+// Run syncs in the background until ctx ends: at once, whenever Kick is
+// called (a bill was saved), and every interval; after a failure it waits
+// with exponential backoff and jitter (up to 5 minutes). onStatus, if set,
+// gets every round's status.
+func (e *Engine) Run(ctx context.Context, kick <-chan struct{}, interval time.Duration, onStatus func(Status, error)) {
+	if interval <= 0 {
+		interval = time.Minute
+	}
+	backoff := time.Duration(0)
+	for {
+		st, err := e.Round(ctx)
+		if onStatus != nil {
+			onStatus(st, err)
+		}
+		wait := interval
+		switch {
+		case err == nil:
+			backoff = 0
+		case Permanent(err):
+			wait = 10 * interval // nothing to gain from retrying soon
+		default:
+			if backoff == 0 {
+				backoff = 2 * time.Second
+			} else {
+				backoff = min(backoff*2, 5*time.Minute)
+			}
+			wait = backoff/2 + rand.N(backoff/2+1)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-kick:
+			t.Stop()
+			if backoff > 0 {
+				// Offline: a kick does not hammer the server; wait a little.
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(time.Second):
+				}
+			}
+		case <-t.C:
+		}
+	}
+}
