@@ -27,7 +27,7 @@ import (
 // env is one server on loopback over a fresh store, with a client and a
 // clock the test can move.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	db     *store.DB
 	srv    *httptest.Server
 	c      *nsync.Client
@@ -36,7 +36,7 @@ type env struct {
 
 func (e *env) now() time.Time { return time.Now().Add(time.Duration(e.offset.Load())) }
 
-func newEnv(t *testing.T, open storetest.Opener) *env {
+func newEnv(t testing.TB, open storetest.Opener) *env {
 	t.Helper()
 	e := &env{t: t, db: open(t)}
 	s := api.New(api.Config{
