@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
@@ -111,7 +112,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if (found && perAccount >= s.loginLimit.PerAccount) || perIP >= s.loginLimit.PerIP {
-		wait := max(oldest.Add(s.loginLimit.Window).Sub(now), 1e9)
+		wait := max(oldest.Add(s.loginLimit.Window).Sub(now), time.Second)
+		s.security(r, core.SecurityEvent{Kind: core.EventLoginLimited, AccountID: la.Account.ID,
+			BusinessID: la.BusinessID, Detail: "login " + core.MaskLogin(login)})
 		s.writeError(w, r, &core.Error{Code: nsync.CodeRateLimited, RetryAfter: wait,
 			Message: "Too many wrong passwords. Please wait " + strconv.Itoa(int(wait.Minutes())+1) + " minutes and try again."})
 		return

@@ -11,6 +11,7 @@ import (
 const (
 	EventLogin         = "login"
 	EventLoginFailed   = "login_failed"
+	EventLoginLimited  = "login_rate_limited"
 	EventLogout        = "logout"
 	EventDeviceAdded   = "device_added"
 	EventDeviceRevoked = "device_revoked"

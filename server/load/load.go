@@ -28,15 +28,17 @@ import (
 
 // Config bounds a run.
 type Config struct {
-	URL      string
-	Devices  int
-	Duration time.Duration
-	Batch    int // mutations per push
+	URL        string
+	Devices    int
+	Businesses int // devices are spread over this many businesses (default 1)
+	Duration   time.Duration
+	Batch      int // mutations per push
 }
 
 // Report is the outcome of a run.
 type Report struct {
 	Devices      int
+	Businesses   int
 	LoginTime    time.Duration
 	Elapsed      time.Duration
 	RoundTrips   int
@@ -55,7 +57,7 @@ type Latency struct{ P50, P99, Max time.Duration }
 
 func (r Report) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "devices %d (logins took %s)\n", r.Devices, r.LoginTime.Round(time.Millisecond))
+	fmt.Fprintf(&b, "devices %d in %d businesses (logins took %s)\n", r.Devices, r.Businesses, r.LoginTime.Round(time.Millisecond))
 	fmt.Fprintf(&b, "ran %s: %d push+pull round trips (%.1f/s), %d mutations pushed (%.1f/s), %d changes pulled, %d errors\n",
 		r.Elapsed.Round(time.Millisecond), r.RoundTrips, r.RoundTripsPS, r.Mutations, r.MutationsPS, r.Pulled, r.Errors)
 	fmt.Fprintf(&b, "push       p50 %s  p99 %s  max %s\n", r.Push.P50, r.Push.P99, r.Push.Max)
@@ -102,21 +104,30 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	c := nsync.NewClient(cfg.URL, nsync.WithHTTPClient(hc), nsync.WithTimeout(60*time.Second),
 		nsync.WithRetries(2, 100*time.Millisecond, 2*time.Second), nsync.WithUserAgent("naukar-load"))
 
+	if cfg.Businesses < 1 {
+		cfg.Businesses = 1
+	}
+	if cfg.Businesses > cfg.Devices {
+		cfg.Businesses = cfg.Devices
+	}
 	var rb [4]byte
 	_, _ = rand.Read(rb[:])
 	tag := hex.EncodeToString(rb[:])
-	phone, _ := rand.Int(rand.Reader, big.NewInt(1e9))
 	password := "load-" + tag + "-password"
-	email := "load-" + tag + "@load.invalid"
-	_, err := c.Signup(ctx, nsync.SignupRequest{
-		Owner:        nsync.SignupOwner{Name: "Load Test", Email: email, Phone: fmt.Sprintf("9%09d", phone.Int64()), Password: password},
-		Business:     nsync.SignupBusiness{Name: "Load Test " + tag, StateCode: "27"},
-		AgeConfirmed: true, TermsAccepted: true,
-	})
-	if err != nil {
-		return Report{}, fmt.Errorf("load: signup: %w", err)
+	emails := make([]string, cfg.Businesses)
+	for i := range emails {
+		phone, _ := rand.Int(rand.Reader, big.NewInt(1e9))
+		emails[i] = fmt.Sprintf("load-%s-%d@load.invalid", tag, i)
+		_, err := c.Signup(ctx, nsync.SignupRequest{
+			Owner:        nsync.SignupOwner{Name: "Load Test", Email: emails[i], Phone: fmt.Sprintf("9%09d", phone.Int64()), Password: password},
+			Business:     nsync.SignupBusiness{Name: fmt.Sprintf("Load Test %s %d", tag, i), StateCode: "27"},
+			AgeConfirmed: true, TermsAccepted: true,
+		})
+		if err != nil {
+			return Report{}, fmt.Errorf("load: signup: %w", err)
+		}
 	}
-	fmt.Fprintf(w, "signed up %s; logging in %d devices\n", email, cfg.Devices)
+	fmt.Fprintf(w, "signed up %d businesses (load-%s-*@load.invalid); logging in %d devices\n", cfg.Businesses, tag, cfg.Devices)
 
 	type dev struct {
 		token, id string
@@ -132,7 +143,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	for range 16 {
 		wg.Go(func() {
 			for i := range next {
-				l, err := c.Login(ctx, nsync.LoginRequest{Login: email, Password: password, DeviceName: fmt.Sprint("load ", i)})
+				l, err := c.Login(ctx, nsync.LoginRequest{Login: emails[i%len(emails)], Password: password, DeviceName: fmt.Sprint("load ", i)})
 				if err != nil {
 					mu.Lock()
 					loginErr = err
@@ -151,7 +162,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	if loginErr != nil {
 		return Report{}, fmt.Errorf("load: login: %w", loginErr)
 	}
-	rep := Report{Devices: cfg.Devices, LoginTime: time.Since(start)}
+	rep := Report{Devices: cfg.Devices, Businesses: cfg.Businesses, LoginTime: time.Since(start)}
 	fmt.Fprintf(w, "logged in %d devices in %s; running for %s\n", cfg.Devices, rep.LoginTime.Round(time.Millisecond), cfg.Duration)
 
 	runCtx, cancel := context.WithTimeout(ctx, cfg.Duration)

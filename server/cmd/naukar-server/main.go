@@ -259,6 +259,7 @@ func runLoad(args []string) error {
 	cfg := load.Config{}
 	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "server base URL (loopback only)")
 	fs.IntVar(&cfg.Devices, "devices", 50, "devices to log in and run (max 2000)")
+	fs.IntVar(&cfg.Businesses, "businesses", 1, "spread the devices over this many businesses")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to run (max 10m)")
 	fs.IntVar(&cfg.Batch, "batch", 10, "mutations per push")
 	_ = fs.Parse(args)

@@ -1,0 +1,47 @@
+package load_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/ainaukar/naukar/server/api"
+	"github.com/ainaukar/naukar/server/load"
+	"github.com/ainaukar/naukar/server/store/storetest"
+)
+
+func TestCheckLoopback(t *testing.T) {
+	for _, u := range []string{"http://127.0.0.1:8080", "http://localhost:1", "https://[::1]:8443", "http://127.0.0.2"} {
+		if err := load.CheckLoopback(u); err != nil {
+			t.Errorf("%s refused: %v", u, err)
+		}
+	}
+	for _, u := range []string{"http://10.0.0.1:8080", "https://example.com", "ftp://127.0.0.1", "127.0.0.1:8080", "http://0.0.0.0:80"} {
+		if err := load.CheckLoopback(u); err == nil {
+			t.Errorf("%s accepted", u)
+		}
+	}
+}
+
+func TestRun(t *testing.T) {
+	srv := httptest.NewServer(api.New(api.Config{Store: storetest.SQLite(t), BcryptCost: bcrypt.MinCost,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	var out strings.Builder
+	rep, err := load.Run(context.Background(), load.Config{URL: srv.URL, Devices: 6, Businesses: 2, Duration: time.Second, Batch: 5}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.RoundTrips == 0 || rep.Errors != 0 || rep.Mutations == 0 || rep.RoundTrip.P50 == 0 {
+		t.Fatalf("report:\n%s", rep)
+	}
+	if _, err := load.Run(context.Background(), load.Config{URL: srv.URL, Devices: 5000, Duration: time.Second}, io.Discard); err == nil {
+		t.Fatal("5000 devices accepted")
+	}
+}
