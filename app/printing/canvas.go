@@ -1,0 +1,280 @@
+package printing
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	_ "image/jpeg" // shop logos may be JPEG
+	_ "image/png"
+	"io"
+
+	"github.com/signintech/gopdf"
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// rgb is a colour.
+type rgb struct{ r, g, b uint8 }
+
+var (
+	ink    = rgb{0x14, 0x14, 0x14}
+	muted  = rgb{0x50, 0x50, 0x50}
+	rule   = rgb{0x6e, 0x6e, 0x6e}
+	hair   = rgb{0xc4, 0xc4, 0xc4}
+	shade  = rgb{0xec, 0xee, 0xf1}
+	accent = rgb{0x1f, 0x3a, 0x5f}
+	red    = rgb{0xc6, 0x28, 0x28}
+)
+
+// Alignment of text in a box.
+type align uint8
+
+const (
+	left align = iota
+	center
+	right
+)
+
+// canvas draws on a gopdf document in points, y growing down. Latin text
+// is real text in embedded Noto Sans; text with Devanagari is shaped by
+// go-text and drawn as glyph outlines, with the text itself laid under it
+// invisibly so that the PDF stays searchable and copyable.
+type canvas struct {
+	pdf        *gopdf.GoPdf
+	lib        *fontLib
+	w, h       float64
+	registered [numFaces]bool
+	face       faceID
+	size       float64
+	fontSet    bool
+}
+
+func newCanvas(w, h float64) (*canvas, error) {
+	lib, err := fonts()
+	if err != nil {
+		return nil, err
+	}
+	c := &canvas{pdf: &gopdf.GoPdf{}, lib: lib, w: w, h: h}
+	c.pdf.Start(gopdf.Config{PageSize: gopdf.Rect{W: w, H: h}, Unit: gopdf.UnitPT})
+	c.pdf.SetInfo(gopdf.PdfInfo{Creator: "AI Naukar", Producer: "AI Naukar (gopdf)"})
+	return c, nil
+}
+
+func (c *canvas) addPage() {
+	c.pdf.AddPage()
+	c.fontSet = false
+}
+
+// register adds a face to the document the first time it is used; gopdf
+// subsets it to the glyphs drawn when the PDF is written.
+func (c *canvas) register(f faceID) error {
+	if c.registered[f] {
+		return nil
+	}
+	if err := c.pdf.AddTTFFontData(pdfFamily[f], faceData(f)); err != nil {
+		return fmt.Errorf("printing: add font %s: %w", pdfFamily[f], err)
+	}
+	c.registered[f] = true
+	return nil
+}
+
+func (c *canvas) setFont(f faceID, size float64) error {
+	if c.fontSet && c.face == f && c.size == size {
+		return nil
+	}
+	if err := c.register(f); err != nil {
+		return err
+	}
+	if err := c.pdf.SetFont(pdfFamily[f], "", size); err != nil {
+		return err
+	}
+	c.face, c.size, c.fontSet = f, size, true
+	return nil
+}
+
+func (c *canvas) setTextColor(col rgb) {
+	// gopdf writes the colour inside each text object, so it is set every
+	// time text follows a fill in another colour.
+	c.pdf.SetTextColor(col.r, col.g, col.b)
+}
+
+// style is a text style.
+type style struct {
+	size float64
+	bold bool
+	col  rgb
+}
+
+func (f style) width(s string) float64 { return mustFonts().width(s, f.size, f.bold) }
+
+// text draws s with its baseline at y, starting at x.
+func (c *canvas) text(x, y float64, s string, f style) error {
+	s = c.lib.clean(s)
+	if s == "" {
+		return nil
+	}
+	if needsShaping(s) {
+		return c.shapedText(x, y, s, f)
+	}
+	face := sansRegular
+	if f.bold {
+		face = sansBold
+	}
+	if err := c.setFont(face, f.size); err != nil {
+		return err
+	}
+	c.setTextColor(f.col)
+	c.pdf.SetXY(x, y)
+	return c.pdf.Text(s)
+}
+
+// textIn draws s aligned within [x, x+w].
+func (c *canvas) textIn(x, w, y float64, s string, f style, a align) error {
+	if a == left {
+		return c.text(x, y, s, f)
+	}
+	tw := f.width(s)
+	if a == right {
+		return c.text(x+w-tw, y, s, f)
+	}
+	return c.text(x+(w-tw)/2, y, s, f)
+}
+
+// shapedText draws text containing Devanagari: glyph outlines as filled
+// polygons, then the text runs invisibly at the same place.
+func (c *canvas) shapedText(x, y float64, s string, f style) error {
+	st := c.lib.shape(s, f.bold)
+	c.pdf.SetFillColor(f.col.r, f.col.g, f.col.b)
+	var pts []gopdf.Point
+	for _, g := range st.glyphs {
+		gs := c.lib.glyph(g.face, g.gid)
+		for _, poly := range gs.polys {
+			pts = pts[:0]
+			for _, p := range poly {
+				pts = append(pts, gopdf.Point{X: x + (g.x+p.x)*f.size, Y: y - (g.y+p.y)*f.size})
+			}
+			c.pdf.Polygon(pts, "F")
+		}
+	}
+	// The hidden layer sits inside q/Q (a zero rotation) so that its
+	// transparency does not leak into what is drawn after it. gopdf applies
+	// transparency to cells, which are placed by their top edge.
+	c.pdf.Rotate(0, x, y)
+	hidden := &gopdf.Transparency{Alpha: 0, BlendModeType: gopdf.NormalBlendMode}
+	for _, r := range st.runs {
+		// The run is scaled to the width of its shaped glyphs, so that
+		// selecting the text highlights the right place. (Letter spacing
+		// would do that too, but makes the pen run backwards over the
+		// marks, which text extraction reads as a line break.)
+		size := f.size
+		if r.natural > 0 {
+			size *= min(max(r.w/r.natural, 0.3), 3)
+		}
+		if err := c.setFont(r.face, size); err != nil {
+			return err
+		}
+		c.pdf.SetXY(x+r.x*f.size, y-c.lib.typoAscent[r.face]*size/c.lib.upem[r.face])
+		if err := c.pdf.CellWithOption(nil, r.text, gopdf.CellOption{Align: gopdf.Left | gopdf.Top, Transparency: hidden}); err != nil {
+			return err
+		}
+	}
+	c.pdf.RotateReset()
+	c.fontSet = false
+	return nil
+}
+
+func (c *canvas) fillRect(x, y, w, h float64, col rgb) {
+	c.pdf.SetFillColor(col.r, col.g, col.b)
+	c.pdf.RectFromUpperLeftWithStyle(x, y, w, h, "F")
+}
+
+func (c *canvas) strokeRect(x, y, w, h, lw float64, col rgb) {
+	c.pdf.SetLineWidth(lw)
+	c.pdf.SetStrokeColor(col.r, col.g, col.b)
+	c.pdf.RectFromUpperLeftWithStyle(x, y, w, h, "D")
+}
+
+func (c *canvas) line(x1, y1, x2, y2, lw float64, col rgb) {
+	c.pdf.SetLineWidth(lw)
+	c.pdf.SetStrokeColor(col.r, col.g, col.b)
+	c.pdf.Line(x1, y1, x2, y2)
+}
+
+// qr draws a QR code of content as vector squares, size points wide, with
+// its top-left corner at (x, y).
+func (c *canvas) qr(content string, x, y, size float64) error {
+	bm, err := qrMatrix(content)
+	if err != nil {
+		return err
+	}
+	n := len(bm)
+	m := size / float64(n)
+	c.pdf.SetFillColor(0, 0, 0)
+	for row := 0; row < n; row++ {
+		for col := 0; col < n; {
+			if !bm[row][col] {
+				col++
+				continue
+			}
+			end := col
+			for end < n && bm[row][end] {
+				end++
+			}
+			// A hair of overlap with the next row hides anti-aliasing seams.
+			c.pdf.RectFromUpperLeftWithStyle(x+float64(col)*m, y+float64(row)*m, float64(end-col)*m, m+0.05, "F")
+			col = end
+		}
+	}
+	return nil
+}
+
+// qrMatrix returns the modules of a QR code for content with medium error
+// correction and no quiet zone.
+func qrMatrix(content string) ([][]bool, error) {
+	q, err := qrcode.New(content, qrcode.Medium)
+	if err != nil {
+		return nil, fmt.Errorf("printing: QR code: %w", err)
+	}
+	q.DisableBorder = true
+	return q.Bitmap(), nil
+}
+
+// image draws an image file (PNG or JPEG) fitted into the box w×h at (x, y),
+// keeping its proportions, and returns the width used.
+func (c *canvas) image(data []byte, x, y, w, h float64) (float64, error) {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return 0, fmt.Errorf("printing: logo: %w", err)
+	}
+	if cfg.Width == 0 || cfg.Height == 0 {
+		return 0, fmt.Errorf("printing: logo is empty")
+	}
+	iw, ih := w, w*float64(cfg.Height)/float64(cfg.Width)
+	if ih > h {
+		iw, ih = h*float64(cfg.Width)/float64(cfg.Height), h
+	}
+	holder, err := gopdf.ImageHolderByBytes(data)
+	if err != nil {
+		return 0, fmt.Errorf("printing: logo: %w", err)
+	}
+	if err := c.pdf.ImageByHolder(holder, x, y+(h-ih)/2, &gopdf.Rect{W: iw, H: ih}); err != nil {
+		return 0, fmt.Errorf("printing: logo: %w", err)
+	}
+	return iw, nil
+}
+
+// watermark draws large rotated text across the page (under what follows).
+func (c *canvas) watermark(s string, col rgb) error {
+	f := style{size: 90, bold: true, col: col}
+	w := f.width(s)
+	cx, cy := c.w/2, c.h/2
+	c.pdf.Rotate(35, cx, cy)
+	err := c.text(cx-w/2, cy+30, s, f)
+	c.pdf.RotateReset()
+	c.fontSet = false
+	return err
+}
+
+func (c *canvas) writeTo(w io.Writer) error {
+	_, err := c.pdf.WriteTo(w)
+	return err
+}
