@@ -150,8 +150,8 @@ func (e *escpos) drawer() { e.b.Write([]byte{esc, 'p', 0, 25, 250}) }
 // error correction M.
 func (e *escpos) qr(content string, module byte) {
 	e.b.Write([]byte{gs, '(', 'k', 4, 0, '1', 'A', '2', 0}) // fn 165: model 2
-	e.b.Write([]byte{gs, '(', 'k', 3, 0, '1', 'C', module})  // fn 167: module size
-	e.b.Write([]byte{gs, '(', 'k', 3, 0, '1', 'E', '1'})     // fn 169: level M
+	e.b.Write([]byte{gs, '(', 'k', 3, 0, '1', 'C', module}) // fn 167: module size
+	e.b.Write([]byte{gs, '(', 'k', 3, 0, '1', 'E', '1'})    // fn 169: level M
 	n := len(content) + 3
 	e.b.Write([]byte{gs, '(', 'k', byte(n), byte(n >> 8), '1', 'P', '0'}) // fn 180: store
 	e.b.WriteString(content)
