@@ -122,7 +122,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg := core.ErrorCode(err), core.ErrorMessage(err)
 	status := StatusOf(code)
-	if r.Context().Err() != nil && errors.Is(err, r.Context().Err()) {
+	if r.Context().Err() != nil {
 		// The client went away (or the server is shutting down): not our fault.
 		s.log.Info("request abandoned", "method", r.Method, "path", r.URL.Path, "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
