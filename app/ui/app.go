@@ -1,0 +1,402 @@
+// Package ui is the counter app: Fyne screens over app/books and app/store.
+// Screens are thin: every total comes from books (through Bill), every
+// change goes through the store, and slow work runs off the UI goroutine
+// with its result applied through the app's Do (fyne.Do in the real app).
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/store"
+)
+
+// Books is what the screens need from the books; *store.Store has it all.
+type Books interface {
+	Business() (books.Business, error)
+	Init(books.Business) (string, error)
+	SaveBusiness(books.Business) error
+	Series() string
+	SetMeta(map[string]string) error
+	Meta(string) (string, error)
+	MetaJSON(key string, v any) (bool, error)
+	SetMetaJSON(key string, v any) error
+	Now() time.Time
+
+	ProductByCode(code string) (books.Product, error)
+	Product(id string) (books.Product, error)
+	StockOnHand(productID string) (int64, error)
+	SearchProducts(q string, limit int) ([]store.ProductHit, error)
+	ListProducts(f store.ProductFilter) ([]store.ProductHit, error)
+	CountProducts() (int, error)
+	CountLowStock() (int, error)
+	SaveProduct(p books.Product) (string, error)
+	ImportProducts(ps []books.Product, rows []int) (int, error)
+	AdjustStock(ctx context.Context, a books.StockAdjustment) (*books.StockAdjustment, error)
+	CreatePurchase(ctx context.Context, d *books.PurchaseDraft) (*books.Purchase, error)
+	ListPurchases(limit int) ([]store.PurchaseRow, error)
+
+	SaveParty(p books.Party) (string, error)
+	Party(id string) (books.Party, error)
+	ListParties(prefix string, limit int) ([]store.PartyHit, error)
+	PartyLedger(partyID string, limit int) ([]store.LedgerRow, error)
+	RecordPayment(ctx context.Context, p books.Payment) (*books.Payment, error)
+
+	CreateSale(ctx context.Context, d *books.SaleDraft) (*books.Invoice, error)
+	Invoice(idOrNumber string) (*books.Invoice, bool, error)
+	ListInvoices(f store.InvoiceFilter) ([]store.InvoiceRow, error)
+	CancelInvoice(ctx context.Context, number, reason string, date time.Time) (*books.Cancellation, error)
+	CreateReturn(ctx context.Context, in store.ReturnInput) (*books.CreditNote, error)
+	CreditNotes(invoiceID string) ([]books.CreditNote, error)
+	LastInvoice() (string, error)
+
+	RecordExpense(ctx context.Context, e books.Expense) (*books.Expense, error)
+	ListExpenses(from, to string, limit int) ([]store.ExpenseRow, error)
+	ExpenseCategories() ([]string, error)
+	Day(date string) (store.DaySummary, error)
+}
+
+var _ Books = (*store.Store)(nil)
+
+// Printer prints documents. The printing package provides the real one;
+// until it is wired, NoPrinter says so in plain words.
+type Printer interface {
+	PrintInvoice(number string) error
+}
+
+// NoPrinter is the Printer used until printing is set up.
+type NoPrinter struct{}
+
+// ErrNoPrinter is NoPrinter's answer.
+var ErrNoPrinter = errors.New("printing is not set up yet on this computer; the bill is saved and can be printed later from Invoices")
+
+// PrintInvoice implements Printer.
+func (NoPrinter) PrintInvoice(string) error { return ErrNoPrinter }
+
+// Options configure the app. The zero value is the real app.
+type Options struct {
+	// Do runs fn on the UI goroutine; nil uses fyne.Do. Tests pass a queue
+	// they drain on the test goroutine, like the real event loop.
+	Do func(fn func())
+	// Printer prints invoices; nil is NoPrinter.
+	Printer Printer
+	// Reports makes the Reports screen; nil shows a placeholder. It is the
+	// slot for reportsview.New(win, svc).
+	Reports func(w fyne.Window) fyne.CanvasObject
+	// Ready is called once the billing screen is usable (startup timing).
+	Ready func()
+}
+
+// page is one main screen.
+type page interface {
+	fyne.CanvasObject
+	// shown is called each time the screen comes to the front.
+	shown()
+}
+
+// actionHandler is a page that handles screen-specific actions (find, add).
+type actionHandler interface {
+	handle(Action) bool
+}
+
+// App is the counter app's window and its screens.
+type App struct {
+	Win   fyne.Window
+	Books Books
+	opt   Options
+	work  *worker
+	Biz   books.Business
+
+	pages   map[Action]page
+	order   []Action
+	current Action
+	nav     map[Action]*widget.Button
+	body    *fyne.Container
+	status  *widget.Label
+	dialogs []dialog.Dialog
+
+	Billing  *BillingScreen
+	Invoices *InvoicesScreen
+	Products *ProductsScreen
+	Parties  *PartiesScreen
+	Expenses *ExpensesScreen
+	Today    *TodayScreen
+	Settings *SettingsScreen
+	Help     *HelpScreen
+	Wizard   *Wizard
+}
+
+// New makes the app in window w over the books b. Call Start to show it.
+func New(w fyne.Window, b Books, opt Options) *App {
+	if opt.Do == nil {
+		opt.Do = fyne.Do
+	}
+	if opt.Printer == nil {
+		opt.Printer = NoPrinter{}
+	}
+	return &App{Win: w, Books: b, opt: opt, work: newWorker()}
+}
+
+// Start shows the first-run wizard for new books, else the billing screen.
+func (a *App) Start() {
+	a.Win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) { a.keyHook(k) })
+	biz, err := a.Books.Business()
+	if err != nil {
+		a.Wizard = newWizard(a, func(b books.Business) {
+			a.Biz = b
+			a.buildMain()
+		})
+		a.Win.SetMainMenu(nil)
+		a.Win.SetContent(a.Wizard)
+		a.Wizard.focus()
+		return
+	}
+	a.Biz = biz
+	a.buildMain()
+}
+
+func (a *App) buildMain() {
+	a.Billing = newBillingScreen(a)
+	a.Invoices = newInvoicesScreen(a)
+	a.Products = newProductsScreen(a)
+	a.Parties = newPartiesScreen(a)
+	a.Expenses = newExpensesScreen(a)
+	a.Today = newTodayScreen(a)
+	a.Settings = newSettingsScreen(a)
+	a.Help = newHelpScreen(a)
+	var reports page = newPlaceholder(L("Reports"), L("GST returns, sales and stock reports appear here."))
+	if a.opt.Reports != nil {
+		reports = &wrapped{CanvasObject: a.opt.Reports(a.Win)}
+	}
+	a.pages = map[Action]page{
+		ActBilling: a.Billing, ActInvoices: a.Invoices, ActProducts: a.Products, ActParties: a.Parties,
+		ActExpenses: a.Expenses, ActToday: a.Today, ActReports: reports, ActSettings: a.Settings, ActHelp: a.Help,
+	}
+	a.order = []Action{ActBilling, ActInvoices, ActProducts, ActParties, ActExpenses, ActToday, ActReports, ActSettings, ActHelp}
+	a.nav = map[Action]*widget.Button{}
+	navBox := container.NewVBox()
+	for _, act := range a.order {
+		act := act
+		s := ShortcutFor(act)
+		b := widget.NewButton(L(s.Label), func() { a.Run(act) })
+		b.Alignment = widget.ButtonAlignLeading
+		b.Importance = widget.LowImportance
+		a.nav[act] = b
+		key := widget.NewLabel(s.KeyText())
+		key.Importance = widget.LowImportance
+		key.SizeName = theme.SizeNameCaptionText
+		navBox.Add(container.NewBorder(nil, nil, nil, key, b))
+	}
+	a.status = widget.NewLabel("")
+	a.status.Truncation = fyne.TextTruncateEllipsis
+	who := widget.NewLabel(a.Biz.Name + " · " + L("series") + " " + a.Books.Series())
+	who.Importance = widget.LowImportance
+	a.body = container.NewStack()
+	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewVScroll(navBox))
+	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, who, a.status)
+	a.Win.SetContent(container.NewBorder(nil, bottom, side, nil, a.body))
+	a.Win.SetMainMenu(a.menu())
+	a.Run(ActBilling)
+	if a.opt.Ready != nil {
+		a.opt.Ready()
+	}
+}
+
+// menu builds the main menu from Shortcuts: every action, with its key.
+func (a *App) menu() *fyne.MainMenu {
+	items := map[string][]*fyne.MenuItem{}
+	for _, s := range Shortcuts {
+		s := s
+		it := fyne.NewMenuItem(L(s.Label), func() { a.Run(s.Action) })
+		it.Shortcut = s.Fyne()
+		items[s.Menu] = append(items[s.Menu], it)
+	}
+	return fyne.NewMainMenu(
+		fyne.NewMenu(L("Bill"), items["bill"]...),
+		fyne.NewMenu(L("Edit"), items["edit"]...),
+		fyne.NewMenu(L("Go"), items["go"]...),
+	)
+}
+
+// Run performs an action, as its key or menu item does.
+func (a *App) Run(act Action) {
+	if a.pages == nil {
+		return
+	}
+	if p, ok := a.pages[act]; ok {
+		a.closeDialogs()
+		a.show(act, p)
+		return
+	}
+	switch act {
+	case ActNewBill, ActSaveBill, ActHoldBill, ActRecallBill, ActLastBill, ActDeleteLine, ActCustomer, ActPayment, ActItemBox:
+		if a.current != ActBilling {
+			a.closeDialogs()
+			a.show(ActBilling, a.Billing)
+		}
+		a.Billing.handle(act)
+		return
+	}
+	if h, ok := a.pages[a.current].(actionHandler); ok {
+		h.handle(act)
+	}
+}
+
+func (a *App) show(act Action, p page) {
+	for k, b := range a.nav {
+		if k == act {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.LowImportance
+		}
+		b.Refresh()
+	}
+	a.current = act
+	a.body.Objects = []fyne.CanvasObject{p}
+	a.body.Refresh()
+	p.shown()
+}
+
+// Current is the action of the screen in front.
+func (a *App) Current() Action { return a.current }
+
+// keyHook sees keys before the focused box: Esc closes the top dialog.
+func (a *App) keyHook(k *fyne.KeyEvent) bool {
+	if k.Name == fyne.KeyEscape && len(a.dialogs) > 0 {
+		a.dialogs[len(a.dialogs)-1].Hide()
+		return true
+	}
+	if k.Name == fyne.KeyEscape && a.current == ActBilling && a.Billing != nil {
+		a.Billing.focusItemBox()
+		return true
+	}
+	return false
+}
+
+// openDialog shows d and tracks it so Esc can close it.
+func (a *App) openDialog(d dialog.Dialog) {
+	a.dialogs = append(a.dialogs, d)
+	d.SetOnClosed(func() {
+		for i := len(a.dialogs) - 1; i >= 0; i-- {
+			if a.dialogs[i] == d {
+				a.dialogs = append(a.dialogs[:i], a.dialogs[i+1:]...)
+				break
+			}
+		}
+		if len(a.dialogs) == 0 && a.current == ActBilling && a.Billing != nil {
+			a.Billing.focusItemBox()
+		}
+	})
+	d.Show()
+}
+
+func (a *App) closeDialogs() {
+	for len(a.dialogs) > 0 {
+		a.dialogs[len(a.dialogs)-1].Hide()
+	}
+}
+
+// DialogOpen reports whether a dialog is showing.
+func (a *App) DialogOpen() bool { return len(a.dialogs) > 0 }
+
+// entry makes a text box wired to the app's keys.
+func (a *App) entry(placeholder string) *Entry {
+	e := NewEntry(a.keyHook)
+	e.SetPlaceHolder(placeholder)
+	return e
+}
+
+// background runs slow work off the UI goroutine and then done on it.
+func (a *App) background(work func() error, done func(error)) {
+	a.work.run(func() {
+		err := work()
+		a.opt.Do(func() { done(err) })
+	})
+}
+
+// Say shows a message in the status bar.
+func (a *App) Say(format string, args ...any) {
+	if a.status != nil {
+		a.status.SetText(fmt.Sprintf(format, args...))
+	}
+}
+
+// Status is the status bar's text.
+func (a *App) Status() string {
+	if a.status == nil {
+		return ""
+	}
+	return a.status.Text
+}
+
+// showError tells the shopkeeper what went wrong, in plain words.
+func (a *App) showError(err error) {
+	if err == nil {
+		return
+	}
+	if books.ErrorCode(err) == books.EINTERNAL {
+		slog.Error("ui", "err", err)
+	}
+	a.Say("%s", Message(err))
+	d := dialog.NewInformation(L("Problem"), Message(err), a.Win)
+	a.openDialog(d)
+}
+
+// Message is the plain-words message of err.
+func Message(err error) string {
+	if err == nil {
+		return ""
+	}
+	if errors.Is(err, ErrNoPrinter) {
+		return L("Printing is not set up yet on this computer; the bill is saved and can be printed later from Invoices.")
+	}
+	return books.ErrorMessage(err)
+}
+
+// placeholder is a screen with only a title and a note.
+type placeholder struct {
+	*screen
+}
+
+func newPlaceholder(title, note string) *placeholder {
+	n := widget.NewLabel(note)
+	n.Wrapping = fyne.TextWrapWord
+	return &placeholder{newScreen(container.NewVBox(heading(title), n, layout.NewSpacer()))}
+}
+
+func (*placeholder) shown() {}
+
+// wrapped lets any canvas object be a page (the Reports slot).
+type wrapped struct{ fyne.CanvasObject }
+
+func (*wrapped) shown() {}
+
+// formDialog shows body with a cancel and an OK button. ok runs on the OK
+// button (and on Enter in boxes that call it); it returns true to close.
+// Esc or cancel closes without doing anything.
+func (a *App) formDialog(title, okLabel string, body fyne.CanvasObject, size fyne.Size, ok func() bool) dialog.Dialog {
+	var d *dialog.CustomDialog
+	okBtn := widget.NewButtonWithIcon(okLabel, theme.ConfirmIcon(), func() {
+		if ok() {
+			d.Hide()
+		}
+	})
+	okBtn.Importance = widget.HighImportance
+	cancel := widget.NewButtonWithIcon(L("Close (Esc)"), theme.CancelIcon(), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(title, body, a.Win)
+	d.SetButtons([]fyne.CanvasObject{cancel, okBtn})
+	d.Resize(size)
+	a.openDialog(d)
+	return d
+}

@@ -1,0 +1,962 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/store"
+)
+
+// searchDelay waits for a pause in typing before searching.
+var searchDelay = 120 * time.Millisecond
+
+// BillingScreen is the home screen: item box, bill grid, customer, totals
+// and payment. It shows what its Bill says and saves through the books.
+type BillingScreen struct {
+	*screen
+	a    *App
+	Bill *Bill
+
+	ItemBox  *Entry
+	itemMsg  *widget.Label // unknown barcode, stock warnings
+	hits     []store.ProductHit
+	hitSel   int
+	hitMoved bool
+	hitQuery string
+	results  *widget.List
+	resultsC *fyne.Container
+	searchN  int
+	timer    *time.Timer
+
+	rows    []*lineRow
+	linesC  *fyne.Container
+	lineMsg *widget.Label
+	scroll  *container.Scroll
+	syncing bool
+
+	CustomerBox *Entry
+	custHits    []store.PartyHit
+	custSel     int
+	custList    *widget.List
+	custListC   *fyne.Container
+	custLabel   *widget.Label
+	custClear   *widget.Button
+	custN       int
+
+	taxLabels *widget.Form
+	total     *bigLabel
+	words     *widget.Label
+
+	Cash, UPI, Card *Entry
+	Credit          *widget.Check
+	change          *bigLabel
+	payMsg          *widget.Label
+	saveBtn         *TipButton
+	recallBtn       *TipButton
+
+	held    []HeldBill
+	lastInv string
+	saving  int
+}
+
+func newBillingScreen(a *App) *BillingScreen {
+	s := &BillingScreen{a: a, Bill: NewBill(a.Biz, a.Books.Now)}
+
+	// Item box and live matches.
+	s.ItemBox = a.entry(L("Scan a barcode, or type an SKU or name, then Enter"))
+	s.ItemBox.TextStyle = fyne.TextStyle{Bold: true}
+	s.ItemBox.OnChanged = s.itemChanged
+	s.ItemBox.OnSubmitted = func(string) { s.submitItem() }
+	s.ItemBox.OnKey = s.itemKey
+	s.itemMsg = errorText()
+	s.results = widget.NewList(func() int { return len(s.hits) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabel("")
+			name.Truncation = fyne.TextTruncateEllipsis
+			info := widget.NewLabel("")
+			return container.NewBorder(nil, nil, nil, info, name)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id < 0 || id >= len(s.hits) {
+				return
+			}
+			h := s.hits[id]
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(h.Name)
+			c.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s   %s   %s %s", h.SKU, gst.FormatINR(h.SalePrice), L("stock"), gst.FormatQty(h.Stock)))
+		})
+	s.results.OnSelected = func(id widget.ListItemID) { s.hitSel = id }
+	resultsBg := rect(theme.Color(theme.ColorNameMenuBackground))
+	s.resultsC = container.NewStack(resultsBg, s.results)
+	s.resultsC.Hide()
+
+	// The bill grid.
+	s.linesC = container.NewVBox()
+	s.lineMsg = errorText()
+	s.scroll = container.NewVScroll(s.linesC)
+	head := gridRow(boldLabel("#"), boldLabel(L("Item")), boldLabel(L("Qty")), boldLabel(L("Price")), boldLabel(L("Disc")), boldLabel(L("GST")), boldLabel(L("Amount")), widget.NewLabel(""))
+	linesArea := container.NewStack(container.NewBorder(head, s.lineMsg, nil, nil, s.scroll),
+		container.NewBorder(container.NewGridWrap(fyne.NewSize(10, 0)), nil, nil, nil, container.NewGridWithRows(2, s.resultsC, layout.NewSpacer())))
+	itemLabel := boldLabel(L("Item"))
+	left := container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, itemLabel, nil, s.ItemBox), s.itemMsg), nil, nil, nil, linesArea)
+
+	// Customer.
+	s.CustomerBox = a.entry(L("Walk-in customer: type a name or phone to pick one"))
+	s.CustomerBox.OnChanged = s.customerChanged
+	s.CustomerBox.OnSubmitted = func(string) { s.submitCustomer() }
+	s.CustomerBox.OnKey = s.customerKey
+	s.custList = widget.NewList(func() int { return len(s.custHits) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= 0 && id < len(s.custHits) {
+				h := s.custHits[id]
+				o.(*widget.Label).SetText(fmt.Sprintf("%s  %s  %s", h.Name, h.Phone, balanceText(h.Balance)))
+			}
+		})
+	s.custList.OnSelected = func(id widget.ListItemID) { s.custSel = id }
+	s.custListC = container.NewGridWrap(fyne.NewSize(440, 150), s.custList)
+	s.custListC.Hide()
+	s.custLabel = widget.NewLabel(L("Walk-in customer"))
+	s.custLabel.Truncation = fyne.TextTruncateEllipsis
+	s.custClear = widget.NewButton(L("Walk-in"), func() { s.pickParty(nil, 0) })
+	s.custClear.Hide()
+	cust := container.NewVBox(container.NewBorder(nil, nil, boldLabel(L("Customer")), ActionButton(ActCustomer, "+", theme.ContentAddIcon(), func() { s.addCustomer(s.CustomerBox.Text) }), s.CustomerBox),
+		s.custListC, container.NewBorder(nil, nil, nil, s.custClear, s.custLabel))
+
+	// Totals.
+	s.taxLabels = widget.NewForm()
+	s.total = newBigLabel(44)
+	s.words = widget.NewLabel("")
+	s.words.Wrapping = fyne.TextWrapWord
+	s.words.Importance = widget.LowImportance
+	totalRow := container.NewBorder(nil, nil, boldLabel(L("Grand total")), nil, s.total)
+
+	// Payment.
+	s.Cash = a.entry(L("cash received"))
+	s.UPI = a.entry("0")
+	s.Card = a.entry("0")
+	for _, e := range []*Entry{s.Cash, s.UPI, s.Card} {
+		e.OnChanged = func(string) { s.tenderChanged() }
+		e.OnSubmitted = func(string) { s.a.Run(ActSaveBill) }
+	}
+	s.Credit = widget.NewCheck(L("Rest on credit (customer's account)"), func(bool) { s.tenderChanged() })
+	s.change = newBigLabel(28)
+	s.payMsg = errorText()
+	pay := widget.NewForm(
+		widget.NewFormItem(L("Cash"), s.Cash),
+		widget.NewFormItem(L("UPI"), s.UPI),
+		widget.NewFormItem(L("Card"), s.Card),
+	)
+	changeRow := container.NewBorder(nil, nil, boldLabel(L("Change to return")), nil, s.change)
+
+	s.saveBtn = ActionButton(ActSaveBill, Hint(ActSaveBill), theme.DocumentSaveIcon(), func() { s.a.Run(ActSaveBill) })
+	s.saveBtn.Importance = widget.HighImportance
+	hold := ActionButton(ActHoldBill, "", theme.MediaPauseIcon(), func() { s.a.Run(ActHoldBill) })
+	s.recallBtn = ActionButton(ActRecallBill, "", theme.MediaPlayIcon(), func() { s.a.Run(ActRecallBill) })
+	newBill := ActionButton(ActNewBill, "", theme.ContentClearIcon(), func() { s.a.Run(ActNewBill) })
+	last := ActionButton(ActLastBill, "", theme.HistoryIcon(), func() { s.a.Run(ActLastBill) })
+	buttons := container.NewVBox(s.saveBtn, container.NewGridWithColumns(2, hold, s.recallBtn, newBill, last))
+
+	right := container.NewVBox(cust, widget.NewSeparator(), s.taxLabels, totalRow, s.words, widget.NewSeparator(),
+		pay, s.Credit, changeRow, s.payMsg, layout.NewSpacer(), buttons)
+	rightW := container.NewBorder(nil, nil, widget.NewSeparator(), nil, container.NewVScroll(right))
+	split := container.NewHSplit(left, rightW)
+	split.Offset = 0.6
+	s.screen = newScreen(container.NewPadded(split))
+	s.loadHeld()
+	s.refresh()
+	return s
+}
+
+func (s *BillingScreen) shown() { s.focusItemBox() }
+
+func (s *BillingScreen) focusItemBox() {
+	if c := s.a.Win.Canvas(); c != nil {
+		c.Focus(s.ItemBox)
+	}
+}
+
+// handle runs a billing action.
+func (s *BillingScreen) handle(act Action) bool {
+	switch act {
+	case ActNewBill:
+		if !s.Bill.Empty() {
+			s.confirmDiscard()
+			return true
+		}
+		s.clear()
+	case ActSaveBill:
+		s.Save()
+	case ActHoldBill:
+		s.Hold()
+	case ActRecallBill:
+		s.showRecall()
+	case ActLastBill:
+		s.showLast()
+	case ActDeleteLine:
+		s.deleteFocusedLine()
+	case ActCustomer:
+		s.a.Win.Canvas().Focus(s.CustomerBox)
+	case ActPayment:
+		s.a.Win.Canvas().Focus(s.Cash)
+	case ActItemBox:
+		s.focusItemBox()
+	default:
+		return false
+	}
+	return true
+}
+
+// ---- item box ----
+
+func (s *BillingScreen) itemChanged(text string) {
+	setError(s.itemMsg, "")
+	q := strings.TrimSpace(text)
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	if q == "" || !hasLetter(q) && len(q) >= 6 {
+		// Empty, or digits like a barcode being scanned: no live matches.
+		s.showHits(nil, "")
+		return
+	}
+	s.searchN++
+	n := s.searchN
+	_, code := ParseQtyCode(q)
+	s.timer = time.AfterFunc(searchDelay, func() {
+		hits, err := s.a.Books.SearchProducts(code, 12)
+		s.a.opt.Do(func() {
+			if n != s.searchN || err != nil {
+				return
+			}
+			s.showHits(hits, q)
+		})
+	})
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *BillingScreen) showHits(hits []store.ProductHit, q string) {
+	s.hits, s.hitQuery, s.hitSel, s.hitMoved = hits, q, 0, false
+	if len(hits) == 0 {
+		s.resultsC.Hide()
+		return
+	}
+	s.results.Refresh()
+	s.results.Select(0)
+	s.results.ScrollToTop()
+	s.resultsC.Show()
+}
+
+// Hits are the live matches shown under the item box.
+func (s *BillingScreen) Hits() []store.ProductHit {
+	if !s.resultsC.Visible() {
+		return nil
+	}
+	return s.hits
+}
+
+func (s *BillingScreen) itemKey(k *fyne.KeyEvent) bool {
+	switch k.Name {
+	case fyne.KeyDown, fyne.KeyUp:
+		if len(s.Hits()) == 0 {
+			if k.Name == fyne.KeyUp && len(s.rows) > 0 {
+				s.a.Win.Canvas().Focus(s.rows[len(s.rows)-1].qty)
+				return true
+			}
+			return false
+		}
+		d := 1
+		if k.Name == fyne.KeyUp {
+			d = -1
+		}
+		s.hitSel = (s.hitSel + d + len(s.hits)) % len(s.hits)
+		s.hitMoved = true
+		s.results.Select(s.hitSel)
+		s.results.ScrollTo(s.hitSel)
+		return true
+	case fyne.KeyEscape:
+		if s.ItemBox.Text != "" || s.resultsC.Visible() {
+			s.ItemBox.SetText("")
+			s.showHits(nil, "")
+			return true
+		}
+	}
+	return false
+}
+
+// submitItem adds what the item box holds: an exact barcode or SKU (again:
+// one more), else the highlighted live match, else the best match by name.
+func (s *BillingScreen) submitItem() {
+	text := strings.TrimSpace(s.ItemBox.Text)
+	if text == "" {
+		if !s.Bill.Empty() {
+			s.a.Win.Canvas().Focus(s.Cash)
+		}
+		return
+	}
+	qty, code := ParseQtyCode(text)
+	picked := ""
+	if hits := s.Hits(); len(hits) > 0 && s.hitQuery == text && s.hitSel < len(hits) && (s.hitMoved || hasLetter(code)) {
+		picked = hits[s.hitSel].ID
+	}
+	s.searchN++ // late matches for this text are stale now
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	s.ItemBox.SetText("")
+	s.showHits(nil, "")
+	var p books.Product
+	var stock int64
+	s.a.background(func() error {
+		var err error
+		if picked != "" {
+			p, err = s.a.Books.Product(picked)
+		} else {
+			p, err = s.a.Books.ProductByCode(code)
+			if books.ErrorCode(err) == books.ENOTFOUND && hasLetter(code) {
+				if hits, e := s.a.Books.SearchProducts(code, 1); e == nil && len(hits) > 0 {
+					p, err = s.a.Books.Product(hits[0].ID)
+				}
+			}
+		}
+		if err != nil {
+			return err
+		}
+		stock, err = s.a.Books.StockOnHand(p.ID)
+		return err
+	}, func(err error) {
+		if err != nil {
+			if books.ErrorCode(err) == books.ENOTFOUND {
+				setError(s.itemMsg, fmt.Sprintf(L("No product has the barcode or SKU %q. Type part of the name to search, or add it in Products (Alt+3)."), code))
+			} else {
+				setError(s.itemMsg, Message(err))
+			}
+			return
+		}
+		s.AddProduct(p, qty, stock)
+	})
+}
+
+// AddProduct puts a product on the bill (as a scan does) and re-totals.
+func (s *BillingScreen) AddProduct(p books.Product, qty, stock int64) {
+	i, warn := s.Bill.Add(p, qty, stock)
+	s.refresh()
+	setError(s.itemMsg, warn)
+	if i < len(s.rows) {
+		s.scroll.ScrollToBottom()
+	}
+}
+
+// ---- the grid ----
+
+type lineRow struct {
+	obj                   fyne.CanvasObject
+	n, name, rate, amount *widget.Label
+	qty, price, disc      *Entry
+}
+
+func gridRow(n, name, qty, price, disc, rate, amount, del fyne.CanvasObject) fyne.CanvasObject {
+	right := container.NewGridWrap(fyne.NewSize(86, 38), qty, price, disc, rate, amount)
+	return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(34, 38), n), container.NewHBox(right, del), name)
+}
+
+func boldLabel(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	return l
+}
+
+func (s *BillingScreen) newRow() *lineRow {
+	r := &lineRow{n: widget.NewLabel(""), name: widget.NewLabel(""), rate: widget.NewLabel(""), amount: widget.NewLabel("")}
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.amount.Alignment = fyne.TextAlignTrailing
+	r.qty, r.price, r.disc = s.a.entry(""), s.a.entry(""), s.a.entry("0")
+	idx := len(s.rows)
+	for col, e := range []*Entry{r.qty, r.price, r.disc} {
+		col, e := col, e
+		e.OnChanged = func(t string) { s.cellChanged(idx, col, t) }
+		e.OnSubmitted = func(string) { s.focusItemBox() }
+		e.OnKey = func(k *fyne.KeyEvent) bool { return s.gridKey(idx, col, k) }
+	}
+	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { s.RemoveLine(idx) })
+	del.Importance = widget.LowImportance
+	r.obj = gridRow(r.n, r.name, r.qty, r.price, r.disc, r.rate, r.amount, del)
+	return r
+}
+
+func (s *BillingScreen) cellChanged(i, col int, text string) {
+	if s.syncing {
+		return
+	}
+	var err error
+	switch col {
+	case 0:
+		err = s.Bill.SetQty(i, text)
+	case 1:
+		err = s.Bill.SetPrice(i, text)
+	case 2:
+		err = s.Bill.SetDiscount(i, text)
+	}
+	if err != nil {
+		setError(s.lineMsg, fmt.Sprintf("%s %d: %s", L("Line"), i+1, Message(err)))
+		return
+	}
+	setError(s.lineMsg, "")
+	if col == 0 {
+		setError(s.itemMsg, s.Bill.StockWarning(i))
+	}
+	s.refreshValues()
+}
+
+func (s *BillingScreen) gridKey(i, col int, k *fyne.KeyEvent) bool {
+	cell := func(r *lineRow) *Entry { return []*Entry{r.qty, r.price, r.disc}[col] }
+	switch k.Name {
+	case fyne.KeyUp:
+		if i > 0 {
+			s.a.Win.Canvas().Focus(cell(s.rows[i-1]))
+		}
+		return true
+	case fyne.KeyDown:
+		if i+1 < len(s.rows) {
+			s.a.Win.Canvas().Focus(cell(s.rows[i+1]))
+		} else {
+			s.focusItemBox()
+		}
+		return true
+	}
+	return false
+}
+
+// RemoveLine deletes line i from the bill.
+func (s *BillingScreen) RemoveLine(i int) {
+	s.Bill.Remove(i)
+	s.refresh()
+	s.focusItemBox()
+}
+
+func (s *BillingScreen) deleteFocusedLine() {
+	f := s.a.Win.Canvas().Focused()
+	for i, r := range s.rows {
+		if f == r.qty || f == r.price || f == r.disc {
+			s.RemoveLine(i)
+			return
+		}
+	}
+	if n := len(s.Bill.Lines); n > 0 {
+		s.RemoveLine(n - 1)
+	}
+}
+
+// SetCell types into a grid cell (0 qty, 1 price, 2 discount) of line i.
+func (s *BillingScreen) SetCell(i, col int, text string) {
+	if i < len(s.rows) {
+		[]*Entry{s.rows[i].qty, s.rows[i].price, s.rows[i].disc}[col].SetText(text)
+	}
+}
+
+// refresh makes the grid match the bill's lines, then the values.
+func (s *BillingScreen) refresh() {
+	for len(s.rows) < len(s.Bill.Lines) {
+		r := s.newRow()
+		s.rows = append(s.rows, r)
+		s.linesC.Add(r.obj)
+	}
+	if len(s.rows) > len(s.Bill.Lines) {
+		for _, r := range s.rows[len(s.Bill.Lines):] {
+			s.linesC.Remove(r.obj)
+		}
+		s.rows = s.rows[:len(s.Bill.Lines)]
+	}
+	s.syncing = true
+	for i, l := range s.Bill.Lines {
+		r := s.rows[i]
+		r.n.SetText(fmt.Sprint(i + 1))
+		r.name.SetText(l.Product.Name)
+		setIfDiff(r.qty, gst.FormatQty(l.Qty))
+		price := l.Product.SalePrice
+		if l.Price != nil {
+			price = *l.Price
+		}
+		if v, err := gst.ParseAmount(r.price.Text); err != nil || v != price {
+			r.price.SetText(gst.FormatAmount(price))
+		}
+		if l.DiscountBP == 0 && l.Discount == 0 && r.disc.Text != "" && r.disc.Text != "0" {
+			r.disc.SetText("")
+		}
+	}
+	s.syncing = false
+	s.refreshValues()
+}
+
+func setIfDiff(e *Entry, text string) {
+	if e.Text != text {
+		if q, err := gst.ParseQty(e.Text); err == nil {
+			if q2, _ := gst.ParseQty(text); q == q2 {
+				return
+			}
+		}
+		e.SetText(text)
+	}
+}
+
+// refreshValues updates amounts, totals, customer and payment.
+func (s *BillingScreen) refreshValues() {
+	inv := s.Bill.Priced()
+	for i, r := range s.rows {
+		if inv != nil && i < len(inv.Lines) {
+			l := inv.Lines[i]
+			r.rate.SetText(l.Rate.String() + "%")
+			r.amount.SetText(gst.FormatAmount(l.Total))
+		} else {
+			r.rate.SetText("")
+			r.amount.SetText("")
+		}
+	}
+	items := []*widget.FormItem{}
+	add := func(label string, v int64) {
+		t := widget.NewLabel(gst.FormatINR(v))
+		t.Alignment = fyne.TextAlignTrailing
+		items = append(items, widget.NewFormItem(label, t))
+	}
+	if inv != nil {
+		add(L("Taxable value"), inv.Taxable)
+		if inv.CGST != 0 || inv.SGST != 0 {
+			add(L("CGST"), inv.CGST)
+			if gst.IsUT(inv.Supplier.StateCode) {
+				add(L("UTGST"), inv.SGST)
+			} else {
+				add(L("SGST"), inv.SGST)
+			}
+		}
+		if inv.IGST != 0 {
+			add(L("IGST"), inv.IGST)
+		}
+		if inv.Cess != 0 {
+			add(L("Cess"), inv.Cess)
+		}
+		add(L("Round off"), inv.RoundOff)
+		s.total.set(gst.FormatINR(inv.GrandTotal))
+		s.words.SetText(gst.AmountInWords(inv.GrandTotal))
+	} else {
+		add(L("Taxable value"), 0)
+		s.total.set(gst.FormatINR(0))
+		s.words.SetText("")
+	}
+	s.taxLabels.Items = items
+	s.taxLabels.Refresh()
+	if err := s.Bill.Err(); err != nil {
+		setError(s.lineMsg, Message(err))
+	} else if s.lineMsg.Text != "" && !strings.HasPrefix(s.lineMsg.Text, L("Line")) {
+		setError(s.lineMsg, "")
+	}
+	s.refreshPayment()
+	s.recallBtn.SetText(fmt.Sprintf("%s (%d)", L(ShortcutFor(ActRecallBill).Label), len(s.held)))
+}
+
+// ---- customer ----
+
+func (s *BillingScreen) customerChanged(text string) {
+	q := strings.TrimSpace(text)
+	s.custN++
+	n := s.custN
+	if q == "" {
+		s.custHits = nil
+		s.custListC.Hide()
+		return
+	}
+	go func() {
+		hits, err := s.a.Books.ListParties(q, 8)
+		s.a.opt.Do(func() {
+			if n != s.custN || err != nil {
+				return
+			}
+			s.custHits, s.custSel = hits, 0
+			s.custList.Refresh()
+			if len(hits) == 0 {
+				s.custListC.Hide()
+				return
+			}
+			s.custList.Select(0)
+			s.custListC.Show()
+		})
+	}()
+}
+
+// CustomerHits are the parties matching the customer box.
+func (s *BillingScreen) CustomerHits() []store.PartyHit {
+	if !s.custListC.Visible() {
+		return nil
+	}
+	return s.custHits
+}
+
+func (s *BillingScreen) customerKey(k *fyne.KeyEvent) bool {
+	hits := s.CustomerHits()
+	switch k.Name {
+	case fyne.KeyDown, fyne.KeyUp:
+		if len(hits) == 0 {
+			return false
+		}
+		d := 1
+		if k.Name == fyne.KeyUp {
+			d = -1
+		}
+		s.custSel = (s.custSel + d + len(hits)) % len(hits)
+		s.custList.Select(s.custSel)
+		return true
+	}
+	return false
+}
+
+func (s *BillingScreen) submitCustomer() {
+	text := strings.TrimSpace(s.CustomerBox.Text)
+	if hits := s.CustomerHits(); len(hits) > 0 && s.custSel < len(hits) {
+		h := hits[s.custSel]
+		var p books.Party
+		s.a.background(func() error {
+			var err error
+			p, err = s.a.Books.Party(h.ID)
+			return err
+		}, func(err error) {
+			if err != nil {
+				s.a.showError(err)
+				return
+			}
+			s.pickParty(books.SnapshotOf(&p, p.ID), h.Balance)
+		})
+		return
+	}
+	if text != "" {
+		s.addCustomer(text)
+	}
+}
+
+// pickParty sets the customer (nil: walk-in) and shows who it is.
+func (s *BillingScreen) pickParty(p *books.PartySnapshot, balance int64) {
+	s.Bill.SetParty(p)
+	s.custN++
+	s.CustomerBox.SetText("")
+	s.custListC.Hide()
+	if p == nil {
+		s.custLabel.SetText(L("Walk-in customer"))
+		s.custClear.Hide()
+		s.Credit.SetChecked(false)
+	} else {
+		parts := []string{p.Name}
+		if p.Phone != "" {
+			parts = append(parts, p.Phone)
+		}
+		if p.GSTIN != "" {
+			parts = append(parts, p.GSTIN)
+		}
+		parts = append(parts, balanceText(balance))
+		s.custLabel.SetText(strings.Join(parts, " · "))
+		s.custClear.Show()
+	}
+	s.refreshValues()
+	s.a.Win.Canvas().Focus(s.ItemBox)
+}
+
+func balanceText(b int64) string {
+	switch {
+	case b > 0:
+		return L("owes") + " " + gst.FormatINR(b)
+	case b < 0:
+		return L("advance") + " " + gst.FormatINR(-b)
+	}
+	return L("no dues")
+}
+
+// addCustomer asks for a new customer's details (name or phone prefilled).
+func (s *BillingScreen) addCustomer(text string) {
+	p := books.Party{Kind: books.Customer}
+	if d := books.NormalizePhone(text); len(d) >= 6 && !hasLetter(text) {
+		p.Phone = text
+	} else {
+		p.Name = text
+	}
+	s.a.partyDialog(p, func(saved books.Party) {
+		s.pickParty(books.SnapshotOf(&saved, saved.ID), saved.OpeningBalance)
+	})
+}
+
+// ---- payment ----
+
+func (s *BillingScreen) tenderChanged() {
+	if s.syncing {
+		return
+	}
+	var msgs []string
+	parse := func(e *Entry, label string) int64 {
+		t := strings.TrimSpace(e.Text)
+		if t == "" {
+			return 0
+		}
+		v, err := gst.ParseAmount(t)
+		if err != nil {
+			msgs = append(msgs, fmt.Sprintf(L("%s: type an amount in rupees, like 500."), label))
+		}
+		return v
+	}
+	t := Tender{Cash: parse(s.Cash, L("Cash")), UPI: parse(s.UPI, L("UPI")), Card: parse(s.Card, L("Card")),
+		Credit: s.Credit.Checked, CashEntered: strings.TrimSpace(s.Cash.Text) != ""}
+	s.Bill.Tender = t
+	s.refreshPayment()
+	if len(msgs) > 0 {
+		setError(s.payMsg, strings.Join(msgs, " "))
+	}
+}
+
+func (s *BillingScreen) refreshPayment() {
+	if s.Bill.Empty() {
+		s.change.set(gst.FormatINR(0))
+		setError(s.payMsg, "")
+		return
+	}
+	st, err := s.Bill.Settle()
+	s.change.set(gst.FormatINR(st.Change))
+	if err != nil && (s.Bill.Tender.CashEntered || s.Bill.Tender.UPI > 0 || s.Bill.Tender.Card > 0 || s.Bill.Tender.Credit) {
+		setError(s.payMsg, Message(err))
+		return
+	}
+	if st.Credit > 0 {
+		setError(s.payMsg, fmt.Sprintf(L("%s goes on the customer's account."), gst.FormatINR(st.Credit)))
+		return
+	}
+	setError(s.payMsg, "")
+}
+
+// ---- save, hold, recall ----
+
+// Save checks the bill, clears the counter for the next customer at once
+// and saves in the background. If the books refuse it, the bill comes back.
+func (s *BillingScreen) Save() {
+	d, inv, st, err := s.Bill.Draft()
+	if err != nil {
+		msg := Message(err)
+		if s.Bill.Empty() {
+			setError(s.itemMsg, msg)
+			s.focusItemBox()
+		} else {
+			setError(s.payMsg, msg)
+			s.a.Say("%s", msg)
+		}
+		return
+	}
+	kept := s.Bill.Hold()
+	s.clear()
+	s.saving++
+	s.a.Say(L("Saving bill of %s…"), gst.FormatINR(inv.GrandTotal))
+	printAfter := false
+	var saved *books.Invoice
+	s.a.background(func() error {
+		var err error
+		saved, err = s.a.Books.CreateSale(context.Background(), d)
+		if err == nil {
+			if v, _ := s.a.Books.Meta("print_after_save"); v == "1" {
+				printAfter = true
+			}
+		}
+		return err
+	}, func(err error) {
+		s.saving--
+		if err != nil {
+			if s.Bill.Empty() {
+				s.Bill.Recall(kept)
+				s.refreshAll()
+			} else {
+				s.held = append(s.held, kept)
+				s.saveHeld()
+			}
+			s.a.showError(err)
+			return
+		}
+		s.lastInv = saved.Number
+		msg := fmt.Sprintf(L("Saved %s for %s."), saved.Number, gst.FormatINR(saved.GrandTotal))
+		if st.Change > 0 {
+			msg += " " + fmt.Sprintf(L("Give back %s change."), gst.FormatINR(st.Change))
+		}
+		s.a.Say("%s", msg)
+		if printAfter {
+			s.print(saved.Number)
+		}
+	})
+}
+
+// Saving reports whether a save is still running.
+func (s *BillingScreen) Saving() bool { return s.saving > 0 }
+
+// LastInvoice is the number of the last bill saved at this counter.
+func (s *BillingScreen) LastInvoice() string { return s.lastInv }
+
+func (s *BillingScreen) print(number string) {
+	s.a.background(func() error { return s.a.opt.Printer.PrintInvoice(number) }, func(err error) {
+		if err != nil {
+			s.a.Say("%s", Message(err))
+			return
+		}
+		s.a.Say(L("Sent %s to the printer."), number)
+	})
+}
+
+func (s *BillingScreen) clear() {
+	s.Bill.Clear()
+	s.refreshAll()
+	setError(s.itemMsg, "")
+	setError(s.lineMsg, "")
+	s.focusItemBox()
+}
+
+// refreshAll shows the bill after it was replaced (clear, recall).
+func (s *BillingScreen) refreshAll() {
+	s.syncing = true
+	s.Cash.SetText(amountText(s.Bill.Tender.Cash, s.Bill.Tender.CashEntered))
+	s.UPI.SetText(amountText(s.Bill.Tender.UPI, false))
+	s.Card.SetText(amountText(s.Bill.Tender.Card, false))
+	s.Credit.SetChecked(s.Bill.Tender.Credit)
+	s.syncing = false
+	// Rows are rebuilt: their cells belong to the old lines.
+	for _, r := range s.rows {
+		s.linesC.Remove(r.obj)
+	}
+	s.rows = nil
+	p := s.Bill.Party
+	s.Bill.Party = nil
+	if p != nil {
+		s.pickParty(p, 0)
+	} else {
+		s.custLabel.SetText(L("Walk-in customer"))
+		s.custClear.Hide()
+	}
+	s.refresh()
+}
+
+func amountText(v int64, force bool) string {
+	if v == 0 && !force {
+		return ""
+	}
+	return gst.FormatAmount(v)
+}
+
+func (s *BillingScreen) confirmDiscard() {
+	d := dialog.NewConfirm(L("New bill"), L("Throw away this bill and start a new one? (Hold it with Ctrl+H to keep it.)"), func(ok bool) {
+		if ok {
+			s.clear()
+		}
+	}, s.a.Win)
+	s.a.openDialog(d)
+}
+
+// Hold parks the bill so the next customer can be served.
+func (s *BillingScreen) Hold() {
+	if s.Bill.Empty() {
+		s.a.Say("%s", L("The bill is empty; there is nothing to hold."))
+		return
+	}
+	h := s.Bill.Hold()
+	s.held = append(s.held, h)
+	s.saveHeld()
+	s.clear()
+	s.a.Say(L("Held: %s. Recall it with %s."), h.Describe(), ShortcutFor(ActRecallBill).KeyText())
+}
+
+// Held lists the parked bills.
+func (s *BillingScreen) Held() []HeldBill { return s.held }
+
+// Recall brings held bill i back; the bill on the counter, if any, is held.
+func (s *BillingScreen) Recall(i int) {
+	if i < 0 || i >= len(s.held) {
+		return
+	}
+	h := s.held[i]
+	s.held = append(s.held[:i], s.held[i+1:]...)
+	if !s.Bill.Empty() {
+		s.held = append(s.held, s.Bill.Hold())
+	}
+	s.Bill.Recall(h)
+	s.saveHeld()
+	s.refreshAll()
+	s.focusItemBox()
+	s.a.Say(L("Recalled: %s."), h.Describe())
+}
+
+func (s *BillingScreen) showRecall() {
+	if len(s.held) == 0 {
+		s.a.Say("%s", L("No bills are on hold."))
+		return
+	}
+	box := container.NewVBox()
+	var d dialog.Dialog
+	for i, h := range s.held {
+		i := i
+		b := widget.NewButton(fmt.Sprintf("%d.  %s", i+1, h.Describe()), func() {
+			d.Hide()
+			s.Recall(i)
+		})
+		b.Alignment = widget.ButtonAlignLeading
+		box.Add(b)
+	}
+	d = dialog.NewCustom(L("Recall a held bill"), L("Close (Esc)"), box, s.a.Win)
+	s.a.openDialog(d)
+	if len(box.Objects) > 0 {
+		s.a.Win.Canvas().Focus(box.Objects[0].(*widget.Button))
+	}
+}
+
+func (s *BillingScreen) loadHeld() {
+	var held []HeldBill
+	if ok, err := s.a.Books.MetaJSON("held_bills", &held); err == nil && ok {
+		s.held = held
+	}
+}
+
+func (s *BillingScreen) saveHeld() {
+	held := append([]HeldBill(nil), s.held...)
+	s.a.background(func() error { return s.a.Books.SetMetaJSON("held_bills", held) }, func(err error) {
+		if err != nil {
+			s.a.showError(err)
+		}
+	})
+}
+
+func (s *BillingScreen) showLast() {
+	num := s.lastInv
+	s.a.background(func() error {
+		if num != "" {
+			return nil
+		}
+		var err error
+		num, err = s.a.Books.LastInvoice()
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.a.showError(err)
+			return
+		}
+		if num == "" {
+			s.a.Say("%s", L("No bill has been saved at this counter yet."))
+			return
+		}
+		s.a.openInvoice(num, nil)
+	})
+}

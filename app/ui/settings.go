@@ -1,0 +1,248 @@
+package ui
+
+import (
+	"errors"
+	"os/exec"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/gst"
+)
+
+// profileForm is the business profile form of the wizard and Settings.
+type profileForm struct {
+	Name, GSTIN, Address, City, Pincode, Phone, UPI, Prefix *Entry
+	State                                                   *widget.Select
+	Composition                                             *widget.Check
+	errs                                                    map[string]*widget.Label
+	general                                                 *widget.Label
+	codes                                                   []string
+	form                                                    *widget.Form
+	base                                                    books.Business
+}
+
+func newProfileForm(a *App, b books.Business) *profileForm {
+	f := &profileForm{base: b, errs: map[string]*widget.Label{}, general: errorText()}
+	f.Name, f.GSTIN = a.entry(L("e.g. Sharma General Stores")), a.entry(L("15 characters, e.g. 27AAPFU0939F1ZV"))
+	f.Address, f.City, f.Pincode, f.Phone = a.entry(""), a.entry(""), a.entry(""), a.entry("")
+	f.UPI, f.Prefix = a.entry(L("e.g. shop@okicici (for the payment QR)")), a.entry("INV")
+	codes, names := statePicker()
+	f.codes = codes
+	f.State = widget.NewSelect(names, nil)
+	f.Composition = widget.NewCheck(L("Composition dealer (issue bills of supply)"), nil)
+	f.Name.SetText(b.Name)
+	f.GSTIN.SetText(b.GSTIN)
+	f.Address.SetText(b.Address)
+	f.City.SetText(b.City)
+	f.Pincode.SetText(b.Pincode)
+	f.Phone.SetText(b.Phone)
+	f.UPI.SetText(b.UPI)
+	f.Prefix.SetText(b.InvoicePrefix)
+	f.Composition.SetChecked(b.Composition)
+	if i := indexOf(codes, b.StateCode); i >= 0 {
+		f.State.SetSelectedIndex(i)
+	}
+	field := func(key string, o fyne.CanvasObject) fyne.CanvasObject {
+		l := errorText()
+		f.errs[key] = l
+		return container.NewVBox(o, l)
+	}
+	f.GSTIN.OnChanged = func(t string) { gstinLive(t, f.errs["gstin"], f.State, codes) }
+	f.UPI.OnChanged = func(t string) {
+		if t = strings.TrimSpace(t); t != "" && strings.Contains(t, "@") && len(t) > 4 {
+			if err := gst.ValidateVPA(t); err != nil {
+				setError(f.errs["upi"], err.Error())
+				return
+			}
+		}
+		setError(f.errs["upi"], "")
+	}
+	f.form = widget.NewForm(
+		widget.NewFormItem(L("Business name"), field("name", f.Name)),
+		widget.NewFormItem(L("GSTIN"), field("gstin", f.GSTIN)),
+		widget.NewFormItem(L("State"), field("state_code", f.State)),
+		widget.NewFormItem(L("Address"), f.Address),
+		widget.NewFormItem(L("City / PIN"), container.NewGridWithColumns(2, f.City, f.Pincode)),
+		widget.NewFormItem(L("Phone"), f.Phone),
+		widget.NewFormItem(L("UPI id"), field("upi", f.UPI)),
+		widget.NewFormItem(L("Invoice prefix"), field("invoice_prefix", f.Prefix)),
+		widget.NewFormItem("", f.Composition),
+	)
+	return f
+}
+
+// business reads the form into a profile (not yet validated by books).
+func (f *profileForm) business() books.Business {
+	b := f.base
+	b.Name, b.GSTIN, b.Address, b.City, b.Pincode, b.Phone, b.UPI, b.InvoicePrefix =
+		f.Name.Text, f.GSTIN.Text, f.Address.Text, f.City.Text, f.Pincode.Text, f.Phone.Text, f.UPI.Text, f.Prefix.Text
+	if i := f.State.SelectedIndex(); i >= 0 {
+		b.StateCode = f.codes[i]
+	}
+	b.Composition = f.Composition.Checked
+	return b
+}
+
+// showErr puts a books error next to its field.
+func (f *profileForm) showErr(err error) {
+	for _, l := range f.errs {
+		setError(l, "")
+	}
+	setError(f.general, "")
+	if err == nil {
+		return
+	}
+	var be *books.Error
+	if errors.As(err, &be) && f.errs[be.Field] != nil {
+		setError(f.errs[be.Field], be.Msg)
+		return
+	}
+	setError(f.general, Message(err))
+}
+
+// SettingsScreen edits the business profile, the invoice series and the printer.
+type SettingsScreen struct {
+	*screen
+	a          *App
+	Profile    *profileForm
+	Series     *Entry
+	Printer    *widget.Select
+	Paper      *widget.Select
+	PrintAfter *widget.Check
+	Appearance *widget.Select
+	msg        *widget.Label
+}
+
+func newSettingsScreen(a *App) *SettingsScreen {
+	s := &SettingsScreen{a: a, Profile: newProfileForm(a, a.Biz), msg: widget.NewLabel("")}
+	s.Series = a.entry("A")
+	s.Series.SetText(a.Books.Series())
+	s.Printer = widget.NewSelect([]string{L("none")}, nil)
+	s.Paper = widget.NewSelect([]string{"A4", "80mm", "58mm"}, nil)
+	s.PrintAfter = widget.NewCheck(L("Print each bill when it is saved"), nil)
+	s.Appearance = widget.NewSelect([]string{L("system"), L("light"), L("dark")}, func(v string) { applyAppearance(v) })
+	saveProfile := widget.NewButtonWithIcon(L("Save profile"), theme.DocumentSaveIcon(), s.SaveProfile)
+	saveProfile.Importance = widget.HighImportance
+	saveDevice := widget.NewButtonWithIcon(L("Save counter settings"), theme.DocumentSaveIcon(), s.SaveDevice)
+	device := widget.NewForm(
+		widget.NewFormItem(L("Invoice series of this counter"), s.Series),
+		widget.NewFormItem(L("Printer"), s.Printer),
+		widget.NewFormItem(L("Paper"), s.Paper),
+		widget.NewFormItem("", s.PrintAfter),
+		widget.NewFormItem(L("Appearance"), s.Appearance),
+	)
+	note := wrapLabel(L("Each counter bills in its own series (A, B, …) so two counters never make the same invoice number, even offline. Change it only when setting up a new counter."))
+	note.Importance = widget.LowImportance
+	left := container.NewVBox(boldLabel(L("Business profile")), s.Profile.form, s.Profile.general, saveProfile)
+	right := container.NewVBox(boldLabel(L("This counter")), device, note, saveDevice, s.msg, layout.NewSpacer())
+	split := container.NewHSplit(container.NewVScroll(left), container.NewVScroll(right))
+	split.Offset = 0.58
+	s.screen = newScreen(container.NewPadded(container.NewBorder(heading(L("Settings")), nil, nil, nil, split)))
+	return s
+}
+
+func (s *SettingsScreen) shown() {
+	var printer, paper, after, look string
+	var printers []string
+	s.a.background(func() error {
+		printer, _ = s.a.Books.Meta("printer")
+		paper, _ = s.a.Books.Meta("paper")
+		after, _ = s.a.Books.Meta("print_after_save")
+		look, _ = s.a.Books.Meta("appearance")
+		printers = systemPrinters()
+		return nil
+	}, func(error) {
+		s.Printer.SetOptions(append([]string{L("none")}, printers...))
+		s.Printer.SetSelected(orDefault(printer, L("none")))
+		s.Paper.SetSelected(orDefault(paper, "80mm"))
+		s.PrintAfter.SetChecked(after == "1")
+		s.Appearance.SetSelected(orDefault(look, L("system")))
+	})
+	s.a.Win.Canvas().Focus(s.Profile.Name)
+}
+
+// systemPrinters lists the printers CUPS knows (none when lpstat is missing).
+func systemPrinters() []string {
+	out, err := exec.Command("lpstat", "-a").Output()
+	if err != nil {
+		return nil
+	}
+	var ps []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) > 0 {
+			ps = append(ps, f[0])
+		}
+	}
+	return ps
+}
+
+// SaveProfile saves the business profile.
+func (s *SettingsScreen) SaveProfile() {
+	b := s.Profile.business()
+	s.a.background(func() error { return s.a.Books.SaveBusiness(b) }, func(err error) {
+		s.Profile.showErr(err)
+		if err != nil {
+			return
+		}
+		if nb, err := s.a.Books.Business(); err == nil {
+			s.a.Biz = nb
+			s.a.Billing.Bill.Biz = nb
+			s.a.Billing.Bill.Reprice()
+			s.a.Billing.refreshValues()
+		}
+		s.a.Say("%s", L("Business profile saved."))
+	})
+}
+
+// SaveDevice saves this counter's series, printer and appearance.
+func (s *SettingsScreen) SaveDevice() {
+	series := strings.ToUpper(strings.TrimSpace(s.Series.Text))
+	if err := gst.ValidateSeries(series); err != nil {
+		s.msg.SetText(err.Error())
+		s.msg.Importance = widget.DangerImportance
+		s.msg.Refresh()
+		return
+	}
+	printer := s.Printer.Selected
+	if printer == L("none") {
+		printer = ""
+	}
+	after := "0"
+	if s.PrintAfter.Checked {
+		after = "1"
+	}
+	kv := map[string]string{"series": series, "printer": printer, "paper": s.Paper.Selected, "print_after_save": after,
+		"appearance": s.Appearance.Selected}
+	s.a.background(func() error { return s.a.Books.SetMeta(kv) }, func(err error) {
+		if err != nil {
+			s.msg.SetText(Message(err))
+			s.msg.Importance = widget.DangerImportance
+		} else {
+			s.msg.SetText(L("Saved."))
+			s.msg.Importance = widget.SuccessImportance
+		}
+		s.msg.Refresh()
+	})
+}
+
+// applyAppearance switches light/dark/system.
+func applyAppearance(v string) {
+	app := fyne.CurrentApp()
+	if app == nil {
+		return
+	}
+	switch v {
+	case L("light"):
+		app.Settings().SetTheme(Theme{Variant: variantPtr(themeLight)})
+	case L("dark"):
+		app.Settings().SetTheme(Theme{Variant: variantPtr(themeDark)})
+	default:
+		app.Settings().SetTheme(Theme{})
+	}
+}

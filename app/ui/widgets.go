@@ -1,0 +1,223 @@
+package ui
+
+import (
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Entry is the app's text box: a widget.Entry whose keys pass through the
+// app first (Esc closes the open dialog) and then through OnKey (arrow keys in the
+// item box and the bill grid) before the entry itself sees them.
+type Entry struct {
+	widget.Entry
+	OnKey func(*fyne.KeyEvent) bool // true: handled
+	hook  func(*fyne.KeyEvent) bool
+}
+
+// NewEntry makes an Entry; hook is the app-wide key hook (may be nil).
+func NewEntry(hook func(*fyne.KeyEvent) bool) *Entry {
+	e := &Entry{hook: hook}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey implements fyne.Focusable.
+func (e *Entry) TypedKey(k *fyne.KeyEvent) {
+	if e.hook != nil && e.hook(k) {
+		return
+	}
+	if e.OnKey != nil && e.OnKey(k) {
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+// TipButton is a button that shows a tooltip (its action's key) on hover.
+type TipButton struct {
+	widget.Button
+	Tip   string
+	popup *widget.PopUp
+	timer *time.Timer
+}
+
+// NewTipButton makes a button labelled with text whose tooltip is tip.
+func NewTipButton(text, tip string, icon fyne.Resource, tapped func()) *TipButton {
+	b := &TipButton{Tip: tip}
+	b.Text, b.Icon, b.OnTapped = text, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// ActionButton is a TipButton for an action: its label and key tooltip come
+// from Shortcuts.
+func ActionButton(a Action, text string, icon fyne.Resource, tapped func()) *TipButton {
+	if text == "" {
+		text = L(ShortcutFor(a).Label)
+	}
+	return NewTipButton(text, Hint(a), icon, tapped)
+}
+
+// MouseIn shows the tooltip after a short pause.
+func (b *TipButton) MouseIn(e *desktop.MouseEvent) {
+	b.Button.MouseIn(e)
+	if b.Tip == "" {
+		return
+	}
+	if b.timer != nil {
+		b.timer.Stop()
+	}
+	b.timer = time.AfterFunc(500*time.Millisecond, func() { fyne.Do(b.showTip) })
+}
+
+func (b *TipButton) showTip() {
+	c := fyne.CurrentApp().Driver().CanvasForObject(b)
+	if c == nil || !b.Visible() {
+		return
+	}
+	if b.popup == nil {
+		txt := canvas.NewText(b.Tip, theme.Color(theme.ColorNameForeground))
+		txt.TextSize = theme.CaptionTextSize() + 2
+		b.popup = widget.NewPopUp(container.NewPadded(txt), c)
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+	b.popup.ShowAtPosition(pos.Add(fyne.NewPos(0, b.Size().Height+2)))
+}
+
+// MouseOut hides the tooltip.
+func (b *TipButton) MouseOut() {
+	b.Button.MouseOut()
+	if b.timer != nil {
+		b.timer.Stop()
+	}
+	if b.popup != nil {
+		b.popup.Hide()
+	}
+}
+
+// errorText is a red line of plain words shown next to a field.
+func errorText() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
+}
+
+// setError shows msg in l, or hides l when msg is "".
+func setError(l *widget.Label, msg string) {
+	l.SetText(msg)
+	if msg == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
+}
+
+// bigText is large bold text for totals.
+func bigText(size float32) *canvas.Text {
+	t := canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	t.TextStyle = fyne.TextStyle{Bold: true}
+	t.TextSize = size
+	t.Alignment = fyne.TextAlignTrailing
+	return t
+}
+
+// heading is a screen title.
+func heading(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+// screen is a custom widget around a screen's content.
+type screen struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+}
+
+func newScreen(content fyne.CanvasObject) *screen {
+	s := &screen{content: content}
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// CreateRenderer implements fyne.Widget.
+func (s *screen) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(s.content) }
+
+// worker runs slow work (SQL, files) off the UI goroutine, one job at a
+// time in order, so a burst of scans adds lines in the order they came.
+type worker struct{ jobs chan func() }
+
+func newWorker() *worker {
+	w := &worker{jobs: make(chan func(), 256)}
+	go func() {
+		for j := range w.jobs {
+			j()
+		}
+	}()
+	return w
+}
+
+func (w *worker) run(j func()) { w.jobs <- j }
+
+// rect is a filled rectangle (separators, highlights).
+func rect(c color.Color) *canvas.Rectangle { return canvas.NewRectangle(c) }
+
+// bigLabel is large bold right-aligned text (totals) that follows the
+// theme's foreground colour in light and dark mode.
+type bigLabel struct {
+	widget.BaseWidget
+	Text string
+	size float32
+}
+
+func newBigLabel(size float32) *bigLabel {
+	b := &bigLabel{size: size}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *bigLabel) set(s string) {
+	if b.Text != s {
+		b.Text = s
+		b.Refresh()
+	}
+}
+
+// CreateRenderer implements fyne.Widget.
+func (b *bigLabel) CreateRenderer() fyne.WidgetRenderer {
+	t := bigText(b.size)
+	r := &bigLabelRenderer{b: b, t: t}
+	r.Refresh()
+	return r
+}
+
+type bigLabelRenderer struct {
+	b *bigLabel
+	t *canvas.Text
+}
+
+func (r *bigLabelRenderer) Layout(s fyne.Size) { r.t.Resize(s) }
+func (r *bigLabelRenderer) MinSize() fyne.Size { return r.t.MinSize() }
+func (r *bigLabelRenderer) Refresh() {
+	r.t.Text = r.b.Text
+	r.t.Color = theme.Color(theme.ColorNameForeground)
+	r.t.Refresh()
+}
+func (r *bigLabelRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.t} }
+func (r *bigLabelRenderer) Destroy()                     {}
+
+// wrapLabel is a word-wrapped label.
+func wrapLabel(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
