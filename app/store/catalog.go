@@ -178,71 +178,132 @@ type ProductHit struct {
 	Reorder   int64
 }
 
-// SearchProducts finds live products as the user types: every word of q
-// must prefix-match a word of the name or SKU; an exact barcode or SKU comes
-// first. Best matches first, at most limit.
+// SearchProducts finds live products as the user types, best first, at
+// most limit: an exact barcode or SKU, then names starting with q, then
+// names or SKUs with a word starting with each word of q (FTS5 prefix
+// search). Every step stops at limit rows, so it stays fast on 100,000
+// products; stock comes with each hit.
 func (s *Store) SearchProducts(q string, limit int) ([]ProductHit, error) {
 	if limit <= 0 {
 		limit = 20
 	}
-	var out []ProductHit
-	seen := map[string]bool{}
 	if q = strings.TrimSpace(q); q == "" {
 		return nil, nil
 	}
-	if p, err := s.ProductByCode(q); err == nil {
-		out = append(out, ProductHit{ID: p.ID, Name: p.Name, SKU: p.SKU, SalePrice: p.SalePrice, Reorder: p.ReorderLevel})
-		seen[p.ID] = true
+	out := make([]ProductHit, 0, limit)
+	seen := map[string]bool{}
+	scan := func(rows *sql.Rows, keep func(ProductHit) bool) error {
+		defer rows.Close()
+		for len(out) < limit && rows.Next() {
+			var h ProductHit
+			if err := rows.Scan(&h.ID, &h.Name, &h.SKU, &h.SalePrice, &h.Reorder, &h.Stock); err != nil {
+				return err
+			}
+			if !seen[h.ID] && keep(h) {
+				seen[h.ID] = true
+				out = append(out, h)
+			}
+		}
+		return rows.Err()
 	}
-	match := ftsQuery(q)
-	if match == "" {
-		return s.withStock(out)
-	}
-	rows, err := s.r.Query(`SELECT p.id, p.name, coalesce(p.sku, ''), p.sale_price, p.reorder_level
-		FROM product_fts f JOIN products p ON p.rid = f.rowid
-		WHERE product_fts MATCH ? AND p.deleted = 0
-		ORDER BY f.rank LIMIT ?`, match, limit)
+	all := func(ProductHit) bool { return true }
+	rows, err := s.r.Query(hitSelect+` JOIN product_codes c ON c.product_id = p.id WHERE c.code = ? AND p.deleted = 0 LIMIT 1`, q)
 	if err != nil {
 		return nil, fmt.Errorf("search products: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var h ProductHit
-		if err := rows.Scan(&h.ID, &h.Name, &h.SKU, &h.SalePrice, &h.Reorder); err != nil {
-			return nil, err
-		}
-		if !seen[h.ID] && len(out) < limit {
-			out = append(out, h)
-		}
-	}
-	if err := rows.Err(); err != nil {
+	if err := scan(rows, all); err != nil {
 		return nil, err
 	}
-	return s.withStock(out)
-}
-
-// ftsQuery turns typed text into an FTS5 prefix query: "basm ric" →
-// "basm"* AND "ric"*. Punctuation separates words.
-func ftsQuery(q string) string {
-	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Mc, r)
-	})
-	parts := make([]string, 0, len(words))
-	for _, w := range words {
-		parts = append(parts, `"`+w+`"*`)
-	}
-	return strings.Join(parts, " AND ")
-}
-
-func (s *Store) withStock(hits []ProductHit) ([]ProductHit, error) {
-	for i := range hits {
-		st, err := s.StockOnHand(hits[i].ID)
+	if hi := prefixEnd(q); hi != "" {
+		rows, err := s.r.Query(hitSelect+` WHERE p.deleted = 0 AND p.name >= ? COLLATE NOCASE AND p.name < ? COLLATE NOCASE
+			ORDER BY p.name COLLATE NOCASE LIMIT ?`, q, hi, limit)
 		if err != nil {
+			return nil, fmt.Errorf("search products: %w", err)
+		}
+		if err := scan(rows, all); err != nil {
 			return nil, err
 		}
-		hits[i].Stock = st
 	}
-	return hits, nil
+	if len(out) >= limit {
+		return out, nil
+	}
+	match, short := ftsQuery(q)
+	if match == "" {
+		return out, nil
+	}
+	// Words too short to narrow the search (the "1" of "maggi 1") are
+	// checked here rather than merged through FTS5's long prefix lists.
+	rows, err = s.r.Query(hitSelect+` WHERE p.rid IN (SELECT rowid FROM product_fts WHERE product_fts MATCH ? LIMIT 400) AND p.deleted = 0`, match)
+	if err != nil {
+		return nil, fmt.Errorf("search products: %w", err)
+	}
+	if err := scan(rows, func(h ProductHit) bool { return hasWordPrefixes(h.Name+" "+h.SKU, short) }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+const hitSelect = `SELECT p.id, p.name, coalesce(p.sku, ''), p.sale_price, p.reorder_level, p.opening_stock + coalesce(l.qty, 0)
+	FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id`
+
+// prefixEnd is the smallest string above every string starting with q
+// (case-insensitively), for an index range scan; "" if there is none.
+func prefixEnd(q string) string {
+	r := []rune(strings.ToLower(q))
+	if len(r) == 0 || r[len(r)-1] == unicode.MaxRune {
+		return ""
+	}
+	r[len(r)-1]++
+	return string(r)
+}
+
+func words(q string) []string {
+	return strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Mc, r)
+	})
+}
+
+// ftsQuery turns typed text into an FTS5 prefix query over its words of two
+// or more letters ("basm ric" → "basm"* AND "ric"*) and returns the shorter
+// words separately; a query of only short words uses them all.
+func ftsQuery(q string) (string, []string) {
+	var long, short []string
+	for _, w := range words(q) {
+		if len([]rune(w)) >= 2 {
+			long = append(long, w)
+		} else {
+			short = append(short, w)
+		}
+	}
+	if len(long) == 0 {
+		long, short = short, nil
+	}
+	parts := make([]string, 0, len(long))
+	for _, w := range long {
+		parts = append(parts, `"`+w+`"*`)
+	}
+	return strings.Join(parts, " AND "), short
+}
+
+// hasWordPrefixes reports whether every w starts some word of text.
+func hasWordPrefixes(text string, ws []string) bool {
+	if len(ws) == 0 {
+		return true
+	}
+	tw := words(text)
+	for _, w := range ws {
+		found := false
+		for _, t := range tw {
+			if strings.HasPrefix(t, w) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // StockOnHand is opening stock plus the stock effects of all documents.
