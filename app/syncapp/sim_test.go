@@ -89,7 +89,7 @@ type device struct {
 
 type world struct {
 	t       failer
-	srv     *httptest.Server
+	srv     *testServer
 	clk     *clock
 	devs    []*device
 	issued  map[string]string // invoice id -> data as issued
@@ -97,16 +97,35 @@ type world struct {
 	baseURL string
 }
 
-func newServer(t testing.TB, now func() time.Time) *httptest.Server {
-	db, err := srvstore.OpenSQLite(ctx, t.TempDir())
+// swapHandler lets a test replace the server behind one URL (a restore).
+type swapHandler struct{ h atomic.Pointer[http.Handler] }
+
+func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { (*s.h.Load()).ServeHTTP(w, r) }
+
+type testServer struct {
+	*httptest.Server
+	dir  string
+	db   *srvstore.DB
+	now  func() time.Time
+	swap *swapHandler
+}
+
+func (ts *testServer) start(t testing.TB) {
+	db, err := srvstore.OpenSQLite(ctx, ts.dir)
 	if err != nil {
-		t.Fatalf("%v", err)
+		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	h := api.New(api.Config{Store: db, BcryptCost: 4, Now: now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv
+	ts.db = db
+	var h http.Handler = api.New(api.Config{Store: db, BcryptCost: 4, Now: ts.now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ts.swap.h.Store(&h)
+}
+
+func newServer(t testing.TB, now func() time.Time) *testServer {
+	ts := &testServer{dir: t.TempDir(), now: now, swap: &swapHandler{}}
+	ts.start(t)
+	ts.Server = httptest.NewServer(ts.swap)
+	t.Cleanup(func() { ts.Server.Close(); ts.db.Close() })
+	return ts
 }
 
 func (w *world) open(d *device) {
@@ -469,5 +488,58 @@ func TestFarClockRefused(t *testing.T) {
 	}
 	for _, x := range w.devs {
 		x.s.Close()
+	}
+}
+
+// TestServerRestore restores the server from an older backup: the epoch
+// changes, devices notice, queue their books again and converge with
+// nothing lost, though the restored server forgot recent changes.
+func TestServerRestore(t *testing.T) {
+	w := setupWorld(t, t, 2, []time.Duration{0, 30 * time.Second})
+	defer func() {
+		for _, d := range w.devs {
+			d.s.Close()
+		}
+	}()
+	sell := func(d *device) {
+		ps := liveProducts(t, d.s)
+		inv, err := d.s.CreateSale(ctx, &books.SaleDraft{Lines: []books.DraftLine{{ProductID: ps[0].ID, Product: ps[0], Qty: 1000}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.issued[inv.ID] = invoiceData(t, d.path, inv.ID)
+	}
+	sell(w.devs[0])
+	w.syncAll(t)
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if err := w.srv.db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	// Work the restored server will not know about.
+	sell(w.devs[0])
+	sell(w.devs[1])
+	p := liveProducts(t, w.devs[1].s)[1]
+	p.SalePrice = 77700
+	if _, err := w.devs[1].s.SaveProduct(p); err != nil {
+		t.Fatal(err)
+	}
+	w.syncAll(t)
+	oldEpoch, _ := w.devs[0].s.Meta(nsync.MetaEpoch)
+
+	w.srv.db.Close()
+	if _, err := srvstore.RestoreSQLite(ctx, w.srv.dir, backup); err != nil {
+		t.Fatal(err)
+	}
+	w.srv.start(t)
+
+	sell(w.devs[1]) // made while the server was being restored
+	w.check(t)
+	newEpoch, _ := w.devs[0].s.Meta(nsync.MetaEpoch)
+	if newEpoch == oldEpoch || newEpoch == "" {
+		t.Fatalf("epoch %q → %q", oldEpoch, newEpoch)
+	}
+	got, err := w.devs[0].s.Product(p.ID)
+	if err != nil || got.SalePrice != 77700 {
+		t.Fatalf("price edit lost in the restore: %+v %v", got, err)
 	}
 }

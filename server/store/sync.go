@@ -57,6 +57,12 @@ func (db *DB) Push(ctx context.Context, s core.Session, req nsync.PushRequest, n
 		resp.LastN = lastN
 
 		n := lastN
+		// After a server restore the device's numbers are ahead of what the
+		// restored database remembers; the first push under the new epoch
+		// says so and becomes the device's new base instead of a gap.
+		if req.Rebase && req.Epoch == epoch && len(req.Mutations) > 0 && req.Mutations[0].N > n+1 {
+			n = req.Mutations[0].N - 1
+		}
 		var apply []nsync.Row
 		for _, m := range req.Mutations {
 			if m.N <= n {
