@@ -366,13 +366,16 @@ func Message(err error) string {
 
 // placeholder is a screen with only a title and a note.
 type placeholder struct {
-	*screen
+	screenBase
 }
 
 func newPlaceholder(title, note string) *placeholder {
 	n := widget.NewLabel(note)
 	n.Wrapping = fyne.TextWrapWord
-	return &placeholder{newScreen(container.NewVBox(heading(title), n, layout.NewSpacer()))}
+	p := &placeholder{}
+	p.content = container.NewVBox(heading(title), n, layout.NewSpacer())
+	p.ExtendBaseWidget(p)
+	return p
 }
 
 func (*placeholder) shown() {}
@@ -399,4 +402,17 @@ func (a *App) formDialog(title, okLabel string, body fyne.CanvasObject, size fyn
 	d.Resize(size)
 	a.openDialog(d)
 	return d
+}
+
+// focus moves the keyboard focus to f. Widgets are rendered lazily (at the
+// first frame), so the tree it sits in is measured first; that creates
+// their renderers and lets the canvas find f.
+func (a *App) focus(f fyne.Focusable) {
+	c := a.Win.Canvas()
+	if top := c.Overlays().Top(); top != nil {
+		top.MinSize()
+	} else if content := c.Content(); content != nil {
+		content.MinSize()
+	}
+	c.Focus(f)
 }

@@ -25,7 +25,7 @@ var searchDelay = 120 * time.Millisecond
 // BillingScreen is the home screen: item box, bill grid, customer, totals
 // and payment. It shows what its Bill says and saves through the books.
 type BillingScreen struct {
-	*screen
+	screenBase
 	a    *App
 	Bill *Bill
 
@@ -174,7 +174,8 @@ func newBillingScreen(a *App) *BillingScreen {
 	rightW := container.NewBorder(nil, nil, widget.NewSeparator(), nil, container.NewVScroll(right))
 	split := container.NewHSplit(left, rightW)
 	split.Offset = 0.6
-	s.screen = newScreen(container.NewPadded(split))
+	s.content = container.NewPadded(split)
+	s.ExtendBaseWidget(s)
 	s.loadHeld()
 	s.refresh()
 	return s
@@ -183,9 +184,7 @@ func newBillingScreen(a *App) *BillingScreen {
 func (s *BillingScreen) shown() { s.focusItemBox() }
 
 func (s *BillingScreen) focusItemBox() {
-	if c := s.a.Win.Canvas(); c != nil {
-		c.Focus(s.ItemBox)
-	}
+	s.a.focus(s.ItemBox)
 }
 
 // handle runs a billing action.
@@ -208,9 +207,9 @@ func (s *BillingScreen) handle(act Action) bool {
 	case ActDeleteLine:
 		s.deleteFocusedLine()
 	case ActCustomer:
-		s.a.Win.Canvas().Focus(s.CustomerBox)
+		s.a.focus(s.CustomerBox)
 	case ActPayment:
-		s.a.Win.Canvas().Focus(s.Cash)
+		s.a.focus(s.Cash)
 	case ActItemBox:
 		s.focusItemBox()
 	default:
@@ -280,7 +279,7 @@ func (s *BillingScreen) itemKey(k *fyne.KeyEvent) bool {
 	case fyne.KeyDown, fyne.KeyUp:
 		if len(s.Hits()) == 0 {
 			if k.Name == fyne.KeyUp && len(s.rows) > 0 {
-				s.a.Win.Canvas().Focus(s.rows[len(s.rows)-1].qty)
+				s.a.focus(s.rows[len(s.rows)-1].qty)
 				return true
 			}
 			return false
@@ -310,7 +309,7 @@ func (s *BillingScreen) submitItem() {
 	text := strings.TrimSpace(s.ItemBox.Text)
 	if text == "" {
 		if !s.Bill.Empty() {
-			s.a.Win.Canvas().Focus(s.Cash)
+			s.a.focus(s.Cash)
 		}
 		return
 	}
@@ -433,12 +432,12 @@ func (s *BillingScreen) gridKey(i, col int, k *fyne.KeyEvent) bool {
 	switch k.Name {
 	case fyne.KeyUp:
 		if i > 0 {
-			s.a.Win.Canvas().Focus(cell(s.rows[i-1]))
+			s.a.focus(cell(s.rows[i-1]))
 		}
 		return true
 	case fyne.KeyDown:
 		if i+1 < len(s.rows) {
-			s.a.Win.Canvas().Focus(cell(s.rows[i+1]))
+			s.a.focus(cell(s.rows[i+1]))
 		} else {
 			s.focusItemBox()
 		}
@@ -674,7 +673,7 @@ func (s *BillingScreen) pickParty(p *books.PartySnapshot, balance int64) {
 		s.custClear.Show()
 	}
 	s.refreshValues()
-	s.a.Win.Canvas().Focus(s.ItemBox)
+	s.a.focus(s.ItemBox)
 }
 
 func balanceText(b int64) string {
@@ -919,7 +918,7 @@ func (s *BillingScreen) showRecall() {
 	d = dialog.NewCustom(L("Recall a held bill"), L("Close (Esc)"), box, s.a.Win)
 	s.a.openDialog(d)
 	if len(box.Objects) > 0 {
-		s.a.Win.Canvas().Focus(box.Objects[0].(*widget.Button))
+		s.a.focus(box.Objects[0].(*widget.Button))
 	}
 }
 
@@ -960,3 +959,33 @@ func (s *BillingScreen) showLast() {
 		s.a.openInvoice(num, nil)
 	})
 }
+
+// Cell is the text box of line i, column col (0 qty, 1 price, 2 discount).
+func (s *BillingScreen) Cell(i, col int) *Entry {
+	if i < 0 || i >= len(s.rows) {
+		return nil
+	}
+	return []*Entry{s.rows[i].qty, s.rows[i].price, s.rows[i].disc}[col]
+}
+
+// ItemMessage is the error or warning shown under the item box.
+func (s *BillingScreen) ItemMessage() string {
+	if !s.itemMsg.Visible() {
+		return ""
+	}
+	return s.itemMsg.Text
+}
+
+// PaymentMessage is the message shown under the payment boxes.
+func (s *BillingScreen) PaymentMessage() string {
+	if !s.payMsg.Visible() {
+		return ""
+	}
+	return s.payMsg.Text
+}
+
+// Change is the change-to-return shown.
+func (s *BillingScreen) Change() string { return s.change.Text }
+
+// Total is the grand total shown.
+func (s *BillingScreen) Total() string { return s.total.Text }

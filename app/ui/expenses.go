@@ -20,7 +20,7 @@ var defaultCategories = []string{"Rent", "Electricity", "Salary", "Transport", "
 
 // ExpensesScreen is quick expense entry by category, with the recent list.
 type ExpensesScreen struct {
-	*screen
+	screenBase
 	a        *App
 	Category *widget.SelectEntry
 	Amount   *Entry
@@ -67,18 +67,19 @@ func newExpensesScreen(a *App) *ExpensesScreen {
 	right := container.NewBorder(boldLabel(L("Recent expenses")), nil, nil, nil, s.list)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.5
-	s.screen = newScreen(container.NewPadded(split))
+	s.content = container.NewPadded(split)
+	s.ExtendBaseWidget(s)
 	return s
 }
 
 func (s *ExpensesScreen) shown() {
-	s.a.Win.Canvas().Focus(s.Amount)
+	s.a.focus(s.Amount)
 	s.Reload()
 }
 
 func (s *ExpensesScreen) handle(act Action) bool {
 	if act == ActAdd || act == ActFind {
-		s.a.Win.Canvas().Focus(s.Amount)
+		s.a.focus(s.Amount)
 		return true
 	}
 	return false
@@ -119,7 +120,7 @@ func (s *ExpensesScreen) Reload() {
 			c := c
 			s.catBtns.Add(widget.NewButton(c, func() {
 				s.Category.SetText(c)
-				s.a.Win.Canvas().Focus(s.Amount)
+				s.a.focus(s.Amount)
 			}))
 		}
 		s.catBtns.Refresh()
@@ -151,6 +152,6 @@ func (s *ExpensesScreen) Save() {
 		s.Note.SetText("")
 		s.a.Say(L("Expense saved: %s %s."), e.Category, gst.FormatINR(e.Amount))
 		s.Reload()
-		s.a.Win.Canvas().Focus(s.Amount)
+		s.a.focus(s.Amount)
 	})
 }

@@ -8,7 +8,7 @@ import (
 
 // HelpScreen lists every shortcut (from Shortcuts) and the other keys.
 type HelpScreen struct {
-	*screen
+	screenBase
 }
 
 func newHelpScreen(a *App) *HelpScreen {
@@ -24,7 +24,10 @@ func newHelpScreen(a *App) *HelpScreen {
 		add(k[0], L(k[1]))
 	}
 	note := wrapLabel(L("Every key is also in the menus at the top. The bill on the counter is never lost by Esc or by moving to another screen: come back with Alt+1."))
-	return &HelpScreen{newScreen(container.NewPadded(container.NewBorder(container.NewVBox(heading(L("Help and shortcuts")), note), nil, nil, nil, container.NewVScroll(rows))))}
+	h := &HelpScreen{}
+	h.content = container.NewPadded(container.NewBorder(container.NewVBox(heading(L("Help and shortcuts")), note), nil, nil, nil, container.NewVScroll(rows)))
+	h.ExtendBaseWidget(h)
+	return h
 }
 
 func (*HelpScreen) shown() {}

@@ -22,7 +22,7 @@ const invoicePage = 200
 // InvoicesScreen lists invoices with search by number, party, date range
 // and amount; a row opens the invoice to reprint, cancel or return.
 type InvoicesScreen struct {
-	*screen
+	screenBase
 	a                  *App
 	Query, From, To    *Entry
 	MinAmount, MaxAmt  *Entry
@@ -96,18 +96,19 @@ func newInvoicesScreen(a *App) *InvoicesScreen {
 			ActionButton(ActFind, L("Search"), theme.SearchIcon(), s.Search)),
 		s.Query)
 	top := container.NewVBox(container.NewBorder(nil, nil, heading(L("Invoices")), s.count), filters, s.msg)
-	s.screen = newScreen(container.NewPadded(container.NewBorder(top, nil, nil, nil, s.list)))
+	s.content = container.NewPadded(container.NewBorder(top, nil, nil, nil, s.list))
+	s.ExtendBaseWidget(s)
 	return s
 }
 
 func (s *InvoicesScreen) shown() {
-	s.a.Win.Canvas().Focus(s.Query)
+	s.a.focus(s.Query)
 	s.Search()
 }
 
 func (s *InvoicesScreen) handle(act Action) bool {
 	if act == ActFind {
-		s.a.Win.Canvas().Focus(s.Query)
+		s.a.focus(s.Query)
 		return true
 	}
 	return false
@@ -310,7 +311,7 @@ func (id *InvoiceDialog) Cancel() {
 	}
 	body := container.NewVBox(wrapLabel(fmt.Sprintf(L("Cancel invoice %s of %s? Its stock and money are reversed; the invoice stays in the books, marked cancelled."), id.Inv.Number, gst.FormatINR(id.Inv.GrandTotal))), reason, msg)
 	d = a.formDialog(L("Cancel invoice"), L("Cancel invoice"), body, fyne.NewSize(560, 260), do)
-	a.Win.Canvas().Focus(reason)
+	a.focus(reason)
 }
 
 // CancelWith cancels the invoice with a reason (in the background).
@@ -416,7 +417,7 @@ func (id *InvoiceDialog) Return() {
 		container.NewVScroll(form))
 	d = a.formDialog(L("Return against")+" "+inv.Number, L("Make credit note"), body, fyne.NewSize(720, 520), do)
 	if len(qtys) > 0 {
-		a.Win.Canvas().Focus(qtys[0])
+		a.focus(qtys[0])
 	}
 }
 
@@ -444,4 +445,11 @@ func previewReturn(a *App, in store.ReturnInput) (*books.CreditNote, error) {
 		return nil, err
 	}
 	return books.PriceReturn(&biz, inv, cancelled, returned, in.Items, in.Date, in.Reason, in.Refunds, in.Restock)
+}
+
+// Open opens listed invoice i, as a click on its row does.
+func (s *InvoicesScreen) Open(i int) {
+	if i >= 0 && i < len(s.rows) {
+		s.a.openInvoice(s.rows[i].Number, func() { s.Search() })
+	}
 }

@@ -20,7 +20,7 @@ import (
 // PartiesScreen lists customers and suppliers with balances; picking one
 // shows its ledger and the receive/pay money actions.
 type PartiesScreen struct {
-	*screen
+	screenBase
 	a       *App
 	Search  *Entry
 	list    *widget.List
@@ -113,7 +113,8 @@ func newPartiesScreen(a *App) *PartiesScreen {
 	left := container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, heading(L("Parties")), add), s.Search, s.msg), nil, nil, nil, s.list)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.45
-	s.screen = newScreen(container.NewPadded(split))
+	s.content = container.NewPadded(split)
+	s.ExtendBaseWidget(s)
 	return s
 }
 
@@ -141,14 +142,14 @@ func amountOrDash(v int64) string {
 }
 
 func (s *PartiesScreen) shown() {
-	s.a.Win.Canvas().Focus(s.Search)
+	s.a.focus(s.Search)
 	s.Reload()
 }
 
 func (s *PartiesScreen) handle(act Action) bool {
 	switch act {
 	case ActFind:
-		s.a.Win.Canvas().Focus(s.Search)
+		s.a.focus(s.Search)
 	case ActAdd:
 		s.a.partyDialog(books.Party{Kind: books.Customer}, func(books.Party) { s.Reload() })
 	default:
@@ -264,7 +265,7 @@ func (s *PartiesScreen) money(dir string) {
 	}
 	form := widget.NewForm(widget.NewFormItem(L("Amount ₹"), amount), widget.NewFormItem(L("Mode"), mode), widget.NewFormItem(L("Note"), note))
 	d = s.a.formDialog(title, L("Save"), container.NewVBox(widget.NewLabel(balanceText(h.Balance)), form, msg), fyne.NewSize(520, 320), save)
-	s.a.Win.Canvas().Focus(amount)
+	s.a.focus(amount)
 }
 
 // partyDialog adds or edits a party; saved gets the stored party.
@@ -355,9 +356,9 @@ func (a *App) partyDialog(p books.Party, saved func(books.Party)) {
 	}
 	d = a.formDialog(title, L("Save"), container.NewVBox(form, general), fyne.NewSize(640, 560), save)
 	if p.Name == "" {
-		a.Win.Canvas().Focus(name)
+		a.focus(name)
 	} else {
-		a.Win.Canvas().Focus(phone)
+		a.focus(phone)
 	}
 }
 

@@ -27,7 +27,7 @@ const productPage = 200
 // products (read a page at a time as it scrolls), search, a low-stock
 // filter, and the product, stock, import and purchase actions.
 type ProductsScreen struct {
-	*screen
+	screenBase
 	a        *App
 	Search   *Entry
 	LowStock *widget.Check
@@ -74,19 +74,20 @@ func newProductsScreen(a *App) *ProductsScreen {
 	)
 	top := container.NewVBox(container.NewBorder(nil, nil, heading(L("Products and stock")), s.count), bar,
 		container.NewBorder(nil, nil, nil, s.LowStock, s.Search), s.msg)
-	s.screen = newScreen(container.NewPadded(container.NewBorder(top, nil, nil, nil, s.list)))
+	s.content = container.NewPadded(container.NewBorder(top, nil, nil, nil, s.list))
+	s.ExtendBaseWidget(s)
 	return s
 }
 
 func (s *ProductsScreen) shown() {
-	s.a.Win.Canvas().Focus(s.Search)
+	s.a.focus(s.Search)
 	s.Reload()
 }
 
 func (s *ProductsScreen) handle(act Action) bool {
 	switch act {
 	case ActFind:
-		s.a.Win.Canvas().Focus(s.Search)
+		s.a.focus(s.Search)
 	case ActAdd:
 		s.a.editProduct("", s.Reload)
 	default:
@@ -382,7 +383,7 @@ func (a *App) productForm(p books.Product, stock int64, saved func()) {
 	}
 	body := container.NewBorder(nil, general, nil, nil, container.NewVScroll(form))
 	d = a.formDialog(title, L("Save"), body, fyne.NewSize(720, 640), save)
-	a.Win.Canvas().Focus(name)
+	a.focus(name)
 }
 
 func orZero(s string) string {
@@ -427,7 +428,7 @@ func (a *App) adjustStock(p *books.Product, done func()) {
 			}
 			setError(msg, "")
 			found.SetText(prod.Name)
-			a.Win.Canvas().Focus(qty)
+			a.focus(qty)
 		})
 	}
 	var d dialog.Dialog
@@ -461,7 +462,7 @@ func (a *App) adjustStock(p *books.Product, done func()) {
 	form := widget.NewForm(widget.NewFormItem(L("Product"), container.NewVBox(code, found)),
 		widget.NewFormItem(L("Change"), qty), widget.NewFormItem(L("Reason"), reason))
 	d = a.formDialog(L("Stock adjustment"), L("Save"), container.NewVBox(form, msg), fyne.NewSize(560, 340), save)
-	a.Win.Canvas().Focus(code)
+	a.focus(code)
 }
 
 // ---- CSV import ----
@@ -563,7 +564,7 @@ func (a *App) importDialog(done func()) {
 	}
 	body := container.NewBorder(container.NewBorder(nil, nil, nil, pick, path), msg, nil, nil, container.NewVScroll(preview))
 	d = a.formDialog(L("Import products from CSV"), L("Import"), body, fyne.NewSize(860, 560), save)
-	a.Win.Canvas().Focus(path)
+	a.focus(path)
 }
 
 func importErrors(ie *store.ImportError) string {
@@ -640,7 +641,7 @@ func (a *App) purchaseDialog(done func()) {
 			qty.SetText("1")
 			cost.SetText("")
 			reprice()
-			a.Win.Canvas().Focus(code)
+			a.focus(code)
 		})
 	}
 	var d dialog.Dialog
@@ -685,7 +686,7 @@ func (a *App) purchaseDialog(done func()) {
 	add := container.NewBorder(nil, nil, nil, container.NewHBox(container.NewGridWrap(fyne.NewSize(80, 38), qty), container.NewGridWrap(fyne.NewSize(220, 38), cost)), code)
 	body := container.NewBorder(container.NewVBox(head, widget.NewLabel(L("Items: code, quantity, cost")), add), container.NewVBox(total, paid, msg), nil, nil, container.NewVScroll(lines))
 	d = a.formDialog(L("Purchase entry (stock in)"), L("Save purchase"), body, fyne.NewSize(860, 600), save)
-	a.Win.Canvas().Focus(supplier)
+	a.focus(supplier)
 }
 
 func orDefault(s, def string) string {

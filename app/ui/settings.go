@@ -108,7 +108,7 @@ func (f *profileForm) showErr(err error) {
 
 // SettingsScreen edits the business profile, the invoice series and the printer.
 type SettingsScreen struct {
-	*screen
+	screenBase
 	a          *App
 	Profile    *profileForm
 	Series     *Entry
@@ -143,7 +143,8 @@ func newSettingsScreen(a *App) *SettingsScreen {
 	right := container.NewVBox(boldLabel(L("This counter")), device, note, saveDevice, s.msg, layout.NewSpacer())
 	split := container.NewHSplit(container.NewVScroll(left), container.NewVScroll(right))
 	split.Offset = 0.58
-	s.screen = newScreen(container.NewPadded(container.NewBorder(heading(L("Settings")), nil, nil, nil, split)))
+	s.content = container.NewPadded(container.NewBorder(heading(L("Settings")), nil, nil, nil, split))
+	s.ExtendBaseWidget(s)
 	return s
 }
 
@@ -164,7 +165,7 @@ func (s *SettingsScreen) shown() {
 		s.PrintAfter.SetChecked(after == "1")
 		s.Appearance.SetSelected(orDefault(look, L("system")))
 	})
-	s.a.Win.Canvas().Focus(s.Profile.Name)
+	s.a.focus(s.Profile.Name)
 }
 
 // systemPrinters lists the printers CUPS knows (none when lpstat is missing).

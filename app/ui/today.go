@@ -17,7 +17,7 @@ import (
 // TodayScreen is the day at a glance: sales, collections by mode,
 // expenses, cash in hand and low stock.
 type TodayScreen struct {
-	*screen
+	screenBase
 	a       *App
 	Date    *Entry
 	sales   *bigLabel
@@ -62,7 +62,8 @@ func newTodayScreen(a *App) *TodayScreen {
 	right := container.NewBorder(boldLabel(L("Low stock")), nil, nil, nil, s.low)
 	split := container.NewHSplit(container.NewVScroll(left), right)
 	split.Offset = 0.55
-	s.screen = newScreen(container.NewPadded(container.NewBorder(top, nil, nil, nil, split)))
+	s.content = container.NewPadded(container.NewBorder(top, nil, nil, nil, split))
+	s.ExtendBaseWidget(s)
 	return s
 }
 

@@ -137,20 +137,17 @@ func heading(s string) *widget.Label {
 	return l
 }
 
-// screen is a custom widget around a screen's content.
-type screen struct {
+// screenBase makes a screen a custom widget around its content. A screen
+// type embeds it and calls ExtendBaseWidget on itself.
+type screenBase struct {
 	widget.BaseWidget
 	content fyne.CanvasObject
 }
 
-func newScreen(content fyne.CanvasObject) *screen {
-	s := &screen{content: content}
-	s.ExtendBaseWidget(s)
-	return s
-}
-
 // CreateRenderer implements fyne.Widget.
-func (s *screen) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(s.content) }
+func (s *screenBase) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(s.content)
+}
 
 // worker runs slow work (SQL, files) off the UI goroutine, one job at a
 // time in order, so a burst of scans adds lines in the order they came.

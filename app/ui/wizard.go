@@ -13,7 +13,7 @@ import (
 // Wizard is the first-run screen: the business profile (GSTIN checked as
 // it is typed, state, UPI id, invoice prefix) or "not GST registered".
 type Wizard struct {
-	*screen
+	screenBase
 	a       *App
 	Profile *profileForm
 	done    func(books.Business)
@@ -27,11 +27,12 @@ func newWizard(a *App, done func(books.Business)) *Wizard {
 	w.Profile.Prefix.OnSubmitted = func(string) { w.Finish() }
 	intro := wrapLabel(L("Welcome to AI Naukar. Tell us about your shop; you can change all of this later in Settings."))
 	card := widget.NewCard(L("Set up your shop"), "", container.NewVBox(intro, w.Profile.form, w.Profile.general, container.NewHBox(skip, layout.NewSpacer(), start)))
-	w.screen = newScreen(container.NewCenter(container.NewGridWrap(fyne.NewSize(760, 660), container.NewVScroll(card))))
+	w.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(760, 660), container.NewVScroll(card)))
+	w.ExtendBaseWidget(w)
 	return w
 }
 
-func (w *Wizard) focus() { w.a.Win.Canvas().Focus(w.Profile.Name) }
+func (w *Wizard) focus() { w.a.focus(w.Profile.Name) }
 
 // Unregistered clears the GSTIN and saves the profile as not registered.
 func (w *Wizard) Unregistered() {
