@@ -6,6 +6,8 @@ package main
 import (
 	"os"
 
+	_ "github.com/ainaukar/naukar/app/locale" // before Fyne reads the locale
+
 	"github.com/ainaukar/naukar/app/cli"
 	"github.com/ainaukar/naukar/app/ui"
 )
