@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
@@ -101,6 +102,13 @@ func Products(r io.Reader) ([]books.Product, []int, error) {
 	var ie store.ImportError
 	for i, rec := range t.rows {
 		p, err := product(t, rec)
+		if err == nil {
+			// Check the product's own rules now too, so one pass lists
+			// every bad row (the store checks them again when saving).
+			q := p
+			q.Normalize()
+			err = q.Validate(time.Now())
+		}
 		if err != nil {
 			ie.Rows = append(ie.Rows, store.RowError{Row: t.line[i], Err: err})
 			continue
@@ -205,6 +213,12 @@ func Parties(r io.Reader) ([]books.Party, []int, error) {
 				continue
 			}
 			p.StateCode = sc
+		}
+		q := p
+		q.Normalize()
+		if err := q.Validate(); err != nil {
+			ie.Rows = append(ie.Rows, store.RowError{Row: t.line[i], Err: err})
+			continue
 		}
 		out = append(out, p)
 		rows = append(rows, t.line[i])
