@@ -1,0 +1,521 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// Queries behind the business reports (app/reports). Read-only, on the read
+// pool. Dates are YYYY-MM-DD, both ends inclusive.
+
+// RegisterRow is one document of the sales or purchase register. Credit
+// notes are listed with their own (positive) amounts; the report signs them.
+type RegisterRow struct {
+	Table         string // invoices, credit_notes or purchases
+	ID            string
+	Date          string
+	Number        string
+	Kind          string
+	PartyName     string
+	PartyGSTIN    string
+	PlaceOfSupply string
+	SupplyType    string
+	Ref           string // credit notes: the invoice number
+	Taxable       int64
+	CGST          int64
+	SGST          int64
+	IGST          int64
+	Cess          int64
+	RoundOff      int64
+	GrandTotal    int64
+	Paid          int64
+	Cancelled     bool
+}
+
+// SalesRegister lists the invoices (cancelled ones too) and credit notes
+// dated from..to, by date.
+func (s *Store) SalesRegister(ctx context.Context, from, to string) ([]RegisterRow, error) {
+	return s.register(ctx, `SELECT 'invoices', id, date, number, kind, coalesce(party_name, ''), coalesce(data->>'$.party.gstin', ''),
+		coalesce(data->>'place_of_supply', ''), coalesce(data->>'supply_type', ''), '',
+		data->>'taxable', data->>'cgst', data->>'sgst', data->>'igst', data->>'cess', coalesce(data->>'round_off', 0), grand_total,
+		coalesce(data->>'paid', 0), cancelled, rid
+		FROM invoices WHERE date >= ?1 AND date <= ?2
+		UNION ALL
+		SELECT 'credit_notes', id, date, number, 'credit_note', coalesce(data->>'$.party.name', ''), coalesce(data->>'$.party.gstin', ''),
+		coalesce(data->>'place_of_supply', ''), coalesce(data->>'supply_type', ''), coalesce(data->>'invoice_number', ''),
+		data->>'taxable', data->>'cgst', data->>'sgst', data->>'igst', data->>'cess', coalesce(data->>'round_off', 0), grand_total,
+		coalesce(data->>'refunded', 0), 0, rid
+		FROM credit_notes WHERE date >= ?1 AND date <= ?2
+		ORDER BY 3, 1 DESC, 20`, from, to)
+}
+
+// PurchaseRegister lists the purchase bills dated from..to, by date.
+func (s *Store) PurchaseRegister(ctx context.Context, from, to string) ([]RegisterRow, error) {
+	return s.register(ctx, `SELECT 'purchases', id, date, coalesce(bill_number, ''), 'purchase', coalesce(data->>'$.party.name', ''),
+		coalesce(data->>'$.party.gstin', ''), coalesce(data->>'$.party.state_code', ''), coalesce(data->>'supply_type', ''), '',
+		data->>'taxable', data->>'cgst', data->>'sgst', data->>'igst', data->>'cess', coalesce(data->>'round_off', 0), grand_total,
+		coalesce(data->>'paid', 0), 0, rid
+		FROM purchases WHERE date >= ?1 AND date <= ?2 ORDER BY date, rid`, from, to)
+}
+
+func (s *Store) register(ctx context.Context, q, from, to string) ([]RegisterRow, error) {
+	rows, err := s.r.QueryContext(ctx, q, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("register: %w", err)
+	}
+	defer rows.Close()
+	var out []RegisterRow
+	for rows.Next() {
+		var r RegisterRow
+		var cancelled, rid int64
+		if err := rows.Scan(&r.Table, &r.ID, &r.Date, &r.Number, &r.Kind, &r.PartyName, &r.PartyGSTIN, &r.PlaceOfSupply, &r.SupplyType, &r.Ref,
+			&r.Taxable, &r.CGST, &r.SGST, &r.IGST, &r.Cess, &r.RoundOff, &r.GrandTotal, &r.Paid, &cancelled, &rid); err != nil {
+			return nil, err
+		}
+		r.Cancelled = cancelled == 1
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// DayEntry is one document of the day book.
+type DayEntry struct {
+	Date      string
+	Table     string // invoices, credit_notes, purchases, payments, expenses, stock_adjustments, cancellations
+	ID        string
+	Kind      string // payments: in or out
+	Number    string
+	Party     string // party, expense category or product
+	Amount    int64
+	MoneyIn   int64
+	MoneyOut  int64
+	Modes     string // payment modes used, comma separated
+	Cancelled bool
+}
+
+// DayBook lists every document dated from..to in date order, with the
+// money each moved. With limit > 0 it returns one page; total counts all.
+func (s *Store) DayBook(ctx context.Context, from, to string, offset, limit int) (entries []DayEntry, total int, err error) {
+	const docs = `SELECT date, 'invoices' AS tbl, id, kind, number, coalesce(party_name, '') AS party, grand_total AS amount, cancelled, rid FROM invoices WHERE date >= ?1 AND date <= ?2
+		UNION ALL SELECT date, 'credit_notes', id, '', number, coalesce(data->>'$.party.name', ''), grand_total, 0, rid FROM credit_notes WHERE date >= ?1 AND date <= ?2
+		UNION ALL SELECT date, 'purchases', id, '', coalesce(bill_number, ''), coalesce(data->>'$.party.name', ''), grand_total, 0, rid FROM purchases WHERE date >= ?1 AND date <= ?2
+		UNION ALL SELECT date, 'payments', id, data->>'direction', '', coalesce(data->>'$.party.name', ''), data->>'amount', 0, rid FROM payments WHERE date >= ?1 AND date <= ?2
+		UNION ALL SELECT date, 'expenses', id, '', '', category, amount, 0, rid FROM expenses WHERE date >= ?1 AND date <= ?2
+		UNION ALL SELECT date, 'stock_adjustments', id, '', '', coalesce(data->>'product_name', ''), 0, 0, rid FROM stock_adjustments WHERE date >= ?1 AND date <= ?2
+		UNION ALL SELECT date, 'cancellations', id, '', coalesce(data->>'doc_number', ''), coalesce(data->>'reason', ''), 0, 0, rid FROM cancellations WHERE date >= ?1 AND date <= ?2`
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (`+docs+`)`, from, to).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("day book: %w", err)
+	}
+	q := `SELECT d.date, d.tbl, d.id, coalesce(d.kind, ''), d.number, d.party, coalesce(d.amount, 0), d.cancelled,
+		coalesce((SELECT sum(amount_in) FROM money_moves m WHERE m.doc_id = d.id), 0),
+		coalesce((SELECT sum(amount_out) FROM money_moves m WHERE m.doc_id = d.id), 0),
+		coalesce((SELECT group_concat(mode, ',') FROM (SELECT DISTINCT mode FROM money_moves m WHERE m.doc_id = d.id ORDER BY mode)), '')
+		FROM (` + docs + `) d ORDER BY d.date, CASE d.tbl WHEN 'invoices' THEN 1 WHEN 'credit_notes' THEN 2 WHEN 'cancellations' THEN 3
+		WHEN 'payments' THEN 4 WHEN 'purchases' THEN 5 WHEN 'expenses' THEN 6 ELSE 7 END, d.rid LIMIT ?3 OFFSET ?4`
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.r.QueryContext(ctx, q, from, to, limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("day book: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e DayEntry
+		var c int
+		if err := rows.Scan(&e.Date, &e.Table, &e.ID, &e.Kind, &e.Number, &e.Party, &e.Amount, &c, &e.MoneyIn, &e.MoneyOut, &e.Modes); err != nil {
+			return nil, 0, err
+		}
+		e.Cancelled = c == 1
+		entries = append(entries, e)
+	}
+	return entries, total, rows.Err()
+}
+
+// MoneyMove is one movement of money of the cash book.
+type MoneyMove struct {
+	Date   string
+	Table  string
+	DocID  string
+	Mode   string
+	Number string
+	Party  string
+	In     int64
+	Out    int64
+}
+
+// MoneyBook lists the money moved in the given modes (all modes if none)
+// from..to, by date, leaving out cancelled invoices; opening is the net of
+// those modes before from.
+func (s *Store) MoneyBook(ctx context.Context, from, to string, modes []string) (opening int64, moves []MoneyMove, err error) {
+	cond, args := modeCond(modes)
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(sum(amount_in - amount_out), 0) FROM money_moves
+		WHERE date < ? AND cancelled = 0`+cond, append([]any{from}, args...)...).Scan(&opening); err != nil {
+		return 0, nil, fmt.Errorf("cash book: %w", err)
+	}
+	q := `SELECT m.date, m.doc_table, m.doc_id, m.mode, m.amount_in, m.amount_out,
+		CASE m.doc_table
+			WHEN 'invoices' THEN (SELECT number || char(31) || coalesce(party_name, '') FROM invoices WHERE id = m.doc_id)
+			WHEN 'credit_notes' THEN (SELECT number || char(31) || coalesce(data->>'$.party.name', '') FROM credit_notes WHERE id = m.doc_id)
+			WHEN 'purchases' THEN (SELECT coalesce(bill_number, '') || char(31) || coalesce(data->>'$.party.name', '') FROM purchases WHERE id = m.doc_id)
+			WHEN 'payments' THEN (SELECT char(31) || coalesce(data->>'$.party.name', '') FROM payments WHERE id = m.doc_id)
+			WHEN 'expenses' THEN (SELECT char(31) || category FROM expenses WHERE id = m.doc_id)
+		END
+		FROM money_moves m WHERE m.date >= ? AND m.date <= ? AND m.cancelled = 0` + cond + ` ORDER BY m.date, m.doc_id, m.n`
+	rows, err := s.r.QueryContext(ctx, q, append([]any{from, to}, args...)...)
+	if err != nil {
+		return 0, nil, fmt.Errorf("cash book: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m MoneyMove
+		var info sql.NullString
+		if err := rows.Scan(&m.Date, &m.Table, &m.DocID, &m.Mode, &m.In, &m.Out, &info); err != nil {
+			return 0, nil, err
+		}
+		m.Number, m.Party, _ = strings.Cut(info.String, "\x1f")
+		moves = append(moves, m)
+	}
+	return opening, moves, rows.Err()
+}
+
+func modeCond(modes []string) (string, []any) {
+	if len(modes) == 0 {
+		return "", nil
+	}
+	args := make([]any, len(modes))
+	for i, m := range modes {
+		args[i] = m
+	}
+	return ` AND mode IN (?` + strings.Repeat(",?", len(modes)-1) + `)`, args
+}
+
+// ModeTotal is the money in and out of one payment mode.
+type ModeTotal struct {
+	Mode    string
+	In, Out int64
+}
+
+// MoneyByMode sums money in and out by mode from..to (cancelled invoices left out).
+func (s *Store) MoneyByMode(ctx context.Context, from, to string) ([]ModeTotal, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT mode, sum(amount_in), sum(amount_out) FROM money_moves
+		WHERE date >= ? AND date <= ? AND cancelled = 0 GROUP BY mode ORDER BY sum(amount_in) DESC, mode`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("money by mode: %w", err)
+	}
+	defer rows.Close()
+	var out []ModeTotal
+	for rows.Next() {
+		var m ModeTotal
+		if err := rows.Scan(&m.Mode, &m.In, &m.Out); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// LedgerEntry is one document on a party's account. Debit: they owe more.
+type LedgerEntry struct {
+	PartyID string
+	Date    string
+	Table   string
+	DocID   string
+	Number  string
+	Debit   int64
+	Credit  int64
+}
+
+// LedgerStatement returns the party's opening balance at from (their opening
+// balance plus everything before from) and the entries from..to, leaving
+// out cancelled invoices.
+func (s *Store) LedgerStatement(ctx context.Context, partyID, from, to string) (opening int64, entries []LedgerEntry, err error) {
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce((SELECT opening_balance FROM parties WHERE id = ?1), 0) +
+		coalesce((SELECT sum(debit - credit) FROM ledger WHERE party_id = ?1 AND date < ?2 AND cancelled = 0), 0)`, partyID, from).Scan(&opening); err != nil {
+		return 0, nil, fmt.Errorf("party ledger: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT party_id, date, doc_table, doc_id, number, debit, credit FROM ledger
+		WHERE party_id = ? AND date >= ? AND date <= ? AND cancelled = 0 ORDER BY date, number, doc_id`, partyID, from, to)
+	if err != nil {
+		return 0, nil, fmt.Errorf("party ledger: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e LedgerEntry
+		if err := rows.Scan(&e.PartyID, &e.Date, &e.Table, &e.DocID, &e.Number, &e.Debit, &e.Credit); err != nil {
+			return 0, nil, err
+		}
+		entries = append(entries, e)
+	}
+	return opening, entries, rows.Err()
+}
+
+// PartyAccount is a party with its opening balance and every ledger entry
+// up to a date, for ageing.
+type PartyAccount struct {
+	ID, Name, Kind, Phone string
+	OpeningBalance        int64
+	Entries               []LedgerEntry // by date
+}
+
+// PartyAccounts returns every live party that has an opening balance or
+// ledger entries up to asOf, with those entries (cancelled invoices left out).
+func (s *Store) PartyAccounts(ctx context.Context, asOf string) ([]PartyAccount, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name, kind, coalesce(phone, ''), opening_balance FROM parties WHERE deleted = 0 ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("party accounts: %w", err)
+	}
+	var out []PartyAccount
+	idx := map[string]int{}
+	for rows.Next() {
+		var p PartyAccount
+		if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &p.Phone, &p.OpeningBalance); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		idx[p.ID] = len(out)
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = s.r.QueryContext(ctx, `SELECT party_id, date, debit, credit FROM ledger WHERE date <= ? AND cancelled = 0 ORDER BY party_id, date`, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("party accounts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e LedgerEntry
+		if err := rows.Scan(&e.PartyID, &e.Date, &e.Debit, &e.Credit); err != nil {
+			return nil, err
+		}
+		if i, ok := idx[e.PartyID]; ok {
+			out[i].Entries = append(out[i].Entries, e)
+		}
+	}
+	return out, rows.Err()
+}
+
+// StockRow is one product's stock over a period.
+type StockRow struct {
+	ID, Name, SKU, Unit string
+	Opening             int64 // on hand at the start of the period (thousandths)
+	In, Out             int64 // received and issued in the period (Out is positive)
+	Closing             int64 // on hand at the end of the period
+	Reorder             int64
+	PurchasePrice       int64 // paise per unit
+	SalePrice           int64
+}
+
+// StockSummary returns products (by name) with their stock movement
+// from..to. With limit > 0 it returns one page of products; lowOnly keeps
+// products whose closing stock is at or below their reorder level.
+func (s *Store) StockSummary(ctx context.Context, from, to string, lowOnly bool, offset, limit int) ([]StockRow, error) {
+	// Closing = stock now less what moved after to; opening = closing less
+	// what moved from..to. Only lines from `from` on are read.
+	q := `WITH mv AS (SELECT product_id,
+			sum(CASE WHEN date > ?2 THEN stock_delta ELSE 0 END) AS after,
+			sum(CASE WHEN date <= ?2 AND stock_delta > 0 THEN stock_delta ELSE 0 END) AS qin,
+			sum(CASE WHEN date <= ?2 AND stock_delta < 0 THEN -stock_delta ELSE 0 END) AS qout
+			FROM doc_lines WHERE date >= ?1 AND cancelled = 0 AND stock_delta <> 0 AND product_id IS NOT NULL GROUP BY product_id)
+		SELECT p.id, p.name, coalesce(p.sku, ''), coalesce(p.data->>'unit', ''), p.opening_stock + coalesce(l.qty, 0) - coalesce(mv.after, 0),
+			coalesce(mv.qin, 0), coalesce(mv.qout, 0), p.reorder_level, coalesce(p.data->>'purchase_price', 0), p.sale_price
+		FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id LEFT JOIN mv ON mv.product_id = p.id
+		WHERE p.deleted = 0`
+	if lowOnly {
+		q += ` AND p.reorder_level > 0 AND p.opening_stock + coalesce(l.qty, 0) - coalesce(mv.after, 0) <= p.reorder_level`
+	}
+	q += ` ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?3 OFFSET ?4`
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.r.QueryContext(ctx, q, from, to, limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("stock summary: %w", err)
+	}
+	defer rows.Close()
+	var out []StockRow
+	for rows.Next() {
+		var r StockRow
+		if err := rows.Scan(&r.ID, &r.Name, &r.SKU, &r.Unit, &r.Closing, &r.In, &r.Out, &r.Reorder, &r.PurchasePrice, &r.SalePrice); err != nil {
+			return nil, err
+		}
+		r.Opening = r.Closing - r.In + r.Out
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// StockTotals sums the stock summary: how many products, the closing
+// stock valued at purchase price (paise), and how many are low.
+type StockTotals struct {
+	Products int
+	Value    int64
+	Low      int
+}
+
+// ItemSale is one product's net sales over a period.
+type ItemSale struct {
+	ProductID string
+	Name      string
+	SKU       string
+	Qty       int64 // sold less returned (thousandths)
+	Sales     int64 // taxable value, net of returns
+	Tax       int64
+	Cost      int64 // cost of goods sold: qty × cost at sale, less restocked returns
+	Lines     int
+}
+
+// ItemSales sums sales by product from..to (cancelled invoices left out),
+// largest sales first.
+func (s *Store) ItemSales(ctx context.Context, from, to string) ([]ItemSale, error) {
+	rows, err := s.r.QueryContext(ctx, `WITH g AS (SELECT coalesce(product_id, '') AS pid,
+			sum(CASE WHEN doc_table = 'invoices' THEN qty ELSE -qty END) AS qty,
+			sum(CASE WHEN doc_table = 'invoices' THEN taxable ELSE -taxable END) AS sales,
+			sum(CASE WHEN doc_table = 'invoices' THEN cgst + sgst + igst + cess ELSE -(cgst + sgst + igst + cess) END) AS tax,
+			sum(CASE WHEN doc_table = 'invoices' THEN (qty * cost + 500) / 1000 WHEN stock_delta > 0 THEN -((qty * cost + 500) / 1000) ELSE 0 END) AS cost,
+			count(*) AS n
+			FROM doc_lines WHERE date >= ? AND date <= ? AND cancelled = 0 AND doc_table IN ('invoices', 'credit_notes') GROUP BY pid)
+		SELECT g.pid, coalesce(p.name, ''), coalesce(p.sku, ''), g.qty, g.sales, g.tax, g.cost, g.n
+		FROM g LEFT JOIN products p ON p.id = g.pid ORDER BY g.sales DESC, p.name`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("item sales: %w", err)
+	}
+	defer rows.Close()
+	var out []ItemSale
+	for rows.Next() {
+		var r ItemSale
+		if err := rows.Scan(&r.ProductID, &r.Name, &r.SKU, &r.Qty, &r.Sales, &r.Tax, &r.Cost, &r.Lines); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// TradeTotals are the sums behind profit and loss.
+type TradeTotals struct {
+	Sales           int64 // taxable value of invoices not cancelled
+	Returns         int64 // taxable value of credit notes
+	CostOfSales     int64 // cost of goods sold on invoices
+	CostOfReturns   int64 // cost of goods returned into stock
+	Purchases       int64 // taxable value of purchase bills
+	OutputTax       int64
+	InputTax        int64
+	RoundOff        int64
+	InvoiceCount    int
+	PurchaseCount   int
+	CreditNoteCount int
+}
+
+// Trade sums sales, returns, costs and purchases from..to from the lines.
+func (s *Store) Trade(ctx context.Context, from, to string) (TradeTotals, error) {
+	var t TradeTotals
+	rows, err := s.r.QueryContext(ctx, `SELECT doc_table, sum(taxable), sum(cgst + sgst + igst + cess),
+		sum(CASE WHEN doc_table = 'invoices' OR stock_delta > 0 THEN (qty * cost + 500) / 1000 ELSE 0 END), count(DISTINCT doc_id)
+		FROM doc_lines WHERE date >= ? AND date <= ? AND cancelled = 0 AND doc_table IN ('invoices', 'credit_notes', 'purchases')
+		GROUP BY doc_table`, from, to)
+	if err != nil {
+		return t, fmt.Errorf("profit and loss: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var table string
+		var taxable, tax, cost int64
+		var n int
+		if err := rows.Scan(&table, &taxable, &tax, &cost, &n); err != nil {
+			return t, err
+		}
+		switch table {
+		case "invoices":
+			t.Sales, t.OutputTax, t.CostOfSales, t.InvoiceCount = taxable, t.OutputTax+tax, cost, n
+		case "credit_notes":
+			t.Returns, t.OutputTax, t.CostOfReturns, t.CreditNoteCount = taxable, t.OutputTax-tax, cost, n
+		case "purchases":
+			t.Purchases, t.InputTax, t.PurchaseCount = taxable, tax, n
+		}
+	}
+	return t, rows.Err()
+}
+
+// ExpenseItem is one expense.
+type ExpenseItem struct {
+	ID, Date, Category, Mode, Note string
+	Amount                         int64
+}
+
+// ExpenseItems lists the expenses dated from..to, by date.
+func (s *Store) ExpenseItems(ctx context.Context, from, to string) ([]ExpenseItem, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, date, category, coalesce(data->>'mode', ''), coalesce(data->>'note', ''), amount
+		FROM expenses WHERE date >= ? AND date <= ? ORDER BY date, rid`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("expenses: %w", err)
+	}
+	defer rows.Close()
+	var out []ExpenseItem
+	for rows.Next() {
+		var e ExpenseItem
+		if err := rows.Scan(&e.ID, &e.Date, &e.Category, &e.Mode, &e.Note, &e.Amount); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// CategoryTotal is the expenses of one category.
+type CategoryTotal struct {
+	Category string
+	Count    int
+	Amount   int64
+}
+
+// ExpensesByCategory sums expenses from..to by category, largest first.
+func (s *Store) ExpensesByCategory(ctx context.Context, from, to string) ([]CategoryTotal, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT category, count(*), sum(amount) FROM expenses WHERE date >= ? AND date <= ?
+		GROUP BY category ORDER BY sum(amount) DESC, category`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("expenses by category: %w", err)
+	}
+	defer rows.Close()
+	var out []CategoryTotal
+	for rows.Next() {
+		var c CategoryTotal
+		if err := rows.Scan(&c.Category, &c.Count, &c.Amount); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// DaySales is the sales of one day.
+type DaySales struct {
+	Date  string
+	Bills int
+	Total int64 // grand total of invoices not cancelled, less credit notes
+}
+
+// SalesByDay sums sales by day from..to.
+func (s *Store) SalesByDay(ctx context.Context, from, to string) ([]DaySales, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT date, sum(n), sum(t) FROM (
+			SELECT date, count(*) AS n, sum(grand_total) AS t FROM invoices WHERE date >= ?1 AND date <= ?2 AND cancelled = 0 GROUP BY date
+			UNION ALL SELECT date, 0, -sum(grand_total) FROM credit_notes WHERE date >= ?1 AND date <= ?2 GROUP BY date)
+		GROUP BY date ORDER BY date`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("sales by day: %w", err)
+	}
+	defer rows.Close()
+	var out []DaySales
+	for rows.Next() {
+		var d DaySales
+		if err := rows.Scan(&d.Date, &d.Bills, &d.Total); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
