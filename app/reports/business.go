@@ -398,31 +398,64 @@ func (s *Service) Stock(ctx context.Context, q Query) (*Report, error) {
 	if q.LowStock {
 		rep.Name, rep.Title = "stock", "Low stock "+q.Period.Label
 	}
-	rows, err := s.st.StockSummary(ctx, q.Period.From, q.Period.To, q.LowStock, 0, 0)
-	if err != nil {
-		return nil, err
-	}
 	t := &Table{Name: "stock", Title: "Stock summary", Columns: []Column{col("product", "Product", Text), col("sku", "SKU", Text),
 		col("unit", "Unit", Text), col("opening", "Opening", Qty), col("in", "In", Qty), col("out", "Out", Qty),
 		col("closing", "Closing", Qty), col("reorder", "Reorder level", Qty), col("cost", "Purchase price", Money),
 		col("value", "Value", Money), col("low", "Low", Text)}}
-	var value int64
-	low := 0
-	for _, r := range rows {
-		v := valueAt(r.Closing, r.PurchasePrice)
-		value += v
+	add := func(r store.StockRow) {
 		flag := ""
 		if r.Reorder > 0 && r.Closing <= r.Reorder {
 			flag = "Low"
+		}
+		t.Rows = append(t.Rows, Row{r.Name, r.SKU, r.Unit, r.Opening, r.In, r.Out, r.Closing, r.Reorder, r.PurchasePrice,
+			valueAt(r.Closing, r.PurchasePrice), flag})
+	}
+	if !q.LowStock && q.Limit > 0 {
+		// One screen page: read only its products. Valuing all stock
+		// means reading every product; the screen asks StockValue for it.
+		rows, err := s.st.StockPage(ctx, q.Period.From, q.Period.To, q.Offset, q.Limit)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			add(r)
+		}
+		if t.TotalRows, err = s.st.CountProducts(); err != nil {
+			return nil, err
+		}
+		rep.Tables = []*Table{t}
+		rep.Notes = []string{"Stock is valued at each product's purchase price; the total value of all stock is in the full report."}
+		return rep, nil
+	}
+	rows, err := s.st.StockAll(ctx, q.Period.From, q.Period.To)
+	if err != nil {
+		return nil, err
+	}
+	var value int64
+	low := 0
+	for _, r := range rows {
+		value += valueAt(r.Closing, r.PurchasePrice)
+		isLow := r.Reorder > 0 && r.Closing <= r.Reorder
+		if isLow {
 			low++
 		}
-		t.Rows = append(t.Rows, Row{r.Name, r.SKU, r.Unit, r.Opening, r.In, r.Out, r.Closing, r.Reorder, r.PurchasePrice, v, flag})
+		if !q.LowStock || isLow {
+			add(r)
+		}
 	}
-	t.Totals = Row{fmt.Sprintf("Total (%d products, %d low)", len(rows), low), nil, nil, nil, nil, nil, nil, nil, nil, value, nil}
+	if q.LowStock {
+		t.Title = "Low stock"
+	}
+	t.Totals = Row{fmt.Sprintf("All stock: %d products, %d low", len(rows), low), nil, nil, nil, nil, nil, nil, nil, nil, value, nil}
 	page(t, q.Offset, q.Limit)
 	rep.Tables = []*Table{t}
 	rep.Notes = []string{"Stock is valued at each product's purchase price."}
 	return rep, nil
+}
+
+// StockValue values all stock at the end of the day to, at purchase price.
+func (s *Service) StockValue(ctx context.Context, to string) (store.StockTotals, error) {
+	return s.st.StockValue(ctx, to)
 }
 
 // valueAt values qty thousandths at price paise per unit, rounded to the paisa.
@@ -449,25 +482,50 @@ func (s *Service) Items(ctx context.Context, q Query) (*Report, error) {
 		col("qty", "Quantity", Qty), col("sales", "Sales (taxable)", Money), col("tax", "Tax", Money), col("cost", "Cost", Money),
 		col("margin", "Margin", Money), col("margin_pct", "Margin %", Percent)}}
 	var tq, ts, tt, tc int64
-	ch := &Chart{Title: "Top products"}
 	for _, r := range rows {
-		name := r.Name
-		if name == "" {
-			name = "(item not in catalogue)"
-		}
-		m := r.Sales - r.Cost
-		t.Rows = append(t.Rows, Row{name, r.SKU, r.Qty, r.Sales, r.Tax, r.Cost, m, pct(m, r.Sales)})
 		tq += r.Qty
 		ts += r.Sales
 		tt += r.Tax
 		tc += r.Cost
-		if len(ch.Labels) < 10 && r.Sales > 0 {
-			ch.Labels = append(ch.Labels, name)
-			ch.Values = append(ch.Values, r.Sales)
+	}
+	// Name only the rows shown (and the chart's top ten).
+	lo, hi := q.Offset, len(rows)
+	if lo > hi {
+		lo = hi
+	}
+	if q.Limit > 0 && lo+q.Limit < hi {
+		hi = lo + q.Limit
+	}
+	var ids []string
+	for i, r := range rows {
+		if i < 10 || i >= lo && i < hi {
+			ids = append(ids, r.ProductID)
 		}
 	}
+	labels, err := s.st.ProductLabels(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	name := func(r store.ItemSale) (string, string) {
+		l, ok := labels[r.ProductID]
+		if !ok || l.Name == "" {
+			return "(item not in catalogue)", ""
+		}
+		return l.Name, l.SKU
+	}
+	ch := &Chart{Title: "Top products"}
+	for i := 0; i < len(rows) && i < 10 && rows[i].Sales > 0; i++ {
+		n, _ := name(rows[i])
+		ch.Labels = append(ch.Labels, n)
+		ch.Values = append(ch.Values, rows[i].Sales)
+	}
+	for _, r := range rows[lo:hi] {
+		n, sku := name(r)
+		m := r.Sales - r.Cost
+		t.Rows = append(t.Rows, Row{n, sku, r.Qty, r.Sales, r.Tax, r.Cost, m, pct(m, r.Sales)})
+	}
 	t.Totals = Row{"Total", nil, tq, ts, tt, tc, ts - tc, pct(ts-tc, ts)}
-	page(t, q.Offset, q.Limit)
+	t.TotalRows = len(rows)
 	rep.Tables = []*Table{t}
 	rep.Chart = ch
 	rep.Notes = []string{"Cost is the purchase price each item had when it was billed."}
@@ -624,11 +682,19 @@ func (s *Service) Charts(ctx context.Context, p Period) ([]Chart, error) {
 		return nil, err
 	}
 	top := Chart{Title: "Top products"}
+	var ids []string
+	for i := 0; i < len(items) && i < 10; i++ {
+		ids = append(ids, items[i].ProductID)
+	}
+	labels, err := s.st.ProductLabels(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	for _, it := range items {
 		if len(top.Labels) == 10 || it.Sales <= 0 {
 			break
 		}
-		name := it.Name
+		name := labels[it.ProductID].Name
 		if name == "" {
 			name = "(item not in catalogue)"
 		}

@@ -77,10 +77,11 @@ func ParsePeriod(s string) (Period, error) {
 			return Period{}, bad
 		}
 		return Month(y, time.Month(m)), nil
-	case len(t) == 7 && t[4] == '-' && allDigits(t[:4]) && allDigits(t[5:]):
+	case len(t) == 7 && t[4] == '-' && allDigits(t[:4]) && allDigits(t[5:]) && t[5:] >= "01" && t[5:] <= "12":
+		// 2026-10 is a month; 2026-27 (a year) cannot be one.
 		y, _ := strconv.Atoi(t[:4])
 		m, _ := strconv.Atoi(t[5:])
-		if m < 1 || m > 12 || y < 2017 {
+		if y < 2017 {
 			return Period{}, bad
 		}
 		return Month(y, time.Month(m)), nil

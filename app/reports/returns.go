@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
@@ -61,7 +62,7 @@ func (s *Service) hsnDigits(ctx context.Context, biz books.Business, p Period) (
 	}
 	fy := fyOf(p.From)
 	prev := FinancialYear(fy - 1)
-	t, err := s.st.TaxableTurnover(ctx, prev.From, prev.To)
+	t, err := s.closedTurnover(ctx, prev)
 	if err != nil {
 		return 0, err
 	}
@@ -72,6 +73,26 @@ func (s *Service) hsnDigits(ctx context.Context, biz books.Business, p Period) (
 		}
 	}
 	return gst.HSNDigitsRequired(t), nil
+}
+
+// closedTurnover is the taxable turnover of a past financial year. Past
+// years hardly change, so the figure is kept for a few minutes.
+func (s *Service) closedTurnover(ctx context.Context, p Period) (int64, error) {
+	key := p.From + ".." + p.To
+	s.mu.Lock()
+	c, ok := s.turnovers[key]
+	s.mu.Unlock()
+	if ok && time.Since(c.at) < 10*time.Minute {
+		return c.value, nil
+	}
+	v, err := s.st.TaxableTurnover(ctx, p.From, p.To)
+	if err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	s.turnovers[key] = turnover{v, time.Now()}
+	s.mu.Unlock()
+	return v, nil
 }
 
 // fyOf returns the financial year (start year) of a YYYY-MM-DD date.

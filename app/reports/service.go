@@ -9,6 +9,7 @@ package reports
 import (
 	"context"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/ainaukar/naukar/app/books"
@@ -19,10 +20,20 @@ import (
 type Service struct {
 	st  *store.Store
 	now func() time.Time
+
+	mu        sync.Mutex
+	turnovers map[string]turnover // by "from..to" of closed financial years
+}
+
+type turnover struct {
+	value int64
+	at    time.Time
 }
 
 // New returns a report service over st.
-func New(st *store.Store) *Service { return &Service{st: st, now: st.Now} }
+func New(st *store.Store) *Service {
+	return &Service{st: st, now: st.Now, turnovers: map[string]turnover{}}
+}
 
 // Store is the books the service reads.
 func (s *Service) Store() *store.Store { return s.st }

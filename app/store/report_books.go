@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -310,29 +312,30 @@ type StockRow struct {
 	SalePrice           int64
 }
 
-// StockSummary returns products (by name) with their stock movement
-// from..to. With limit > 0 it returns one page of products; lowOnly keeps
-// products whose closing stock is at or below their reorder level.
-func (s *Store) StockSummary(ctx context.Context, from, to string, lowOnly bool, offset, limit int) ([]StockRow, error) {
-	// Closing = stock now less what moved after to; opening = closing less
-	// what moved from..to. Only lines from `from` on are read.
-	q := `WITH mv AS (SELECT product_id,
-			sum(CASE WHEN date > ?2 THEN stock_delta ELSE 0 END) AS after,
-			sum(CASE WHEN date <= ?2 AND stock_delta > 0 THEN stock_delta ELSE 0 END) AS qin,
-			sum(CASE WHEN date <= ?2 AND stock_delta < 0 THEN -stock_delta ELSE 0 END) AS qout
-			FROM doc_lines WHERE date >= ?1 AND cancelled = 0 AND stock_delta <> 0 AND product_id IS NOT NULL GROUP BY product_id)
-		SELECT p.id, p.name, coalesce(p.sku, ''), coalesce(p.data->>'unit', ''), p.opening_stock + coalesce(l.qty, 0) - coalesce(mv.after, 0),
-			coalesce(mv.qin, 0), coalesce(mv.qout, 0), p.reorder_level, coalesce(p.data->>'purchase_price', 0), p.sale_price
-		FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id LEFT JOIN mv ON mv.product_id = p.id
-		WHERE p.deleted = 0`
-	if lowOnly {
-		q += ` AND p.reorder_level > 0 AND p.opening_stock + coalesce(l.qty, 0) - coalesce(mv.after, 0) <= p.reorder_level`
-	}
-	q += ` ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?3 OFFSET ?4`
-	if limit <= 0 {
-		limit = -1
-	}
-	rows, err := s.r.QueryContext(ctx, q, from, to, limit, offset)
+// stockTables are the documents whose lines move stock.
+const stockTables = `doc_table IN ('invoices', 'credit_notes', 'purchases', 'stock_adjustments')`
+
+// stockAggSQL works out, per live product, its stock at the end of the
+// period (stock now, less what moved after it) and what came in and went
+// out from..to. It sums sorted streams instead of looking products up one
+// by one: products (from products_report), stock_levels and the lines
+// from `from` on (from doc_lines_report).
+const stockAggSQL = `SELECT pid, max(name), max(sku), max(unit), sum(o) AS closing, sum(qin), sum(qout), max(reorder), max(price), max(sale)
+	FROM (
+		SELECT p.id AS pid, p.name AS name, coalesce(p.sku, '') AS sku, coalesce(p.data->>'unit', '') AS unit, p.opening_stock AS o,
+			0 AS qin, 0 AS qout, p.reorder_level AS reorder, coalesce(p.data->>'purchase_price', 0) AS price, p.sale_price AS sale
+			FROM products p INDEXED BY products_report WHERE p.deleted = 0
+		UNION ALL SELECT product_id, NULL, NULL, NULL, qty, 0, 0, NULL, NULL, NULL FROM stock_levels
+		UNION ALL SELECT product_id, NULL, NULL, NULL, CASE WHEN date > ?2 THEN -stock_delta ELSE 0 END,
+			CASE WHEN date <= ?2 AND stock_delta > 0 THEN stock_delta ELSE 0 END,
+			CASE WHEN date <= ?2 AND stock_delta < 0 THEN -stock_delta ELSE 0 END, NULL, NULL, NULL
+			FROM doc_lines WHERE ` + stockTables + ` AND date >= ?1 AND cancelled = 0 AND stock_delta <> 0 AND product_id IS NOT NULL
+	) GROUP BY pid HAVING max(price) IS NOT NULL`
+
+// StockAll returns every live product (by name) with its stock movement
+// from..to and its closing stock at the end of to.
+func (s *Store) StockAll(ctx context.Context, from, to string) ([]StockRow, error) {
+	rows, err := s.r.QueryContext(ctx, stockAggSQL, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("stock summary: %w", err)
 	}
@@ -346,22 +349,94 @@ func (s *Store) StockSummary(ctx context.Context, from, to string, lowOnly bool,
 		r.Opening = r.Closing - r.In + r.Out
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := strings.ToLower(out[i].Name), strings.ToLower(out[j].Name)
+		if a != b {
+			return a < b
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
 }
 
-// StockTotals sums the stock summary: how many products, the closing
-// stock valued at purchase price (paise), and how many are low.
+// StockPage returns one page of live products by name with their stock
+// movement from..to, reading the stock of just those products.
+func (s *Store) StockPage(ctx context.Context, from, to string, offset, limit int) ([]StockRow, error) {
+	return s.stockPage(ctx, from, to, offset, limit)
+}
+
+// stockPage reads one page of products by name and the stock of just those.
+func (s *Store) stockPage(ctx context.Context, from, to string, offset, limit int) ([]StockRow, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.name, coalesce(p.sku, ''), coalesce(p.data->>'unit', ''), p.opening_stock,
+		p.reorder_level, coalesce(p.data->>'purchase_price', 0), p.sale_price
+		FROM products p INDEXED BY products_report WHERE p.deleted = 0 ORDER BY p.name COLLATE NOCASE, p.id LIMIT ? OFFSET ?`, limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("stock summary: %w", err)
+	}
+	var out []StockRow
+	for rows.Next() {
+		var r StockRow
+		if err := rows.Scan(&r.ID, &r.Name, &r.SKU, &r.Unit, &r.Closing, &r.Reorder, &r.PurchasePrice, &r.SalePrice); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		r := &out[i]
+		var now, after, qin, qout int64
+		if err := s.r.QueryRowContext(ctx, `SELECT coalesce((SELECT qty FROM stock_levels WHERE product_id = ?1), 0),
+			coalesce(sum(CASE WHEN date > ?3 THEN stock_delta END), 0),
+			coalesce(sum(CASE WHEN date <= ?3 AND stock_delta > 0 THEN stock_delta END), 0),
+			coalesce(sum(CASE WHEN date <= ?3 AND stock_delta < 0 THEN -stock_delta END), 0)
+			FROM doc_lines WHERE product_id = ?1 AND date >= ?2 AND cancelled = 0`, r.ID, from, to).Scan(&now, &after, &qin, &qout); err != nil {
+			return nil, fmt.Errorf("stock of %s: %w", r.Name, err)
+		}
+		r.Closing += now - after
+		r.In, r.Out = qin, qout
+		r.Opening = r.Closing - r.In + r.Out
+	}
+	return out, nil
+}
+
+// StockTotals sums the stock of all live products: how many, the stock
+// valued at purchase price (paise), and how many are at or below their
+// reorder level.
 type StockTotals struct {
 	Products int
 	Value    int64
 	Low      int
 }
 
+// StockValue values the stock of every live product at the end of the day
+// to, at purchase price (each product rounded to the paisa).
+func (s *Store) StockValue(ctx context.Context, to string) (StockTotals, error) {
+	var t StockTotals
+	err := s.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum((closing * price + 500) / 1000), 0),
+		coalesce(sum(reorder > 0 AND closing <= reorder), 0)
+		FROM (SELECT sum(o) AS closing, max(price) AS price, max(reorder) AS reorder FROM (
+			SELECT p.id AS pid, p.opening_stock AS o, coalesce(p.data->>'purchase_price', 0) AS price, p.reorder_level AS reorder
+				FROM products p INDEXED BY products_report WHERE p.deleted = 0
+			UNION ALL SELECT product_id, qty, NULL, NULL FROM stock_levels
+			UNION ALL SELECT product_id, -stock_delta, NULL, NULL FROM doc_lines
+				WHERE `+stockTables+` AND date > ? AND cancelled = 0 AND stock_delta <> 0 AND product_id IS NOT NULL
+		) GROUP BY pid HAVING max(price) IS NOT NULL)`, to).Scan(&t.Products, &t.Value, &t.Low)
+	if err != nil {
+		return t, fmt.Errorf("stock value: %w", err)
+	}
+	return t, nil
+}
+
 // ItemSale is one product's net sales over a period.
 type ItemSale struct {
 	ProductID string
-	Name      string
-	SKU       string
 	Qty       int64 // sold less returned (thousandths)
 	Sales     int64 // taxable value, net of returns
 	Tax       int64
@@ -370,30 +445,98 @@ type ItemSale struct {
 }
 
 // ItemSales sums sales by product from..to (cancelled invoices left out),
-// largest sales first.
+// largest sales first. Names are not filled in: ask ProductLabels for the
+// rows you show.
 func (s *Store) ItemSales(ctx context.Context, from, to string) ([]ItemSale, error) {
-	rows, err := s.r.QueryContext(ctx, `WITH g AS (SELECT coalesce(product_id, '') AS pid,
-			sum(CASE WHEN doc_table = 'invoices' THEN qty ELSE -qty END) AS qty,
-			sum(CASE WHEN doc_table = 'invoices' THEN taxable ELSE -taxable END) AS sales,
-			sum(CASE WHEN doc_table = 'invoices' THEN cgst + sgst + igst + cess ELSE -(cgst + sgst + igst + cess) END) AS tax,
-			sum(CASE WHEN doc_table = 'invoices' THEN (qty * cost + 500) / 1000 WHEN stock_delta > 0 THEN -((qty * cost + 500) / 1000) ELSE 0 END) AS cost,
-			count(*) AS n
-			FROM doc_lines WHERE date >= ? AND date <= ? AND cancelled = 0 AND doc_table IN ('invoices', 'credit_notes') GROUP BY pid)
-		SELECT g.pid, coalesce(p.name, ''), coalesce(p.sku, ''), g.qty, g.sales, g.tax, g.cost, g.n
-		FROM g LEFT JOIN products p ON p.id = g.pid ORDER BY g.sales DESC, p.name`, from, to)
+	rows, err := s.r.QueryContext(ctx, `SELECT coalesce(product_id, ''), doc_table = 'invoices', qty, taxable, cgst + sgst + igst + cess, cost, stock_delta
+		FROM doc_lines WHERE doc_table IN ('invoices', 'credit_notes') AND date >= ? AND date <= ? AND cancelled = 0`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("item sales: %w", err)
 	}
 	defer rows.Close()
+	idx := map[string]int{}
 	var out []ItemSale
+	var pid string
+	var sale bool
+	var qty, taxable, tax, cost, delta int64
 	for rows.Next() {
-		var r ItemSale
-		if err := rows.Scan(&r.ProductID, &r.Name, &r.SKU, &r.Qty, &r.Sales, &r.Tax, &r.Cost, &r.Lines); err != nil {
+		if err := rows.Scan(&pid, &sale, &qty, &taxable, &tax, &cost, &delta); err != nil {
 			return nil, err
 		}
-		out = append(out, r)
+		i, ok := idx[pid]
+		if !ok {
+			i = len(out)
+			idx[pid] = i
+			out = append(out, ItemSale{ProductID: pid})
+		}
+		r := &out[i]
+		r.Lines++
+		c := (qty*cost + 500) / 1000
+		if sale {
+			r.Qty += qty
+			r.Sales += taxable
+			r.Tax += tax
+			r.Cost += c
+			continue
+		}
+		r.Qty -= qty
+		r.Sales -= taxable
+		r.Tax -= tax
+		if delta > 0 { // returned into stock: its cost comes back
+			r.Cost -= c
+		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Sales != out[j].Sales {
+			return out[i].Sales > out[j].Sales
+		}
+		return out[i].ProductID < out[j].ProductID
+	})
+	return out, nil
+}
+
+// ProductLabel is a product's name and SKU.
+type ProductLabel struct{ Name, SKU string }
+
+// ProductLabels returns the names and SKUs of products by id (deleted ones
+// too; unknown ids are left out).
+func (s *Store) ProductLabels(ctx context.Context, ids []string) (map[string]ProductLabel, error) {
+	out := make(map[string]ProductLabel, len(ids))
+	if len(ids) > 2000 {
+		// Many: one pass over all products beats one look-up each.
+		rows, err := s.r.QueryContext(ctx, `SELECT id, name, coalesce(sku, '') FROM products`)
+		if err != nil {
+			return nil, fmt.Errorf("product names: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var l ProductLabel
+			if err := rows.Scan(&id, &l.Name, &l.SKU); err != nil {
+				return nil, err
+			}
+			out[id] = l
+		}
+		return out, rows.Err()
+	}
+	for _, id := range ids {
+		if _, ok := out[id]; ok || id == "" {
+			continue
+		}
+		var l ProductLabel
+		err := s.r.QueryRowContext(ctx, `SELECT name, coalesce(sku, '') FROM products WHERE id = ?`, id).Scan(&l.Name, &l.SKU)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("product names: %w", err)
+		}
+		out[id] = l
+	}
+	return out, nil
 }
 
 // TradeTotals are the sums behind profit and loss.

@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/ainaukar/naukar/app/gst"
 )
@@ -66,46 +69,49 @@ type GSTData struct {
 	LastNoteSeq    map[gst.SeriesFY]int64
 }
 
-// docHeadSQL reads the facts of invoices in a date range. The JSON fields
-// are read once per document.
+// The head queries read the covering indexes of 0002_reports.sql: their
+// expressions must stay exactly as written there.
 const invoiceHeadSQL = `SELECT id, number, series, fy, seq, date, kind, cancelled, grand_total,
+	coalesce(party_name, ''), coalesce(data->>'$.party.gstin', ''), coalesce(data->>'$.party.state_code', ''),
+	coalesce(data->>'place_of_supply', ''), coalesce(data->>'supply_type', ''), coalesce(data->>'reverse_charge', 0),
+	instr(data, '"exempt"') + instr(data, '"non_gst"') > 0
+	FROM invoices WHERE date >= ? AND date <= ?`
+
+const noteHeadSQL = `SELECT id, number, series, fy, seq, date, '', 0, grand_total,
 	coalesce(data->>'$.party.name', ''), coalesce(data->>'$.party.gstin', ''), coalesce(data->>'$.party.state_code', ''),
-	coalesce(data->>'place_of_supply', ''), coalesce(data->>'supply_type', ''), coalesce(data->>'reverse_charge', 0)
-	FROM invoices WHERE date >= ? AND date <= ? ORDER BY date, rid`
+	coalesce(data->>'place_of_supply', ''), coalesce(data->>'supply_type', ''), 0,
+	instr(data, '"exempt"') + instr(data, '"non_gst"') > 0,
+	coalesce(data->>'invoice_number', ''), coalesce(data->>'invoice_date', ''), invoice_id
+	FROM credit_notes WHERE date >= ? AND date <= ?`
 
-const noteHeadSQL = `SELECT c.id, c.number, c.series, c.fy, c.seq, c.date, '', 0, c.grand_total,
-	coalesce(c.data->>'$.party.name', ''), coalesce(c.data->>'$.party.gstin', ''), coalesce(c.data->>'$.party.state_code', ''),
-	coalesce(c.data->>'place_of_supply', ''), coalesce(c.data->>'supply_type', ''), 0,
-	coalesce(c.data->>'invoice_number', ''), coalesce(c.data->>'invoice_date', ''), coalesce(i.grand_total, 0)
-	FROM credit_notes c LEFT JOIN invoices i ON i.id = c.invoice_id WHERE c.date >= ? AND c.date <= ? ORDER BY c.date, c.rid`
-
-// gstLineSQL reads the priced lines of one document table in a date range.
-// Only 0% lines need their category, which is kept in the document's JSON.
-const gstLineSQL = `SELECT l.doc_id, coalesce(l.hsn, ''), coalesce(l.unit, ''), l.rate,
-	CASE WHEN l.rate = 0 THEN coalesce((SELECT d.data->>('$.lines[' || l.n || '].category') FROM %[1]s d WHERE d.id = l.doc_id), 'nil') ELSE 'taxable' END,
-	l.qty, l.taxable, l.cgst, l.sgst, l.igst, l.cess, coalesce(l.product_id, '')
-	FROM doc_lines l WHERE l.doc_table = '%[1]s' AND l.date >= ? AND l.date <= ?`
+// gstLineSQL reads the priced lines of one document table from the
+// doc_lines_report index.
+const gstLineSQL = `SELECT doc_id, n, coalesce(hsn, ''), coalesce(unit, ''), rate, qty, taxable, cgst, sgst, igst, cess,
+	CASE WHEN coalesce(hsn, '') = '' THEN coalesce(product_id, '') ELSE '' END
+	FROM doc_lines WHERE doc_table = ? AND date >= ? AND date <= ?`
 
 // GSTData reads the invoices and credit notes dated from..to (YYYY-MM-DD,
-// inclusive) with their per-rate sums, the HSN summary and the numbers
-// issued before the period.
+// inclusive) with their per-rate sums, the HSN summary and, per series,
+// the last number issued below the period's numbers.
 func (s *Store) GSTData(ctx context.Context, from, to string) (*GSTData, error) {
 	out := &GSTData{LastInvoiceSeq: map[gst.SeriesFY]int64{}, LastNoteSeq: map[gst.SeriesFY]int64{}}
 	var err error
-	if out.Invoices, err = s.gstDocs(ctx, invoiceHeadSQL, false, from, to); err != nil {
+	var mayUntaxedInv, mayUntaxedCN []bool
+	if out.Invoices, mayUntaxedInv, err = s.gstDocs(ctx, invoiceHeadSQL, false, from, to); err != nil {
 		return nil, fmt.Errorf("read invoices for GST: %w", err)
 	}
-	if out.CreditNotes, err = s.gstDocs(ctx, noteHeadSQL, true, from, to); err != nil {
+	if out.CreditNotes, mayUntaxedCN, err = s.gstDocs(ctx, noteHeadSQL, true, from, to); err != nil {
 		return nil, fmt.Errorf("read credit notes for GST: %w", err)
 	}
 	hsn := map[hsnKey]*HSNAgg{}
 	var keys []hsnKey
 	for _, t := range []struct {
-		table string
-		docs  []GSTDoc
-		sign  int64
-	}{{"invoices", out.Invoices, 1}, {"credit_notes", out.CreditNotes, -1}} {
-		if err := s.gstLines(ctx, t.table, from, to, t.docs, t.sign, hsn, &keys); err != nil {
+		table   string
+		docs    []GSTDoc
+		untaxed []bool
+		sign    int64
+	}{{"invoices", out.Invoices, mayUntaxedInv, 1}, {"credit_notes", out.CreditNotes, mayUntaxedCN, -1}} {
+		if err := s.gstLines(ctx, t.table, from, to, t.docs, t.untaxed, t.sign, hsn, &keys); err != nil {
 			return nil, fmt.Errorf("read %s lines for GST: %w", t.table, err)
 		}
 	}
@@ -118,14 +124,17 @@ func (s *Store) GSTData(ctx context.Context, from, to string) (*GSTData, error) 
 		docs  []GSTDoc
 		m     map[gst.SeriesFY]int64
 	}{{"invoices", out.Invoices, out.LastInvoiceSeq}, {"credit_notes", out.CreditNotes, out.LastNoteSeq}} {
+		low := map[gst.SeriesFY]int64{}
 		for _, d := range t.docs {
 			k := gst.SeriesFY{Series: d.Series, FY: d.FY}
-			if _, ok := t.m[k]; ok {
-				continue
+			if v, ok := low[k]; !ok || d.Seq < v {
+				low[k] = d.Seq
 			}
+		}
+		for k, first := range low {
 			var last int64
-			if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM `+t.table+` WHERE series = ? AND fy = ? AND date < ?`,
-				d.Series, d.FY, from).Scan(&last); err != nil {
+			if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM `+t.table+` WHERE series = ? AND fy = ? AND seq < ?`,
+				k.Series, k.FY, first).Scan(&last); err != nil {
 				return nil, fmt.Errorf("read numbers before %s: %w", from, err)
 			}
 			t.m[k] = last
@@ -134,29 +143,65 @@ func (s *Store) GSTData(ctx context.Context, from, to string) (*GSTData, error) 
 	return out, nil
 }
 
-func (s *Store) gstDocs(ctx context.Context, q string, notes bool, from, to string) ([]GSTDoc, error) {
+func (s *Store) gstDocs(ctx context.Context, q string, notes bool, from, to string) ([]GSTDoc, []bool, error) {
 	rows, err := s.r.QueryContext(ctx, q, from, to)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer rows.Close()
 	var out []GSTDoc
+	var untaxed []bool
+	var invoiceIDs []string
 	for rows.Next() {
 		var d GSTDoc
-		var cancelled, rc int
+		var cancelled, rc, mu int
+		var invID string
 		dest := []any{&d.ID, &d.Number, &d.Series, &d.FY, &d.Seq, &d.Date, &d.Kind, &cancelled, &d.GrandTotal,
-			&d.PartyName, &d.PartyGSTIN, &d.PartyState, &d.PlaceOfSupply, &d.SupplyType, &rc}
+			&d.PartyName, &d.PartyGSTIN, &d.PartyState, &d.PlaceOfSupply, &d.SupplyType, &rc, &mu}
 		if notes {
-			dest = append(dest, &d.InvoiceNumber, &d.InvoiceDate, &d.InvoiceValue)
+			dest = append(dest, &d.InvoiceNumber, &d.InvoiceDate, &invID)
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+			rows.Close()
+			return nil, nil, err
 		}
 		d.Cancelled, d.ReverseCharge = cancelled == 1, rc == 1
 		d.ShortestHSN = -1
 		out = append(out, d)
+		untaxed = append(untaxed, mu == 1)
+		invoiceIDs = append(invoiceIDs, invID)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	if notes {
+		for i := range out {
+			if err := s.r.QueryRowContext(ctx, `SELECT grand_total FROM invoices WHERE id = ?`, invoiceIDs[i]).Scan(&out[i].InvoiceValue); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return nil, nil, err
+			}
+		}
+	}
+	// Documents come by index order; the returns want date and number order.
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		x, y := &out[order[a]], &out[order[b]]
+		if x.Date != y.Date {
+			return x.Date < y.Date
+		}
+		if x.Series != y.Series {
+			return x.Series < y.Series
+		}
+		return x.Seq < y.Seq
+	})
+	sorted := make([]GSTDoc, len(out))
+	sortedU := make([]bool, len(out))
+	for i, j := range order {
+		sorted[i], sortedU[i] = out[j], untaxed[j]
+	}
+	return sorted, sortedU, nil
 }
 
 type hsnKey struct {
@@ -165,33 +210,68 @@ type hsnKey struct {
 	rate      int64
 }
 
+// lineCategories reads the supply category of each line of a document.
+func (s *Store) lineCategories(ctx context.Context, table, id string) (map[int]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT key, coalesce(value->>'category', '') FROM json_each((SELECT data FROM `+table+` WHERE id = ?), '$.lines')`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int]string{}
+	for rows.Next() {
+		var n int
+		var c string
+		if err := rows.Scan(&n, &c); err != nil {
+			return nil, err
+		}
+		out[n] = c
+	}
+	return out, rows.Err()
+}
+
 // gstLines adds the lines of table's documents to their per-rate sums and
-// to the HSN summary (with sign), skipping cancelled documents' lines in
-// the summary.
-func (s *Store) gstLines(ctx context.Context, table, from, to string, docs []GSTDoc, sign int64, hsn map[hsnKey]*HSNAgg, keys *[]hsnKey) error {
+// to the HSN summary (with sign), leaving cancelled documents out of the
+// summary. A 0% line is nil-rated unless its document may hold exempt or
+// non-GST lines (untaxed[i]); then the line's category is read.
+func (s *Store) gstLines(ctx context.Context, table, from, to string, docs []GSTDoc, untaxed []bool, sign int64, hsn map[hsnKey]*HSNAgg, keys *[]hsnKey) error {
 	idx := make(map[string]int, len(docs))
 	for i := range docs {
 		idx[docs[i].ID] = i
 	}
-	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(gstLineSQL, table), from, to)
+	rows, err := s.r.QueryContext(ctx, gstLineSQL, table, from, to)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	var docID, h, unit, cat, product string
+	type pending struct {
+		doc, n int
+		r      GSTRate
+	}
+	var later []pending
+	var docID, h, unit, product string
+	var n int
 	var rate, qty, taxable, cgst, sgst, igst, cess int64
 	for rows.Next() {
-		if err := rows.Scan(&docID, &h, &unit, &rate, &cat, &qty, &taxable, &cgst, &sgst, &igst, &cess, &product); err != nil {
+		if err := rows.Scan(&docID, &n, &h, &unit, &rate, &qty, &taxable, &cgst, &sgst, &igst, &cess, &product); err != nil {
+			rows.Close()
 			return err
 		}
 		i, ok := idx[docID]
 		if !ok {
-			continue // a line dated apart from its document (cannot happen: lines carry the document date)
+			continue // lines carry their document's date, so this cannot happen
 		}
 		d := &docs[i]
-		d.addRate(GSTRate{Rate: rate, Category: cat, Taxable: taxable, CGST: cgst, SGST: sgst, IGST: igst, Cess: cess})
-		if n := len(h); d.ShortestHSN < 0 || n < d.ShortestHSN {
-			d.ShortestHSN = n
+		r := GSTRate{Rate: rate, Category: "taxable", Taxable: taxable, CGST: cgst, SGST: sgst, IGST: igst, Cess: cess}
+		switch {
+		case rate > 0:
+			d.addRate(r)
+		case untaxed[i]:
+			later = append(later, pending{i, n, r})
+		default:
+			r.Category = "nil"
+			d.addRate(r)
+		}
+		if l := len(h); d.ShortestHSN < 0 || l < d.ShortestHSN {
+			d.ShortestHSN = l
 		}
 		if d.Cancelled {
 			continue
@@ -214,8 +294,24 @@ func (s *Store) gstLines(ctx context.Context, table, from, to string, docs []GST
 			a.SampleProductID = product
 		}
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	cats := map[int]map[int]string{}
+	for _, p := range later {
+		c, ok := cats[p.doc]
+		if !ok {
+			if c, err = s.lineCategories(ctx, table, docs[p.doc].ID); err != nil {
+				return err
+			}
+			cats[p.doc] = c
+		}
+		p.r.Category = c[p.n]
+		if p.r.Category != "exempt" && p.r.Category != "non_gst" {
+			p.r.Category = "nil"
+		}
+		docs[p.doc].addRate(p.r)
 	}
 	for i := range docs {
 		if docs[i].ShortestHSN < 0 {
