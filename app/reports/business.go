@@ -341,15 +341,26 @@ func (s *Service) AllDues(ctx context.Context, asOf string) ([]Dues, error) {
 	return out, nil
 }
 
+// asOf is the day dues are aged on: the end of the period, or today if
+// the period has not ended yet.
+func (s *Service) asOf(p Period) string {
+	today := s.now().Format(books.DateLayout)
+	if p.To > today && p.From <= today {
+		return today
+	}
+	return p.To
+}
+
 // Outstanding lists what customers owe the shop and what it owes
 // suppliers at the end of the period, split by age: 0–30, 31–60, 61–90
 // and 90+ days.
 func (s *Service) Outstanding(ctx context.Context, q Query) (*Report, error) {
-	rep, _, err := s.newReport("outstanding", "Outstanding as of "+q.Period.To, q.Period)
+	asOf := s.asOf(q.Period)
+	rep, _, err := s.newReport("outstanding", "Outstanding as of "+asOf, q.Period)
 	if err != nil {
 		return nil, err
 	}
-	dues, err := s.AllDues(ctx, q.Period.To)
+	dues, err := s.AllDues(ctx, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -701,7 +712,7 @@ func (s *Service) Charts(ctx context.Context, p Period) ([]Chart, error) {
 		top.Labels = append(top.Labels, name)
 		top.Values = append(top.Values, it.Sales)
 	}
-	dues, err := s.AllDues(ctx, p.To)
+	dues, err := s.AllDues(ctx, s.asOf(p))
 	if err != nil {
 		return nil, err
 	}
