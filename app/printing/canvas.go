@@ -139,27 +139,13 @@ func (c *canvas) textIn(x, w, y float64, s string, f style, a align) error {
 	return c.text(x+(w-tw)/2, y, s, f)
 }
 
-// shapedText draws text containing Devanagari: glyph outlines as filled
-// polygons, then the text runs invisibly at the same place.
+// shapedText draws text containing Devanagari: the text itself in white
+// (for search and copy), then the shaped glyph outlines over it as filled
+// polygons. White rather than transparent: CUPS turns PDFs into PostScript
+// with Ghostscript, which flattens transparency and would print the
+// unshaped text over the shaped glyphs.
 func (c *canvas) shapedText(x, y float64, s string, f style) error {
 	st := c.lib.shape(s, f.bold)
-	c.pdf.SetFillColor(f.col.r, f.col.g, f.col.b)
-	var pts []gopdf.Point
-	for _, g := range st.glyphs {
-		gs := c.lib.glyph(g.face, g.gid)
-		for _, poly := range gs.polys {
-			pts = pts[:0]
-			for _, p := range poly {
-				pts = append(pts, gopdf.Point{X: x + (g.x+p.x)*f.size, Y: y - (g.y+p.y)*f.size})
-			}
-			c.pdf.Polygon(pts, "F")
-		}
-	}
-	// The hidden layer sits inside q/Q (a zero rotation) so that its
-	// transparency does not leak into what is drawn after it. gopdf applies
-	// transparency to cells, which are placed by their top edge.
-	c.pdf.Rotate(0, x, y)
-	hidden := &gopdf.Transparency{Alpha: 0, BlendModeType: gopdf.NormalBlendMode}
 	for _, r := range st.runs {
 		// The run is scaled to the width of its shaped glyphs, so that
 		// selecting the text highlights the right place. (Letter spacing
@@ -172,13 +158,24 @@ func (c *canvas) shapedText(x, y float64, s string, f style) error {
 		if err := c.setFont(r.face, size); err != nil {
 			return err
 		}
-		c.pdf.SetXY(x+r.x*f.size, y-c.lib.typoAscent[r.face]*size/c.lib.upem[r.face])
-		if err := c.pdf.CellWithOption(nil, r.text, gopdf.CellOption{Align: gopdf.Left | gopdf.Top, Transparency: hidden}); err != nil {
+		c.setTextColor(rgb{0xff, 0xff, 0xff})
+		c.pdf.SetXY(x+r.x*f.size, y)
+		if err := c.pdf.Text(r.text); err != nil {
 			return err
 		}
 	}
-	c.pdf.RotateReset()
-	c.fontSet = false
+	c.pdf.SetFillColor(f.col.r, f.col.g, f.col.b)
+	var pts []gopdf.Point
+	for _, g := range st.glyphs {
+		gs := c.lib.glyph(g.face, g.gid)
+		for _, poly := range gs.polys {
+			pts = pts[:0]
+			for _, p := range poly {
+				pts = append(pts, gopdf.Point{X: x + (g.x+p.x)*f.size, Y: y - (g.y+p.y)*f.size})
+			}
+			c.pdf.Polygon(pts, "F")
+		}
+	}
 	return nil
 }
 
@@ -262,13 +259,15 @@ func (c *canvas) image(data []byte, x, y, w, h float64) (float64, error) {
 	return iw, nil
 }
 
-// watermark draws large rotated text across the page (under what follows).
-func (c *canvas) watermark(s string, col rgb) error {
+// watermark draws large rotated text across the band [top, bottom] of the
+// page (under what is drawn after it).
+func (c *canvas) watermark(s string, col rgb, top, bottom float64) error {
 	f := style{size: 90, bold: true, col: col}
+	f.size = min(90, max(40, (bottom-top)*0.22))
 	w := f.width(s)
-	cx, cy := c.w/2, c.h/2
+	cx, cy := c.w/2, (top+bottom)/2
 	c.pdf.Rotate(35, cx, cy)
-	err := c.text(cx-w/2, cy+30, s, f)
+	err := c.text(cx-w/2, cy+f.size/3, s, f)
 	c.pdf.RotateReset()
 	c.fontSet = false
 	return err

@@ -55,9 +55,6 @@ type fontLib struct {
 	// ascent and descent (positive, font units) from the faces' horizontal
 	// line metrics.
 	ascent, descent [numFaces]float64
-	// typoAscent is OS/2 sTypoAscender (font units): gopdf places a cell's
-	// baseline that far below its top.
-	typoAscent [numFaces]float64
 
 	mu      sync.Mutex
 	shaper  shaping.HarfbuzzShaper
@@ -100,7 +97,6 @@ func loadFonts() (*fontLib, error) {
 		} else {
 			l.ascent[f], l.descent[f] = 0.8*l.upem[f], 0.2*l.upem[f]
 		}
-		l.typoAscent[f] = float64(typoAscender(faceData(f)))
 		t := make([]int16, advLimit)
 		for r := rune(0); r < advLimit; r++ {
 			t[r] = -1
@@ -111,29 +107,6 @@ func loadFonts() (*fontLib, error) {
 		l.adv[f] = t
 	}
 	return l, nil
-}
-
-// typoAscender reads sTypoAscender from a TrueType file's OS/2 table.
-func typoAscender(ttf []byte) int16 {
-	u16 := func(o int) int { return int(ttf[o])<<8 | int(ttf[o+1]) }
-	if len(ttf) < 12 {
-		return 0
-	}
-	n := u16(4)
-	for i := 0; i < n; i++ {
-		rec := 12 + 16*i
-		if rec+16 > len(ttf) {
-			return 0
-		}
-		if string(ttf[rec:rec+4]) == "OS/2" {
-			off := int(ttf[rec+8])<<24 | int(ttf[rec+9])<<16 | int(ttf[rec+10])<<8 | int(ttf[rec+11])
-			if off+70 > len(ttf) {
-				return 0
-			}
-			return int16(u16(off + 68))
-		}
-	}
-	return 0
 }
 
 // isDeva reports whether r belongs to the Devanagari script blocks.

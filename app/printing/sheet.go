@@ -325,7 +325,7 @@ func (s *sheet) drawPage(c *canvas, idx int, cp Copy) error {
 	pg := &s.pages[idx]
 	c.addPage()
 	if s.d.cancelled {
-		if err := c.watermark("CANCELLED", rgb{0xf4, 0xc7, 0xc7}); err != nil {
+		if err := c.watermark("CANCELLED", rgb{0xf4, 0xc7, 0xc7}, s.frameTop, pg.end); err != nil {
 			return err
 		}
 	}
@@ -340,8 +340,19 @@ func (s *sheet) drawPage(c *canvas, idx int, cp Copy) error {
 	} else if err := c.textIn(s.x0, s.cw, s.m+10, "ORIGINAL", stCopy, right); err != nil {
 		return err
 	}
+	var band []string
 	if len(s.pages) > 1 {
-		if err := c.text(s.x0, s.m+10, fmt.Sprintf("Page %d of %d", idx+1, len(s.pages)), stCopy); err != nil {
+		band = append(band, fmt.Sprintf("Page %d of %d", idx+1, len(s.pages)))
+	}
+	if s.d.cancelled {
+		band = append(band, "CANCELLED")
+	}
+	if len(band) > 0 {
+		st := stCopy
+		if s.d.cancelled {
+			st.col = red
+		}
+		if err := c.text(s.x0, s.m+10, strings.Join(band, " · "), st); err != nil {
 			return err
 		}
 	}
@@ -664,7 +675,6 @@ func (s *sheet) buildSummary() {
 		s.summary = append(s.summary, s.hsnBlock())
 	}
 	s.summary = append(s.summary, s.footBlock())
-	s.summary = append(s.summary, s.declarationBlock())
 }
 
 // totalsBlock: amount in words and payments on the left, the totals on
@@ -927,7 +937,17 @@ func (s *sheet) footBlock() block {
 		bankH = max(bankH, pad+qr+16)
 	}
 	h := max(bankH, pad+17+float64(len(terms))*9.4, 76) + pad
-	return block{h: h, draw: func(c *canvas, y0 float64) error {
+	// The declarations close the invoice, under the signature box.
+	var decl []string
+	for _, t := range d.declarations() {
+		decl = append(decl, wrapStyle(t, s.cw-2*pad, stSmall)...)
+	}
+	declH := 5 + float64(len(decl))*8.4 + 3
+	return block{h: h + declH, draw: func(c *canvas, y0 float64) error {
+		c.line(s.x0, y0+h, s.x1, y0+h, 0.6, rule)
+		if _, err := lines(c, s.x0+pad, y0+h+10, 8.4, decl, stSmall); err != nil {
+			return err
+		}
 		x := s.x0 + pad
 		if err := c.text(x, y0+pad+6, "BANK DETAILS", stLabel); err != nil {
 			return err
@@ -967,18 +987,5 @@ func (s *sheet) footBlock() block {
 			yy += 9.4
 		}
 		return c.textIn(sx+pad, sw-2*pad, y0+h-pad-2, "Authorised Signatory", stBody, right)
-	}}
-}
-
-// declarationBlock holds the declarations (composition, reverse charge).
-func (s *sheet) declarationBlock() block {
-	var ls []string
-	for _, t := range s.d.declarations() {
-		ls = append(ls, wrapStyle(t, s.cw-2*pad, stSmall)...)
-	}
-	h := 5 + float64(len(ls))*8.4 + 3
-	return block{h: h, draw: func(c *canvas, y0 float64) error {
-		_, err := lines(c, s.x0+pad, y0+10, 8.4, ls, stSmall)
-		return err
 	}}
 }
