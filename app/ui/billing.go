@@ -55,9 +55,10 @@ type BillingScreen struct {
 	custClear   *widget.Button
 	custN       int
 
-	taxLabels *widget.Form
-	total     *bigLabel
-	words     *widget.Label
+	taxRows map[string]*taxRow
+	taxBox  *fyne.Container
+	total   *bigLabel
+	words   *widget.Label
 
 	Cash, UPI, Card *Entry
 	Credit          *widget.Check
@@ -113,7 +114,7 @@ func newBillingScreen(a *App) *BillingScreen {
 	left := container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, itemLabel, nil, s.ItemBox), s.itemMsg), nil, nil, nil, linesArea)
 
 	// Customer.
-	s.CustomerBox = a.entry(L("Walk-in customer: type a name or phone to pick one"))
+	s.CustomerBox = a.entry(L("Name or phone"))
 	s.CustomerBox.OnChanged = s.customerChanged
 	s.CustomerBox.OnSubmitted = func(string) { s.submitCustomer() }
 	s.CustomerBox.OnKey = s.customerKey
@@ -126,21 +127,26 @@ func newBillingScreen(a *App) *BillingScreen {
 			}
 		})
 	s.custList.OnSelected = func(id widget.ListItemID) { s.custSel = id }
-	s.custListC = container.NewGridWrap(fyne.NewSize(440, 150), s.custList)
+	s.custListC = container.NewGridWrap(fyne.NewSize(380, 150), s.custList)
 	s.custListC.Hide()
 	s.custLabel = widget.NewLabel(L("Walk-in customer"))
 	s.custLabel.Truncation = fyne.TextTruncateEllipsis
 	s.custClear = widget.NewButton(L("Walk-in"), func() { s.pickParty(nil, 0) })
 	s.custClear.Hide()
-	cust := container.NewVBox(container.NewBorder(nil, nil, boldLabel(L("Customer")), ActionButton(ActCustomer, "+", theme.ContentAddIcon(), func() { s.addCustomer(s.CustomerBox.Text) }), s.CustomerBox),
+	cust := container.NewVBox(container.NewBorder(nil, nil, boldLabel(L("Customer")), NewTipButton("", Hint(ActCustomer)+" · "+L("new customer"), theme.ContentAddIcon(), func() { s.addCustomer(s.CustomerBox.Text) }), s.CustomerBox),
 		s.custListC, container.NewBorder(nil, nil, nil, s.custClear, s.custLabel))
 
 	// Totals.
-	s.taxLabels = widget.NewForm()
+	s.taxRows = map[string]*taxRow{}
+	s.taxBox = container.NewVBox()
+	for _, k := range []string{"Taxable value", "CGST", "SGST", "UTGST", "IGST", "Cess", "Round off"} {
+		r := newTaxRow(L(k))
+		s.taxRows[k] = r
+		s.taxBox.Add(r.obj)
+	}
 	s.total = newBigLabel(44)
 	s.words = widget.NewLabel("")
 	s.words.Wrapping = fyne.TextWrapWord
-	s.words.Importance = widget.LowImportance
 	totalRow := container.NewBorder(nil, nil, boldLabel(L("Grand total")), nil, s.total)
 
 	// Payment.
@@ -163,15 +169,18 @@ func newBillingScreen(a *App) *BillingScreen {
 
 	s.saveBtn = ActionButton(ActSaveBill, Hint(ActSaveBill), theme.DocumentSaveIcon(), func() { s.a.Run(ActSaveBill) })
 	s.saveBtn.Importance = widget.HighImportance
-	hold := ActionButton(ActHoldBill, "", theme.MediaPauseIcon(), func() { s.a.Run(ActHoldBill) })
-	s.recallBtn = ActionButton(ActRecallBill, "", theme.MediaPlayIcon(), func() { s.a.Run(ActRecallBill) })
-	newBill := ActionButton(ActNewBill, "", theme.ContentClearIcon(), func() { s.a.Run(ActNewBill) })
-	last := ActionButton(ActLastBill, "", theme.HistoryIcon(), func() { s.a.Run(ActLastBill) })
+	short := func(a Action, text string, icon fyne.Resource) *TipButton {
+		return ActionButton(a, text+"  "+ShortcutFor(a).KeyText(), icon, func() { s.a.Run(a) })
+	}
+	hold := short(ActHoldBill, L("Hold"), theme.MediaPauseIcon())
+	s.recallBtn = short(ActRecallBill, L("Recall"), theme.MediaPlayIcon())
+	newBill := short(ActNewBill, L("New"), theme.ContentClearIcon())
+	last := short(ActLastBill, L("Last bill"), theme.HistoryIcon())
 	buttons := container.NewVBox(s.saveBtn, container.NewGridWithColumns(2, hold, s.recallBtn, newBill, last))
 
-	right := container.NewVBox(cust, widget.NewSeparator(), s.taxLabels, totalRow, s.words, widget.NewSeparator(),
-		pay, s.Credit, changeRow, s.payMsg, layout.NewSpacer(), buttons)
-	rightW := container.NewBorder(nil, nil, widget.NewSeparator(), nil, container.NewVScroll(right))
+	right := container.NewVBox(cust, widget.NewSeparator(), s.taxBox, totalRow, s.words, widget.NewSeparator(),
+		pay, s.Credit, changeRow, s.payMsg)
+	rightW := container.NewBorder(nil, buttons, widget.NewSeparator(), nil, container.NewVScroll(right))
 	split := container.NewHSplit(left, rightW)
 	split.Offset = 0.6
 	s.content = container.NewPadded(split)
@@ -375,8 +384,11 @@ type lineRow struct {
 }
 
 func gridRow(n, name, qty, price, disc, rate, amount, del fyne.CanvasObject) fyne.CanvasObject {
-	right := container.NewGridWrap(fyne.NewSize(86, 38), qty, price, disc, rate, amount)
-	return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(34, 38), n), container.NewHBox(right, del), name)
+	cell := func(w float32, o fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewGridWrap(fyne.NewSize(w, 38), o)
+	}
+	right := container.NewHBox(cell(64, qty), cell(92, price), cell(60, disc), cell(50, rate), cell(92, amount), cell(36, del))
+	return container.NewBorder(nil, nil, cell(30, n), right, name)
 }
 
 func boldLabel(s string) *widget.Label {
@@ -531,45 +543,45 @@ func (s *BillingScreen) refreshValues() {
 			r.amount.SetText("")
 		}
 	}
-	items := []*widget.FormItem{}
-	add := func(label string, v int64) {
-		t := widget.NewLabel(gst.FormatINR(v))
-		t.Alignment = fyne.TextAlignTrailing
-		items = append(items, widget.NewFormItem(label, t))
+	for _, r := range s.taxRows {
+		r.obj.Hide()
+	}
+	show := func(k string, v int64) {
+		r := s.taxRows[k]
+		r.value.SetText(gst.FormatINR(v))
+		r.obj.Show()
 	}
 	if inv != nil {
-		add(L("Taxable value"), inv.Taxable)
+		show("Taxable value", inv.Taxable)
 		if inv.CGST != 0 || inv.SGST != 0 {
-			add(L("CGST"), inv.CGST)
+			show("CGST", inv.CGST)
 			if gst.IsUT(inv.Supplier.StateCode) {
-				add(L("UTGST"), inv.SGST)
+				show("UTGST", inv.SGST)
 			} else {
-				add(L("SGST"), inv.SGST)
+				show("SGST", inv.SGST)
 			}
 		}
 		if inv.IGST != 0 {
-			add(L("IGST"), inv.IGST)
+			show("IGST", inv.IGST)
 		}
 		if inv.Cess != 0 {
-			add(L("Cess"), inv.Cess)
+			show("Cess", inv.Cess)
 		}
-		add(L("Round off"), inv.RoundOff)
+		show("Round off", inv.RoundOff)
 		s.total.set(gst.FormatINR(inv.GrandTotal))
 		s.words.SetText(gst.AmountInWords(inv.GrandTotal))
 	} else {
-		add(L("Taxable value"), 0)
+		show("Taxable value", 0)
 		s.total.set(gst.FormatINR(0))
 		s.words.SetText("")
 	}
-	s.taxLabels.Items = items
-	s.taxLabels.Refresh()
 	if err := s.Bill.Err(); err != nil {
 		setError(s.lineMsg, Message(err))
 	} else if s.lineMsg.Text != "" && !strings.HasPrefix(s.lineMsg.Text, L("Line")) {
 		setError(s.lineMsg, "")
 	}
 	s.refreshPayment()
-	s.recallBtn.SetText(fmt.Sprintf("%s (%d)", L(ShortcutFor(ActRecallBill).Label), len(s.held)))
+	s.recallBtn.SetText(fmt.Sprintf("%s (%d)  %s", L("Recall"), len(s.held), ShortcutFor(ActRecallBill).KeyText()))
 }
 
 // ---- customer ----
@@ -989,3 +1001,28 @@ func (s *BillingScreen) Change() string { return s.change.Text }
 
 // Total is the grand total shown.
 func (s *BillingScreen) Total() string { return s.total.Text }
+
+// SetCustomer sets the bill's customer as picking one does (nil: walk-in).
+func (s *BillingScreen) SetCustomer(p *books.PartySnapshot, balance int64) { s.pickParty(p, balance) }
+
+// ShowMatches searches the item box text now (without waiting for a pause).
+func (s *BillingScreen) ShowMatches(text string) {
+	s.ItemBox.SetText(text)
+	hits, err := s.a.Books.SearchProducts(text, 12)
+	if err == nil {
+		s.showHits(hits, text)
+	}
+}
+
+// taxRow is one line of the totals: a label and a right-aligned amount.
+type taxRow struct {
+	obj   fyne.CanvasObject
+	value *widget.Label
+}
+
+func newTaxRow(label string) *taxRow {
+	v := widget.NewLabel("")
+	v.Alignment = fyne.TextAlignTrailing
+	l := widget.NewLabel(label)
+	return &taxRow{obj: container.NewBorder(nil, nil, l, nil, v), value: v}
+}

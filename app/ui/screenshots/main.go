@@ -1,0 +1,158 @@
+// Command screenshots opens the counter app on demo books and saves a
+// 1366×768 PNG of every screen. Run it under X (scripts/screenshots.sh
+// starts Xvfb): go run ./app/ui/screenshots -out docs/screenshots
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/demo"
+	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/store"
+	"github.com/ainaukar/naukar/app/ui"
+)
+
+func main() {
+	out := flag.String("out", "docs/screenshots", "folder for the PNG files")
+	set := flag.String("set", "main", "which shots: main (every screen), hindi (billing in Hindi), wizard (first run)")
+	flag.Parse()
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		log.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "naukar-shots")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "books.db")
+	if *set != "wizard" {
+		if path, err = demo.Cached(context.Background(), demo.Small, dir); err != nil {
+			log.Fatal(err)
+		}
+	}
+	st, err := store.Open(path, store.Options{Now: func() time.Time { return demo.Today }})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer st.Close()
+
+	ui.LoadTranslations()
+	fyneapp.SetMetadata(fyne.AppMetadata{ID: ui.AppID, Name: "Naukar", Migrations: map[string]bool{"fyneDo": true}})
+	fa := fyneapp.NewWithID(ui.AppID)
+	fa.Settings().SetTheme(ui.Theme{})
+	w := fa.NewWindow("Naukar")
+	w.Resize(fyne.NewSize(1366, 768))
+	w.SetFixedSize(true)
+	a := ui.New(w, st, ui.Options{})
+	a.Start()
+	fa.Lifecycle().SetOnStarted(func() {
+		go func() {
+			defer fyne.Do(fa.Quit)
+			shoot(a, st, w, *out, *set)
+		}()
+	})
+	w.ShowAndRun()
+}
+
+func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string) {
+	snap := func(name string) {
+		time.Sleep(900 * time.Millisecond) // background reads land, frames settle
+		// The X server's picture of the window, as a person sees it.
+		file := filepath.Join(out, name+".png")
+		cmd := exec.Command("import", "-window", "root", "-crop", "1366x768+0+0", "+repage", file)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			log.Fatalf("capture %s: %v %s", name, err, b)
+		}
+		fmt.Println(file)
+	}
+	do := fyne.DoAndWait
+	if set == "wizard" {
+		do(func() {
+			a.Wizard.Profile.Name.SetText("Gupta Kirana Store")
+			a.Wizard.Profile.GSTIN.SetText("27AAPFU0939F1Z")
+			a.Wizard.Profile.UPI.SetText("guptakirana@okaxis")
+		})
+		snap("13-first-run-wizard")
+		return
+	}
+	fill := func() {
+		b := a.Billing
+		for i, q := range []int64{2000, 1000, 3000, 1000} {
+			hits, _ := st.ListProducts(store.ProductFilter{Offset: i * 7, Limit: 1})
+			p, _ := st.Product(hits[0].ID)
+			stock, _ := st.StockOnHand(p.ID)
+			do(func() { b.AddProduct(p, q, stock) })
+		}
+		parties, _ := st.ListParties("", 10)
+		for _, h := range parties {
+			if h.Kind == books.Customer {
+				p, _ := st.Party(h.ID)
+				do(func() { b.SetCustomer(books.SnapshotOf(&p, p.ID), h.Balance) })
+				break
+			}
+		}
+		do(func() {
+			// ₹200 by UPI and the rest in cash, rounded up to ₹500: change shows.
+			rest := b.Bill.GrandTotal() - 20000
+			b.UPI.SetText("200")
+			b.Cash.SetText(gst.FormatAmount((rest + 49999) / 50000 * 50000))
+		})
+	}
+	if set == "hindi" {
+		fill()
+		snap("15-billing-hindi")
+		return
+	}
+	fill()
+	snap("01-billing")
+	do(func() { a.Billing.ShowMatches("tata") })
+	snap("02-billing-live-search")
+	do(func() { a.Billing.ShowMatches("") })
+	do(func() { a.Run(ui.ActInvoices) })
+	snap("03-invoices")
+	do(func() { a.Invoices.Open(0) })
+	snap("04-invoice-open")
+	do(func() { a.Run(ui.ActProducts) })
+	snap("05-products")
+	do(func() { a.Products.LowStock.SetChecked(true) })
+	snap("06-products-low-stock")
+	do(func() { a.Products.LowStock.SetChecked(false); a.Run(ui.ActAdd) })
+	snap("07-product-form")
+	do(func() { a.Run(ui.ActParties) })
+	time.Sleep(500 * time.Millisecond)
+	do(func() {
+		if hs := a.Parties.Hits(); len(hs) > 2 {
+			a.Parties.Open(hs[2])
+		}
+	})
+	snap("08-parties-ledger")
+	do(func() { a.Run(ui.ActExpenses) })
+	snap("09-expenses")
+	do(func() { a.Run(ui.ActToday) })
+	snap("10-today")
+	do(func() { a.Run(ui.ActSettings) })
+	snap("11-settings")
+	do(func() { a.Run(ui.ActHelp) })
+	snap("12-help")
+	do(func() { a.Run(ui.ActReports) })
+	snap("14-reports")
+	do(func() {
+		fyne.CurrentApp().Settings().SetTheme(ui.Theme{Variant: ptr(theme.VariantDark)})
+		a.Run(ui.ActBilling)
+	})
+	snap("16-billing-dark")
+}
+
+func ptr(v fyne.ThemeVariant) *fyne.ThemeVariant { return &v }
