@@ -17,9 +17,11 @@ import (
 
 // largeBooks opens a fresh copy of the benchmark books: 100,000 products and
 // 200,000 invoices (built once, cached in the temp folder).
-func largeBooks(b *testing.B) *store.Store {
+func largeBooks(b *testing.B) *store.Store { return demoBooks(b, demo.Large) }
+
+func demoBooks(b *testing.B, sz demo.Size) *store.Store {
 	b.Helper()
-	path, err := demo.Cached(context.Background(), demo.Large, b.TempDir())
+	path, err := demo.Cached(context.Background(), sz, b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -31,12 +33,12 @@ func largeBooks(b *testing.B) *store.Store {
 	return s
 }
 
-func sampleProducts(b *testing.B, s *store.Store, n int) []books.Product {
+func sampleProducts(b *testing.B, s *store.Store, n, of int) []books.Product {
 	b.Helper()
 	r := rand.New(rand.NewPCG(3, 4))
 	out := make([]books.Product, 0, n)
 	for len(out) < n {
-		p, err := s.ProductByCode(fmt.Sprintf("SK%06d", 1+r.IntN(100_000)))
+		p, err := s.ProductByCode(fmt.Sprintf("SK%06d", 1+r.IntN(of)))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -54,9 +56,15 @@ func median(ds []time.Duration) float64 {
 // numbering, stock, ledger, money, outbox) and, in the same run, the bare
 // SQLite inserts of the same rows (invoice row + 8 line rows), reporting
 // the median of each and their ratio.
-func BenchmarkSaveInvoice8Lines(b *testing.B) {
-	s := largeBooks(b)
-	ps := sampleProducts(b, s, 400)
+func BenchmarkSaveInvoice8Lines(b *testing.B) { benchSave(b, demo.Large) }
+
+// BenchmarkSaveInvoice8LinesSmallBooks is the same on a new shop's books
+// (300 products, 400 invoices), where everything fits in the page cache.
+func BenchmarkSaveInvoice8LinesSmallBooks(b *testing.B) { benchSave(b, demo.Small) }
+
+func benchSave(b *testing.B, sz demo.Size) {
+	s := demoBooks(b, sz)
+	ps := sampleProducts(b, s, 400, sz.Products)
 	raw, err := sql.Open("sqlite", "file:"+s.Path()+"?_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_txlock=immediate")
 	if err != nil {
 		b.Fatal(err)
@@ -131,7 +139,7 @@ func BenchmarkSearchTop20(b *testing.B) {
 // BenchmarkBarcodeLookup is an exact barcode scan.
 func BenchmarkBarcodeLookup(b *testing.B) {
 	s := largeBooks(b)
-	ps := sampleProducts(b, s, 1000)
+	ps := sampleProducts(b, s, 1000, 100_000)
 	for i := 0; b.Loop(); i++ {
 		if _, err := s.ProductByCode(ps[i%len(ps)].Barcodes[0]); err != nil {
 			b.Fatal(err)

@@ -41,6 +41,8 @@ type Store struct {
 	deviceID   string
 	businessID string
 	series     string
+
+	stmts map[string]*sql.Stmt // prepared at open; read-only afterwards
 }
 
 // Options tune Open; the zero value is fine.
@@ -82,6 +84,10 @@ func Open(path string, opt Options) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	if err := s.prepareHot(); err != nil {
+		w.Close()
+		return nil, err
+	}
 	r, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		w.Close()
@@ -100,6 +106,9 @@ func Open(path string, opt Options) (*Store, error) {
 // Close closes the books file.
 func (s *Store) Close() error {
 	var errs []error
+	for _, st := range s.stmts {
+		st.Close()
+	}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}
@@ -246,7 +255,7 @@ type Tx struct {
 
 func (tx *Tx) setMeta(kv map[string]string) error {
 	for k, v := range kv {
-		if _, err := tx.Exec(`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, k, v); err != nil {
+		if _, err := tx.Exec(upsertMeta, k, v); err != nil {
 			return fmt.Errorf("save setting %s: %w", k, err)
 		}
 	}
@@ -271,7 +280,7 @@ func (s *Store) tx(ctx context.Context, fn func(*Tx) error) error {
 		return err
 	}
 	if !tx.hlc.IsZero() {
-		if _, err := sqlTx.Exec(`INSERT INTO meta(key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, tx.hlc.String()); err != nil {
+		if _, err := tx.Exec(upsertMeta, "hlc", tx.hlc.String()); err != nil {
 			sqlTx.Rollback()
 			return err
 		}
@@ -295,4 +304,60 @@ func (s *Store) requireBooks() error {
 func (s *Store) Checkpoint() error {
 	_, err := s.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	return err
+}
+
+// prepareHot prepares the statements of the hot paths (saving a bill,
+// applying pulled documents) once, at open, on the single writer connection.
+// They must be prepared outside any transaction: with one connection, a
+// Prepare inside a transaction would wait for itself.
+func (s *Store) prepareHot() error {
+	qs := []string{insLine, insLedger, insMoney, addStock, insOutbox, upsertMeta,
+		`SELECT count(*) FROM cancellations WHERE doc_id = ?`,
+		`SELECT data, field_hlc, hlc FROM parties WHERE id = ?`,
+		`SELECT data, field_hlc, hlc FROM products WHERE id = ?`}
+	for _, t := range []string{"invoices", "credit_notes", "purchases", "payments", "expenses", "stock_adjustments", "cancellations"} {
+		qs = append(qs, insDocument(t))
+	}
+	for _, t := range []string{"invoices", "credit_notes"} {
+		qs = append(qs, nextSeqQuery(t))
+	}
+	s.stmts = make(map[string]*sql.Stmt, len(qs))
+	for _, q := range qs {
+		st, err := s.w.Prepare(q)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", q, err)
+		}
+		s.stmts[q] = st
+	}
+	return nil
+}
+
+// Exec runs q in the transaction, through its prepared statement when q is
+// one of the hot ones.
+func (tx *Tx) Exec(q string, args ...any) (sql.Result, error) {
+	if st, ok := tx.s.stmts[q]; ok {
+		return tx.Tx.Stmt(st).Exec(args...)
+	}
+	return tx.Tx.Exec(q, args...)
+}
+
+// QueryRow runs q in the transaction, prepared when hot.
+func (tx *Tx) QueryRow(q string, args ...any) *sql.Row {
+	if st, ok := tx.s.stmts[q]; ok {
+		return tx.Tx.Stmt(st).QueryRow(args...)
+	}
+	return tx.Tx.QueryRow(q, args...)
+}
+
+const (
+	insOutbox  = `INSERT INTO outbox(tbl, row_id, hlc, op, data) VALUES (?,?,?,?,?)`
+	upsertMeta = `INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`
+)
+
+func insDocument(table string) string {
+	return `INSERT INTO ` + table + `(id, business_id, hlc, data) VALUES (?,?,?,?) ON CONFLICT(id) DO NOTHING`
+}
+
+func nextSeqQuery(table string) string {
+	return `SELECT coalesce(max(seq), 0) + 1 FROM ` + table + ` WHERE series = ? AND fy = ?`
 }

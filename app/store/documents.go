@@ -12,8 +12,7 @@ import (
 // (lines, stock, ledger, money). It is the one path for documents made here
 // and documents pulled from other devices. It reports whether it inserted.
 func (tx *Tx) insertDocument(table, id, hlc string, data []byte) (bool, error) {
-	res, err := tx.Exec(`INSERT INTO `+table+`(id, business_id, hlc, data) VALUES (?,?,?,?) ON CONFLICT(id) DO NOTHING`,
-		id, tx.s.businessID, hlc, string(data))
+	res, err := tx.Exec(insDocument(table), id, tx.s.businessID, hlc, string(data))
 	if err != nil {
 		return false, fmt.Errorf("save %s %s: %w", table, id, err)
 	}

@@ -175,7 +175,7 @@ func (tx *Tx) applyLocal(table, id, op string, changed map[string]json.RawMessag
 
 // enqueue writes the outbox entry of a change.
 func (tx *Tx) enqueue(m nsync.Mutation) error {
-	if _, err := tx.Exec(`INSERT INTO outbox(tbl, row_id, hlc, op, data) VALUES (?,?,?,?,?)`, m.Table, m.ID, m.HLC, m.Op, string(m.Data)); err != nil {
+	if _, err := tx.Exec(insOutbox, m.Table, m.ID, m.HLC, m.Op, string(m.Data)); err != nil {
 		return fmt.Errorf("queue %s %s for sync: %w", m.Table, m.ID, err)
 	}
 	return nil

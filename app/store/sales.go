@@ -135,7 +135,7 @@ func (tx *Tx) resolveParty(p *books.PartySnapshot, kind string) error {
 // derived from the documents themselves so a restored device continues.
 func (tx *Tx) nextSeq(table, series string, fy int) (int64, error) {
 	var n int64
-	if err := tx.QueryRow(`SELECT coalesce(max(seq), 0) + 1 FROM `+table+` WHERE series = ? AND fy = ?`, series, fy).Scan(&n); err != nil {
+	if err := tx.QueryRow(nextSeqQuery(table), series, fy).Scan(&n); err != nil {
 		return 0, fmt.Errorf("next number: %w", err)
 	}
 	return n, nil

@@ -250,4 +250,5 @@ func (s *Store) JoinBusiness(businessID, series string) error {
 	}
 	return s.SetMeta(map[string]string{"business_id": businessID, "series": series})
 }
+
 var _ nsync.Local = (*Store)(nil)
