@@ -543,3 +543,106 @@ func TestServerRestore(t *testing.T) {
 		t.Fatalf("price edit lost in the restore: %+v %v", got, err)
 	}
 }
+
+// TestRunnerSyncsInBackground starts the background runner on a signed-in
+// device, saves a bill, kicks, and sees it reach the other device.
+func TestRunnerSyncsInBackground(t *testing.T) {
+	w := setupWorld(t, t, 2, []time.Duration{0, 0})
+	defer func() {
+		for _, d := range w.devs {
+			d.s.Close()
+		}
+	}()
+	a, b := w.devs[0], w.devs[1]
+	t.Setenv("NAUKAR_KEYRING", "file")
+	statuses := make(chan nsync.Status, 16)
+	r := syncapp.NewRunner(a.s, time.Hour, func(st nsync.Status) {
+		select {
+		case statuses <- st:
+		default:
+		}
+	})
+	// The runner reads the token saved at sign-in (file, as on a headless box).
+	if _, err := (syncapp.TokenStore{BooksPath: a.path, FileOnly: true}).Save(a.token); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop()
+	<-statuses // the first round at start
+	ps := liveProducts(t, a.s)
+	inv, err := a.s.CreateSale(ctx, &books.SaleDraft{Lines: []books.DraftLine{{ProductID: ps[0].ID, Product: ps[0], Qty: 1000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Kick()
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case st := <-statuses:
+			if st.Error != "" {
+				t.Fatalf("background sync error: %s", st.Error)
+			}
+			if st.Pending == 0 {
+				if _, err := b.eng.Round(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if _, _, err := b.s.Invoice(inv.Number); err != nil {
+					t.Fatalf("bill did not reach the other counter: %v", err)
+				}
+				return
+			}
+		case <-deadline:
+			t.Fatal("background sync never pushed the bill")
+		}
+	}
+}
+
+// TestRevokedDevice: the owner revokes a counter; its next sync says to sign
+// in again, its books stay, and signing in again resumes syncing.
+func TestRevokedDevice(t *testing.T) {
+	w := setupWorld(t, t, 2, []time.Duration{0, 0})
+	defer func() {
+		for _, d := range w.devs {
+			d.s.Close()
+		}
+	}()
+	a, b := w.devs[0], w.devs[1]
+	c := nsync.NewClient(w.baseURL)
+	if err := c.RevokeDevice(ctx, a.token, b.devID); err != nil {
+		t.Fatal(err)
+	}
+	ps := liveProducts(t, b.s)
+	inv, err := b.s.CreateSale(ctx, &books.SaleDraft{Lines: []books.DraftLine{{ProductID: ps[0].ID, Product: ps[0], Qty: 1000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.eng.Round(ctx)
+	if err == nil || !nsync.Permanent(err) || !strings.Contains(nsync.Explain(err), "sign in again") {
+		t.Fatalf("revoked device sync: %v / %s", err, nsync.Explain(err))
+	}
+	if n, _ := b.s.PendingCount(); n != 1 {
+		t.Fatalf("pending after revoke %d", n)
+	}
+	res, err := syncapp.Login(ctx, b.s, w.baseURL, "ravi@example.com", "correct horse", "Counter 2 again")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Joining || res.Uploading {
+		t.Fatalf("re-login of the same business: %+v", res)
+	}
+	eng, err := syncapp.Engine(b.s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.Round(ctx); err != nil {
+		t.Fatalf("sync after signing in again: %v", err)
+	}
+	if _, err := a.eng.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.s.Invoice(inv.Number); err != nil {
+		t.Fatalf("bill made while revoked never arrived: %v", err)
+	}
+}

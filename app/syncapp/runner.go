@@ -1,0 +1,82 @@
+package syncapp
+
+import (
+	"context"
+	gosync "sync"
+	"time"
+
+	"github.com/ainaukar/naukar/app/store"
+	nsync "github.com/ainaukar/naukar/sync"
+)
+
+// Runner syncs the books in the background while the app is open: at
+// start, a moment after every saved bill (Kick), and every minute, backing
+// off with jitter while offline. Billing never waits for it.
+type Runner struct {
+	s        *store.Store
+	interval time.Duration
+	onStatus func(nsync.Status)
+
+	mu     gosync.Mutex
+	kick   chan struct{}
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// NewRunner makes a runner; onStatus (may be nil) hears every round's
+// outcome, from a background goroutine.
+func NewRunner(s *store.Store, interval time.Duration, onStatus func(nsync.Status)) *Runner {
+	return &Runner{s: s, interval: interval, onStatus: onStatus, kick: make(chan struct{}, 1)}
+}
+
+// Start begins background sync if the books are signed in; it reports
+// ErrNotSignedIn otherwise. Starting again restarts with fresh settings
+// (after a sign-in).
+func (r *Runner) Start() error {
+	r.Stop()
+	eng, err := Engine(r.s)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	r.mu.Lock()
+	r.cancel, r.done = cancel, done
+	r.mu.Unlock()
+	go func() {
+		defer close(done)
+		eng.Run(ctx, r.kick, r.interval, func(st nsync.Status, _ error) {
+			if r.onStatus != nil {
+				r.onStatus(st)
+			}
+		})
+	}()
+	return nil
+}
+
+// Kick asks for a sync soon (after a bill is saved). It never blocks.
+func (r *Runner) Kick() {
+	select {
+	case r.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Stop ends background sync and waits for the current round to stop.
+func (r *Runner) Stop() {
+	r.mu.Lock()
+	cancel, done := r.cancel, r.done
+	r.cancel, r.done = nil, nil
+	r.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+}
+
+// Running reports whether background sync is on.
+func (r *Runner) Running() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cancel != nil
+}
