@@ -153,7 +153,7 @@ func newFixture(tb testing.TB) *fixture {
 
 	// August 2024: the limit is ₹1,00,000.
 	laptopAug := sale("2024-08-02", "ravi", onAccount, ln{"laptop", 1000}) // b2cl
-	reddyAug := sale("2024-08-09", "reddy", nil, ln{"rice", 10000}, ln{"veg", 5000})
+	reddyAug := sale("2024-08-09", "reddy", onAccount, ln{"rice", 10000}, ln{"veg", 5000})
 	ret(laptopAug, "2024-08-20", books.ReturnLine{Index: 0, Qty: 1000}) // cdnur against b2cl
 	pay("2024-08-25", "reddy", books.ModeBank, books.PaymentIn, 5_000_00)
 

@@ -46,6 +46,7 @@ type TallyImportData struct {
 
 // TallyRequestDesc names the report and company imported into.
 type TallyRequestDesc struct {
+	XMLName    xml.Name `xml:"REQUESTDESC"`
 	ReportName string `xml:"REPORTNAME"`
 	Company    string `xml:"STATICVARIABLES>SVCURRENTCOMPANY,omitempty"`
 }
@@ -57,6 +58,7 @@ type TallyRequestData struct {
 
 // TallyMessage carries one ledger master or one voucher.
 type TallyMessage struct {
+	XMLName xml.Name      `xml:"TALLYMESSAGE"`
 	UDF     string        `xml:"xmlns:UDF,attr,omitempty"`
 	Ledger  *TallyLedger  `xml:"LEDGER,omitempty"`
 	Voucher *TallyVoucher `xml:"VOUCHER,omitempty"`
@@ -230,7 +232,18 @@ func (v *vch) balance(b *tallyBook) {
 
 func (v *vch) build() *TallyVoucher {
 	out := v.v
-	for _, l := range v.order {
+	// The party's entry comes first, as Tally shows it.
+	order := v.order
+	if v.party != "" {
+		order = make([]string, 0, len(v.order))
+		order = append(order, v.party)
+		for _, l := range v.order {
+			if l != v.party {
+				order = append(order, l)
+			}
+		}
+	}
+	for _, l := range order {
 		a := v.amount[l]
 		if a == 0 {
 			continue
@@ -272,10 +285,14 @@ func (s *Service) WriteTally(ctx context.Context, w io.Writer, p Period) (TallyS
 		return enc.Encode(TallyMessage{UDF: "TallyUDF", Voucher: v.build()})
 	}
 	tax := func(v *vch, prefix string, t books.Totals, sign int64) {
-		v.add(b.ledger(prefix+" CGST", grpTaxes), sign*t.CGST)
-		v.add(b.ledger(prefix+" SGST", grpTaxes), sign*t.SGST)
-		v.add(b.ledger(prefix+" IGST", grpTaxes), sign*t.IGST)
-		v.add(b.ledger(prefix+" Cess", grpTaxes), sign*t.Cess)
+		for _, h := range []struct {
+			head   string
+			amount int64
+		}{{"CGST", t.CGST}, {"SGST", t.SGST}, {"IGST", t.IGST}, {"Cess", t.Cess}} {
+			if h.amount != 0 {
+				v.add(b.ledger(prefix+" "+h.head, grpTaxes), sign*h.amount)
+			}
+		}
 	}
 	err = s.st.EachDocument(ctx, p.From, p.To, store.DocSet{
 		Invoice: func(inv *books.Invoice, cancelled bool) error {

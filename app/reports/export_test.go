@@ -1,0 +1,265 @@
+package reports_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/reports"
+)
+
+// TestEveryReportRunsAndExports runs every report over the fixture and
+// writes it as CSV, JSON and XLSX, reading the workbook back.
+func TestEveryReportRunsAndExports(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	for _, d := range reports.Reports() {
+		t.Run(d.Name, func(t *testing.T) {
+			rep, err := f.svc.Run(ctx, d.Name, reports.Query{Period: period(t, "2025-26"), Party: "Mehta Stores"})
+			mustOK(t, err)
+			if len(rep.Tables) == 0 {
+				t.Fatal("no tables")
+			}
+			var buf bytes.Buffer
+			mustOK(t, reports.WriteCSVAll(&buf, rep))
+			for _, tb := range rep.Tables {
+				buf.Reset()
+				mustOK(t, reports.WriteCSV(&buf, tb))
+				recs, err := csv.NewReader(&buf).ReadAll()
+				mustOK(t, err)
+				want := 1 + len(tb.Rows)
+				if tb.Totals != nil {
+					want++
+				}
+				if len(recs) != want || len(recs[0]) != len(tb.Columns) {
+					t.Fatalf("%s: %d records of %d fields, want %d of %d", tb.Name, len(recs), len(recs[0]), want, len(tb.Columns))
+				}
+			}
+			buf.Reset()
+			mustOK(t, reports.WriteJSON(&buf, rep))
+			if !json.Valid(buf.Bytes()) {
+				t.Fatalf("JSON is not valid: %.200s", buf.String())
+			}
+			buf.Reset()
+			mustOK(t, reports.WriteXLSX(&buf, rep))
+			x, err := excelize.OpenReader(&buf)
+			mustOK(t, err)
+			defer x.Close()
+			sheets := x.GetSheetList()
+			if len(sheets) < len(rep.Tables) {
+				t.Fatalf("sheets %v for %d tables", sheets, len(rep.Tables))
+			}
+			for i, tb := range rep.Tables {
+				rows, err := x.GetRows(sheets[i])
+				mustOK(t, err)
+				if len(rows) < 4 || rows[3][0] != tb.Columns[0].Title {
+					t.Fatalf("sheet %s: header row %v", sheets[i], rows)
+				}
+				want := 4 + len(tb.Rows)
+				if tb.Totals != nil {
+					want++
+				}
+				if len(rows) != want {
+					t.Errorf("sheet %s: %d rows, want %d", sheets[i], len(rows), want)
+				}
+			}
+		})
+	}
+}
+
+// TestXLSXValues reads numbers and dates back from a GSTR-1 workbook.
+func TestXLSXValues(t *testing.T) {
+	f := newFixture(t)
+	rep, err := f.svc.Run(context.Background(), "gstr1", reports.Query{Period: period(t, "052025")})
+	mustOK(t, err)
+	var buf bytes.Buffer
+	mustOK(t, reports.WriteXLSX(&buf, rep))
+	x, err := excelize.OpenReader(&buf)
+	mustOK(t, err)
+	defer x.Close()
+	want := []string{"summary", "b2b", "b2cl", "b2cs", "cdnr", "cdnur", "nil", "hsn_b2b", "hsn_b2c", "docs", "warnings"}
+	if got := x.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("sheets %v, want %v", got, want)
+	}
+	// b2cl row: GTA-2526-3, 06-05-2025, ₹1,42,780 value, 121000 taxable.
+	for cell, v := range map[string]string{"A5": "GTA-2526-3", "B5": "06-05-2025", "C5": "142,780.00", "F5": "121,000.00", "G5": "21,780.00"} {
+		got, err := x.GetCellValue("b2cl", cell)
+		mustOK(t, err)
+		if got != v {
+			t.Errorf("b2cl!%s = %q, want %q", cell, got, v)
+		}
+	}
+	raw, err := x.GetCellValue("b2cl", "F5", excelize.Options{RawCellValue: true})
+	mustOK(t, err)
+	if raw != "121000" {
+		t.Errorf("taxable value is stored as the number 121000, got %q", raw)
+	}
+	rows, err := x.GetRows("warnings")
+	mustOK(t, err)
+	if len(rows) < 5 || rows[4][0] != gst.WarnMissingHSN {
+		t.Errorf("warnings sheet: %v", rows)
+	}
+}
+
+// TestTallyXML exports the fixture's books and checks the XML decodes and
+// every voucher balances (debits negative, credits positive, sum zero).
+func TestTallyXML(t *testing.T) {
+	f := newFixture(t)
+	var buf bytes.Buffer
+	stats, err := f.svc.WriteTally(context.Background(), &buf, mustRange(t, "2024-04-01", "2026-03-31"))
+	mustOK(t, err)
+	var env reports.TallyEnvelope
+	if err := xml.Unmarshal(buf.Bytes(), &env); err != nil {
+		t.Fatalf("XML does not decode: %v", err)
+	}
+	// Well-formed throughout: a token pass over the whole file.
+	dec := xml.NewDecoder(bytes.NewReader(buf.Bytes()))
+	for {
+		_, err := dec.Token()
+		if err != nil {
+			if err.Error() != "EOF" {
+				t.Fatalf("XML token error: %v", err)
+			}
+			break
+		}
+	}
+	if env.Header.TallyRequest != "Import Data" {
+		t.Errorf("header: %+v", env.Header)
+	}
+	var vouchers, ledgers int
+	types := map[string]int{}
+	known := map[string]bool{}
+	for _, m := range env.Body.ImportData.RequestData.Messages {
+		if m.Ledger != nil {
+			ledgers++
+			known[m.Ledger.LedgerName] = true
+		}
+	}
+	for _, m := range env.Body.ImportData.RequestData.Messages {
+		if m.Voucher == nil {
+			continue
+		}
+		v := m.Voucher
+		vouchers++
+		types[v.VchType]++
+		var sum int64
+		for _, e := range v.Entries {
+			a, err := gst.ParseAmount(e.Amount)
+			mustOK(t, err)
+			if (e.IsDeemedPositive == "Yes") != (a < 0) {
+				t.Errorf("%s %s: %s is %s but ISDEEMEDPOSITIVE %s", v.VchType, v.VoucherNumber, e.LedgerName, e.Amount, e.IsDeemedPositive)
+			}
+			if !known[e.LedgerName] {
+				t.Errorf("%s %s uses ledger %q that is not created", v.VchType, v.VoucherNumber, e.LedgerName)
+			}
+			sum += a
+		}
+		if sum != 0 || len(v.Entries) < 2 {
+			t.Errorf("%s %s does not balance: %+v", v.VchType, v.VoucherNumber, v.Entries)
+		}
+		if len(v.Date) != 8 {
+			t.Errorf("date %q is not YYYYMMDD", v.Date)
+		}
+	}
+	if vouchers != stats.Vouchers || ledgers != stats.Ledgers || stats.Cancelled != 2 {
+		t.Errorf("stats %+v, counted %d vouchers %d ledgers", stats, vouchers, ledgers)
+	}
+	// 11 sales (2 cancelled left out), 4 credit notes, 3 purchases; receipts
+	// for bills paid at the counter by parties and for payments in; payments
+	// for refunds, bills paid, payments out and the expense.
+	if types["Sales"] != 9 || types["Credit Note"] != 4 || types["Purchase"] != 3 {
+		t.Errorf("voucher types: %v", types)
+	}
+	if types["Receipt"] < 3 || types["Payment"] < 3 {
+		t.Errorf("voucher types: %v", types)
+	}
+	for _, want := range []string{"Sales @ 18%", "Sales Nil Rated", "Sales Exempt", "Output CGST", "Output IGST", "Input IGST", "Cash", "Mehta Stores", "Rent"} {
+		if !known[want] {
+			t.Errorf("ledger %q missing", want)
+		}
+	}
+}
+
+func mustRange(tb testing.TB, from, to string) reports.Period {
+	tb.Helper()
+	p, err := reports.Range(from, to)
+	mustOK(tb, err)
+	return p
+}
+
+func TestParsePeriod(t *testing.T) {
+	for in, want := range map[string][2]string{
+		"102026":     {"2026-10-01", "2026-10-31"},
+		"2026-02":    {"2026-02-01", "2026-02-28"},
+		"Q3-2026-27": {"2026-10-01", "2026-12-31"},
+		"q4-2025-26": {"2026-01-01", "2026-03-31"},
+		"2025-26":    {"2025-04-01", "2026-03-31"},
+		"FY2025-26":  {"2025-04-01", "2026-03-31"},
+	} {
+		p, err := reports.ParsePeriod(in)
+		if err != nil || p.From != want[0] || p.To != want[1] {
+			t.Errorf("ParsePeriod(%q) = %+v, %v; want %v", in, p, err, want)
+		}
+	}
+	if p, _ := reports.ParsePeriod("Q3-2026-27"); p.FP != "122026" {
+		t.Errorf("a quarter files as its last month, got fp %s", p.FP)
+	}
+	for _, bad := range []string{"", "132026", "2026-13", "Q5-2026-27", "2026-28", "hello"} {
+		if _, err := reports.ParsePeriod(bad); err == nil {
+			t.Errorf("ParsePeriod(%q) should fail", bad)
+		}
+	}
+	if _, err := reports.Range("2026-10-31", "2026-10-01"); err == nil {
+		t.Error("a range ending before it starts should fail")
+	}
+}
+
+func TestOutstandingAgeing(t *testing.T) {
+	f := newFixture(t)
+	rep, err := f.svc.Run(context.Background(), "outstanding", reports.Query{Period: mustRange(t, "2025-05-01", "2025-06-30")})
+	mustOK(t, err)
+	recv := rep.Table("receivable")
+	byName := map[string]reports.Row{}
+	for _, r := range recv.Rows {
+		byName[r[0].(string)] = r
+	}
+	// Ravi: ₹1,42,780 billed on 6-5-2025 (55 days before 30-6-2025), the
+	// August 2024 bill was returned in full.
+	ravi := byName["Ravi Kumar"]
+	if ravi == nil || ravi[3].(int64) != 1_42_780_00 || ravi[5].(int64) != 1_42_780_00 {
+		t.Errorf("Ravi: %v", ravi)
+	}
+	// Reddy: ₹7,025 billed 9-8-2024, ₹1,365 returned, ₹5,000 paid: ₹660 left, 90+ days.
+	reddy := byName["Reddy Agencies"]
+	if reddy == nil || reddy[3].(int64) != 660_00 || reddy[7].(int64) != 660_00 {
+		t.Errorf("Reddy: %v", reddy)
+	}
+	pay := rep.Table("payable")
+	if len(pay.Rows) != 1 || pay.Rows[0][0] != "Gupta Wholesale" {
+		t.Errorf("payables: %v", pay.Rows)
+	}
+}
+
+func TestProfitAndLoss(t *testing.T) {
+	f := newFixture(t)
+	p, err := f.svc.PnLFor(context.Background(), period(t, "052025"))
+	mustOK(t, err)
+	// Sales: 223.21 + 1000 + 40 (Mehta) + 121000 (Ravi) + 1300 + 20 (walk-in); returns 650 + 1000.
+	if p.Sales != 1_23_583_21 || p.Returns != 1_650_00 || p.NetSales != 1_21_933_21 {
+		t.Errorf("sales %d returns %d net %d", p.Sales, p.Returns, p.NetSales)
+	}
+	// Cost: bottle 700 + cover 120 + veg 25 + laptop 1,00,000 + bottle 700 + rice 2×500 + wrap 10; back: rice 500 + bottle 700.
+	if p.CostOfSales != 1_02_555_00 || p.CostOfReturns != 1_200_00 {
+		t.Errorf("cost %d returns %d", p.CostOfSales, p.CostOfReturns)
+	}
+	if p.TotalExpenses != 15_000_00 || p.NetProfit != p.NetSales-p.COGS-15_000_00 {
+		t.Errorf("expenses %d net %d", p.TotalExpenses, p.NetProfit)
+	}
+}
