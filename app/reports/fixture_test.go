@@ -82,12 +82,12 @@ func newFixture(tb testing.TB) *fixture {
 		mustOK(tb, err)
 	}
 	for key, p := range map[string]books.Party{
-		"mehta": {Name: "Mehta Stores", Kind: books.Customer, GSTIN: validGSTIN(tb, "27AABCM1234A1Z"), Phone: "9811111111"},
-		"reddy": {Name: "Reddy Agencies", Kind: books.Customer, GSTIN: "29AABCR1718E1ZL", Phone: "9822222222"},
-		"ravi":  {Name: "Ravi Kumar", Kind: books.Customer, StateCode: "33", Phone: "9833333333", Address: "4 Anna Salai, Chennai"},
+		"mehta":  {Name: "Mehta Stores", Kind: books.Customer, GSTIN: validGSTIN(tb, "27AABCM1234A1Z"), Phone: "9811111111"},
+		"reddy":  {Name: "Reddy Agencies", Kind: books.Customer, GSTIN: "29AABCR1718E1ZL", Phone: "9822222222"},
+		"ravi":   {Name: "Ravi Kumar", Kind: books.Customer, StateCode: "33", Phone: "9833333333", Address: "4 Anna Salai, Chennai"},
 		"sunita": {Name: "Sunita Verma", Kind: books.Customer, StateCode: "27", Phone: "9844444444"},
-		"gupta": {Name: "Gupta Wholesale", Kind: books.Supplier, GSTIN: "24AANFA2641L1ZF", Phone: "9855555555"},
-		"farm":  {Name: "Local Farm", Kind: books.Supplier, StateCode: "27", Phone: "9866666666"},
+		"gupta":  {Name: "Gupta Wholesale", Kind: books.Supplier, GSTIN: "24AANFA2641L1ZF", Phone: "9855555555"},
+		"farm":   {Name: "Local Farm", Kind: books.Supplier, StateCode: "27", Phone: "9866666666"},
 	} {
 		id, err := st.SaveParty(p)
 		mustOK(tb, err)
@@ -167,7 +167,7 @@ func newFixture(tb testing.TB) *fixture {
 	sale("2025-05-06", "ravi", onAccount, ln{"laptop", 1000}, ln{"bottle", 1000}) // b2cl
 	walkMay := sale("2025-05-10", "", nil, ln{"rice", 2000}, ln{"wrap", 1000})
 	cancel(sale("2025-05-12", "", nil, ln{"bottle", 1000}), "2025-05-13")
-	ret(walkMay, "2025-05-15", books.ReturnLine{Index: 0, Qty: 1000}) // nets in b2cs
+	ret(walkMay, "2025-05-15", books.ReturnLine{Index: 0, Qty: 1000})  // nets in b2cs
 	ret(mehtaMay, "2025-05-20", books.ReturnLine{Index: 0, Qty: 1000}) // cdnr
 	purchase("2025-05-22", "LF-7", "farm", []books.PaymentPart{{Mode: books.ModeCash, Amount: 1_250_00}}, ln{"veg", 50000})
 	purchase("2025-05-23", "GW-230", "gupta", nil, ln{"rice", 20000})

@@ -47,8 +47,8 @@ type TallyImportData struct {
 // TallyRequestDesc names the report and company imported into.
 type TallyRequestDesc struct {
 	XMLName    xml.Name `xml:"REQUESTDESC"`
-	ReportName string `xml:"REPORTNAME"`
-	Company    string `xml:"STATICVARIABLES>SVCURRENTCOMPANY,omitempty"`
+	ReportName string   `xml:"REPORTNAME"`
+	Company    string   `xml:"STATICVARIABLES>SVCURRENTCOMPANY,omitempty"`
 }
 
 // TallyRequestData holds the messages: ledgers, then vouchers.
