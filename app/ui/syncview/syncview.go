@@ -1,0 +1,268 @@
+// Package syncview is the Settings → Sync screen: create an account or
+// sign in, see when the books last synced, what waits, and any problem in
+// plain words; "Sync now" and "Sign out". All network work runs off the UI
+// goroutine and comes back through fyne.Do.
+package syncview
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/syncapp"
+	nsync "github.com/ainaukar/naukar/sync"
+)
+
+// Do applies f on the UI goroutine (fyne.Do in the app; direct in tests).
+type Do func(func())
+
+// View is the Sync screen.
+type View struct {
+	widget.BaseWidget
+	svc *syncapp.Service
+	win fyne.Window
+	do  Do
+
+	status   *widget.Label
+	problem  *widget.Label
+	server   *widget.Entry
+	login    *widget.Entry
+	password *widget.Entry
+	device   *widget.Entry
+	signIn   *widget.Button
+	signUp   *widget.Button
+	syncNow  *widget.Button
+	signOut  *widget.Button
+	content  *fyne.Container
+}
+
+// New makes the Sync screen over svc.
+func New(win fyne.Window, svc *syncapp.Service, do Do) *View {
+	if do == nil {
+		do = fyne.Do
+	}
+	v := &View{svc: svc, win: win, do: do}
+	v.status = widget.NewLabel("")
+	v.status.Wrapping = fyne.TextWrapWord
+	v.problem = widget.NewLabel("")
+	v.problem.Wrapping = fyne.TextWrapWord
+	v.problem.Importance = widget.DangerImportance
+	v.server = widget.NewEntry()
+	v.server.SetPlaceHolder("https://sync.example.in")
+	v.server.SetText(svc.Server())
+	v.login = widget.NewEntry()
+	v.login.SetPlaceHolder("email or mobile number")
+	v.password = widget.NewPasswordEntry()
+	v.device = widget.NewEntry()
+	host, _ := os.Hostname()
+	v.device.SetText(host)
+	v.signIn = widget.NewButton("Sign in", v.doSignIn)
+	v.signIn.Importance = widget.HighImportance
+	v.signUp = widget.NewButton("Create an account…", v.showSignup)
+	v.syncNow = widget.NewButton("Sync now", v.doSyncNow)
+	v.syncNow.Importance = widget.HighImportance
+	v.signOut = widget.NewButton("Sign out", v.doSignOut)
+	form := widget.NewForm(
+		widget.NewFormItem("Server", v.server),
+		widget.NewFormItem("Email or phone", v.login),
+		widget.NewFormItem("Password", v.password),
+		widget.NewFormItem("This device", v.device),
+	)
+	v.content = container.NewVBox(
+		widget.NewLabelWithStyle("Sync", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabel("Sync keeps the same books on every counter and the owner's laptop. Billing never waits for it: bills are kept here and go up when the internet is back."),
+		v.status, v.problem, form,
+		container.NewHBox(v.signIn, v.signUp, v.syncNow, v.signOut),
+	)
+	v.ExtendBaseWidget(v)
+	v.Refresh()
+	v.reload()
+	return v
+}
+
+// CreateRenderer implements fyne.Widget.
+func (v *View) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewVScroll(v.content))
+}
+
+// reload reads the status off the UI goroutine and shows it.
+func (v *View) reload() {
+	go func() {
+		st, err := v.svc.Status()
+		signed := v.svc.SignedIn()
+		v.do(func() { v.show(st, err, signed) })
+	}()
+}
+
+// ShowStatus updates the screen with a status (e.g. from the background runner).
+func (v *View) ShowStatus(st nsync.Status) {
+	signed := v.svc.SignedIn()
+	v.do(func() { v.show(st, nil, signed) })
+}
+
+func (v *View) show(st nsync.Status, err error, signed bool) {
+	last := "never"
+	if t, perr := time.Parse(time.RFC3339, st.LastSynced); perr == nil {
+		last = t.Local().Format("02 Jan 2006, 3:04 PM")
+	}
+	if signed {
+		v.status.SetText(fmt.Sprintf("Signed in to %s.\nLast synced: %s. Changes waiting to go up: %d.", v.svc.Server(), last, st.Pending))
+	} else {
+		v.status.SetText(fmt.Sprintf("Not signed in. Changes kept on this PC: %d.", st.Pending))
+	}
+	msg := st.Error
+	if err != nil {
+		msg = books.ErrorMessage(err)
+	}
+	v.problem.SetText(msg)
+	for _, w := range []fyne.Disableable{v.signIn, v.signUp} {
+		if signed {
+			w.Disable()
+		} else {
+			w.Enable()
+		}
+	}
+	for _, w := range []fyne.Disableable{v.syncNow, v.signOut} {
+		if signed {
+			w.Enable()
+		} else {
+			w.Disable()
+		}
+	}
+}
+
+func (v *View) busy(what string, work func(ctx context.Context) (string, error)) {
+	v.problem.SetText("")
+	v.status.SetText(what)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		msg, err := work(ctx)
+		st, _ := v.svc.Status()
+		signed := v.svc.SignedIn()
+		v.do(func() {
+			v.show(st, nil, signed)
+			if err != nil {
+				v.problem.SetText(explain(err))
+				return
+			}
+			if msg != "" {
+				dialog.ShowInformation("Sync", msg, v.win)
+			}
+		})
+	}()
+}
+
+func explain(err error) string {
+	if ae, ok := err.(*nsync.APIError); ok {
+		if ae.Message != "" && ae.Status < 500 {
+			return ae.Message
+		}
+	}
+	if books.ErrorCode(err) != books.EINTERNAL {
+		return books.ErrorMessage(err)
+	}
+	return nsync.Explain(err)
+}
+
+func (v *View) doSignIn() {
+	server, login, pw, dev := v.server.Text, v.login.Text, v.password.Text, v.device.Text
+	if server == "" || login == "" || pw == "" {
+		v.problem.SetText("Fill in the server, your email or phone, and your password.")
+		return
+	}
+	v.busy("Signing in…", func(ctx context.Context) (string, error) {
+		res, err := v.svc.Login(ctx, server, login, pw, dev)
+		if err != nil {
+			return "", err
+		}
+		v.do(func() { v.password.SetText("") })
+		switch {
+		case res.Uploading:
+			return "Signed in. This is the first device: your books are going up now.", nil
+		case res.Joining:
+			return "Signed in. The business's books are coming down now.", nil
+		}
+		return "Signed in.", nil
+	})
+}
+
+func (v *View) doSyncNow() {
+	v.busy("Syncing…", func(ctx context.Context) (string, error) {
+		_, err := v.svc.SyncNow(ctx)
+		return "", err
+	})
+}
+
+func (v *View) doSignOut() {
+	dialog.ShowConfirm("Sign out", "Sign this PC out of sync? The books stay here.", func(ok bool) {
+		if !ok {
+			return
+		}
+		v.busy("Signing out…", func(ctx context.Context) (string, error) {
+			return "Signed out. The books stay on this PC.", v.svc.Logout(ctx)
+		})
+	}, v.win)
+}
+
+func (v *View) showSignup() {
+	name, email, phone := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	pw := widget.NewPasswordEntry()
+	biz, gstin, state := widget.NewEntry(), widget.NewEntry(), widget.NewSelect(stateOptions(), nil)
+	if b, err := v.svc.Store.Business(); err == nil {
+		biz.SetText(b.Name)
+		gstin.SetText(b.GSTIN)
+		if n, ok := gst.StateName(b.StateCode); ok {
+			state.SetSelected(b.StateCode + " " + n)
+		}
+	}
+	adult := widget.NewCheck("I am 18 or older", nil)
+	terms := widget.NewCheck("I accept the terms and the privacy policy", nil)
+	items := []*widget.FormItem{
+		widget.NewFormItem("Your name", name), widget.NewFormItem("Email", email), widget.NewFormItem("Mobile", phone),
+		widget.NewFormItem("Password", pw), widget.NewFormItem("Business name", biz), widget.NewFormItem("GSTIN", gstin),
+		widget.NewFormItem("State", state), widget.NewFormItem("", adult), widget.NewFormItem("", terms),
+	}
+	d := dialog.NewForm("Create an account", "Create", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		if v.server.Text == "" {
+			v.problem.SetText("Fill in the server address first.")
+			return
+		}
+		sc := ""
+		if len(state.Selected) >= 2 {
+			sc = state.Selected[:2]
+		}
+		req := nsync.SignupRequest{Owner: nsync.SignupOwner{Name: name.Text, Email: email.Text, Phone: phone.Text, Password: pw.Text},
+			Business:     nsync.SignupBusiness{Name: biz.Text, GSTIN: gstin.Text, StateCode: sc},
+			AgeConfirmed: adult.Checked, TermsAccepted: terms.Checked}
+		server := v.server.Text
+		v.busy("Creating the account…", func(ctx context.Context) (string, error) {
+			if err := v.svc.Signup(ctx, server, req); err != nil {
+				return "", err
+			}
+			v.do(func() { v.login.SetText(req.Owner.Email) })
+			return "Account created. Now sign in with your password.", nil
+		})
+	}, v.win)
+	d.Resize(fyne.NewSize(520, 560))
+	d.Show()
+}
+
+func stateOptions() []string {
+	var out []string
+	for _, s := range gst.States() {
+		out = append(out, s.Code+" "+s.Name)
+	}
+	return out
+}
