@@ -2,11 +2,13 @@ package printing
 
 import (
 	"bytes"
+	"compress/zlib"
 	"fmt"
 	"image"
 	_ "image/jpeg" // shop logos may be JPEG
 	_ "image/png"
 	"io"
+	"sync"
 
 	"github.com/signintech/gopdf"
 	qrcode "github.com/skip2/go-qrcode"
@@ -42,8 +44,9 @@ type canvas struct {
 	pdf        *gopdf.GoPdf
 	lib        *fontLib
 	w, h       float64
-	registered [numFaces]bool
+	registered [numFaces][2]bool // [face][full]
 	face       faceID
+	full       bool
 	size       float64
 	fontSet    bool
 }
@@ -55,6 +58,9 @@ func newCanvas(w, h float64) (*canvas, error) {
 	}
 	c := &canvas{pdf: &gopdf.GoPdf{}, lib: lib, w: w, h: h}
 	c.pdf.Start(gopdf.Config{PageSize: gopdf.Rect{W: w, H: h}, Unit: gopdf.UnitPT})
+	// Fast deflate: glyph outlines make long content streams, and the best
+	// compression costs several times the time for a few per cent of size.
+	c.pdf.SetCompressLevel(zlib.BestSpeed)
 	c.pdf.SetInfo(gopdf.PdfInfo{Creator: "AI Naukar", Producer: "AI Naukar (gopdf)"})
 	return c, nil
 }
@@ -64,30 +70,47 @@ func (c *canvas) addPage() {
 	c.fontSet = false
 }
 
+// family is the gopdf family name of a face, whole or slim.
+func family(f faceID, full bool) string {
+	if full && f.isLatin() {
+		return pdfFamily[f] + "-Full"
+	}
+	return pdfFamily[f]
+}
+
 // register adds a face to the document the first time it is used; gopdf
 // subsets it to the glyphs drawn when the PDF is written.
-func (c *canvas) register(f faceID) error {
-	if c.registered[f] {
+func (c *canvas) register(f faceID, full bool) error {
+	k := 0
+	if full && f.isLatin() {
+		k = 1
+	}
+	if c.registered[f][k] {
 		return nil
 	}
-	if err := c.pdf.AddTTFFontData(pdfFamily[f], faceData(f)); err != nil {
-		return fmt.Errorf("printing: add font %s: %w", pdfFamily[f], err)
+	if err := c.pdf.AddTTFFontData(family(f, full), c.lib.pdfData(f, full)); err != nil {
+		return fmt.Errorf("printing: add font %s: %w", family(f, full), err)
 	}
-	c.registered[f] = true
+	c.registered[f][k] = true
 	return nil
 }
 
 func (c *canvas) setFont(f faceID, size float64) error {
-	if c.fontSet && c.face == f && c.size == size {
+	return c.setFontFull(f, false, size)
+}
+
+func (c *canvas) setFontFull(f faceID, full bool, size float64) error {
+	full = full && f.isLatin()
+	if c.fontSet && c.face == f && c.full == full && c.size == size {
 		return nil
 	}
-	if err := c.register(f); err != nil {
+	if err := c.register(f, full); err != nil {
 		return err
 	}
-	if err := c.pdf.SetFont(pdfFamily[f], "", size); err != nil {
+	if err := c.pdf.SetFont(family(f, full), "", size); err != nil {
 		return err
 	}
-	c.face, c.size, c.fontSet = f, size, true
+	c.face, c.full, c.size, c.fontSet = f, full, size, true
 	return nil
 }
 
@@ -155,7 +178,7 @@ func (c *canvas) shapedText(x, y float64, s string, f style) error {
 		if r.natural > 0 {
 			size *= min(max(r.w/r.natural, 0.3), 3)
 		}
-		if err := c.setFont(r.face, size); err != nil {
+		if err := c.setFontFull(r.face, !allSlim(r.text), size); err != nil {
 			return err
 		}
 		c.setTextColor(rgb{0xff, 0xff, 0xff})
@@ -177,6 +200,16 @@ func (c *canvas) shapedText(x, y float64, s string, f style) error {
 		}
 	}
 	return nil
+}
+
+// allSlim reports whether every character of s is in the slim fonts.
+func allSlim(s string) bool {
+	for _, r := range s {
+		if r >= 0x80 && !inSlim(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *canvas) fillRect(x, y, w, h float64, col rgb) {
@@ -224,15 +257,35 @@ func (c *canvas) qr(content string, x, y, size float64) error {
 	return nil
 }
 
+// qrCache keeps recent QR codes: a bill is usually previewed, printed and
+// shared, and encoding (which tries all eight masks) costs milliseconds.
+var qrCache struct {
+	sync.Mutex
+	m map[string][][]bool
+}
+
 // qrMatrix returns the modules of a QR code for content with medium error
-// correction and no quiet zone.
+// correction and no quiet zone. The result is shared: do not modify it.
 func qrMatrix(content string) ([][]bool, error) {
+	qrCache.Lock()
+	bm, ok := qrCache.m[content]
+	qrCache.Unlock()
+	if ok {
+		return bm, nil
+	}
 	q, err := qrcode.New(content, qrcode.Medium)
 	if err != nil {
 		return nil, fmt.Errorf("printing: QR code: %w", err)
 	}
 	q.DisableBorder = true
-	return q.Bitmap(), nil
+	bm = q.Bitmap()
+	qrCache.Lock()
+	if qrCache.m == nil || len(qrCache.m) >= 64 {
+		qrCache.m = make(map[string][][]bool)
+	}
+	qrCache.m[content] = bm
+	qrCache.Unlock()
+	return bm, nil
 }
 
 // image draws an image file (PNG or JPEG) fitted into the box w×h at (x, y),

@@ -26,6 +26,9 @@ const (
 // pdfFamily is the family name each face is registered under in gopdf.
 var pdfFamily = [numFaces]string{"NotoSans", "NotoSans-Bold", "NotoSansDevanagari", "NotoSansDevanagari-Bold"}
 
+// isLatin reports whether f is one of the Noto Sans (Latin) faces.
+func (f faceID) isLatin() bool { return f == sansRegular || f == sansBold }
+
 func faceData(f faceID) []byte {
 	switch f {
 	case sansBold:
@@ -55,6 +58,10 @@ type fontLib struct {
 	// ascent and descent (positive, font units) from the faces' horizontal
 	// line metrics.
 	ascent, descent [numFaces]float64
+
+	// slim are the Latin faces cut down to the characters of slimRanges,
+	// which gopdf embeds in every document (see subset.go).
+	slim [numFaces][]byte
 
 	mu      sync.Mutex
 	shaper  shaping.HarfbuzzShaper
@@ -105,8 +112,28 @@ func loadFonts() (*fontLib, error) {
 			}
 		}
 		l.adv[f] = t
+		if f.isLatin() {
+			cmap := func(r rune) (uint16, bool) {
+				g, ok := face.NominalGlyph(r)
+				return uint16(g), ok
+			}
+			slim, err := subsetFont(faceData(f), cmap, func(rune) bool { return true })
+			if err != nil {
+				return nil, fmt.Errorf("printing: subset font %s: %w", pdfFamily[f], err)
+			}
+			l.slim[f] = slim
+		}
 	}
 	return l, nil
+}
+
+// pdfData is the font file gopdf embeds for face f: the slim cut of the
+// Latin faces, the whole Devanagari faces.
+func (l *fontLib) pdfData(f faceID, full bool) []byte {
+	if f.isLatin() && !full {
+		return l.slim[f]
+	}
+	return faceData(f)
 }
 
 // isDeva reports whether r belongs to the Devanagari script blocks.
@@ -115,12 +142,13 @@ func isDeva(r rune) bool {
 }
 
 // needsShaping reports whether s has text that must go through the shaper
-// (gopdf lays glyphs side by side, which breaks Devanagari conjuncts).
+// and be drawn as outlines: Devanagari (gopdf lays glyphs side by side,
+// which breaks conjuncts) and characters outside the slim Latin fonts.
 func needsShaping(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			for _, r := range s[i:] {
-				if isDeva(r) {
+				if r >= 0x80 && (isDeva(r) || !inSlim(r)) {
 					return true
 				}
 			}

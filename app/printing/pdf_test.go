@@ -31,9 +31,12 @@ func tool(t testing.TB, name string, args ...string) []byte {
 		}
 		t.Fatalf("%s is not installed: apt-get install %s", name, pkg)
 	}
-	out, err := exec.Command(name, args...).CombinedOutput()
+	var stderr bytes.Buffer
+	cmd := exec.Command(name, args...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+		t.Fatalf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, out, stderr.Bytes())
 	}
 	return out
 }

@@ -227,7 +227,7 @@ func flatten(o font.GlyphOutline) [][]vec {
 // (font units, 1000 per em) is cut into: fine enough that the error stays
 // far below a printer dot at invoice sizes.
 func pieces(d float64) int {
-	n := int(math.Ceil(math.Sqrt(d / 3)))
+	n := int(math.Ceil(math.Sqrt(d / 10)))
 	return max(1, min(n, 24))
 }
 

@@ -538,12 +538,15 @@ func (s *sheet) partyBlock(c *canvas, y0 float64) (float64, error) {
 		} else {
 			ship = append(ship, [2]any{"Delivered at the counter", stBody})
 		}
-	} else {
-		bill = append(bill, [2]any{"Walk-in customer", stName}, [2]any{"Unregistered (counter sale)", stBody})
-		ship = append(ship, [2]any{"Delivered at the counter", stBody})
 	}
 	posName, _ := gst.StateName(d.pos)
-	ship = append(ship, [2]any{fmt.Sprintf("State: %s, Code: %s", posName, d.pos), stBody})
+	if d.party == nil {
+		// A counter sale: one line each, to keep small bills on one page.
+		bill = append(bill, [2]any{"Walk-in customer (unregistered, counter sale)", stBodyB})
+		ship = append(ship, [2]any{fmt.Sprintf("Delivered at the counter · State: %s, Code: %s", posName, d.pos), stBody})
+	} else {
+		ship = append(ship, [2]any{fmt.Sprintf("State: %s, Code: %s", posName, d.pos), stBody})
+	}
 	h1, err := draw(s.x0+pad, "BILL TO", bill)
 	if err != nil {
 		return 0, err
