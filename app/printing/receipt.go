@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
 )
 
@@ -235,6 +236,9 @@ func shortLabel(d *document) string {
 // and the figures follow on the next.
 func (b *receiptBuilder) items() {
 	n := b.n
+	// A registered buyer's bill shows each line's HSN (Rule 46); it goes
+	// on the figures row, so such lines always take two rows.
+	b2b := b.d.party != nil && b.d.party.GSTIN != ""
 	if n >= 48 {
 		w := []int{n - 29, 10, 9, 10}
 		al := []align{left, right, right, right}
@@ -247,9 +251,9 @@ func (b *receiptBuilder) items() {
 			// Each figure keeps a space before it.
 			// A name that needs an image (Hindi) gets its own row so that
 			// the figures stay printer text.
-			if !isASCII(name) || measureCols(name, false) > float64(w[0]-1) || !b.table(w, al, []string{name, q, r, a}, false) {
+			if b2b || !isASCII(name) || measureCols(name, false) > float64(w[0]-1) || !b.table(w, al, []string{name, q, r, a}, false) {
 				b.para(name, false)
-				b.figures(q, r, a)
+				b.figures(q, r, a, hsnFor(l, b2b))
 			}
 			b.discount(l.Discount)
 		}
@@ -261,20 +265,40 @@ func (b *receiptBuilder) items() {
 	for i := range b.d.lines {
 		l := &b.d.lines[i]
 		b.para(fmt.Sprintf("%d. %s", i+1, l.Name), false)
-		b.figures(gst.FormatQty(l.Qty)+" "+l.Unit, rateText(l.Price, l.PriceIncludesTax), gst.FormatIndianDigits(l.Total))
+		b.figures(gst.FormatQty(l.Qty)+" "+l.Unit, rateText(l.Price, l.PriceIncludesTax), gst.FormatIndianDigits(l.Total), hsnFor(l, b2b))
 		b.discount(l.Discount)
 	}
 }
 
-// figures adds "  qty x rate ........ amount".
-func (b *receiptBuilder) figures(q, r, a string) {
+// hsnFor is a line's HSN for the figures row of a B2B receipt.
+func hsnFor(l *books.Line, b2b bool) string {
+	if !b2b || l.HSN == "" {
+		return ""
+	}
+	return l.HSN
+}
+
+// figures adds "  qty x rate [HSN code] ........ amount"; what does not fit
+// goes on rows of its own.
+func (b *receiptBuilder) figures(q, r, a, hsn string) {
 	lhs := "  " + q + " x " + r
+	var hsnRow string
+	if hsn != "" {
+		if len(lhs)+len("  HSN ")+len(hsn)+1+len(a) <= b.n {
+			lhs += "  HSN " + hsn
+		} else {
+			hsnRow = "  HSN " + hsn
+		}
+	}
 	if len(lhs)+1+len(a) > b.n {
 		b.para(lhs, false)
 		b.table([]int{b.n}, []align{right}, []string{a}, false)
-		return
+	} else {
+		b.table([]int{b.n - len(a) - 1, len(a) + 1}, []align{left, right}, []string{lhs, a}, false)
 	}
-	b.table([]int{b.n - len(a) - 1, len(a) + 1}, []align{left, right}, []string{lhs, a}, false)
+	if hsnRow != "" {
+		b.para(hsnRow, false)
+	}
 }
 
 func (b *receiptBuilder) discount(p int64) {
