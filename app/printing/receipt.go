@@ -239,7 +239,7 @@ func (b *receiptBuilder) items() {
 	// A registered buyer's bill shows each line's HSN (Rule 46); it goes
 	// on the figures row, so such lines always take two rows.
 	b2b := b.d.party != nil && b.d.party.GSTIN != ""
-	if n >= 48 {
+	if n >= 48 && !b2b {
 		w := []int{n - 29, 10, 9, 10}
 		al := []align{left, right, right, right}
 		b.table(w, al, []string{"Item", "Qty", "Rate", "Amount"}, true)
@@ -251,9 +251,9 @@ func (b *receiptBuilder) items() {
 			// Each figure keeps a space before it.
 			// A name that needs an image (Hindi) gets its own row so that
 			// the figures stay printer text.
-			if b2b || !isASCII(name) || measureCols(name, false) > float64(w[0]-1) || !b.table(w, al, []string{name, q, r, a}, false) {
+			if !isASCII(name) || measureCols(name, false) > float64(w[0]-1) || !b.table(w, al, []string{name, q, r, a}, false) {
 				b.para(name, false)
-				b.figures(q, r, a, hsnFor(l, b2b))
+				b.figures(q, r, a, "")
 			}
 			b.discount(l.Discount)
 		}
