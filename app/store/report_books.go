@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Queries behind the business reports (app/reports). Read-only, on the read
@@ -315,51 +316,100 @@ type StockRow struct {
 // stockTables are the documents whose lines move stock.
 const stockTables = `doc_table IN ('invoices', 'credit_notes', 'purchases', 'stock_adjustments')`
 
-// stockAggSQL works out, per live product, its stock at the end of the
-// period (stock now, less what moved after it) and what came in and went
-// out from..to. It sums sorted streams instead of looking products up one
-// by one: products (from products_report), stock_levels and the lines
-// from `from` on (from doc_lines_report).
-const stockAggSQL = `SELECT pid, max(name), max(sku), max(unit), sum(o) AS closing, sum(qin), sum(qout), max(reorder), max(price), max(sale)
-	FROM (
-		SELECT p.id AS pid, p.name AS name, coalesce(p.sku, '') AS sku, coalesce(p.data->>'unit', '') AS unit, p.opening_stock AS o,
-			0 AS qin, 0 AS qout, p.reorder_level AS reorder, coalesce(p.data->>'purchase_price', 0) AS price, p.sale_price AS sale
-			FROM products p INDEXED BY products_report WHERE p.deleted = 0
-		UNION ALL SELECT product_id, NULL, NULL, NULL, qty, 0, 0, NULL, NULL, NULL FROM stock_levels
-		UNION ALL SELECT product_id, NULL, NULL, NULL, CASE WHEN date > ?2 THEN -stock_delta ELSE 0 END,
-			CASE WHEN date <= ?2 AND stock_delta > 0 THEN stock_delta ELSE 0 END,
-			CASE WHEN date <= ?2 AND stock_delta < 0 THEN -stock_delta ELSE 0 END, NULL, NULL, NULL
-			FROM doc_lines WHERE ` + stockTables + ` AND date >= ?1 AND cancelled = 0 AND stock_delta <> 0 AND product_id IS NOT NULL
-	) GROUP BY pid HAVING max(price) IS NOT NULL`
-
 // StockAll returns every live product (by name) with its stock movement
-// from..to and its closing stock at the end of to.
+// from..to and its closing stock at the end of to: stock now (opening
+// stock plus stock_levels) less what moved after to. It reads three
+// sequential streams (products by name, stock levels, the lines since
+// from) and joins them in memory, which beats a look-up per product.
 func (s *Store) StockAll(ctx context.Context, from, to string) ([]StockRow, error) {
-	rows, err := s.r.QueryContext(ctx, stockAggSQL, from, to)
+	levels, err := s.stockLevels(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("stock summary: %w", err)
-	}
-	defer rows.Close()
-	var out []StockRow
-	for rows.Next() {
-		var r StockRow
-		if err := rows.Scan(&r.ID, &r.Name, &r.SKU, &r.Unit, &r.Closing, &r.In, &r.Out, &r.Reorder, &r.PurchasePrice, &r.SalePrice); err != nil {
-			return nil, err
-		}
-		r.Opening = r.Closing - r.In + r.Out
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := strings.ToLower(out[i].Name), strings.ToLower(out[j].Name)
-		if a != b {
-			return a < b
-		}
-		return out[i].ID < out[j].ID
+	moves, err := s.stockMoves(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var out []StockRow
+	err = s.eachProduct(ctx, func(r StockRow) {
+		m := moves[r.ID]
+		r.Closing += levels[r.ID] - m.after
+		r.In, r.Out = m.in, m.out
+		r.Opening = r.Closing - r.In + r.Out
+		out = append(out, r)
 	})
-	return out, nil
+	return out, err
+}
+
+type stockMove struct{ after, in, out int64 }
+
+// stockLevels reads stock_levels: what documents did to each product's stock.
+func (s *Store) stockLevels(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT product_id, qty FROM stock_levels`)
+	if err != nil {
+		return nil, fmt.Errorf("stock levels: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]int64, 1024)
+	var id string
+	var q int64
+	for rows.Next() {
+		if err := rows.Scan(&id, &q); err != nil {
+			return nil, err
+		}
+		out[id] = q
+	}
+	return out, rows.Err()
+}
+
+// stockMoves sums, per product, the stock moved after to, and what came
+// in and went out from..to (to "" counts nothing as after).
+func (s *Store) stockMoves(ctx context.Context, from, to string) (map[string]stockMove, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT product_id, date > ?2, stock_delta FROM doc_lines
+		WHERE `+stockTables+` AND date >= ?1 AND cancelled = 0 AND stock_delta <> 0 AND product_id IS NOT NULL AND product_id <> ''`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("stock moves: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]stockMove, 1024)
+	var id string
+	var after bool
+	var d int64
+	for rows.Next() {
+		if err := rows.Scan(&id, &after, &d); err != nil {
+			return nil, err
+		}
+		m := out[id]
+		switch {
+		case after:
+			m.after += d
+		case d > 0:
+			m.in += d
+		default:
+			m.out -= d
+		}
+		out[id] = m
+	}
+	return out, rows.Err()
+}
+
+// eachProduct streams live products by name with their opening stock in Closing.
+func (s *Store) eachProduct(ctx context.Context, fn func(StockRow)) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.name, coalesce(p.sku, ''), coalesce(p.data->>'unit', ''), p.opening_stock,
+		p.reorder_level, coalesce(p.data->>'purchase_price', 0), p.sale_price
+		FROM products p INDEXED BY products_report WHERE p.deleted = 0 ORDER BY p.name COLLATE NOCASE, p.id`)
+	if err != nil {
+		return fmt.Errorf("products: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r StockRow
+		if err := rows.Scan(&r.ID, &r.Name, &r.SKU, &r.Unit, &r.Closing, &r.Reorder, &r.PurchasePrice, &r.SalePrice); err != nil {
+			return err
+		}
+		fn(r)
+	}
+	return rows.Err()
 }
 
 // StockPage returns one page of live products by name with their stock
@@ -419,19 +469,33 @@ type StockTotals struct {
 // to, at purchase price (each product rounded to the paisa).
 func (s *Store) StockValue(ctx context.Context, to string) (StockTotals, error) {
 	var t StockTotals
-	err := s.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum((closing * price + 500) / 1000), 0),
-		coalesce(sum(reorder > 0 AND closing <= reorder), 0)
-		FROM (SELECT sum(o) AS closing, max(price) AS price, max(reorder) AS reorder FROM (
-			SELECT p.id AS pid, p.opening_stock AS o, coalesce(p.data->>'purchase_price', 0) AS price, p.reorder_level AS reorder
-				FROM products p INDEXED BY products_report WHERE p.deleted = 0
-			UNION ALL SELECT product_id, qty, NULL, NULL FROM stock_levels
-			UNION ALL SELECT product_id, -stock_delta, NULL, NULL FROM doc_lines
-				WHERE `+stockTables+` AND date > ? AND cancelled = 0 AND stock_delta <> 0 AND product_id IS NOT NULL
-		) GROUP BY pid HAVING max(price) IS NOT NULL)`, to).Scan(&t.Products, &t.Value, &t.Low)
+	levels, err := s.stockLevels(ctx)
 	if err != nil {
-		return t, fmt.Errorf("stock value: %w", err)
+		return t, err
 	}
-	return t, nil
+	// Only what moved after `to` matters: read lines from the next day on.
+	next := to
+	if d, err := time.Parse("2006-01-02", to); err == nil {
+		next = d.AddDate(0, 0, 1).Format("2006-01-02")
+	}
+	moves, err := s.stockMoves(ctx, next, to)
+	if err != nil {
+		return t, err
+	}
+	err = s.eachProduct(ctx, func(r StockRow) {
+		closing := r.Closing + levels[r.ID] - moves[r.ID].after
+		t.Products++
+		v := closing * r.PurchasePrice
+		if v >= 0 {
+			t.Value += (v + 500) / 1000
+		} else {
+			t.Value -= (-v + 500) / 1000
+		}
+		if r.Reorder > 0 && closing <= r.Reorder {
+			t.Low++
+		}
+	})
+	return t, err
 }
 
 // ItemSale is one product's net sales over a period.
