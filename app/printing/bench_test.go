@@ -1,6 +1,7 @@
 package printing_test
 
 import (
+	"fmt"
 	"io"
 	"testing"
 
@@ -19,6 +20,24 @@ func BenchmarkInvoiceA4_30Lines(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
+		if err := printing.InvoicePDF(io.Discard, inv, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkInvoiceA4_30LinesNewNumber gives every render a new invoice
+// number, so the UPI QR code is encoded afresh each time (the others hit
+// the QR cache after the first render, as a reprint does).
+func BenchmarkInvoiceA4_30LinesNewNumber(b *testing.B) {
+	biz := shop()
+	inv := sale(b, biz, registeredBuyer, manyItems(30), "SGS/26-27/A/0042")
+	opt := printing.Options{Business: biz}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		n++
+		inv.Number = fmt.Sprintf("SGS/26-27/B/%04d", n)
 		if err := printing.InvoicePDF(io.Discard, inv, opt); err != nil {
 			b.Fatal(err)
 		}
@@ -65,6 +84,21 @@ func BenchmarkReceiptPDF80mm(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
+		if err := printing.InvoicePDF(io.Discard, inv, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkReceiptPDF80mmNewNumber(b *testing.B) {
+	biz := shop()
+	inv := sale(b, biz, nil, catalogue, "SGS/26-27/A/0001")
+	opt := printing.Options{Business: biz, Format: printing.Roll80}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		n++
+		inv.Number = fmt.Sprintf("SGS/26-27/B/%04d", n)
 		if err := printing.InvoicePDF(io.Discard, inv, opt); err != nil {
 			b.Fatal(err)
 		}

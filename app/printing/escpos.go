@@ -186,11 +186,6 @@ func (b *bitImage) set(x, y int) {
 	}
 }
 
-// Get reports whether the dot at (x, y) is black.
-func (b *bitImage) get(x, y int) bool {
-	return b.bits[y*((b.w+7)/8)+x/8]&(0x80>>(x%8)) != 0
-}
-
 func encodeReceipt(rows []rrow, n int, opt *ReceiptOptions) ([]byte, error) {
 	e := &escpos{}
 	e.init()

@@ -240,7 +240,3 @@ func (l *fontLib) width(s string, size float64, bold bool) float64 {
 	}
 	return l.latinWidth(s, f, size)
 }
-
-// lineHeight is the distance between baselines for text at size points,
-// roomy enough for Devanagari marks above and below.
-func lineHeight(size float64) float64 { return size * 1.32 }

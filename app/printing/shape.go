@@ -32,11 +32,10 @@ type shapedGlyph struct {
 // can carry the text itself (invisible, under the drawn glyphs) for search
 // and copy: x and w are its place on the line, natural its unshaped width.
 type textRun struct {
-	face       faceID
-	text       string
-	x, w       float64
-	natural    float64
-	devanagari bool
+	face    faceID
+	text    string
+	x, w    float64
+	natural float64
 }
 
 type shapedText struct {
@@ -145,7 +144,7 @@ func (l *fontLib) shape(s string, bold bool) *shapedText {
 			}
 		}
 		st.runs = append(st.runs, textRun{face: seg.face, text: string(rs[seg.start:seg.end]),
-			x: start, w: x - start, natural: natural, devanagari: devanagari})
+			x: start, w: x - start, natural: natural})
 	}
 	st.advance = x
 	if len(l.shaped) >= maxCache {

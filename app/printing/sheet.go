@@ -42,22 +42,20 @@ var (
 )
 
 type sheet struct {
-	d           *document
-	w, h        float64
-	m           float64
-	x0, x1, cw  float64
-	frameTop    float64 // top of the frame on every page
-	bottom      float64 // lowest y content may reach
-	headerH     float64
-	partyH      float64
-	cols        []column
-	rows        []itemRow
-	summary     []block
-	pages       []sheetPage
-	thH, bfH    float64 // table head and brought/carried-forward rows
-	totalRowH   float64
-	deva        bool
-	description string
+	d          *document
+	w, h       float64
+	m          float64
+	x0, x1, cw float64
+	frameTop   float64 // top of the frame on every page
+	bottom     float64 // lowest y content may reach
+	headerH    float64
+	partyH     float64
+	cols       []column
+	rows       []itemRow
+	summary    []block
+	pages      []sheetPage
+	thH, bfH   float64 // table head and brought/carried-forward rows
+	totalRowH  float64
 }
 
 type column struct {
