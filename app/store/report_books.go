@@ -160,7 +160,8 @@ func (s *Store) MoneyBook(ctx context.Context, from, to string, modes []string) 
 	}
 	q := `SELECT m.date, m.doc_table, m.doc_id, m.mode, m.amount_in, m.amount_out,
 		CASE m.doc_table
-			WHEN 'invoices' THEN (SELECT number || char(31) || coalesce(party_name, '') FROM invoices WHERE id = m.doc_id)
+			WHEN 'invoices' THEN (SELECT number || char(31) || coalesce(party_name, '') FROM invoices INDEXED BY invoices_report
+				WHERE date = m.date AND cancelled = 0 AND id = m.doc_id) -- a seek in invoices_report
 			WHEN 'credit_notes' THEN (SELECT number || char(31) || coalesce(data->>'$.party.name', '') FROM credit_notes WHERE id = m.doc_id)
 			WHEN 'purchases' THEN (SELECT coalesce(bill_number, '') || char(31) || coalesce(data->>'$.party.name', '') FROM purchases WHERE id = m.doc_id)
 			WHEN 'payments' THEN (SELECT char(31) || coalesce(data->>'$.party.name', '') FROM payments WHERE id = m.doc_id)
@@ -622,8 +623,11 @@ type TradeTotals struct {
 func (s *Store) Trade(ctx context.Context, from, to string) (TradeTotals, error) {
 	var t TradeTotals
 	rows, err := s.r.QueryContext(ctx, `SELECT doc_table, sum(taxable), sum(cgst + sgst + igst + cess),
-		sum(CASE WHEN doc_table = 'invoices' OR stock_delta > 0 THEN (qty * cost + 500) / 1000 ELSE 0 END), count(DISTINCT doc_id)
-		FROM doc_lines WHERE date >= ? AND date <= ? AND cancelled = 0 AND doc_table IN ('invoices', 'credit_notes', 'purchases')
+		sum(CASE WHEN doc_table = 'invoices' OR stock_delta > 0 THEN (qty * cost + 500) / 1000 ELSE 0 END),
+		CASE doc_table WHEN 'invoices' THEN (SELECT count(*) FROM invoices WHERE date >= ?1 AND date <= ?2 AND cancelled = 0)
+			WHEN 'credit_notes' THEN (SELECT count(*) FROM credit_notes WHERE date >= ?1 AND date <= ?2)
+			ELSE (SELECT count(*) FROM purchases WHERE date >= ?1 AND date <= ?2) END
+		FROM doc_lines WHERE date >= ?1 AND date <= ?2 AND cancelled = 0 AND doc_table IN ('invoices', 'credit_notes', 'purchases')
 		GROUP BY doc_table`, from, to)
 	if err != nil {
 		return t, fmt.Errorf("profit and loss: %w", err)
