@@ -672,10 +672,26 @@ func (s *Service) Charts(ctx context.Context, p Period) ([]Chart, error) {
 		byDay[d.Date] = d.Total
 	}
 	f, _ := time.Parse(books.DateLayout, p.From)
-	for i := 0; i < p.days() && i < 366; i++ {
-		d := f.AddDate(0, 0, i).Format(books.DateLayout)
-		sales.Labels = append(sales.Labels, d[8:]+"/"+d[5:7])
-		sales.Values = append(sales.Values, byDay[d])
+	if n := p.days(); n <= 62 {
+		for i := 0; i < n; i++ {
+			d := f.AddDate(0, 0, i).Format(books.DateLayout)
+			sales.Labels = append(sales.Labels, d[8:]+"/"+d[5:7])
+			sales.Values = append(sales.Values, byDay[d])
+		}
+	} else {
+		// Longer periods: one bar a month.
+		sales.Title = "Sales per month"
+		idx := map[string]int{}
+		for m := time.Date(f.Year(), f.Month(), 1, 0, 0, 0, 0, time.UTC); m.Format(books.DateLayout) <= p.To; m = m.AddDate(0, 1, 0) {
+			idx[m.Format("2006-01")] = len(sales.Values)
+			sales.Labels = append(sales.Labels, m.Format("Jan 06"))
+			sales.Values = append(sales.Values, 0)
+		}
+		for d, v := range byDay {
+			if i, ok := idx[d[:7]]; ok {
+				sales.Values[i] += v
+			}
+		}
 	}
 	modes, err := s.st.MoneyByMode(ctx, p.From, p.To)
 	if err != nil {

@@ -263,3 +263,53 @@ func TestProfitAndLoss(t *testing.T) {
 		t.Errorf("expenses %d net %d", p.TotalExpenses, p.NetProfit)
 	}
 }
+
+// TestStockSummary follows the rice through the fixture: 100 bags opening,
+// 3 + 10 + 1 sold and 2 returned before May 2025; in May 2 sold, 1
+// returned and 20 bought.
+func TestStockSummary(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	want := reports.Row{"Basmati Rice 5kg", "R1", "BAG", int64(88_000), int64(21_000), int64(2_000), int64(107_000), int64(0), int64(500_00), int64(53_500_00), ""}
+	check := func(name string, q reports.Query) {
+		rep, err := f.svc.Run(ctx, "stock", q)
+		mustOK(t, err)
+		for _, r := range rep.Tables[0].Rows {
+			if r[0] == "Basmati Rice 5kg" {
+				for i := range want {
+					if r[i] != want[i] {
+						t.Errorf("%s: column %s = %v, want %v", name, rep.Tables[0].Columns[i].Title, r[i], want[i])
+					}
+				}
+				return
+			}
+		}
+		t.Errorf("%s: no rice row", name)
+	}
+	check("full", reports.Query{Period: period(t, "052025")})
+	check("page", reports.Query{Period: period(t, "052025"), Limit: 100})
+	v, err := f.svc.StockValue(ctx, "2025-05-31")
+	mustOK(t, err)
+	rep, err := f.svc.Run(ctx, "stock", reports.Query{Period: period(t, "052025")})
+	mustOK(t, err)
+	if v.Products != 7 || rep.Tables[0].Totals[9] != v.Value {
+		t.Errorf("stock value %+v, report total %v", v, rep.Tables[0].Totals[9])
+	}
+}
+
+func TestCharts(t *testing.T) {
+	f := newFixture(t)
+	cs, err := f.svc.Charts(context.Background(), period(t, "052025"))
+	mustOK(t, err)
+	if len(cs) != 4 || len(cs[0].Values) != 31 || cs[0].Values[1] != 1_470_00 {
+		t.Fatalf("sales per day: %+v", cs[0])
+	}
+	if cs[2].Labels[0] != "Laptop" {
+		t.Errorf("top product: %+v", cs[2])
+	}
+	year, err := f.svc.Charts(context.Background(), period(t, "2025-26"))
+	mustOK(t, err)
+	if year[0].Title != "Sales per month" || len(year[0].Values) != 12 {
+		t.Errorf("a year charts by month: %+v", year[0])
+	}
+}
