@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -501,8 +502,8 @@ func (s *BillingScreen) refresh() {
 	s.syncing = true
 	for i, l := range s.Bill.Lines {
 		r := s.rows[i]
-		r.n.SetText(fmt.Sprint(i + 1))
-		r.name.SetText(l.Product.Name)
+		setText(r.n, strconv.Itoa(i+1))
+		setText(r.name, l.Product.Name)
 		setIfDiff(r.qty, gst.FormatQty(l.Qty))
 		price := l.Product.SalePrice
 		if l.Price != nil {
@@ -536,20 +537,18 @@ func (s *BillingScreen) refreshValues() {
 	for i, r := range s.rows {
 		if inv != nil && i < len(inv.Lines) {
 			l := inv.Lines[i]
-			r.rate.SetText(l.Rate.String() + "%")
-			r.amount.SetText(gst.FormatAmount(l.Total))
+			setText(r.rate, l.Rate.String()+"%")
+			setText(r.amount, gst.FormatAmount(l.Total))
 		} else {
-			r.rate.SetText("")
-			r.amount.SetText("")
+			setText(r.rate, "")
+			setText(r.amount, "")
 		}
 	}
-	for _, r := range s.taxRows {
-		r.obj.Hide()
-	}
+	shown := map[string]bool{}
 	show := func(k string, v int64) {
 		r := s.taxRows[k]
-		r.value.SetText(gst.FormatINR(v))
-		r.obj.Show()
+		setText(r.value, gst.FormatINR(v))
+		shown[k] = true
 	}
 	if inv != nil {
 		show("Taxable value", inv.Taxable)
@@ -569,11 +568,20 @@ func (s *BillingScreen) refreshValues() {
 		}
 		show("Round off", inv.RoundOff)
 		s.total.set(gst.FormatINR(inv.GrandTotal))
-		s.words.SetText(gst.AmountInWords(inv.GrandTotal))
+		setText(s.words, gst.AmountInWords(inv.GrandTotal))
 	} else {
 		show("Taxable value", 0)
 		s.total.set(gst.FormatINR(0))
-		s.words.SetText("")
+		setText(s.words, "")
+	}
+	for k, r := range s.taxRows {
+		if shown[k] != r.obj.Visible() {
+			if shown[k] {
+				r.obj.Show()
+			} else {
+				r.obj.Hide()
+			}
+		}
 	}
 	if err := s.Bill.Err(); err != nil {
 		setError(s.lineMsg, Message(err))
@@ -581,7 +589,9 @@ func (s *BillingScreen) refreshValues() {
 		setError(s.lineMsg, "")
 	}
 	s.refreshPayment()
-	s.recallBtn.SetText(fmt.Sprintf("%s (%d)  %s", L("Recall"), len(s.held), ShortcutFor(ActRecallBill).KeyText()))
+	if t := fmt.Sprintf("%s (%d)  %s", L("Recall"), len(s.held), ShortcutFor(ActRecallBill).KeyText()); t != s.recallBtn.Text {
+		s.recallBtn.SetText(t)
+	}
 }
 
 // ---- customer ----

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -585,5 +586,23 @@ func TestShortcutsDeclaredOnce(t *testing.T) {
 	}
 	if ui.ShortcutFor(ui.ActSaveBill).KeyText() != "Ctrl+S" {
 		t.Errorf("save is %s, want Ctrl+S", ui.ShortcutFor(ui.ActSaveBill).KeyText())
+	}
+}
+
+func TestREADMESectionListsEveryShortcut(t *testing.T) {
+	b, err := os.ReadFile("README-section.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range ui.Shortcuts {
+		row := "| " + s.KeyText() + " | " + s.Label + " |"
+		if !strings.Contains(string(b), row) {
+			t.Errorf("README-section.md lacks the row %q", row)
+		}
+	}
+	for _, k := range ui.OtherKeys {
+		if !strings.Contains(string(b), "| "+k[0]+" | "+k[1]+" |") {
+			t.Errorf("README-section.md lacks the key %q", k[0])
+		}
 	}
 }

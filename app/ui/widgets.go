@@ -112,11 +112,19 @@ func errorText() *widget.Label {
 
 // setError shows msg in l, or hides l when msg is "".
 func setError(l *widget.Label, msg string) {
-	l.SetText(msg)
-	if msg == "" {
+	setText(l, msg)
+	if msg == "" && l.Visible() {
 		l.Hide()
-	} else {
+	} else if msg != "" && !l.Visible() {
 		l.Show()
+	}
+}
+
+// setText changes a label only when its text changes: measuring and
+// shaping text is the costly part of redrawing the bill.
+func setText(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
 	}
 }
 

@@ -149,10 +149,10 @@ func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string) {
 	do(func() { a.Run(ui.ActReports) })
 	snap("14-reports")
 	do(func() {
-		fyne.CurrentApp().Settings().SetTheme(ui.Theme{Variant: ptr(theme.VariantDark)})
+		fyne.CurrentApp().Settings().SetTheme(ui.Theme{Variant: ptr(theme.VariantLight)})
 		a.Run(ui.ActBilling)
 	})
-	snap("16-billing-dark")
+	snap("16-billing-light")
 }
 
 func ptr(v fyne.ThemeVariant) *fyne.ThemeVariant { return &v }

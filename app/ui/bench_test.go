@@ -1,0 +1,153 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/ainaukar/naukar/app/demo"
+	"github.com/ainaukar/naukar/app/store"
+	"github.com/ainaukar/naukar/app/ui"
+)
+
+// largeHarness opens the app on a copy of the large demo books: 100,000
+// products and 200,000 invoices.
+func largeHarness(b *testing.B) *harness {
+	b.Helper()
+	path, err := demo.Cached(context.Background(), demo.Large, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return newHarness(b, path)
+}
+
+// codes picks n barcodes spread over the catalogue (the demo's SKUs are
+// SK000001 to SK100000).
+func codes(b *testing.B, st *store.Store, n int) []string {
+	b.Helper()
+	total, err := st.CountProducts()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	out := make([]string, 0, n)
+	for len(out) < n {
+		p, err := st.ProductByCode(fmt.Sprintf("SK%06d", 1+r.IntN(total)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, p.Barcodes[0])
+	}
+	return out
+}
+
+// BenchmarkScanItem measures a barcode scan: Enter in the item box, the
+// product and stock read off the UI goroutine, the line added and the bill
+// re-totalled by books.PriceSale, and the grid and totals redrawn. Bills are
+// started afresh every 20 lines, as at a counter.
+func BenchmarkScanItem(b *testing.B) {
+	h := largeHarness(b)
+	bill := h.App.Billing
+	cs := codes(b, h.Books, 200)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if len(bill.Bill.Lines) == 20 {
+			b.StopTimer()
+			h.press(ui.ActNewBill)
+			test.Tap(h.button("Yes"))
+			b.StartTimer()
+		}
+		before := linesQty(bill)
+		test.Type(bill.ItemBox, cs[i%len(cs)])
+		bill.ItemBox.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		h.settle("scan", func() bool { return linesQty(bill) > before })
+		if bill.Bill.Priced() == nil {
+			b.Fatal(bill.Bill.Err())
+		}
+	}
+}
+
+func linesQty(b *ui.BillingScreen) int64 {
+	var q int64
+	for _, l := range b.Bill.Lines {
+		q += l.Qty
+	}
+	return q
+}
+
+// BenchmarkSaveBill measures Ctrl+S on an eight-line bill with a split
+// payment: the bill checked, the counter cleared for the next customer, the
+// invoice numbered and written with its stock, ledger and money effects,
+// and the status shown.
+func BenchmarkSaveBill(b *testing.B) {
+	h := largeHarness(b)
+	bill := h.App.Billing
+	cs := codes(b, h.Books, 64)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		for j := 0; j < 8; j++ {
+			p, err := h.Books.ProductByCode(cs[(i*8+j)%len(cs)])
+			if err != nil {
+				b.Fatal(err)
+			}
+			bill.AddProduct(p, 1000, 1<<40)
+		}
+		bill.UPI.SetText("10")
+		last := bill.LastInvoice()
+		b.StartTimer()
+		h.press(ui.ActSaveBill)
+		h.settle("saved", func() bool { return !bill.Saving() && bill.LastInvoice() != last })
+	}
+}
+
+// BenchmarkOpenInvoices measures opening the Invoices screen: the newest
+// 200 of 200,000 invoices read off the UI goroutine and shown in the list.
+func BenchmarkOpenInvoices(b *testing.B) {
+	h := largeHarness(b)
+	s := h.App.Invoices
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h.press(ui.ActInvoices)
+		h.settle("list", func() bool { return len(s.Rows()) > 0 && !s.Loading() })
+		b.StopTimer()
+		h.press(ui.ActBilling)
+		b.StartTimer()
+	}
+}
+
+// BenchmarkStartToBilling measures the app's own start on the large books:
+// open the books file, read the profile and held bills, build every screen
+// and focus the item box (the real window adds Fyne's GL start; the e2e
+// test measures the whole process).
+func BenchmarkStartToBilling(b *testing.B) {
+	path, err := demo.Cached(context.Background(), demo.Large, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	test.NewTempApp(b)
+	ui.LoadTranslations()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		st, err := store.Open(path, store.Options{Now: func() time.Time { return demo.Today }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := test.NewWindow(nil)
+		w.Resize(fyne.NewSize(1366, 768))
+		a := ui.New(w, st, ui.Options{Do: func(f func()) {}})
+		a.Start()
+		if w.Canvas().Focused() != a.Billing.ItemBox {
+			b.Fatal("billing is not ready")
+		}
+		b.StopTimer()
+		w.Close()
+		st.Close()
+		b.StartTimer()
+	}
+}
