@@ -259,33 +259,52 @@ func (c *canvas) qr(content string, x, y, size float64) error {
 
 // qrCache keeps recent QR codes: a bill is usually previewed, printed and
 // shared, and encoding (which tries all eight masks) costs milliseconds.
+// Renderers start the encoding early (prefetchQR) so that it runs on
+// another core while the page is laid out.
 var qrCache struct {
 	sync.Mutex
-	m map[string][][]bool
+	m map[string]*qrEntry
+}
+
+type qrEntry struct {
+	done chan struct{}
+	bm   [][]bool
+	err  error
 }
 
 // qrMatrix returns the modules of a QR code for content with medium error
 // correction and no quiet zone. The result is shared: do not modify it.
 func qrMatrix(content string) ([][]bool, error) {
 	qrCache.Lock()
-	bm, ok := qrCache.m[content]
+	e, ok := qrCache.m[content]
+	if !ok {
+		if qrCache.m == nil || len(qrCache.m) >= 64 {
+			qrCache.m = make(map[string]*qrEntry)
+		}
+		e = &qrEntry{done: make(chan struct{})}
+		qrCache.m[content] = e
+	}
 	qrCache.Unlock()
 	if ok {
-		return bm, nil
+		<-e.done
+		return e.bm, e.err
 	}
 	q, err := qrcode.New(content, qrcode.Medium)
 	if err != nil {
-		return nil, fmt.Errorf("printing: QR code: %w", err)
+		e.err = fmt.Errorf("printing: QR code: %w", err)
+	} else {
+		q.DisableBorder = true
+		e.bm = q.Bitmap()
 	}
-	q.DisableBorder = true
-	bm = q.Bitmap()
-	qrCache.Lock()
-	if qrCache.m == nil || len(qrCache.m) >= 64 {
-		qrCache.m = make(map[string][][]bool)
+	close(e.done)
+	return e.bm, e.err
+}
+
+// prefetchQR starts encoding a QR code in the background.
+func prefetchQR(content string) {
+	if content != "" {
+		go qrMatrix(content) // the drawing call reports any error
 	}
-	qrCache.m[content] = bm
-	qrCache.Unlock()
-	return bm, nil
 }
 
 // image draws an image file (PNG or JPEG) fitted into the box w×h at (x, y),

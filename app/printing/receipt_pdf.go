@@ -8,6 +8,7 @@ import (
 // long as the receipt, for thermal printers driven through the OS (CUPS or
 // Windows drivers) and for sharing a bill on WhatsApp.
 func renderReceiptPDF(w io.Writer, d *document, f Format) error {
+	prefetchQR(d.upiURL)
 	n := f.Columns()
 	rows := buildReceipt(d, n, "₹")
 	return drawReceiptPDF(w, rows, f)

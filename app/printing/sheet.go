@@ -117,6 +117,7 @@ const (
 )
 
 func renderSheet(w io.Writer, d *document, f Format, copies []Copy) error {
+	prefetchQR(d.upiURL)
 	s := &sheet{d: d, w: a4W, h: a4H, m: 22}
 	if f == A5 {
 		s.h = a4W * 148 / 210
