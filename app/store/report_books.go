@@ -366,6 +366,11 @@ func (s *Store) stockLevels(ctx context.Context) (map[string]int64, error) {
 // stockMoves sums, per product, the stock moved after to, and what came
 // in and went out from..to (to "" counts nothing as after).
 func (s *Store) stockMoves(ctx context.Context, from, to string) (map[string]stockMove, error) {
+	if f, err := time.Parse("2006-01-02", from); err == nil && s.now().Sub(f) > 120*24*time.Hour {
+		// Many lines: sum them per product inside SQLite, streaming the
+		// doc_lines_stock index, rather than carrying each line out.
+		return s.stockMovesByProduct(ctx, from, to)
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT product_id, date > ?2, stock_delta FROM doc_lines
 		WHERE `+stockTables+` AND date >= ?1 AND cancelled = 0 AND stock_delta <> 0 AND product_id IS NOT NULL AND product_id <> ''`, from, to)
 	if err != nil {
@@ -388,6 +393,29 @@ func (s *Store) stockMoves(ctx context.Context, from, to string) (map[string]sto
 			m.in += d
 		default:
 			m.out -= d
+		}
+		out[id] = m
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) stockMovesByProduct(ctx context.Context, from, to string) (map[string]stockMove, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT product_id,
+		sum(CASE WHEN date > ?2 THEN stock_delta ELSE 0 END),
+		sum(CASE WHEN date <= ?2 AND stock_delta > 0 THEN stock_delta ELSE 0 END),
+		sum(CASE WHEN date <= ?2 AND stock_delta < 0 THEN -stock_delta ELSE 0 END)
+		FROM doc_lines WHERE stock_delta <> 0 AND product_id IS NOT NULL AND date >= ?1 AND cancelled = 0
+		GROUP BY product_id`, from, to) // only the stock tables' lines move stock
+	if err != nil {
+		return nil, fmt.Errorf("stock moves: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]stockMove, 1<<16)
+	var id string
+	var m stockMove
+	for rows.Next() {
+		if err := rows.Scan(&id, &m.after, &m.in, &m.out); err != nil {
+			return nil, err
 		}
 		out[id] = m
 	}
@@ -483,7 +511,17 @@ func (s *Store) StockValue(ctx context.Context, to string) (StockTotals, error) 
 	if err != nil {
 		return t, err
 	}
-	err = s.eachProduct(ctx, func(r StockRow) {
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.opening_stock, p.reorder_level, coalesce(p.data->>'purchase_price', 0)
+		FROM products p INDEXED BY products_report WHERE p.deleted = 0`)
+	if err != nil {
+		return t, fmt.Errorf("stock value: %w", err)
+	}
+	defer rows.Close()
+	var r StockRow
+	for rows.Next() {
+		if err := rows.Scan(&r.ID, &r.Closing, &r.Reorder, &r.PurchasePrice); err != nil {
+			return t, err
+		}
 		closing := r.Closing + levels[r.ID] - moves[r.ID].after
 		t.Products++
 		v := closing * r.PurchasePrice
@@ -495,8 +533,8 @@ func (s *Store) StockValue(ctx context.Context, to string) (StockTotals, error) 
 		if r.Reorder > 0 && closing <= r.Reorder {
 			t.Low++
 		}
-	})
-	return t, err
+	}
+	return t, rows.Err()
 }
 
 // ItemSale is one product's net sales over a period.
