@@ -124,6 +124,7 @@ type App struct {
 	nav     map[Action]*widget.Button
 	body    *fyne.Container
 	status  *widget.Label
+	tip     *widget.Label
 	dialogs []dialog.Dialog
 
 	Billing  *BillingScreen
@@ -200,11 +201,14 @@ func (a *App) buildMain() {
 	}
 	a.status = widget.NewLabel("")
 	a.status.Truncation = fyne.TextTruncateEllipsis
+	a.tip = widget.NewLabel("")
+	a.tip.Importance = widget.HighImportance
+	ShowTip = func(t string) { setText(a.tip, t) }
 	who := widget.NewLabel(a.Biz.Name + " · " + L("series") + " " + a.Books.Series())
 	who.Importance = widget.LowImportance
 	a.body = container.NewStack()
 	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewVScroll(navBox))
-	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, who, a.status)
+	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(a.tip, who), a.status)
 	a.Win.SetContent(container.NewBorder(nil, bottom, side, nil, a.body))
 	a.Win.SetMainMenu(a.menu())
 	a.Run(ActBilling)

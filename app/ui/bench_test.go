@@ -46,11 +46,17 @@ func codes(b *testing.B, st *store.Store, n int) []string {
 	return out
 }
 
-// BenchmarkScanItem measures a barcode scan: Enter in the item box, the
-// product and stock read off the UI goroutine, the line added and the bill
-// re-totalled by books.PriceSale, and the grid and totals redrawn. Bills are
-// started afresh every 20 lines, as at a counter.
+// BenchmarkScanItem measures a barcode scan from its Enter: the product
+// and stock read off the UI goroutine, the line added, the bill re-totalled
+// by books.PriceSale, and the grid and totals redrawn. Bills are started
+// afresh every 20 lines, as at a counter. WithTyping also counts the 13
+// keystrokes of the barcode going into the item box.
 func BenchmarkScanItem(b *testing.B) {
+	b.Run("FromEnter", func(b *testing.B) { benchScan(b, false) })
+	b.Run("WithTyping", func(b *testing.B) { benchScan(b, true) })
+}
+
+func benchScan(b *testing.B, typing bool) {
 	h := largeHarness(b)
 	bill := h.App.Billing
 	cs := codes(b, h.Books, 200)
@@ -63,7 +69,11 @@ func BenchmarkScanItem(b *testing.B) {
 			b.StartTimer()
 		}
 		before := linesQty(bill)
+		if !typing {
+			b.StopTimer()
+		}
 		test.Type(bill.ItemBox, cs[i%len(cs)])
+		b.StartTimer()
 		bill.ItemBox.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 		h.settle("scan", func() bool { return linesQty(bill) > before })
 		if bill.Bill.Priced() == nil {
@@ -149,5 +159,24 @@ func BenchmarkStartToBilling(b *testing.B) {
 		w.Close()
 		st.Close()
 		b.StartTimer()
+	}
+}
+
+// BenchmarkProductsFarPage measures the virtual product list jumping to
+// its last page (rows 99,800–99,999 of 100,000): the rows read off the UI
+// goroutine and drawn. Nearer pages are cheaper.
+func BenchmarkProductsFarPage(b *testing.B) {
+	h := largeHarness(b)
+	h.press(ui.ActProducts)
+	p := h.App.Products
+	h.settle("count", func() bool { return p.Total() == 100_000 })
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		p.Reload()
+		h.settle("count", func() bool { return p.Total() == 100_000 })
+		b.StartTimer()
+		p.ScrollTo(p.Total() - 1)
+		h.settle("far page", func() bool { _, ok := p.Row(p.Total() - 1); return ok })
 	}
 }

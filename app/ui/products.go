@@ -695,3 +695,11 @@ func orDefault(s, def string) string {
 	}
 	return strings.TrimSpace(s)
 }
+
+// ScrollTo shows row i (its page is read if it is not loaded yet).
+func (s *ProductsScreen) ScrollTo(i int) {
+	s.list.ScrollTo(i)
+	if _, ok := s.Row(i); !ok && !s.searched {
+		s.loadPage(i / productPage)
+	}
+}

@@ -2,11 +2,9 @@ package ui
 
 import (
 	"image/color"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -39,13 +37,16 @@ func (e *Entry) TypedKey(k *fyne.KeyEvent) {
 	e.Entry.TypedKey(k)
 }
 
-// TipButton is a button that shows a tooltip (its action's key) on hover.
+// TipButton is a button whose tooltip (its action's key) appears on hover.
+// The tip shows in the window's hint line, not in a pop-up: a pop-up would
+// take the keyboard from the item box while the scanner is typing.
 type TipButton struct {
 	widget.Button
-	Tip   string
-	popup *widget.PopUp
-	timer *time.Timer
+	Tip string
 }
+
+// ShowTip is where tooltips appear (the app's hint line); "" hides it.
+var ShowTip = func(string) {}
 
 // NewTipButton makes a button labelled with text whose tooltip is tip.
 func NewTipButton(text, tip string, icon fyne.Resource, tapped func()) *TipButton {
@@ -64,41 +65,16 @@ func ActionButton(a Action, text string, icon fyne.Resource, tapped func()) *Tip
 	return NewTipButton(text, Hint(a), icon, tapped)
 }
 
-// MouseIn shows the tooltip after a short pause.
+// MouseIn shows the tooltip.
 func (b *TipButton) MouseIn(e *desktop.MouseEvent) {
 	b.Button.MouseIn(e)
-	if b.Tip == "" {
-		return
-	}
-	if b.timer != nil {
-		b.timer.Stop()
-	}
-	b.timer = time.AfterFunc(500*time.Millisecond, func() { fyne.Do(b.showTip) })
-}
-
-func (b *TipButton) showTip() {
-	c := fyne.CurrentApp().Driver().CanvasForObject(b)
-	if c == nil || !b.Visible() {
-		return
-	}
-	if b.popup == nil {
-		txt := canvas.NewText(b.Tip, theme.Color(theme.ColorNameForeground))
-		txt.TextSize = theme.CaptionTextSize() + 2
-		b.popup = widget.NewPopUp(container.NewPadded(txt), c)
-	}
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
-	b.popup.ShowAtPosition(pos.Add(fyne.NewPos(0, b.Size().Height+2)))
+	ShowTip(b.Tip)
 }
 
 // MouseOut hides the tooltip.
 func (b *TipButton) MouseOut() {
 	b.Button.MouseOut()
-	if b.timer != nil {
-		b.timer.Stop()
-	}
-	if b.popup != nil {
-		b.popup.Hide()
-	}
+	ShowTip("")
 }
 
 // errorText is a red line of plain words shown next to a field.
