@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
+	"time"
 
 	"github.com/ainaukar/naukar/app/gst"
 )
@@ -95,13 +97,38 @@ const gstLineSQL = `SELECT doc_id, n, coalesce(hsn, ''), coalesce(unit, ''), rat
 // the last number issued below the period's numbers.
 func (s *Store) GSTData(ctx context.Context, from, to string) (*GSTData, error) {
 	out := &GSTData{LastInvoiceSeq: map[gst.SeriesFY]int64{}, LastNoteSeq: map[gst.SeriesFY]int64{}}
-	var err error
-	var mayUntaxedInv, mayUntaxedCN []bool
-	if out.Invoices, mayUntaxedInv, err = s.gstDocs(ctx, invoiceHeadSQL, false, from, to); err != nil {
-		return nil, fmt.Errorf("read invoices for GST: %w", err)
-	}
-	if out.CreditNotes, mayUntaxedCN, err = s.gstDocs(ctx, noteHeadSQL, true, from, to); err != nil {
-		return nil, fmt.Errorf("read credit notes for GST: %w", err)
+	// The heads and the lines are independent reads: run them side by side
+	// on the read pool (a month's invoice lines in two halves), then join.
+	var (
+		wg                          sync.WaitGroup
+		mayUntaxedInv, mayUntaxedCN []bool
+		invLines                    [2][]rawLine
+		cnLines                     []rawLine
+		errs                        [5]error
+	)
+	mid := midDate(from, to)
+	wg.Add(5)
+	go func() {
+		defer wg.Done()
+		out.Invoices, mayUntaxedInv, errs[0] = s.gstDocs(ctx, invoiceHeadSQL, false, from, to)
+	}()
+	go func() {
+		defer wg.Done()
+		out.CreditNotes, mayUntaxedCN, errs[1] = s.gstDocs(ctx, noteHeadSQL, true, from, to)
+	}()
+	go func() { defer wg.Done(); invLines[0], errs[2] = s.rawLines(ctx, "invoices", from, mid) }()
+	go func() {
+		defer wg.Done()
+		if mid < to {
+			invLines[1], errs[3] = s.rawLines(ctx, "invoices", nextDay(mid), to)
+		}
+	}()
+	go func() { defer wg.Done(); cnLines, errs[4] = s.rawLines(ctx, "credit_notes", from, to) }()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("read documents for GST: %w", err)
+		}
 	}
 	hsn := map[hsnKey]*HSNAgg{}
 	var keys []hsnKey
@@ -109,9 +136,10 @@ func (s *Store) GSTData(ctx context.Context, from, to string) (*GSTData, error) 
 		table   string
 		docs    []GSTDoc
 		untaxed []bool
+		lines   [][]rawLine
 		sign    int64
-	}{{"invoices", out.Invoices, mayUntaxedInv, 1}, {"credit_notes", out.CreditNotes, mayUntaxedCN, -1}} {
-		if err := s.gstLines(ctx, t.table, from, to, t.docs, t.untaxed, t.sign, hsn, &keys); err != nil {
+	}{{"invoices", out.Invoices, mayUntaxedInv, invLines[:], 1}, {"credit_notes", out.CreditNotes, mayUntaxedCN, [][]rawLine{cnLines}, -1}} {
+		if err := s.gstLines(ctx, t.table, t.lines, t.docs, t.untaxed, t.sign, hsn, &keys); err != nil {
 			return nil, fmt.Errorf("read %s lines for GST: %w", t.table, err)
 		}
 	}
@@ -229,79 +257,111 @@ func (s *Store) lineCategories(ctx context.Context, table, id string) (map[int]s
 	return out, rows.Err()
 }
 
+// rawLine is one priced line as read from doc_lines_report.
+type rawLine struct {
+	docID, hsn, unit, product                  string
+	n                                          int
+	rate, qty, taxable, cgst, sgst, igst, cess int64
+}
+
+// rawLines reads the lines of table's documents dated from..to.
+func (s *Store) rawLines(ctx context.Context, table, from, to string) ([]rawLine, error) {
+	rows, err := s.r.QueryContext(ctx, gstLineSQL, table, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []rawLine
+	for rows.Next() {
+		var l rawLine
+		if err := rows.Scan(&l.docID, &l.n, &l.hsn, &l.unit, &l.rate, &l.qty, &l.taxable, &l.cgst, &l.sgst, &l.igst, &l.cess, &l.product); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// midDate is the middle day of from..to (YYYY-MM-DD), for splitting reads.
+func midDate(from, to string) string {
+	f, err1 := time.Parse("2006-01-02", from)
+	t, err2 := time.Parse("2006-01-02", to)
+	if err1 != nil || err2 != nil || !t.After(f) {
+		return to
+	}
+	return f.Add(t.Sub(f) / 2).Format("2006-01-02")
+}
+
+func nextDay(d string) string {
+	t, err := time.Parse("2006-01-02", d)
+	if err != nil {
+		return d
+	}
+	return t.AddDate(0, 0, 1).Format("2006-01-02")
+}
+
 // gstLines adds the lines of table's documents to their per-rate sums and
 // to the HSN summary (with sign), leaving cancelled documents out of the
 // summary. A 0% line is nil-rated unless its document may hold exempt or
 // non-GST lines (untaxed[i]); then the line's category is read.
-func (s *Store) gstLines(ctx context.Context, table, from, to string, docs []GSTDoc, untaxed []bool, sign int64, hsn map[hsnKey]*HSNAgg, keys *[]hsnKey) error {
+func (s *Store) gstLines(ctx context.Context, table string, parts [][]rawLine, docs []GSTDoc, untaxed []bool, sign int64, hsn map[hsnKey]*HSNAgg, keys *[]hsnKey) error {
 	idx := make(map[string]int, len(docs))
 	for i := range docs {
 		idx[docs[i].ID] = i
-	}
-	rows, err := s.r.QueryContext(ctx, gstLineSQL, table, from, to)
-	if err != nil {
-		return err
 	}
 	type pending struct {
 		doc, n int
 		r      GSTRate
 	}
 	var later []pending
-	var docID, h, unit, product string
-	var n int
-	var rate, qty, taxable, cgst, sgst, igst, cess int64
-	for rows.Next() {
-		if err := rows.Scan(&docID, &n, &h, &unit, &rate, &qty, &taxable, &cgst, &sgst, &igst, &cess, &product); err != nil {
-			rows.Close()
-			return err
+	for _, part := range parts {
+		for li := range part {
+			l := &part[li]
+			i, ok := idx[l.docID]
+			if !ok {
+				continue // lines carry their document's date, so this cannot happen
+			}
+			d := &docs[i]
+			r := GSTRate{Rate: l.rate, Category: "taxable", Taxable: l.taxable, CGST: l.cgst, SGST: l.sgst, IGST: l.igst, Cess: l.cess}
+			switch {
+			case l.rate > 0:
+				d.addRate(r)
+			case untaxed[i]:
+				later = append(later, pending{i, l.n, r})
+			default:
+				r.Category = "nil"
+				d.addRate(r)
+			}
+			if n := len(l.hsn); d.ShortestHSN < 0 || n < d.ShortestHSN {
+				d.ShortestHSN = n
+			}
+			if d.Cancelled {
+				continue
+			}
+			k := hsnKey{b2b: d.PartyGSTIN != "", hsn: l.hsn, unit: l.unit, rate: l.rate}
+			a, ok := hsn[k]
+			if !ok {
+				a = &HSNAgg{B2B: k.b2b, HSN: l.hsn, Unit: l.unit, Rate: l.rate}
+				hsn[k] = a
+				*keys = append(*keys, k)
+			}
+			a.Qty += sign * l.qty
+			a.Taxable += sign * l.taxable
+			a.CGST += sign * l.cgst
+			a.SGST += sign * l.sgst
+			a.IGST += sign * l.igst
+			a.Cess += sign * l.cess
+			a.Lines++
+			if a.SampleProductID == "" {
+				a.SampleProductID = l.product
+			}
 		}
-		i, ok := idx[docID]
-		if !ok {
-			continue // lines carry their document's date, so this cannot happen
-		}
-		d := &docs[i]
-		r := GSTRate{Rate: rate, Category: "taxable", Taxable: taxable, CGST: cgst, SGST: sgst, IGST: igst, Cess: cess}
-		switch {
-		case rate > 0:
-			d.addRate(r)
-		case untaxed[i]:
-			later = append(later, pending{i, n, r})
-		default:
-			r.Category = "nil"
-			d.addRate(r)
-		}
-		if l := len(h); d.ShortestHSN < 0 || l < d.ShortestHSN {
-			d.ShortestHSN = l
-		}
-		if d.Cancelled {
-			continue
-		}
-		k := hsnKey{b2b: d.PartyGSTIN != "", hsn: h, unit: unit, rate: rate}
-		a, ok := hsn[k]
-		if !ok {
-			a = &HSNAgg{B2B: k.b2b, HSN: h, Unit: unit, Rate: rate}
-			hsn[k] = a
-			*keys = append(*keys, k)
-		}
-		a.Qty += sign * qty
-		a.Taxable += sign * taxable
-		a.CGST += sign * cgst
-		a.SGST += sign * sgst
-		a.IGST += sign * igst
-		a.Cess += sign * cess
-		a.Lines++
-		if a.SampleProductID == "" {
-			a.SampleProductID = product
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	cats := map[int]map[int]string{}
 	for _, p := range later {
 		c, ok := cats[p.doc]
 		if !ok {
+			var err error
 			if c, err = s.lineCategories(ctx, table, docs[p.doc].ID); err != nil {
 				return err
 			}
