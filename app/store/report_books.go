@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -551,14 +552,58 @@ type ItemSale struct {
 // largest sales first. Names are not filled in: ask ProductLabels for the
 // rows you show.
 func (s *Store) ItemSales(ctx context.Context, from, to string) ([]ItemSale, error) {
+	// Two halves of the period are summed side by side, then merged.
+	mid := midDate(from, to)
+	var parts [2]map[string]*ItemSale
+	var errs [2]error
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); parts[0], errs[0] = s.itemSales(ctx, from, mid) }()
+	go func() {
+		defer wg.Done()
+		if mid < to {
+			parts[1], errs[1] = s.itemSales(ctx, nextDay(mid), to)
+		}
+	}()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("item sales: %w", err)
+		}
+	}
+	all := parts[0]
+	for id, r := range parts[1] {
+		if a, ok := all[id]; ok {
+			a.Qty += r.Qty
+			a.Sales += r.Sales
+			a.Tax += r.Tax
+			a.Cost += r.Cost
+			a.Lines += r.Lines
+		} else {
+			all[id] = r
+		}
+	}
+	out := make([]ItemSale, 0, len(all))
+	for _, r := range all {
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Sales != out[j].Sales {
+			return out[i].Sales > out[j].Sales
+		}
+		return out[i].ProductID < out[j].ProductID
+	})
+	return out, nil
+}
+
+func (s *Store) itemSales(ctx context.Context, from, to string) (map[string]*ItemSale, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT coalesce(product_id, ''), doc_table = 'invoices', qty, taxable, cgst + sgst + igst + cess, cost, stock_delta
 		FROM doc_lines WHERE doc_table IN ('invoices', 'credit_notes') AND date >= ? AND date <= ? AND cancelled = 0`, from, to)
 	if err != nil {
-		return nil, fmt.Errorf("item sales: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
-	idx := map[string]int{}
-	var out []ItemSale
+	out := map[string]*ItemSale{}
 	var pid string
 	var sale bool
 	var qty, taxable, tax, cost, delta int64
@@ -566,13 +611,11 @@ func (s *Store) ItemSales(ctx context.Context, from, to string) ([]ItemSale, err
 		if err := rows.Scan(&pid, &sale, &qty, &taxable, &tax, &cost, &delta); err != nil {
 			return nil, err
 		}
-		i, ok := idx[pid]
+		r, ok := out[pid]
 		if !ok {
-			i = len(out)
-			idx[pid] = i
-			out = append(out, ItemSale{ProductID: pid})
+			r = &ItemSale{ProductID: pid}
+			out[pid] = r
 		}
-		r := &out[i]
 		r.Lines++
 		c := (qty*cost + 500) / 1000
 		if sale {
@@ -589,16 +632,7 @@ func (s *Store) ItemSales(ctx context.Context, from, to string) ([]ItemSale, err
 			r.Cost -= c
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Sales != out[j].Sales {
-			return out[i].Sales > out[j].Sales
-		}
-		return out[i].ProductID < out[j].ProductID
-	})
-	return out, nil
+	return out, rows.Err()
 }
 
 // ProductLabel is a product's name and SKU.
