@@ -12,6 +12,12 @@ import (
 // (lines, stock, ledger, money). It is the one path for documents made here
 // and documents pulled from other devices. It reports whether it inserted.
 func (tx *Tx) insertDocument(table, id, hlc string, data []byte) (bool, error) {
+	return tx.insertDoc(table, id, hlc, data, nil)
+}
+
+// insertDoc is insertDocument with the document already decoded (doc may
+// be nil: it is then decoded from data).
+func (tx *Tx) insertDoc(table, id, hlc string, data []byte, doc any) (bool, error) {
 	res, err := tx.Exec(insDocument(table), id, tx.s.businessID, hlc, string(data))
 	if err != nil {
 		return false, fmt.Errorf("save %s %s: %w", table, id, err)
@@ -19,7 +25,12 @@ func (tx *Tx) insertDocument(table, id, hlc string, data []byte) (bool, error) {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, nil
 	}
-	if err := tx.derive(table, id, data); err != nil {
+	if doc == nil {
+		if doc, err = decodeDoc(table, data); err != nil {
+			return false, fmt.Errorf("read %s %s: %w", table, id, err)
+		}
+	}
+	if err := tx.derive(table, id, doc); err != nil {
 		return false, fmt.Errorf("derive %s %s: %w", table, id, err)
 	}
 	return true, nil
@@ -32,7 +43,7 @@ func (tx *Tx) createDocument(table, id string, doc any) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.insertDocument(table, id, stamp, data); err != nil {
+	if _, err := tx.insertDoc(table, id, stamp, data, doc); err != nil {
 		return err
 	}
 	return tx.enqueue(nsync.Mutation{Table: table, ID: id, HLC: stamp, Op: nsync.OpInsert, Data: data})
@@ -50,13 +61,9 @@ const (
 
 // derive writes the derived rows of one document. A cancellation that
 // arrived before its document (possible across devices) is honoured here.
-func (tx *Tx) derive(table, id string, data []byte) error {
-	switch table {
-	case "invoices":
-		var d books.Invoice
-		if err := json.Unmarshal(data, &d); err != nil {
-			return err
-		}
+func (tx *Tx) derive(table, id string, doc any) error {
+	switch d := doc.(type) {
+	case *books.Invoice:
 		if err := tx.deriveLines(table, id, d.Date, d.Lines, -1); err != nil {
 			return err
 		}
@@ -75,11 +82,7 @@ func (tx *Tx) derive(table, id string, data []byte) error {
 		if cancelled > 0 {
 			return tx.markCancelled(table, id)
 		}
-	case "credit_notes":
-		var d books.CreditNote
-		if err := json.Unmarshal(data, &d); err != nil {
-			return err
-		}
+	case *books.CreditNote:
 		sign := int64(0)
 		if d.Restock {
 			sign = 1
@@ -95,11 +98,7 @@ func (tx *Tx) derive(table, id string, data []byte) error {
 				return err
 			}
 		}
-	case "purchases":
-		var d books.Purchase
-		if err := json.Unmarshal(data, &d); err != nil {
-			return err
-		}
+	case *books.Purchase:
 		if err := tx.deriveLines(table, id, d.Date, d.Lines, 1); err != nil {
 			return err
 		}
@@ -111,11 +110,7 @@ func (tx *Tx) derive(table, id string, data []byte) error {
 				return err
 			}
 		}
-	case "payments":
-		var d books.Payment
-		if err := json.Unmarshal(data, &d); err != nil {
-			return err
-		}
+	case *books.Payment:
 		in := d.Direction == books.PaymentIn
 		if err := tx.deriveMoney(table, id, d.Date, []books.PaymentPart{{Mode: d.Mode, Amount: d.Amount}}, in); err != nil {
 			return err
@@ -129,30 +124,42 @@ func (tx *Tx) derive(table, id string, data []byte) error {
 				return err
 			}
 		}
-	case "expenses":
-		var d books.Expense
-		if err := json.Unmarshal(data, &d); err != nil {
-			return err
-		}
+	case *books.Expense:
 		return tx.deriveMoney(table, id, d.Date, []books.PaymentPart{{Mode: d.Mode, Amount: d.Amount}}, false)
-	case "stock_adjustments":
-		var d books.StockAdjustment
-		if err := json.Unmarshal(data, &d); err != nil {
-			return err
-		}
+	case *books.StockAdjustment:
 		if _, err := tx.Exec(insLine, id, 0, table, d.Date, d.ProductID, "", "", d.Qty, 0, 0, 0, 0, 0, 0, 0, 0, d.Qty); err != nil {
 			return err
 		}
 		_, err := tx.Exec(addStock, id)
 		return err
-	case "cancellations":
-		var d books.Cancellation
-		if err := json.Unmarshal(data, &d); err != nil {
-			return err
-		}
+	case *books.Cancellation:
 		return tx.markCancelled(d.DocTable, d.DocID)
 	}
 	return nil
+}
+
+// decodeDoc decodes a document of table into its books type.
+func decodeDoc(table string, data []byte) (any, error) {
+	var doc any
+	switch table {
+	case "invoices":
+		doc = new(books.Invoice)
+	case "credit_notes":
+		doc = new(books.CreditNote)
+	case "purchases":
+		doc = new(books.Purchase)
+	case "payments":
+		doc = new(books.Payment)
+	case "expenses":
+		doc = new(books.Expense)
+	case "stock_adjustments":
+		doc = new(books.StockAdjustment)
+	case "cancellations":
+		doc = new(books.Cancellation)
+	default:
+		return nil, nil
+	}
+	return doc, json.Unmarshal(data, doc)
 }
 
 // deriveLines writes doc_lines; stockSign is the stock effect per unit (-1
