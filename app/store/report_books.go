@@ -476,7 +476,7 @@ func (s *Store) stockPage(ctx context.Context, from, to string, offset, limit in
 			coalesce(sum(CASE WHEN date > ?3 THEN stock_delta END), 0),
 			coalesce(sum(CASE WHEN date <= ?3 AND stock_delta > 0 THEN stock_delta END), 0),
 			coalesce(sum(CASE WHEN date <= ?3 AND stock_delta < 0 THEN -stock_delta END), 0)
-			FROM doc_lines WHERE product_id = ?1 AND date >= ?2 AND cancelled = 0`, r.ID, from, to).Scan(&now, &after, &qin, &qout); err != nil {
+			FROM doc_lines WHERE product_id = ?1 AND date >= ?2 AND cancelled = 0 AND stock_delta <> 0`, r.ID, from, to).Scan(&now, &after, &qin, &qout); err != nil {
 			return nil, fmt.Errorf("stock of %s: %w", r.Name, err)
 		}
 		r.Closing += now - after

@@ -94,9 +94,19 @@ func (tx *Tx) createSale(biz *books.Business, d *books.SaleDraft) (*books.Invoic
 func (tx *Tx) resolveParty(p *books.PartySnapshot, kind string) error {
 	var id string
 	phone := books.NormalizePhone(p.Phone)
-	err := tx.QueryRow(`SELECT id FROM parties WHERE deleted = 0 AND (
-			(? <> '' AND phone = ?) OR (? <> '' AND data->>'gstin' = ?) OR name = ? COLLATE NOCASE)
-		ORDER BY (phone = ?) DESC, rid LIMIT 1`, phone, phone, p.GSTIN, gst.NormalizeGSTIN(p.GSTIN), strings.TrimSpace(p.Name), phone).Scan(&id)
+	gstin := gst.NormalizeGSTIN(p.GSTIN)
+	name := strings.TrimSpace(p.Name)
+	// One indexed lookup at a time, most specific first.
+	err := sql.ErrNoRows
+	if phone != "" {
+		err = tx.QueryRow(`SELECT id FROM parties WHERE phone = ? AND deleted = 0 ORDER BY rid LIMIT 1`, phone).Scan(&id)
+	}
+	if errors.Is(err, sql.ErrNoRows) && gstin != "" {
+		err = tx.QueryRow(`SELECT id FROM parties WHERE data->>'gstin' = ? AND deleted = 0 AND data->>'gstin' IS NOT NULL ORDER BY rid LIMIT 1`, gstin).Scan(&id)
+	}
+	if errors.Is(err, sql.ErrNoRows) && name != "" {
+		err = tx.QueryRow(`SELECT id FROM parties WHERE name = ? COLLATE NOCASE AND deleted = 0 ORDER BY rid LIMIT 1`, name).Scan(&id)
+	}
 	switch {
 	case err == nil:
 		party, err := tx.s.party(tx, id)
