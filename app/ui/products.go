@@ -36,6 +36,7 @@ type ProductsScreen struct {
 	list     *widget.List
 
 	total    int                        // rows in the list
+	order    []int64                    // row ids of the list, in order
 	pages    map[int][]store.ProductHit // page number → rows
 	pending  map[int]bool
 	found    []store.ProductHit // search results (when Search has text)
@@ -155,16 +156,15 @@ func (s *ProductsScreen) Reload() {
 	s.pages, s.pending = map[int][]store.ProductHit{}, map[int]bool{}
 	var total int
 	var found []store.ProductHit
+	var order []int64
 	s.a.background(func() error {
 		var err error
-		switch {
-		case q != "":
+		if q != "" {
 			found, err = s.a.Books.SearchProducts(q, 500)
 			total = len(found)
-		case low:
-			total, err = s.a.Books.CountLowStock()
-		default:
-			total, err = s.a.Books.CountProducts()
+		} else {
+			order, err = s.a.Books.ProductOrder(low)
+			total = len(order)
 		}
 		return err
 	}, func(err error) {
@@ -176,7 +176,7 @@ func (s *ProductsScreen) Reload() {
 			return
 		}
 		setError(s.msg, "")
-		s.searched, s.found, s.total = q != "", found, total
+		s.searched, s.found, s.total, s.order = q != "", found, total, order
 		s.count.SetText(fmt.Sprintf("%d %s", total, L("products")))
 		s.list.Refresh()
 	})
@@ -188,11 +188,15 @@ func (s *ProductsScreen) loadPage(n int) {
 	}
 	s.pending[n] = true
 	gen := s.gen
-	f := store.ProductFilter{LowStock: s.LowStock.Checked, Offset: n * productPage, Limit: productPage}
+	lo, hi := n*productPage, min((n+1)*productPage, len(s.order))
+	if lo >= hi {
+		return
+	}
+	rids := s.order[lo:hi]
 	var rows []store.ProductHit
 	s.a.background(func() error {
 		var err error
-		rows, err = s.a.Books.ListProducts(f)
+		rows, err = s.a.Books.ProductsByRID(rids)
 		return err
 	}, func(err error) {
 		if gen != s.gen {
