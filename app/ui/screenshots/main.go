@@ -81,7 +81,7 @@ func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string) {
 	if set == "wizard" {
 		do(func() {
 			a.Wizard.Profile.Name.SetText("Gupta Kirana Store")
-			a.Wizard.Profile.GSTIN.SetText("27AAPFU0939F1Z")
+			a.Wizard.Profile.GSTIN.SetText("27AAPFU0939F1ZW")
 			a.Wizard.Profile.UPI.SetText("guptakirana@okaxis")
 		})
 		snap("13-first-run-wizard")
@@ -119,7 +119,11 @@ func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string) {
 	snap("01-billing")
 	do(func() { a.Billing.ShowMatches("tata") })
 	snap("02-billing-live-search")
-	do(func() { a.Billing.ShowMatches("") })
+	do(func() {
+		a.Billing.ShowMatches("")
+		a.Run(ui.ActSaveBill) // so Today and Invoices show it
+	})
+	time.Sleep(500 * time.Millisecond)
 	do(func() { a.Run(ui.ActInvoices) })
 	snap("03-invoices")
 	do(func() { a.Invoices.Open(0) })
@@ -152,6 +156,7 @@ func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string) {
 		fyne.CurrentApp().Settings().SetTheme(ui.Theme{Variant: ptr(theme.VariantLight)})
 		a.Run(ui.ActBilling)
 	})
+	fill()
 	snap("16-billing-light")
 }
 
