@@ -17,6 +17,7 @@ import (
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/printing"
 	"github.com/ainaukar/naukar/app/store"
 )
 
@@ -794,7 +795,7 @@ func (s *BillingScreen) Save() {
 		var err error
 		saved, err = s.a.Books.CreateSale(context.Background(), d)
 		if err == nil {
-			if v, _ := s.a.Books.Meta("print_after_save"); v == "1" {
+			if ps, err := printing.LoadSettings(s.a.Books); err == nil && ps.Auto {
 				printAfter = true
 			}
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/printing"
 )
 
 // profileForm is the business profile form of the wizard and Settings.
@@ -114,7 +115,9 @@ type SettingsScreen struct {
 	Series     *Entry
 	Printer    *widget.Select
 	Paper      *widget.Select
+	Raw        *Entry
 	PrintAfter *widget.Check
+	Drawer     *widget.Check
 	Appearance *widget.Select
 	msg        *widget.Label
 }
@@ -123,9 +126,11 @@ func newSettingsScreen(a *App) *SettingsScreen {
 	s := &SettingsScreen{a: a, Profile: newProfileForm(a, a.Biz), msg: widget.NewLabel("")}
 	s.Series = a.entry("A")
 	s.Series.SetText(a.Books.Series())
-	s.Printer = widget.NewSelect([]string{L("none")}, nil)
-	s.Paper = widget.NewSelect([]string{"A4", "80mm", "58mm"}, nil)
+	s.Printer = widget.NewSelect([]string{L("system default")}, nil)
+	s.Paper = widget.NewSelect([]string{string(printing.A4), string(printing.A5), string(printing.Roll80), string(printing.Roll58)}, nil)
+	s.Raw = a.entry(L("optional: /dev/usb/lp0, COM3 or 192.168.1.50:9100"))
 	s.PrintAfter = widget.NewCheck(L("Print each bill when it is saved"), nil)
+	s.Drawer = widget.NewCheck(L("Open the cash drawer with each receipt"), nil)
 	s.Appearance = widget.NewSelect([]string{L("system"), L("light"), L("dark")}, func(v string) { applyAppearance(v) })
 	saveProfile := widget.NewButtonWithIcon(L("Save profile"), theme.DocumentSaveIcon(), s.SaveProfile)
 	saveProfile.Importance = widget.HighImportance
@@ -134,7 +139,9 @@ func newSettingsScreen(a *App) *SettingsScreen {
 		widget.NewFormItem(L("Invoice series of this counter"), s.Series),
 		widget.NewFormItem(L("Printer"), s.Printer),
 		widget.NewFormItem(L("Paper"), s.Paper),
+		widget.NewFormItem(L("Thermal printer (ESC/POS)"), s.Raw),
 		widget.NewFormItem("", s.PrintAfter),
+		widget.NewFormItem("", s.Drawer),
 		widget.NewFormItem(L("Appearance"), s.Appearance),
 	)
 	note := wrapLabel(L("Each counter bills in its own series (A, B, …) so two counters never make the same invoice number, even offline. Change it only when setting up a new counter."))
@@ -149,20 +156,21 @@ func newSettingsScreen(a *App) *SettingsScreen {
 }
 
 func (s *SettingsScreen) shown() {
-	var printer, paper, after, look string
+	var ps printing.Settings
+	var look string
 	var printers []string
 	s.a.background(func() error {
-		printer, _ = s.a.Books.Meta("printer")
-		paper, _ = s.a.Books.Meta("paper")
-		after, _ = s.a.Books.Meta("print_after_save")
+		ps, _ = printing.LoadSettings(s.a.Books)
 		look, _ = s.a.Books.Meta("appearance")
 		printers = systemPrinters()
 		return nil
 	}, func(error) {
-		s.Printer.SetOptions(append([]string{L("none")}, printers...))
-		s.Printer.SetSelected(orDefault(printer, L("none")))
-		s.Paper.SetSelected(orDefault(paper, "80mm"))
-		s.PrintAfter.SetChecked(after == "1")
+		s.Printer.SetOptions(append([]string{L("system default")}, printers...))
+		s.Printer.SetSelected(orDefault(ps.Printer, L("system default")))
+		s.Paper.SetSelected(string(ps.Format))
+		s.Raw.SetText(ps.Raw)
+		s.PrintAfter.SetChecked(ps.Auto)
+		s.Drawer.SetChecked(ps.Drawer)
 		s.Appearance.SetSelected(orDefault(look, L("system")))
 	})
 	s.a.focus(s.Profile.Name)
@@ -211,16 +219,18 @@ func (s *SettingsScreen) SaveDevice() {
 		return
 	}
 	printer := s.Printer.Selected
-	if printer == L("none") {
+	if printer == L("system default") {
 		printer = ""
 	}
-	after := "0"
-	if s.PrintAfter.Checked {
-		after = "1"
-	}
-	kv := map[string]string{"series": series, "printer": printer, "paper": s.Paper.Selected, "print_after_save": after,
-		"appearance": s.Appearance.Selected}
-	s.a.background(func() error { return s.a.Books.SetMeta(kv) }, func(err error) {
+	ps := printing.Settings{Printer: printer, Format: printing.Format(s.Paper.Selected), Raw: s.Raw.Text,
+		Auto: s.PrintAfter.Checked, Drawer: s.Drawer.Checked}
+	kv := map[string]string{"series": series, "appearance": s.Appearance.Selected}
+	s.a.background(func() error {
+		if err := printing.SaveSettings(s.a.Books, ps); err != nil {
+			return err
+		}
+		return s.a.Books.SetMeta(kv)
+	}, func(err error) {
 		if err != nil {
 			s.msg.SetText(Message(err))
 			s.msg.Importance = widget.DangerImportance
@@ -246,4 +256,12 @@ func applyAppearance(v string) {
 	default:
 		app.Settings().SetTheme(Theme{})
 	}
+}
+
+// FieldError is the message shown next to a field ("gstin", "upi", …).
+func (f *profileForm) FieldError(field string) string {
+	if l := f.errs[field]; l != nil && l.Visible() {
+		return l.Text
+	}
+	return ""
 }

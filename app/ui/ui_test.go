@@ -15,6 +15,7 @@ import (
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/demo"
 	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/printing"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/ui"
 )
@@ -605,4 +606,43 @@ func TestREADMESectionListsEveryShortcut(t *testing.T) {
 			t.Errorf("README-section.md lacks the key %q", k[0])
 		}
 	}
+}
+
+func TestSettingsPrinterAndSeries(t *testing.T) {
+	h := demoHarness(t)
+	h.press(ui.ActSettings)
+	s := h.App.Settings
+	h.settle("loaded", func() bool { return s.Paper.Selected != "" })
+	s.Paper.SetSelected("80mm")
+	s.PrintAfter.SetChecked(true)
+	h.typeInto(s.Series, "B")
+	s.SaveDevice()
+	h.settle("saved", func() bool { return h.Books.Series() == "B" })
+	ps, err := printing.LoadSettings(h.Books)
+	if err != nil || ps.Format != printing.Roll80 || !ps.Auto {
+		t.Fatalf("printer settings %+v %v", ps, err)
+	}
+	// A bill saved now prints by itself; printing is not wired in this
+	// build, which the status line says in plain words.
+	b := h.App.Billing
+	h.press(ui.ActBilling)
+	h.scan(h.product(0).SKU)
+	h.settle("line", func() bool { return len(b.Bill.Lines) == 1 })
+	h.press(ui.ActSaveBill)
+	h.settle("printed", func() bool { return strings.Contains(h.App.Status(), "Printing is not set up") })
+	if inv, _, _ := h.Books.Invoice(b.LastInvoice()); inv == nil || inv.Series != "B" {
+		t.Fatalf("invoice %v not in series B", inv)
+	}
+	t.Run("BadGSTINNextToField", func(t *testing.T) {
+		h.press(ui.ActSettings)
+		h.typeInto(s.Profile.GSTIN, "27AAPFU0939F1ZW")
+		if !strings.Contains(s.Profile.FieldError("gstin"), "check") {
+			t.Fatalf("no live GSTIN check: %q", s.Profile.FieldError("gstin"))
+		}
+		s.SaveProfile()
+		h.settle("refused", func() bool { return s.Profile.FieldError("gstin") != "" })
+		if biz, _ := h.Books.Business(); biz.GSTIN != "27AAPFU0939F1ZV" {
+			t.Fatalf("a wrong GSTIN was saved: %s", biz.GSTIN)
+		}
+	})
 }
