@@ -186,3 +186,19 @@ func BenchmarkProductsFarPage(b *testing.B) {
 		h.settle("far page", func() bool { _, ok := p.Row(p.Total() - 1); return ok })
 	}
 }
+
+// BenchmarkOpenProducts measures opening Products and stock on 100,000
+// products: the list order read off the UI goroutine and the first page
+// of rows drawn.
+func BenchmarkOpenProducts(b *testing.B) {
+	h := largeHarness(b)
+	p := h.App.Products
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h.press(ui.ActProducts)
+		h.settle("first page", func() bool { _, ok := p.Row(0); return p.Total() == 100_000 && ok })
+		b.StopTimer()
+		h.press(ui.ActBilling)
+		b.StartTimer()
+	}
+}

@@ -617,7 +617,7 @@ func TestSettingsPrinterAndSeries(t *testing.T) {
 	s.PrintAfter.SetChecked(true)
 	h.typeInto(s.Series, "B")
 	s.SaveDevice()
-	h.settle("saved", func() bool { return h.Books.Series() == "B" })
+	h.settle("saved", func() bool { v, _ := h.Books.Meta("series"); return v == "B" })
 	ps, err := printing.LoadSettings(h.Books)
 	if err != nil || ps.Format != printing.Roll80 || !ps.Auto {
 		t.Fatalf("printer settings %+v %v", ps, err)
