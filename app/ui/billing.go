@@ -947,9 +947,18 @@ func (s *BillingScreen) showRecall() {
 
 func (s *BillingScreen) loadHeld() {
 	var held []HeldBill
-	if ok, err := s.a.Books.MetaJSON("held_bills", &held); err == nil && ok {
-		s.held = held
-	}
+	s.a.background(func() error {
+		_, err := s.a.Books.MetaJSON("held_bills", &held)
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.a.Say("%s", Message(err))
+			return
+		}
+		// Bills held before this one loaded come after the saved ones.
+		s.held = append(held, s.held...)
+		s.refreshValues()
+	})
 }
 
 func (s *BillingScreen) saveHeld() {

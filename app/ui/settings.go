@@ -194,17 +194,23 @@ func systemPrinters() []string {
 // SaveProfile saves the business profile.
 func (s *SettingsScreen) SaveProfile() {
 	b := s.Profile.business()
-	s.a.background(func() error { return s.a.Books.SaveBusiness(b) }, func(err error) {
+	var saved books.Business
+	s.a.background(func() error {
+		if err := s.a.Books.SaveBusiness(b); err != nil {
+			return err
+		}
+		var err error
+		saved, err = s.a.Books.Business()
+		return err
+	}, func(err error) {
 		s.Profile.showErr(err)
 		if err != nil {
 			return
 		}
-		if nb, err := s.a.Books.Business(); err == nil {
-			s.a.Biz = nb
-			s.a.Billing.Bill.Biz = nb
-			s.a.Billing.Bill.Reprice()
-			s.a.Billing.refreshValues()
-		}
+		s.a.Biz = saved
+		s.a.Billing.Bill.Biz = saved
+		s.a.Billing.Bill.Reprice()
+		s.a.Billing.refreshValues()
 		s.a.Say("%s", L("Business profile saved."))
 	})
 }

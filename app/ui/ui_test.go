@@ -357,12 +357,14 @@ func TestHoldAndRecall(t *testing.T) {
 	if len(b.Held()) != 1 || b.Held()[0].Lines[0].ProductID != p2.ID {
 		t.Fatalf("held after recall: %+v", b.Held())
 	}
-	h.settle("held saved", func() bool { return true })
+	h.settle("held saved", func() bool {
+		var hb []ui.HeldBill
+		ok, _ := h.Books.MetaJSON("held_bills", &hb)
+		return ok && len(hb) == 1 && hb[0].Lines[0].ProductID == p2.ID
+	})
 	// Held bills survive a restart of the app (kept in the books' local settings).
 	h2 := newHarness(t, h.Books.Path())
-	if len(h2.App.Billing.Held()) != 1 {
-		t.Fatalf("held bills after restart: %d", len(h2.App.Billing.Held()))
-	}
+	h2.settle("held bills loaded", func() bool { return len(h2.App.Billing.Held()) == 1 })
 }
 
 func TestEscClosesDialogKeepsBill(t *testing.T) {
@@ -541,6 +543,16 @@ func TestOtherScreens(t *testing.T) {
 		h.settle("parties", func() bool { return len(p.Hits()) > 0 })
 		p.Open(p.Hits()[0])
 		h.settle("ledger", func() bool { return len(p.Ledger()) > 0 })
+		rows := len(p.Ledger())
+		test.Tap(h.screenButton("Receive money"))
+		amt := h.dialogEntry(0)
+		amt.SetText("")
+		test.Type(amt, "150")
+		amt.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		h.settle("receipt in ledger", func() bool { return len(p.Ledger()) == rows+1 })
+		if last := p.Ledger()[rows]; last.Credit != 15000 || last.Kind != "payments" {
+			t.Fatalf("ledger row %+v", last)
+		}
 	})
 	t.Run("Expenses", func(t *testing.T) {
 		h.press(ui.ActExpenses)
@@ -645,4 +657,90 @@ func TestSettingsPrinterAndSeries(t *testing.T) {
 			t.Fatalf("a wrong GSTIN was saved: %s", biz.GSTIN)
 		}
 	})
+}
+
+// screenButton finds a button on the screen (not in a dialog) by its text.
+func (h *harness) screenButton(prefix string) *widget.Button {
+	h.t.Helper()
+	var found *widget.Button
+	walk(h.Win.Canvas().Content(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && found == nil && o.Visible() && strings.HasPrefix(b.Text, prefix) {
+			found = b
+		}
+	})
+	if found == nil {
+		h.t.Fatalf("no button %q on the screen", prefix)
+	}
+	return found
+}
+
+func TestProductsImportPurchaseAdjust(t *testing.T) {
+	h := demoHarness(t)
+	h.press(ui.ActProducts)
+	n, _ := h.Books.CountProducts()
+	dir := t.TempDir()
+
+	t.Run("ImportShowsRowErrors", func(t *testing.T) {
+		bad := filepath.Join(dir, "bad.csv")
+		os.WriteFile(bad, []byte("name,sale_price,gst_rate,sku\nGood Soap,25,18,GS1\nBad Rate,10,13x,BR1\n"), 0o644)
+		test.Tap(h.screenButton("Import CSV"))
+		e := h.dialogEntry(0)
+		test.Type(e, bad)
+		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		h.settle("row error", func() bool { return strings.Contains(dialogText(h), "Row 3") })
+		good := filepath.Join(dir, "good.csv")
+		os.WriteFile(good, []byte("name,sale_price,gst_rate,sku,barcode,opening_stock\nGood Soap,25,18,GS1,8909999000011,12\nNew Tea 250g,120,5,NT250,,4\n"), 0o644)
+		e.SetText(good)
+		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		h.settle("preview", func() bool { return strings.Contains(dialogText(h), "2 products ready") })
+		test.Tap(h.button("Import"))
+		h.settle("imported", func() bool { c, _ := h.Books.CountProducts(); return c == n+2 })
+	})
+	t.Run("Purchase", func(t *testing.T) {
+		p, err := h.Books.ProductByCode("GS1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.settle("closed", func() bool { return !h.App.DialogOpen() })
+		test.Tap(h.screenButton("Purchase entry"))
+		test.Type(h.dialogEntry(0), "Fresh Traders")
+		test.Type(h.dialogEntry(1), "FT-101")
+		h.dialogEntry(3).SetText("24")
+		code := h.dialogEntry(2)
+		test.Type(code, "8909999000011")
+		code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		h.settle("line", func() bool { return strings.Contains(dialogText(h), "Good Soap") })
+		test.Tap(h.button("Save purchase"))
+		h.settle("stock in", func() bool { st, _ := h.Books.StockOnHand(p.ID); return st == 36000 })
+	})
+	t.Run("AdjustStock", func(t *testing.T) {
+		p, _ := h.Books.ProductByCode("NT250")
+		h.settle("closed", func() bool { return !h.App.DialogOpen() })
+		test.Tap(h.screenButton("Stock adjustment"))
+		code := h.dialogEntry(0)
+		test.Type(code, "NT250")
+		code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		h.settle("found", func() bool { return strings.Contains(dialogText(h), "New Tea") })
+		test.Type(h.dialogEntry(1), "-1")
+		test.Tap(h.button("Save")) // no reason: refused in plain words
+		h.settle("refused", func() bool { return strings.Contains(dialogText(h), "reason") })
+		test.Type(h.dialogEntry(2), "damaged")
+		test.Tap(h.button("Save"))
+		h.settle("adjusted", func() bool { st, _ := h.Books.StockOnHand(p.ID); return st == 3000 })
+	})
+}
+
+// dialogText is all label text in the top dialog.
+func dialogText(h *harness) string {
+	var b strings.Builder
+	top := h.Win.Canvas().Overlays().Top()
+	if top == nil {
+		return ""
+	}
+	walk(top, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Visible() {
+			b.WriteString(l.Text + "\n")
+		}
+	})
+	return b.String()
 }
