@@ -1,0 +1,84 @@
+package syncapp_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ainaukar/naukar/app/demo"
+	"github.com/ainaukar/naukar/app/store"
+	"github.com/ainaukar/naukar/app/syncapp"
+	nsync "github.com/ainaukar/naukar/sync"
+)
+
+// BenchmarkNewDeviceDownload uploads the benchmark business (100,000
+// products, 200,000 invoices and the rest) from its first device through a
+// real server on loopback, then times a new device signing in on empty
+// books and downloading all of it (paged, each page one transaction).
+func BenchmarkNewDeviceDownload(b *testing.B) { benchDownload(b, demo.Large) }
+
+// BenchmarkNewDeviceDownloadMedium is the same for a 5,000-product,
+// 10,000-invoice business (quick to run while working on the sync path).
+func BenchmarkNewDeviceDownloadMedium(b *testing.B) {
+	benchDownload(b, demo.Size{Products: 5000, Parties: 500, Invoices: 10000, Purchases: 100, Expenses: 100, Seed: 5})
+}
+
+func benchDownload(b *testing.B, sz demo.Size) {
+	b.Setenv("NAUKAR_KEYRING", "file")
+	bctx := context.Background()
+	path, err := demo.Cached(bctx, sz, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := newServer(b, time.Now)
+	c := nsync.NewClient(srv.URL)
+	if _, err := c.Signup(bctx, nsync.SignupRequest{Owner: nsync.SignupOwner{Name: "Ravi", Email: "ravi@example.com", Phone: "9876543210", Password: "correct horse"},
+		Business: nsync.SignupBusiness{Name: "Sharma General Stores", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}); err != nil {
+		b.Fatal(err)
+	}
+	first, err := store.Open(path, store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer first.Close()
+	if _, err := syncapp.Login(bctx, first, srv.URL, "ravi@example.com", "correct horse", "Counter 1"); err != nil {
+		b.Fatal(err)
+	}
+	eng, err := syncapp.Engine(first)
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng.BatchSize = 2000
+	t0 := time.Now()
+	if _, err := eng.Round(bctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("upload of the first device's books took %s", time.Since(t0))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		dir := b.TempDir()
+		fresh, err := store.Open(filepath.Join(dir, "new.db"), store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := syncapp.Login(bctx, fresh, srv.URL, "ravi@example.com", "correct horse", "Laptop"); err != nil {
+			b.Fatal(err)
+		}
+		e2, err := syncapp.Engine(fresh)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e2.PageSize = 5000
+		st, err := e2.Round(bctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n, _ := fresh.CountProducts(); n != sz.Products {
+			b.Fatalf("downloaded %d products (%d rows applied)", n, st.Pulled)
+		}
+		b.ReportMetric(float64(st.Pulled), "rows")
+		fresh.Close()
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/download")
+}
