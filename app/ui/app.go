@@ -98,6 +98,10 @@ type Options struct {
 	Reports func(w fyne.Window) fyne.CanvasObject
 	// Ready is called once the billing screen is usable (startup timing).
 	Ready func()
+	// Sync makes the Settings → Sync screen; nil hides the button.
+	Sync func(w fyne.Window) fyne.CanvasObject
+	// Saved is told each bill saved here (the sync runner pushes it soon).
+	Saved func(number string)
 }
 
 // page is one main screen.
@@ -180,7 +184,7 @@ func (a *App) buildMain() {
 	a.Help = newHelpScreen(a)
 	var reports page = newPlaceholder(L("Reports"), L("GST returns, sales and stock reports appear here."))
 	if a.opt.Reports != nil {
-		reports = &wrapped{CanvasObject: a.opt.Reports(a.Win)}
+		reports = newWrapped(a.opt.Reports(a.Win))
 	}
 	a.pages = map[Action]page{
 		ActBilling: a.Billing, ActInvoices: a.Invoices, ActProducts: a.Products, ActParties: a.Parties,
@@ -387,7 +391,21 @@ func newPlaceholder(title, note string) *placeholder {
 func (*placeholder) shown() {}
 
 // wrapped lets any canvas object be a page (the Reports slot).
-type wrapped struct{ fyne.CanvasObject }
+// It must be a widget itself: a struct that only embeds the object would
+// hide the object's widget type from the driver, which would draw nothing.
+type wrapped struct {
+	widget.BaseWidget
+	obj fyne.CanvasObject
+}
+
+func newWrapped(o fyne.CanvasObject) *wrapped {
+	w := &wrapped{obj: o}
+	w.ExtendBaseWidget(w)
+	return w
+}
+
+// CreateRenderer implements fyne.Widget.
+func (w *wrapped) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(w.obj) }
 
 func (*wrapped) shown() {}
 

@@ -58,6 +58,7 @@ type BillingScreen struct {
 	custN       int
 
 	taxRows map[string]*taxRow
+	right   *fyne.Container // the totals and payment column, laid out again when tax rows show or hide
 	taxBox  *fyne.Container
 	total   *bigLabel
 	words   *widget.Label
@@ -182,6 +183,7 @@ func newBillingScreen(a *App) *BillingScreen {
 
 	right := container.NewVBox(cust, widget.NewSeparator(), s.taxBox, totalRow, s.words, widget.NewSeparator(),
 		pay, s.Credit, changeRow, s.payMsg)
+	s.right = right
 	rightW := container.NewBorder(nil, buttons, widget.NewSeparator(), nil, container.NewVScroll(right))
 	split := container.NewHSplit(left, rightW)
 	split.Offset = 0.6
@@ -575,14 +577,22 @@ func (s *BillingScreen) refreshValues() {
 		s.total.set(gst.FormatINR(0))
 		setText(s.words, "")
 	}
+	relayout := false
 	for k, r := range s.taxRows {
 		if shown[k] != r.obj.Visible() {
+			relayout = true
 			if shown[k] {
 				r.obj.Show()
 			} else {
 				r.obj.Hide()
 			}
 		}
+	}
+	if relayout && s.right != nil {
+		// A row that appears or goes changes the column's height: lay the
+		// whole column out again, or the rows below would overlap.
+		s.taxBox.Refresh()
+		s.right.Refresh()
 	}
 	if err := s.Bill.Err(); err != nil {
 		setError(s.lineMsg, Message(err))
@@ -814,6 +824,9 @@ func (s *BillingScreen) Save() {
 			return
 		}
 		s.lastInv = saved.Number
+		if s.a.opt.Saved != nil {
+			s.a.opt.Saved(saved.Number)
+		}
 		msg := fmt.Sprintf(L("Saved %s for %s."), saved.Number, gst.FormatINR(saved.GrandTotal))
 		if st.Change > 0 {
 			msg += " " + fmt.Sprintf(L("Give back %s change."), gst.FormatINR(st.Change))

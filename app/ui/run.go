@@ -46,6 +46,8 @@ func Run(path string, opt Options) int {
 	if look, _ := st.Meta("appearance"); look != "" {
 		applyAppearance(look)
 	}
+	sv := wire(st, &opt)
+	defer sv.Close()
 	ready := opt.Ready
 	opt.Ready = nil
 	a := New(w, st, opt)

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -148,6 +149,10 @@ func newSettingsScreen(a *App) *SettingsScreen {
 	note.Importance = widget.LowImportance
 	left := container.NewVBox(boldLabel(L("Business profile")), s.Profile.form, s.Profile.general, saveProfile)
 	right := container.NewVBox(boldLabel(L("This counter")), device, note, saveDevice, s.msg, layout.NewSpacer())
+	if a.opt.Sync != nil {
+		syncBtn := widget.NewButtonWithIcon(L("Sync with other counters…"), theme.ViewRefreshIcon(), s.ShowSync)
+		right.Add(syncBtn)
+	}
 	split := container.NewHSplit(container.NewVScroll(left), container.NewVScroll(right))
 	split.Offset = 0.58
 	s.content = container.NewPadded(container.NewBorder(heading(L("Settings")), nil, nil, nil, split))
@@ -174,6 +179,16 @@ func (s *SettingsScreen) shown() {
 		s.Appearance.SetSelected(orDefault(look, L("system")))
 	})
 	s.a.focus(s.Profile.Name)
+}
+
+// ShowSync opens Settings → Sync (sign in, status, sync now).
+func (s *SettingsScreen) ShowSync() {
+	if s.a.opt.Sync == nil {
+		return
+	}
+	d := dialog.NewCustom(L("Sync"), L("Close"), s.a.opt.Sync(s.a.Win), s.a.Win)
+	d.Resize(fyne.NewSize(760, 560))
+	d.Show()
 }
 
 // systemPrinters lists the printers CUPS knows (none when lpstat is missing).

@@ -1,0 +1,59 @@
+package ui
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/ainaukar/naukar/app/printing"
+	"github.com/ainaukar/naukar/app/reports"
+	"github.com/ainaukar/naukar/app/store"
+	"github.com/ainaukar/naukar/app/syncapp"
+	"github.com/ainaukar/naukar/app/ui/reportsview"
+	"github.com/ainaukar/naukar/app/ui/syncview"
+	nsync "github.com/ainaukar/naukar/sync"
+)
+
+// storePrinter prints saved bills through app/printing with this counter's
+// settings (printer, paper, raw receipt printer).
+type storePrinter struct{ st *store.Store }
+
+// PrintInvoice implements Printer.
+func (p storePrinter) PrintInvoice(number string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	_, err := printing.PrintStored(ctx, p.st, number)
+	return err
+}
+
+// wire fills the slots of opt that the real app has: printing, the
+// Reports screen and sync (with its background runner, which it returns
+// so Run can stop it when the window closes).
+func wire(st *store.Store, opt *Options) *syncapp.Service {
+	if opt.Printer == nil {
+		opt.Printer = storePrinter{st}
+	}
+	if opt.Reports == nil {
+		svc := reports.New(st)
+		opt.Reports = func(w fyne.Window) fyne.CanvasObject { return reportsview.New(w, svc) }
+	}
+	var view atomic.Pointer[syncview.View] // set on the UI goroutine, read by the runner
+	sv := syncapp.NewService(st, func(status nsync.Status) {
+		if v := view.Load(); v != nil {
+			v.ShowStatus(status)
+		}
+	})
+	if opt.Sync == nil {
+		opt.Sync = func(w fyne.Window) fyne.CanvasObject {
+			v := syncview.New(w, sv, nil)
+			view.Store(v)
+			return v
+		}
+	}
+	if opt.Saved == nil {
+		opt.Saved = func(string) { sv.Runner.Kick() }
+	}
+	return sv
+}
