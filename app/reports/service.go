@@ -98,3 +98,6 @@ func (s *Service) newReport(name, title string, p Period) (*Report, books.Busine
 	}
 	return &Report{Name: name, Title: title, Business: biz.Name, GSTIN: biz.GSTIN, Period: p}, biz, nil
 }
+
+// today is the service clock's date (YYYY-MM-DD).
+func (s *Service) today() string { return s.now().Format("2006-01-02") }

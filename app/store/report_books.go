@@ -445,14 +445,29 @@ func (s *Store) eachProduct(ctx context.Context, fn func(StockRow)) error {
 // StockPage returns one page of live products by name with their stock
 // movement from..to, reading the stock of just those products.
 func (s *Store) StockPage(ctx context.Context, from, to string, offset, limit int) ([]StockRow, error) {
-	return s.stockPage(ctx, from, to, offset, limit)
+	return s.stockPage(ctx, from, to, offset, limit, false)
+}
+
+// LowStockPage is StockPage of the products at or below their reorder
+// level now (for periods that end today or later, where "now" is the
+// period's closing stock). It stops reading once the page is full.
+func (s *Store) LowStockPage(ctx context.Context, from, to string, offset, limit int) ([]StockRow, error) {
+	return s.stockPage(ctx, from, to, offset, limit, true)
 }
 
 // stockPage reads one page of products by name and the stock of just those.
-func (s *Store) stockPage(ctx context.Context, from, to string, offset, limit int) ([]StockRow, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.name, coalesce(p.sku, ''), coalesce(p.data->>'unit', ''), p.opening_stock,
+func (s *Store) stockPage(ctx context.Context, from, to string, offset, limit int, low bool) ([]StockRow, error) {
+	q := `SELECT p.id, p.name, coalesce(p.sku, ''), coalesce(p.data->>'unit', ''), p.opening_stock,
 		p.reorder_level, coalesce(p.data->>'purchase_price', 0), p.sale_price
-		FROM products p INDEXED BY products_report WHERE p.deleted = 0 ORDER BY p.name COLLATE NOCASE, p.id LIMIT ? OFFSET ?`, limit, offset)
+		FROM products p INDEXED BY products_report WHERE p.deleted = 0 ORDER BY p.name COLLATE NOCASE, p.id LIMIT ? OFFSET ?`
+	if low {
+		q = `SELECT p.id, p.name, coalesce(p.sku, ''), coalesce(p.data->>'unit', ''), p.opening_stock,
+		p.reorder_level, coalesce(p.data->>'purchase_price', 0), p.sale_price
+		FROM products p INDEXED BY products_report LEFT JOIN stock_levels l ON l.product_id = p.id
+		WHERE p.deleted = 0 AND p.reorder_level > 0 AND p.opening_stock + coalesce(l.qty, 0) <= p.reorder_level
+		ORDER BY p.name COLLATE NOCASE, p.id LIMIT ? OFFSET ?`
+	}
+	rows, err := s.r.QueryContext(ctx, q, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("stock summary: %w", err)
 	}
