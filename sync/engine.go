@@ -66,7 +66,6 @@ type Engine struct {
 	mu gosync.Mutex
 }
 
-
 // Errors a caller branches on; the message says what to do.
 var (
 	ErrSignInAgain = errors.New("this device is no longer signed in to the server: sign in again (Settings → Sync); nothing in your books is lost")
