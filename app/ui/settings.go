@@ -129,7 +129,7 @@ func newSettingsScreen(a *App) *SettingsScreen {
 	s.Series.SetText(a.Books.Series())
 	s.Printer = widget.NewSelect([]string{L("system default")}, nil)
 	s.Paper = widget.NewSelect([]string{string(printing.A4), string(printing.A5), string(printing.Roll80), string(printing.Roll58)}, nil)
-	s.Raw = a.entry(L("optional: /dev/usb/lp0, COM3 or 192.168.1.50:9100"))
+	s.Raw = a.entry(L("e.g. /dev/usb/lp0 or 192.168.1.50:9100"))
 	s.PrintAfter = widget.NewCheck(L("Print each bill when it is saved"), nil)
 	s.Drawer = widget.NewCheck(L("Open the cash drawer with each receipt"), nil)
 	s.Appearance = widget.NewSelect([]string{L("system"), L("light"), L("dark")}, func(v string) { applyAppearance(v) })

@@ -20,8 +20,10 @@ import (
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/demo"
 	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/reports"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/ui"
+	"github.com/ainaukar/naukar/app/ui/reportsview"
 )
 
 func main() {
@@ -55,7 +57,8 @@ func main() {
 	w := fa.NewWindow("Naukar")
 	w.Resize(fyne.NewSize(1366, 768))
 	w.SetFixedSize(true)
-	a := ui.New(w, st, ui.Options{})
+	svc := reports.New(st)
+	a := ui.New(w, st, ui.Options{Reports: func(w fyne.Window) fyne.CanvasObject { return reportsview.New(w, svc) }})
 	a.Start()
 	fa.Lifecycle().SetOnStarted(func() {
 		go func() {
