@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -40,7 +41,7 @@ type Store struct {
 
 	deviceID   string
 	businessID string
-	series     string
+	series     atomic.Pointer[string] // read by screens on other goroutines
 
 	stmts map[string]*sql.Stmt // prepared at open; read-only afterwards
 }
@@ -128,7 +129,12 @@ func (s *Store) DeviceID() string { return s.deviceID }
 func (s *Store) BusinessID() string { return s.businessID }
 
 // Series is this device's invoice series (A for the first device).
-func (s *Store) Series() string { return s.series }
+func (s *Store) Series() string {
+	if p := s.series.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
 
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
@@ -190,7 +196,9 @@ func (s *Store) loadMeta() error {
 		}
 		m["device_id"], m["series"] = id, "A"
 	}
-	s.deviceID, s.businessID, s.series = m["device_id"], m["business_id"], m["series"]
+	s.deviceID, s.businessID = m["device_id"], m["business_id"]
+	series := m["series"]
+	s.series.Store(&series)
 	var last nsync.HLC
 	if m["hlc"] != "" {
 		if h, err := nsync.ParseHLC(m["hlc"]); err == nil {
@@ -234,7 +242,7 @@ func (s *Store) SetMeta(kv map[string]string) error {
 		return err
 	}
 	if v, ok := kv["series"]; ok {
-		s.series = v
+		s.series.Store(&v)
 	}
 	if v, ok := kv["business_id"]; ok {
 		s.businessID = v

@@ -74,7 +74,7 @@ func (tx *Tx) createSale(biz *books.Business, d *books.SaleDraft) (*books.Invoic
 	}
 	inv.ID = newID()
 	inv.FY = gst.FinancialYear(d.Date)
-	inv.Series = s.series
+	inv.Series = s.Series()
 	if inv.Seq, err = tx.nextSeq("invoices", inv.Series, inv.FY); err != nil {
 		return nil, err
 	}
@@ -316,7 +316,7 @@ func (s *Store) CreateReturn(ctx context.Context, in ReturnInput) (*books.Credit
 		}
 		cn.ID = newID()
 		cn.FY = gst.FinancialYear(in.Date)
-		cn.Series = s.series
+		cn.Series = s.Series()
 		if cn.Seq, err = tx.nextSeq("credit_notes", cn.Series, cn.FY); err != nil {
 			return err
 		}
