@@ -172,6 +172,19 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseWithArg parses flags and returns the command's one positional
+// argument, given before the flags or after them ("" if none).
+func parseWithArg(fs *flag.FlagSet, args []string) (string, error) {
+	arg, rest := leadingArg(args)
+	if err := parse(fs, rest); err != nil {
+		return "", err
+	}
+	if arg == "" && fs.NArg() > 0 {
+		arg = fs.Arg(0)
+	}
+	return arg, nil
+}
+
 func openBooks(env *Env) (*store.Store, error) {
 	return store.Open(env.Books, store.Options{})
 }

@@ -407,12 +407,9 @@ func cmdInvoiceList(env *Env, args []string) error {
 func cmdInvoiceShow(env *Env, args []string) error {
 	fs := newFlags(env, "invoice show", "invoice show NUMBER [--json]")
 	asJSON := fs.Bool("json", false, "print JSON")
-	num, rest := leadingArg(args)
-	if err := parse(fs, rest); err != nil {
+	num, err := parseWithArg(fs, args)
+	if err != nil {
 		return err
-	}
-	if num == "" && fs.NArg() > 0 {
-		num = fs.Arg(0)
 	}
 	if num == "" {
 		return usagef("say which invoice: naukar invoice show NUMBER")
@@ -460,12 +457,9 @@ func cmdInvoiceCancel(env *Env, args []string) error {
 	fs := newFlags(env, "invoice cancel", "invoice cancel NUMBER --reason TEXT [--date DATE]")
 	reason := fs.String("reason", "", "why the invoice is cancelled (required)")
 	date := fs.String("date", "", "date of cancellation (default today)")
-	num, rest := leadingArg(args)
-	if err := parse(fs, rest); err != nil {
+	num, err := parseWithArg(fs, args)
+	if err != nil {
 		return err
-	}
-	if num == "" && fs.NArg() > 0 {
-		num = fs.Arg(0)
 	}
 	if num == "" {
 		return usagef("say which invoice: naukar invoice cancel NUMBER --reason TEXT")
@@ -719,8 +713,8 @@ func cmdStock(env *Env, args []string) error {
 	low := fs.Bool("low", false, "only products at or below their reorder level")
 	asJSON := fs.Bool("json", false, "print JSON")
 	limit := fs.Int("limit", 1000, "most products")
-	code, rest := leadingArg(args)
-	if err := parse(fs, rest); err != nil {
+	code, err := parseWithArg(fs, args)
+	if err != nil {
 		return err
 	}
 	s, err := openExisting(env)
@@ -772,8 +766,8 @@ func cmdStockAdjust(env *Env, args []string) error {
 	fs := newFlags(env, "stock adjust", "stock adjust SKU --qty ±QTY --reason TEXT")
 	q := fs.String("qty", "", "change in stock, e.g. -2 or 10.5 (required)")
 	reason := fs.String("reason", "", "reason (required)")
-	code, rest := leadingArg(args)
-	if err := parse(fs, rest); err != nil {
+	code, err := parseWithArg(fs, args)
+	if err != nil {
 		return err
 	}
 	if code == "" || *q == "" {
@@ -834,8 +828,8 @@ func cmdPartyAdd(env *Env, args []string) error {
 func cmdPartyBalance(env *Env, args []string) error {
 	fs := newFlags(env, "party balance", "party balance [NAME|PHONE] [--json]")
 	asJSON := fs.Bool("json", false, "print JSON")
-	who, rest := leadingArg(args)
-	if err := parse(fs, rest); err != nil {
+	who, err := parseWithArg(fs, args)
+	if err != nil {
 		return err
 	}
 	s, err := openExisting(env)
@@ -904,12 +898,9 @@ func cmdImportParties(env *Env, args []string) error {
 
 func importFile(env *Env, args []string, name, what string, run func(*store.Store, *bytes.Reader) (int, error)) error {
 	fs := newFlags(env, name, name+" FILE.csv   (columns: see README)")
-	file, rest := leadingArg(args)
-	if err := parse(fs, rest); err != nil {
+	file, err := parseWithArg(fs, args)
+	if err != nil {
 		return err
-	}
-	if file == "" && fs.NArg() > 0 {
-		file = fs.Arg(0)
 	}
 	if file == "" {
 		return usagef("give the CSV file: naukar %s FILE.csv", name)

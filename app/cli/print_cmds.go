@@ -29,10 +29,7 @@ func init() {
 const printTimeout = 60 * time.Second
 
 // numberArg takes the document number given before or after the flags.
-func numberArg(fs *flag.FlagSet, num, cmd string) (string, error) {
-	if num == "" && fs.NArg() > 0 {
-		num = fs.Arg(0)
-	}
+func numberArg(num, cmd string) (string, error) {
 	if num == "" {
 		return "", usagef("say which invoice: naukar %s NUMBER", cmd)
 	}
@@ -85,11 +82,11 @@ func cmdInvoicePDF(env *Env, args []string) error {
 	cnIndex := fs.Int("credit-note", 0, "print the Nth credit note against the invoice instead (1 = the first)")
 	logo := fs.String("logo", "", "PNG or JPEG logo beside the shop's name (default: the printer setting)")
 	out := fs.String("o", "", "file to write, or - for standard output (required)")
-	num, rest := leadingArg(args)
-	if err := parse(fs, rest); err != nil {
+	num, err := parseWithArg(fs, args)
+	if err != nil {
 		return err
 	}
-	num, err := numberArg(fs, num, "invoice pdf NUMBER -o FILE")
+	num, err = numberArg(num, "invoice pdf NUMBER -o FILE")
 	if err != nil {
 		return err
 	}
@@ -171,11 +168,11 @@ func cmdInvoiceESCPOS(env *Env, args []string) error {
 	qr := fs.String("qr", "native", "UPI QR code: native (GS ( k), raster (image, for printers without QR support) or none")
 	noCut := fs.Bool("no-cut", false, "do not cut the paper")
 	out := fs.String("o", "", "file to write, or - for standard output; a printer device such as /dev/usb/lp0 works too (required)")
-	num, rest := leadingArg(args)
-	if err := parse(fs, rest); err != nil {
+	num, err := parseWithArg(fs, args)
+	if err != nil {
 		return err
 	}
-	num, err := numberArg(fs, num, "invoice escpos NUMBER -o FILE")
+	num, err = numberArg(num, "invoice escpos NUMBER -o FILE")
 	if err != nil {
 		return err
 	}
@@ -244,11 +241,11 @@ func cmdInvoicePrint(env *Env, args []string) error {
 	format := fs.String("format", "", "paper: a4, a5, 80mm or 58mm (default: this counter's setting)")
 	raw := fs.String("raw", "", "send ESC/POS to a receipt printer: /dev/usb/lp0, 192.168.1.50:9100 or cups:QUEUE")
 	copies := fs.String("copies", "original", "copies: original, duplicate, triplicate or all (a4/a5)")
-	num, rest := leadingArg(args)
-	if err := parse(fs, rest); err != nil {
+	num, err := parseWithArg(fs, args)
+	if err != nil {
 		return err
 	}
-	num, err := numberArg(fs, num, "invoice print NUMBER")
+	num, err = numberArg(num, "invoice print NUMBER")
 	if err != nil {
 		return err
 	}

@@ -58,12 +58,9 @@ func cmdReport(env *Env, args []string) error {
 	party := fs.String("party", "", "ledger: the party's name or phone")
 	low := fs.Bool("low", false, "stock: only products at or below their reorder level")
 	limit := fs.Int("limit", 0, "at most this many rows per table (0: all)")
-	name, rest := leadingArg(args)
-	if err := parse(fs, rest); err != nil {
+	name, err := parseWithArg(fs, args)
+	if err != nil {
 		return err
-	}
-	if name == "" && fs.NArg() > 0 {
-		name = fs.Arg(0)
 	}
 	if name == "" {
 		var names []string
