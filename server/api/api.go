@@ -5,6 +5,8 @@
 package api
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +15,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -42,6 +45,11 @@ type Config struct {
 	// TrustProxy takes the client IP from X-Forwarded-For; set it only
 	// behind a reverse proxy that sets that header.
 	TrustProxy bool
+	// SessionTTL is how long a verified device token is trusted before the
+	// store is asked again (0: 2s). A device revoked through another
+	// instance can pull for up to this long; pushes check the device in
+	// their own transaction.
+	SessionTTL time.Duration
 }
 
 // Server serves the API. It is an http.Handler.
@@ -54,12 +62,13 @@ type Server struct {
 	trustProxy bool
 	dummyHash  []byte
 	handler    http.Handler
+	sessions   *sessionCache
 }
 
 // New returns a Server for cfg.
 func New(cfg Config) *Server {
 	s := &Server{store: cfg.Store, log: cfg.Logger, now: cfg.Now, cost: cfg.BcryptCost,
-		loginLimit: cfg.LoginLimit, trustProxy: cfg.TrustProxy}
+		loginLimit: cfg.LoginLimit, trustProxy: cfg.TrustProxy, sessions: newSessionCache(cmp.Or(cfg.SessionTTL, sessionTTL))}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -109,10 +118,35 @@ func StatusOf(code string) int {
 	return http.StatusInternalServerError
 }
 
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putBuf(buf *bytes.Buffer) {
+	if buf.Cap() <= 4<<20 {
+		buf.Reset()
+		bufPool.Put(buf)
+	}
+}
+
+// writeJSON encodes v into a pooled buffer and sends it with its length
+// (no chunked encoding).
 func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer putBuf(buf)
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		s.log.Error("encode response", "err", err)
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	s.writeBody(w, status, buf.Bytes())
+}
+
+// writeBody sends a JSON body.
+func (s *Server) writeBody(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	if err := json.NewEncoder(w).Encode(v); err != nil {
+	if _, err := w.Write(body); err != nil {
 		s.log.Debug("write response", "err", err)
 	}
 }

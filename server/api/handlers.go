@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"net/http"
@@ -227,6 +228,7 @@ func (s *Server) revokeDevice(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.sessions.dropDevice(dev.ID)
 	s.security(r, core.SecurityEvent{Kind: core.EventDeviceRevoked, AccountID: sess.AccountID,
 		BusinessID: sess.BusinessID, DeviceID: dev.ID, Detail: "revoked by device " + sess.DeviceID})
 	s.writeJSON(w, http.StatusOK, dev)
@@ -238,6 +240,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.sessions.dropDevice(sess.DeviceID)
 	s.security(r, core.SecurityEvent{Kind: core.EventLogout, AccountID: sess.AccountID,
 		BusinessID: sess.BusinessID, DeviceID: sess.DeviceID})
 	w.WriteHeader(http.StatusNoContent)
@@ -345,5 +348,8 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 			"The server was restored from a backup. This device must sync again from the start."))
 		return
 	}
-	s.writeJSON(w, http.StatusOK, resp)
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer putBuf(buf)
+	buf.Write(resp.AppendJSON(buf.AvailableBuffer()))
+	s.writeBody(w, http.StatusOK, buf.Bytes())
 }

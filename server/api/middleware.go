@@ -78,10 +78,16 @@ func (s *Server) auth(next http.HandlerFunc) http.HandlerFunc {
 			s.writeError(w, r, core.ErrUnauthorized)
 			return
 		}
-		sess, err := s.store.SessionByToken(r.Context(), HashToken(strings.TrimSpace(token)))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
+		hash := HashToken(strings.TrimSpace(token))
+		now := time.Now()
+		sess, gen, ok := s.sessions.get(hash, now)
+		if !ok {
+			var err error
+			if sess, err = s.store.SessionByToken(r.Context(), hash); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			s.sessions.put(hash, sess, gen, now)
 		}
 		r = r.WithContext(contextWithSession(r.Context(), sess))
 		next(w, r)

@@ -179,6 +179,7 @@ func TestSuite(t *testing.T) {
 		{"LoginSeriesAndMe", testLoginSeries},
 		{"LoginRateLimited", testLoginRateLimit},
 		{"RevokeStopsTokenAtOnce", testRevoke},
+		{"RevokeThroughAnotherInstance", testRevokeOtherInstance},
 		{"SecurityLog", testSecurityLog},
 		{"PushIdempotentOnRetry", testPushIdempotent},
 		{"PushGapRefused", testPushGap},
@@ -408,6 +409,32 @@ func testRevoke(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	_, err = e.c.Me(ctx, b.dev.token)
+	wantCode(t, err, 401, nsync.CodeRevoked)
+}
+
+// testRevokeOtherInstance revokes a device through one server while a
+// second server on the same store has its token cached: the second refuses
+// its pushes at once and its pulls once the cache entry expires.
+func testRevokeOtherInstance(t *testing.T, e *env) {
+	const ttl = 300 * time.Millisecond
+	other := httptest.NewServer(api.New(api.Config{Store: e.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: e.now, BcryptCost: bcrypt.MinCost, SessionTTL: ttl}))
+	defer other.Close()
+	oc := nsync.NewClient(other.URL, nsync.WithRetries(0, time.Millisecond, time.Millisecond))
+	b := e.mustSignup()
+	second := e.mustLogin(b, "Counter 2")
+	if _, err := oc.Pull(ctx, second.token, 0, 10); err != nil {
+		t.Fatal(err)
+	}
+	revokedAt := time.Now()
+	if err := e.c.RevokeDevice(ctx, b.dev.token, second.id); err != nil {
+		t.Fatal(err)
+	}
+	m := second.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "x"})
+	_, err := oc.Push(ctx, second.token, nsync.PushRequest{DeviceID: second.id, ProtocolVersion: 1, Mutations: []nsync.Mutation{m}})
+	wantCode(t, err, 401, nsync.CodeRevoked)
+	time.Sleep(ttl - time.Since(revokedAt) + 50*time.Millisecond)
+	_, err = oc.Pull(ctx, second.token, 0, 10)
 	wantCode(t, err, 401, nsync.CodeRevoked)
 }
 

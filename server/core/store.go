@@ -83,7 +83,7 @@ type Store interface {
 	// The request has been checked for protocol version, device and epoch.
 	Push(ctx context.Context, s Session, req nsync.PushRequest, now time.Time) (nsync.PushResponse, error)
 	// Pull returns up to limit changes with seq > since.
-	Pull(ctx context.Context, s Session, since int64, limit int, now time.Time) (nsync.PullResponse, error)
+	Pull(ctx context.Context, s Session, since int64, limit int, now time.Time) (PullPage, error)
 
 	LogSecurity(ctx context.Context, e SecurityEvent) error
 	SecurityEvents(ctx context.Context, s Session, limit int) ([]SecurityEvent, error)

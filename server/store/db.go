@@ -16,6 +16,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/ainaukar/naukar/server/core"
 )
@@ -52,6 +55,55 @@ type DB struct {
 	read    *sql.DB
 	dialect dialect
 	path    string // SQLite file, empty for PostgreSQL
+
+	// stmts holds statements prepared once (SQLite, where preparing costs
+	// as much as running a small statement), by pool and SQL text. The
+	// writer's are prepared when the store opens: its one connection is
+	// busy inside a transaction.
+	stmts sync.Map // stmtKey -> *sql.Stmt
+	epoch atomic.Pointer[cachedEpoch]
+}
+
+type stmtKey struct {
+	pool  *sql.DB
+	query string
+}
+
+// cachedEpoch is the epoch as last read. Pushes and pulls check it on
+// every request, so it is read again only after epochTTL: another
+// instance that starts a new epoch (after a PostgreSQL restore) is seen
+// within that time; this instance's own NewEpoch at once.
+type cachedEpoch struct {
+	value string
+	at    time.Time
+}
+
+const epochTTL = time.Second
+
+// prepared returns query prepared on pool, preparing it the first time.
+func (db *DB) prepared(ctx context.Context, pool *sql.DB, query string) (*sql.Stmt, error) {
+	k := stmtKey{pool, query}
+	if st, ok := db.stmts.Load(k); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := pool.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if old, loaded := db.stmts.LoadOrStore(k, st); loaded {
+		st.Close()
+		return old.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// txStmt returns query prepared for the write transaction tx: the
+// statement prepared at open, or else one prepared for tx alone.
+func (db *DB) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	if st, ok := db.stmts.Load(stmtKey{db.write, query}); ok {
+		return tx.StmtContext(ctx, st.(*sql.Stmt)), nil
+	}
+	return tx.PrepareContext(ctx, query)
 }
 
 var _ core.Store = (*DB)(nil)
@@ -61,6 +113,10 @@ func (db *DB) Dialect() string { return db.dialect.name }
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -154,13 +210,17 @@ func newEpochID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// Epoch returns the server epoch.
+// Epoch returns the server epoch (read at most once per epochTTL).
 func (db *DB) Epoch(ctx context.Context) (string, error) {
+	if c := db.epoch.Load(); c != nil && time.Since(c.at) < epochTTL {
+		return c.value, nil
+	}
 	var e string
 	err := db.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'epoch'`).Scan(&e)
 	if err != nil {
 		return "", fmt.Errorf("read epoch: %w", err)
 	}
+	db.epoch.Store(&cachedEpoch{value: e, at: time.Now()})
 	return e, nil
 }
 
@@ -173,5 +233,6 @@ func (db *DB) NewEpoch(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("set epoch: %w", err)
 	}
+	db.epoch.Store(&cachedEpoch{value: e, at: time.Now()})
 	return e, nil
 }

@@ -3,11 +3,16 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
+
+	"github.com/ainaukar/naukar/server/core"
+	nsync "github.com/ainaukar/naukar/sync"
 )
 
 var postgresDialect = dialect{
@@ -41,4 +46,166 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("migrate postgres: %w", err)
 	}
 	return db, nil
+}
+
+// PostgreSQL statements of a push, sent in two pipelined batches: the
+// locks and the read of the rows in one round trip, the writes and the
+// commit in the other.
+const (
+	pgLockSeq    = `SELECT seq FROM sync_counters WHERE business_id = $1 FOR UPDATE`
+	pgLockDevice = `UPDATE devices SET last_seen_at = $1 WHERE id = $2 AND business_id = $3 RETURNING last_n, revoked_at`
+	// One probe of the primary key per row; OFFSET 0 keeps the planner
+	// from flattening the lateral subquery into a scan of the whole
+	// business when the table has no statistics yet.
+	pgLoadRows = `SELECT r.tbl, r.id, r.hlc, r.deleted, r.data, r.field_hlc, r.device_id
+		FROM unnest($2::text[], $3::text[]) AS k(tbl, id) CROSS JOIN LATERAL (
+			SELECT s.tbl, s.id, s.hlc, s.deleted, s.data, s.field_hlc, s.device_id FROM sync_rows s
+			WHERE s.business_id = $1 AND s.tbl = k.tbl AND s.id = k.id OFFSET 0) r`
+	pgWriteRows = `INSERT INTO sync_rows (business_id, tbl, id, hlc, deleted, data, field_hlc, seq, device_id, updated_at)
+		SELECT $1, u.tbl, u.id, u.hlc, u.deleted, u.data, u.field_hlc, u.seq, u.device_id, $2
+		FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::text[])
+			AS u(tbl, id, hlc, deleted, data, field_hlc, seq, device_id)` + upsertTail
+	pgSetSeq   = `UPDATE sync_counters SET seq = $1 WHERE business_id = $2`
+	pgSetLastN = `UPDATE devices SET last_n = $1 WHERE id = $2 AND business_id = $3`
+)
+
+// pushPostgres runs a push on one pgx connection in two round trips.
+func (db *DB) pushPostgres(ctx context.Context, p *pushPlan, resp *nsync.PushResponse) error {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("push: %w", err)
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		c := dc.(*stdlib.Conn).Conn()
+		err := pushOnConn(ctx, c, p, resp)
+		if err == nil {
+			return nil
+		}
+		if c.PgConn().TxStatus() != 'I' {
+			if _, rbErr := c.Exec(context.WithoutCancel(ctx), "rollback"); rbErr != nil {
+				// The connection is unusable: database/sql drops it.
+				return errors.Join(err, driver.ErrBadConn)
+			}
+		}
+		return err
+	})
+}
+
+func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *nsync.PushResponse) error {
+	s := p.s
+	tbls, ids := make([]string, len(p.keys)), make([]string, len(p.keys))
+	for i, k := range p.keys {
+		tbls[i], ids[i] = k.table, k.id
+	}
+	b := &pgx.Batch{}
+	b.Queue("begin")
+	b.Queue(pgLockSeq, s.BusinessID)
+	b.Queue(pgLockDevice, ms(p.now), s.DeviceID, s.BusinessID)
+	if len(p.keys) > 0 {
+		b.Queue(pgLoadRows, s.BusinessID, tbls, ids)
+	}
+	br := c.SendBatch(ctx, b)
+	seq, lastN, cur, err := readLocks(br, len(p.keys) > 0)
+	if cerr := br.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("push: %w", cerr)
+	}
+	if err != nil {
+		return err
+	}
+	resp.LastN = lastN
+	apply, n, err := p.selectNew(lastN, resp)
+	if err != nil {
+		return err
+	}
+	b = &pgx.Batch{}
+	if n != lastN {
+		w, err := p.merge(apply, cur, seq, resp)
+		if err != nil {
+			return err
+		}
+		if len(w.rows) > 0 {
+			nr := len(w.rows)
+			tbls, ids, hlcs, datas, fhs, devs := make([]string, nr), make([]string, nr), make([]string, nr),
+				make([]string, nr), make([]string, nr), make([]string, nr)
+			deleted, seqs := make([]int64, nr), make([]int64, nr)
+			for i, r := range w.rows {
+				tbls[i], ids[i], hlcs[i], datas[i], fhs[i], devs[i] = r.table, r.id, r.hlc, r.data, r.fieldStamp, r.device
+				deleted[i], seqs[i] = r.deleted, r.seq
+			}
+			b.Queue(pgWriteRows, s.BusinessID, ms(p.now), tbls, ids, hlcs, deleted, datas, fhs, seqs, devs)
+			b.Queue(pgSetSeq, w.seq, s.BusinessID)
+		}
+		for _, r := range resp.Rejected {
+			b.Queue(insertRejection, s.BusinessID, s.DeviceID, r.N, truncate(r.Table, 100), truncate(r.ID, 100),
+				r.Code, r.Message, ms(p.now))
+		}
+		b.Queue(pgSetLastN, n, s.DeviceID, s.BusinessID)
+	}
+	b.Queue("commit")
+	br = c.SendBatch(ctx, b)
+	for range b.Len() {
+		if _, err = br.Exec(); err != nil {
+			break
+		}
+	}
+	if cerr := br.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("push: write: %w", err)
+	}
+	resp.LastN = n
+	return nil
+}
+
+// readLocks reads the results of the first batch of a push.
+func readLocks(br pgx.BatchResults, load bool) (seq, lastN int64, cur map[rowKey]*loadedRow, err error) {
+	if _, err := br.Exec(); err != nil {
+		return 0, 0, nil, fmt.Errorf("begin: %w", err)
+	}
+	seqErr := br.QueryRow().Scan(&seq)
+	if seqErr != nil && !errors.Is(seqErr, pgx.ErrNoRows) {
+		return 0, 0, nil, fmt.Errorf("lock seq counter: %w", seqErr)
+	}
+	var revoked *int64
+	err = br.QueryRow().Scan(&lastN, &revoked)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, 0, nil, core.ErrDeviceUnknown
+	}
+	if err != nil {
+		return 0, 0, nil, fmt.Errorf("lock device: %w", err)
+	}
+	if revoked != nil {
+		return 0, 0, nil, core.ErrDeviceRevoked
+	}
+	if seqErr != nil {
+		return 0, 0, nil, errors.New("the business has no seq counter")
+	}
+	cur = map[rowKey]*loadedRow{}
+	if !load {
+		return seq, lastN, cur, nil
+	}
+	rows, err := br.Query()
+	if err != nil {
+		return 0, 0, nil, fmt.Errorf("load rows: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var table, id, hlc, device string
+		var deleted int64
+		var data, fieldHLC []byte
+		if err := rows.Scan(&table, &id, &hlc, &deleted, &data, &fieldHLC, &device); err != nil {
+			return 0, 0, nil, fmt.Errorf("load rows: %w", err)
+		}
+		r, err := loadedFrom(table, id, hlc, deleted, data, fieldHLC, device)
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		cur[rowKey{table, id}] = r
+	}
+	if err := rows.Err(); err != nil {
+		return 0, 0, nil, fmt.Errorf("load rows: %w", err)
+	}
+	return seq, lastN, cur, nil
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -14,37 +15,281 @@ import (
 	nsync "github.com/ainaukar/naukar/sync"
 )
 
-// rowsPerStatement bounds multi-row statements (10 parameters a row) under
-// the parameter limits of SQLite (32766) and PostgreSQL (65535).
-const rowsPerStatement = 500
+// chunkSizes splits n rows into the row counts of multi-row SQLite
+// statements: 64 while more remain, then 32, 16 and one exact count
+// under 16, so that a few dozen statements prepared once cover every
+// batch.
+func chunkSizes(n int) []int {
+	var out []int
+	for n >= 64 {
+		out, n = append(out, 64), n-64
+	}
+	for _, c := range []int{32, 16} {
+		if n >= c {
+			out, n = append(out, c), n-c
+		}
+	}
+	if n > 0 {
+		out = append(out, n)
+	}
+	return out
+}
+
+// statementSizes lists every count chunkSizes returns.
+func statementSizes() []int {
+	out := []int{64, 32, 16}
+	for i := 1; i < 16; i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
+// prepareWrites prepares the SQLite writer's statements.
+func (db *DB) prepareWrites(ctx context.Context) error {
+	qs := []string{sqliteLockDevice, sqliteSetSeq, sqliteSetLastN, insertRejection}
+	for _, n := range statementSizes() {
+		qs = append(qs, db.loadRowsQuery(n), db.writeRowsQuery(n))
+	}
+	for _, q := range qs {
+		if _, err := db.prepared(ctx, db.write, q); err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) loadRowsQuery(n int) string {
+	return `SELECT id, hlc, deleted, data, field_hlc, device_id FROM sync_rows WHERE business_id = ` +
+		db.dialect.param(1) + ` AND tbl = ` + db.dialect.param(2) + ` AND id IN (` + db.inList(3, n) + `)`
+}
+
+func (db *DB) writeRowsQuery(n int) string {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO sync_rows (business_id, tbl, id, hlc, deleted, data, field_hlc, seq, device_id, updated_at) VALUES `)
+	for i := range n {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteString("(" + db.inList(i*10+1, 10) + ")")
+	}
+	q.WriteString(upsertTail)
+	return q.String()
+}
+
+// chunks splits s by chunkSizes.
+func chunks[T any](s []T) [][]T {
+	var out [][]T
+	for _, n := range chunkSizes(len(s)) {
+		out, s = append(out, s[:n]), s[n:]
+	}
+	return out
+}
 
 // maxRejectionsPulled bounds the rejections returned with each pull.
 const maxRejectionsPulled = 1000
 
 type rowKey struct{ table, id string }
 
-type mergedRow struct {
+// loadedRow is a row's state during a push: as read, or as merged.
+type loadedRow struct {
 	row    nsync.Row
 	device string
+	dirty  bool
 }
 
-// Push applies a batch in one transaction: the device row is locked first
-// (so retries of one device serialise), then the business's seq counter (so
-// pushes of one business serialise and commit in seq order, which is what
-// lets a puller trust its cursor), then the rows are merged with sync.Merge
-// and written with fresh seqs, rejections stored and last_n recorded.
+// pushPlan is a push request with every mutation checked once, before the
+// database is touched.
+type pushPlan struct {
+	s     core.Session
+	req   nsync.PushRequest
+	epoch string
+	now   time.Time
+	rows  []nsync.Row        // per mutation; valid when rejs[i] is nil
+	rejs  []*nsync.Rejection // per mutation
+	keys  []rowKey           // the rows valid mutations touch, each once
+}
+
+func newPushPlan(s core.Session, req nsync.PushRequest, epoch string, now time.Time) *pushPlan {
+	p := &pushPlan{s: s, req: req, epoch: epoch, now: now,
+		rows: make([]nsync.Row, len(req.Mutations)), rejs: make([]*nsync.Rejection, len(req.Mutations))}
+	seen := make(map[rowKey]bool, len(req.Mutations))
+	for i, m := range req.Mutations {
+		p.rows[i], p.rejs[i] = core.CheckMutation(m)
+		if p.rejs[i] != nil {
+			continue
+		}
+		k := rowKey{p.rows[i].Table, p.rows[i].ID}
+		if !seen[k] {
+			seen[k] = true
+			p.keys = append(p.keys, k)
+		}
+	}
+	return p
+}
+
+// pushWrite is what a push writes after the merge.
+type pushWrite struct {
+	rows     []writeRow // changed rows with their new seqs, in seq order
+	seq      int64      // the business's seq counter after the push
+	rejected []nsync.Rejection
+	lastN    int64
+}
+
+type writeRow struct {
+	table, id, hlc   string
+	deleted          int64
+	data, fieldStamp string
+	device           string
+	seq              int64
+}
+
+// selectNew walks the batch from the device's last applied n: mutations
+// already applied are skipped, a gap refuses the batch, invalid ones
+// become rejections. It returns the rows to merge and the new last n.
+func (p *pushPlan) selectNew(lastN int64, resp *nsync.PushResponse) ([]nsync.Row, int64, error) {
+	n := lastN
+	// After a server restore the device's numbers are ahead of what the
+	// restored database remembers; the first push under the new epoch
+	// says so and becomes the device's new base instead of a gap.
+	if p.req.Rebase && p.req.Epoch == p.epoch && len(p.req.Mutations) > 0 && p.req.Mutations[0].N > n+1 {
+		n = p.req.Mutations[0].N - 1
+	}
+	var apply []nsync.Row
+	for i, m := range p.req.Mutations {
+		if m.N <= n {
+			continue // already applied: a retried batch changes nothing
+		}
+		if m.N != n+1 {
+			return nil, 0, core.Errorf(nsync.CodeOutOfOrder,
+				"Mutation %d is next for this device but the batch has %d; push again from %d (last applied %d).",
+				n+1, m.N, n+1, n)
+		}
+		n = m.N
+		if p.rejs[i] != nil {
+			resp.Rejected = append(resp.Rejected, *p.rejs[i])
+			continue
+		}
+		apply = append(apply, p.rows[i])
+	}
+	return apply, n, nil
+}
+
+// merge merges the rows into cur with sync.Merge and gives each changed
+// row the next seq after seq, in the order the batch first changed it.
+func (p *pushPlan) merge(apply []nsync.Row, cur map[rowKey]*loadedRow, seq int64, resp *nsync.PushResponse) (pushWrite, error) {
+	w := pushWrite{seq: seq}
+	var changed []rowKey
+	for _, in := range apply {
+		k := rowKey{in.Table, in.ID}
+		c := cur[k]
+		var curRow *nsync.Row
+		if c != nil {
+			curRow = &c.row
+		}
+		out, ch := nsync.Merge(nsync.TableKind(in.Table), curRow, in)
+		resp.Accepted++
+		if !ch {
+			continue
+		}
+		if c == nil || !c.dirty {
+			changed = append(changed, k)
+		}
+		cur[k] = &loadedRow{row: out, device: p.s.DeviceID, dirty: true}
+	}
+	w.rows = make([]writeRow, len(changed))
+	for i, k := range changed {
+		r := cur[k].row
+		w.seq++
+		w.rows[i] = writeRow{table: r.Table, id: r.ID, hlc: r.HLC, data: string(r.DataJSON()),
+			fieldStamp: encodeStamps(r.FieldHLC), device: cur[k].device, seq: w.seq}
+		if r.Deleted {
+			w.rows[i].deleted = 1
+		}
+	}
+	return w, nil
+}
+
+// encodeStamps renders field stamps as a JSON object with sorted keys.
+func encodeStamps(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	size := 2
+	for k, v := range m {
+		keys = append(keys, k)
+		size += len(k) + len(v) + 6
+	}
+	slices.Sort(keys)
+	b := make([]byte, 0, size)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = appendJSONString(b, m[k])
+	}
+	return string(append(b, '}'))
+}
+
+// appendJSONString appends s as a JSON string; plain ASCII is copied, the
+// rest goes through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// Push applies a batch in one transaction. It locks the business's seq
+// counter row first (so pushes of one business serialise and commit in seq
+// order, which is what lets a puller trust its cursor), then the device
+// row; merges the rows with sync.Merge and writes them with fresh seqs,
+// stores rejections and records last_n.
 func (db *DB) Push(ctx context.Context, s core.Session, req nsync.PushRequest, now time.Time) (nsync.PushResponse, error) {
-	resp := nsync.PushResponse{ServerTime: now.UnixMilli()}
 	epoch, err := db.Epoch(ctx)
 	if err != nil {
-		return resp, err
+		return nsync.PushResponse{}, err
 	}
-	resp.Epoch = epoch
-	err = db.tx(ctx, func(tx *sql.Tx) error {
+	p := newPushPlan(s, req, epoch, now)
+	resp := nsync.PushResponse{ServerTime: now.UnixMilli(), Epoch: epoch}
+	if db.dialect.arrays {
+		err = db.pushPostgres(ctx, p, &resp)
+	} else {
+		err = db.pushSQLite(ctx, p, &resp)
+	}
+	if err != nil {
+		return nsync.PushResponse{}, err
+	}
+	return resp, nil
+}
+
+// SQLite statements of a push. The writer is one connection, so a
+// transaction holds every lock it needs from BEGIN IMMEDIATE on.
+const (
+	sqliteLockDevice = `UPDATE devices SET last_seen_at = $1 WHERE id = $2 AND business_id = $3
+		RETURNING last_n, revoked_at, (SELECT seq FROM sync_counters WHERE business_id = devices.business_id)`
+	sqliteSetSeq    = `UPDATE sync_counters SET seq = $1 WHERE business_id = $2`
+	sqliteSetLastN  = `UPDATE devices SET last_n = $1 WHERE id = $2 AND business_id = $3`
+	insertRejection = `INSERT INTO sync_rejections
+		(business_id, device_id, n, tbl, row_id, code, message, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`
+)
+
+func (db *DB) pushSQLite(ctx context.Context, p *pushPlan, resp *nsync.PushResponse) error {
+	s := p.s
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		st, err := db.txStmt(ctx, tx, sqliteLockDevice)
+		if err != nil {
+			return err
+		}
 		var lastN int64
-		var revoked sql.NullInt64
-		err := tx.QueryRowContext(ctx, `UPDATE devices SET last_seen_at = $1 WHERE id = $2 AND business_id = $3
-			RETURNING last_n, revoked_at`, ms(now), s.DeviceID, s.BusinessID).Scan(&lastN, &revoked)
+		var revoked, seq sql.NullInt64
+		err = st.QueryRowContext(ctx, ms(p.now), s.DeviceID, s.BusinessID).Scan(&lastN, &revoked, &seq)
 		if errors.Is(err, sql.ErrNoRows) {
 			return core.ErrDeviceUnknown
 		}
@@ -54,279 +299,209 @@ func (db *DB) Push(ctx context.Context, s core.Session, req nsync.PushRequest, n
 		if revoked.Valid {
 			return core.ErrDeviceRevoked
 		}
-		resp.LastN = lastN
-
-		n := lastN
-		// After a server restore the device's numbers are ahead of what the
-		// restored database remembers; the first push under the new epoch
-		// says so and becomes the device's new base instead of a gap.
-		if req.Rebase && req.Epoch == epoch && len(req.Mutations) > 0 && req.Mutations[0].N > n+1 {
-			n = req.Mutations[0].N - 1
+		if !seq.Valid {
+			return fmt.Errorf("business %s has no seq counter", s.BusinessID)
 		}
-		var apply []nsync.Row
-		for _, m := range req.Mutations {
-			if m.N <= n {
-				continue // already applied: a retried batch changes nothing
-			}
-			if m.N != n+1 {
-				return core.Errorf(nsync.CodeOutOfOrder,
-					"Mutation %d is next for this device but the batch has %d; push again from %d (last applied %d).",
-					n+1, m.N, n+1, n)
-			}
-			n = m.N
-			row, rej := core.CheckMutation(m)
-			if rej != nil {
-				resp.Rejected = append(resp.Rejected, *rej)
-				continue
-			}
-			apply = append(apply, row)
+		resp.LastN = lastN
+		apply, n, err := p.selectNew(lastN, resp)
+		if err != nil {
+			return err
 		}
 		if n == lastN {
 			return nil
 		}
-
+		cur := map[rowKey]*loadedRow{}
 		if len(apply) > 0 {
-			var seq int64
-			// Locks the counter row until commit (a no-op update takes the
-			// row lock on PostgreSQL; SQLite has one writer).
-			err := tx.QueryRowContext(ctx, `UPDATE sync_counters SET seq = seq WHERE business_id = $1 RETURNING seq`,
-				s.BusinessID).Scan(&seq)
-			if err != nil {
-				return fmt.Errorf("lock seq counter: %w", err)
-			}
-			cur, err := db.loadRows(ctx, tx, s.BusinessID, apply)
-			if err != nil {
+			if cur, err = db.loadRowsSQLite(ctx, tx, s.BusinessID, apply); err != nil {
 				return err
 			}
-			var changed []rowKey
-			for _, in := range apply {
-				k := rowKey{in.Table, in.ID}
-				var curRow *nsync.Row
-				if c, ok := cur[k]; ok {
-					curRow = &c.row
-				}
-				out, ch := nsync.Merge(nsync.TableKind(in.Table), curRow, in)
-				resp.Accepted++
-				if !ch {
-					continue
-				}
-				if c, ok := cur[k]; !ok || !c.dirty {
-					changed = append(changed, k)
-				}
-				cur[k] = &loadedRow{mergedRow: mergedRow{row: out, device: s.DeviceID}, dirty: true}
+		}
+		w, err := p.merge(apply, cur, seq.Int64, resp)
+		if err != nil {
+			return err
+		}
+		if len(w.rows) > 0 {
+			if err := db.writeRowsSQLite(ctx, tx, s.BusinessID, w.rows, p.now); err != nil {
+				return err
 			}
-			if len(changed) > 0 {
-				if err := db.writeRows(ctx, tx, s.BusinessID, seq, changed, cur, now); err != nil {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, `UPDATE sync_counters SET seq = $1 WHERE business_id = $2`,
-					seq+int64(len(changed)), s.BusinessID); err != nil {
-					return fmt.Errorf("advance seq: %w", err)
-				}
+			if err := db.txExec(ctx, tx, sqliteSetSeq, w.seq, s.BusinessID); err != nil {
+				return fmt.Errorf("advance seq: %w", err)
 			}
 		}
 		for _, r := range resp.Rejected {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO sync_rejections
-				(business_id, device_id, n, tbl, row_id, code, message, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-				s.BusinessID, s.DeviceID, r.N, truncate(r.Table, 100), truncate(r.ID, 100), r.Code, r.Message, ms(now)); err != nil {
+			if err := db.txExec(ctx, tx, insertRejection, s.BusinessID, s.DeviceID, r.N, truncate(r.Table, 100),
+				truncate(r.ID, 100), r.Code, r.Message, ms(p.now)); err != nil {
 				return fmt.Errorf("store rejection: %w", err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE devices SET last_n = $1 WHERE id = $2 AND business_id = $3`,
-			n, s.DeviceID, s.BusinessID); err != nil {
+		if err := db.txExec(ctx, tx, sqliteSetLastN, n, s.DeviceID, s.BusinessID); err != nil {
 			return fmt.Errorf("record last_n: %w", err)
 		}
 		resp.LastN = n
 		return nil
 	})
+}
+
+func (db *DB) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	st, err := db.txStmt(ctx, tx, query)
 	if err != nil {
-		return nsync.PushResponse{}, err
+		return err
 	}
-	return resp, nil
+	_, err = st.ExecContext(ctx, args...)
+	return err
 }
 
-type loadedRow struct {
-	mergedRow
-	dirty bool
+// inList returns "$from, $from+1, ..." for n parameters.
+func (db *DB) inList(from, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(db.dialect.param(from + i))
+	}
+	return b.String()
 }
 
-// loadRows reads the current state of the rows a batch touches, table by
-// table so that each lookup uses the primary key.
-func (db *DB) loadRows(ctx context.Context, tx *sql.Tx, businessID string, in []nsync.Row) (map[rowKey]*loadedRow, error) {
+// loadRowsSQLite reads the current state of the rows a batch touches, table
+// by table so that each lookup uses the primary key. Documents are only
+// checked for existence: an existing document never changes.
+func (db *DB) loadRowsSQLite(ctx context.Context, tx *sql.Tx, businessID string, in []nsync.Row) (map[rowKey]*loadedRow, error) {
 	byTable := map[string][]string{}
+	var tables []string
 	seen := make(map[rowKey]bool, len(in))
 	for _, r := range in {
 		k := rowKey{r.Table, r.ID}
 		if !seen[k] {
 			seen[k] = true
+			if byTable[r.Table] == nil {
+				tables = append(tables, r.Table)
+			}
 			byTable[r.Table] = append(byTable[r.Table], r.ID)
 		}
 	}
 	out := make(map[rowKey]*loadedRow, len(in))
-	for table, ids := range byTable {
-		if db.dialect.arrays {
-			// One probe of the primary key per id; OFFSET 0 keeps the
-			// planner from flattening the lateral subquery into a scan of
-			// the whole business when the table has no statistics yet.
-			const q = `SELECT r.id, r.hlc, r.deleted, r.data, r.field_hlc, r.device_id
-				FROM unnest($3::text[]) AS k(id) CROSS JOIN LATERAL (
-					SELECT s.id, s.hlc, s.deleted, s.data, s.field_hlc, s.device_id FROM sync_rows s
-					WHERE s.business_id = $1 AND s.tbl = $2 AND s.id = k.id OFFSET 0) r`
-			if err := scanRows(ctx, tx, q, []any{businessID, table, ids}, table, out); err != nil {
-				return nil, err
+	for _, table := range tables {
+		for _, chunk := range chunks(byTable[table]) {
+			st, err := db.txStmt(ctx, tx, db.loadRowsQuery(len(chunk)))
+			if err != nil {
+				return nil, fmt.Errorf("load rows: %w", err)
 			}
-			continue
-		}
-		for chunk := range slices.Chunk(ids, rowsPerStatement) {
-			var q strings.Builder
-			q.WriteString(`SELECT id, hlc, deleted, data, field_hlc, device_id FROM sync_rows WHERE business_id = ` +
-				db.dialect.param(1) + ` AND tbl = ` + db.dialect.param(2) + ` AND id IN (`)
 			args := make([]any, 0, len(chunk)+2)
 			args = append(args, businessID, table)
-			for i, id := range chunk {
-				if i > 0 {
-					q.WriteByte(',')
-				}
-				q.WriteString(db.dialect.param(i + 3))
+			for _, id := range chunk {
 				args = append(args, id)
 			}
-			q.WriteByte(')')
-			if err := scanRows(ctx, tx, q.String(), args, table, out); err != nil {
-				return nil, err
+			rows, err := st.QueryContext(ctx, args...)
+			if err != nil {
+				return nil, fmt.Errorf("load rows: %w", err)
+			}
+			for rows.Next() {
+				var id, hlc, device string
+				var deleted int64
+				var data, fieldHLC []byte
+				if err := rows.Scan(&id, &hlc, &deleted, &data, &fieldHLC, &device); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("load rows: %w", err)
+				}
+				r, err := loadedFrom(table, id, hlc, deleted, data, fieldHLC, device)
+				if err != nil {
+					rows.Close()
+					return nil, err
+				}
+				out[rowKey{table, id}] = r
+			}
+			if err := rows.Close(); err != nil {
+				return nil, fmt.Errorf("load rows: %w", err)
+			}
+			if err := rows.Err(); err != nil {
+				return nil, fmt.Errorf("load rows: %w", err)
 			}
 		}
 	}
 	return out, nil
 }
 
-func scanRows(ctx context.Context, tx *sql.Tx, q string, args []any, table string, out map[rowKey]*loadedRow) error {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return fmt.Errorf("load rows: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		r := nsync.Row{Table: table}
-		var deleted int64
-		var data, fieldHLC, device string
-		if err := rows.Scan(&r.ID, &r.HLC, &deleted, &data, &fieldHLC, &device); err != nil {
-			return fmt.Errorf("load rows: %w", err)
+// loadedFrom builds a stored row for the merge. A document's body is not
+// decoded: the merge never changes an existing document.
+func loadedFrom(table, id, hlc string, deleted int64, data, fieldHLC []byte, device string) (*loadedRow, error) {
+	r := nsync.Row{Table: table, ID: id, HLC: hlc, Deleted: deleted != 0}
+	if nsync.TableKind(table) != nsync.KindDocument {
+		if err := json.Unmarshal(data, &r.Fields); err != nil {
+			return nil, fmt.Errorf("load row %s %s: %w", table, id, err)
 		}
-		r.Deleted = deleted != 0
-		if err := json.Unmarshal([]byte(data), &r.Fields); err != nil {
-			return fmt.Errorf("load row %s %s: %w", r.Table, r.ID, err)
-		}
-		if err := json.Unmarshal([]byte(fieldHLC), &r.FieldHLC); err != nil {
-			return fmt.Errorf("load row %s %s: %w", r.Table, r.ID, err)
-		}
-		out[rowKey{r.Table, r.ID}] = &loadedRow{mergedRow: mergedRow{row: r, device: device}}
-	}
-	return rows.Err()
-}
-
-// writeRows upserts the changed rows, giving them seqs after base in order.
-func (db *DB) writeRows(ctx context.Context, tx *sql.Tx, businessID string, base int64, keys []rowKey, cur map[rowKey]*loadedRow, now time.Time) error {
-	if db.dialect.arrays {
-		return db.writeRowsArrays(ctx, tx, businessID, base, keys, cur, now)
-	}
-	seq := base
-	for chunk := range slices.Chunk(keys, rowsPerStatement) {
-		var q strings.Builder
-		q.WriteString(`INSERT INTO sync_rows (business_id, tbl, id, hlc, deleted, data, field_hlc, seq, device_id, updated_at) VALUES `)
-		args := make([]any, 0, len(chunk)*10)
-		for i, k := range chunk {
-			r := cur[k]
-			seq++
-			fh, err := json.Marshal(r.row.FieldHLC)
-			if err != nil {
-				return fmt.Errorf("encode field stamps: %w", err)
-			}
-			deleted := 0
-			if r.row.Deleted {
-				deleted = 1
-			}
-			if i > 0 {
-				q.WriteByte(',')
-			}
-			q.WriteByte('(')
-			for j := range 10 {
-				if j > 0 {
-					q.WriteByte(',')
-				}
-				q.WriteString(db.dialect.param(len(args) + j + 1))
-			}
-			q.WriteByte(')')
-			args = append(args, businessID, r.row.Table, r.row.ID, r.row.HLC, deleted,
-				string(r.row.DataJSON()), string(fh), seq, r.device, ms(now))
-		}
-		q.WriteString(upsertTail)
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-			return fmt.Errorf("write rows: %w", err)
+		if err := json.Unmarshal(fieldHLC, &r.FieldHLC); err != nil {
+			return nil, fmt.Errorf("load row %s %s: %w", table, id, err)
 		}
 	}
-	return nil
+	return &loadedRow{row: r, device: device}, nil
 }
 
 const upsertTail = ` ON CONFLICT (business_id, tbl, id) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted,
 	data = excluded.data, field_hlc = excluded.field_hlc, seq = excluded.seq,
 	device_id = excluded.device_id, updated_at = excluded.updated_at`
 
-// writeRowsArrays is writeRows as one statement over array parameters.
-func (db *DB) writeRowsArrays(ctx context.Context, tx *sql.Tx, businessID string, base int64, keys []rowKey, cur map[rowKey]*loadedRow, now time.Time) error {
-	n := len(keys)
-	tbls, ids, hlcs, datas, fhs, devs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	deleted, seqs := make([]int64, n), make([]int64, n)
-	for i, k := range keys {
-		r := cur[k]
-		fh, err := json.Marshal(r.row.FieldHLC)
-		if err != nil {
-			return fmt.Errorf("encode field stamps: %w", err)
+// writeRowsSQLite upserts the changed rows with multi-row statements,
+// each prepared once per row count.
+func (db *DB) writeRowsSQLite(ctx context.Context, tx *sql.Tx, businessID string, rows []writeRow, now time.Time) error {
+	for _, chunk := range chunks(rows) {
+		args := make([]any, 0, len(chunk)*10)
+		for _, r := range chunk {
+			args = append(args, businessID, r.table, r.id, r.hlc, r.deleted, r.data, r.fieldStamp, r.seq, r.device, ms(now))
 		}
-		tbls[i], ids[i], hlcs[i], datas[i], fhs[i], devs[i] = r.row.Table, r.row.ID, r.row.HLC, string(r.row.DataJSON()), string(fh), r.device
-		if r.row.Deleted {
-			deleted[i] = 1
+		if err := db.txExec(ctx, tx, db.writeRowsQuery(len(chunk)), args...); err != nil {
+			return fmt.Errorf("write rows: %w", err)
 		}
-		seqs[i] = base + int64(i) + 1
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO sync_rows (business_id, tbl, id, hlc, deleted, data, field_hlc, seq, device_id, updated_at)
-		SELECT $1, u.tbl, u.id, u.hlc, u.deleted, u.data, u.field_hlc, u.seq, u.device_id, $2
-		FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::text[])
-			AS u(tbl, id, hlc, deleted, data, field_hlc, seq, device_id)`+upsertTail,
-		businessID, ms(now), tbls, ids, hlcs, deleted, datas, fhs, seqs, devs)
-	if err != nil {
-		return fmt.Errorf("write rows: %w", err)
 	}
 	return nil
 }
 
+// pullQuery reads a page of the feed and the device's newest rejections
+// in one statement (one round trip on PostgreSQL); kind 0 rows are
+// changes, kind 1 rows rejections.
+const pullQuery = `SELECT 0, seq, tbl, id, hlc, deleted, data, field_hlc, device_id FROM (
+		SELECT seq, tbl, id, hlc, deleted, data, field_hlc, device_id FROM sync_rows
+		WHERE business_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) c
+	UNION ALL
+	SELECT 1, n, tbl, row_id, code, 0, message, '', '' FROM (
+		SELECT n, tbl, row_id, code, message FROM sync_rejections
+		WHERE business_id = $1 AND device_id = $4 ORDER BY n DESC LIMIT $5) r`
+
 // Pull returns the newest version of each row changed after since, in seq
 // order, and the device's rejections.
-func (db *DB) Pull(ctx context.Context, s core.Session, since int64, limit int, now time.Time) (nsync.PullResponse, error) {
-	resp := nsync.PullResponse{Changes: []nsync.Change{}, Next: since, ServerTime: now.UnixMilli()}
+func (db *DB) Pull(ctx context.Context, s core.Session, since int64, limit int, now time.Time) (core.PullPage, error) {
+	resp := core.PullPage{Changes: []core.Change{}, Next: since, ServerTime: now.UnixMilli()}
 	epoch, err := db.Epoch(ctx)
 	if err != nil {
 		return resp, err
 	}
 	resp.Epoch = epoch
-	rows, err := db.read.QueryContext(ctx, `SELECT seq, tbl, id, hlc, deleted, data, field_hlc, device_id
-		FROM sync_rows WHERE business_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, s.BusinessID, since, limit+1)
+	st, err := db.prepared(ctx, db.read, pullQuery)
+	if err != nil {
+		return resp, fmt.Errorf("pull: %w", err)
+	}
+	rows, err := st.QueryContext(ctx, s.BusinessID, since, limit+1, s.DeviceID, maxRejectionsPulled)
 	if err != nil {
 		return resp, fmt.Errorf("pull: %w", err)
 	}
 	defer rows.Close()
+	if limit < 1000 {
+		resp.Changes = make([]core.Change, 0, limit+1)
+	}
 	for rows.Next() {
-		if len(resp.Changes) == limit {
-			resp.More = true
-			break
-		}
-		var c nsync.Change
+		var kind int
+		var c core.Change
 		var deleted int64
-		var data, fieldHLC string
-		if err := rows.Scan(&c.Seq, &c.Table, &c.ID, &c.HLC, &deleted, &data, &fieldHLC, &c.DeviceID); err != nil {
+		var data, fieldHLC []byte
+		if err := rows.Scan(&kind, &c.Seq, &c.Table, &c.ID, &c.HLC, &deleted, &data, &fieldHLC, &c.DeviceID); err != nil {
 			return resp, fmt.Errorf("pull: %w", err)
 		}
-		c.Data = json.RawMessage(data)
+		c.Data = data
+		if kind == 1 {
+			resp.Rejections = append(resp.Rejections, nsync.Rejection{N: c.Seq, Table: c.Table, ID: c.ID,
+				Code: c.HLC, Message: string(c.Data)})
+			continue
+		}
 		switch {
 		case nsync.TableKind(c.Table) == nsync.KindDocument:
 			c.Op = nsync.OpInsert
@@ -336,31 +511,23 @@ func (db *DB) Pull(ctx context.Context, s core.Session, since int64, limit int, 
 			c.Op = nsync.OpUpsert
 		}
 		if c.Op != nsync.OpInsert {
-			if err := json.Unmarshal([]byte(fieldHLC), &c.FieldHLC); err != nil {
-				return resp, fmt.Errorf("pull %s %s: %w", c.Table, c.ID, err)
-			}
+			c.FieldHLC = core.RawFieldHLC(fieldHLC)
 		}
 		resp.Changes = append(resp.Changes, c)
-		resp.Next = c.Seq
 	}
 	if err := rows.Err(); err != nil {
 		return resp, fmt.Errorf("pull: %w", err)
 	}
-	rows.Close()
-
-	rej, err := db.read.QueryContext(ctx, `SELECT n, tbl, row_id, code, message FROM sync_rejections
-		WHERE business_id = $1 AND device_id = $2 ORDER BY n DESC LIMIT $3`, s.BusinessID, s.DeviceID, maxRejectionsPulled)
-	if err != nil {
-		return resp, fmt.Errorf("pull rejections: %w", err)
+	bySeq := func(a, b core.Change) int { return cmp.Compare(a.Seq, b.Seq) }
+	if !slices.IsSortedFunc(resp.Changes, bySeq) {
+		slices.SortFunc(resp.Changes, bySeq)
 	}
-	defer rej.Close()
-	for rej.Next() {
-		var r nsync.Rejection
-		if err := rej.Scan(&r.N, &r.Table, &r.ID, &r.Code, &r.Message); err != nil {
-			return resp, fmt.Errorf("pull rejections: %w", err)
-		}
-		resp.Rejections = append(resp.Rejections, r)
+	if len(resp.Changes) > limit {
+		resp.Changes, resp.More = resp.Changes[:limit], true
 	}
-	slices.Reverse(resp.Rejections)
-	return resp, rej.Err()
+	if len(resp.Changes) > 0 {
+		resp.Next = resp.Changes[len(resp.Changes)-1].Seq
+	}
+	slices.SortFunc(resp.Rejections, func(a, b nsync.Rejection) int { return cmp.Compare(a.N, b.N) })
+	return resp, nil
 }

@@ -1,0 +1,191 @@
+package core
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"unicode/utf8"
+
+	nsync "github.com/ainaukar/naukar/sync"
+)
+
+// PullPage is the reply to a pull as the store reads it. It encodes to
+// exactly the JSON of nsync.PullResponse, but keeps each change's field
+// stamps as the JSON text the store holds, so a page goes out without
+// decoding and re-encoding a map per row.
+type PullPage struct {
+	Changes    []Change          `json:"changes"`
+	Next       int64             `json:"next"`
+	More       bool              `json:"more"`
+	Epoch      string            `json:"epoch"`
+	Rejections []nsync.Rejection `json:"rejections,omitempty"`
+	ServerTime int64             `json:"server_time"`
+}
+
+// Change is nsync.Change with FieldHLC as raw JSON (empty when the row has
+// no field stamps, as omitempty leaves out an empty map).
+type Change struct {
+	Seq      int64           `json:"seq"`
+	Table    string          `json:"table"`
+	ID       string          `json:"id"`
+	HLC      string          `json:"hlc"`
+	Op       string          `json:"op"`
+	Data     json.RawMessage `json:"data"`
+	FieldHLC json.RawMessage `json:"field_hlc,omitempty"`
+	DeviceID string          `json:"device_id,omitempty"`
+}
+
+// RawFieldHLC returns stored field stamps as a Change carries them: nil for
+// no stamps.
+func RawFieldHLC(b []byte) json.RawMessage {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || bytes.Equal(b, []byte("{}")) || bytes.Equal(b, []byte("null")) {
+		return nil
+	}
+	return b
+}
+
+// Response decodes the page into the wire type.
+func (p PullPage) Response() (nsync.PullResponse, error) {
+	out := nsync.PullResponse{Changes: make([]nsync.Change, len(p.Changes)), Next: p.Next, More: p.More,
+		Epoch: p.Epoch, Rejections: p.Rejections, ServerTime: p.ServerTime}
+	for i, c := range p.Changes {
+		out.Changes[i] = nsync.Change{Seq: c.Seq, Table: c.Table, ID: c.ID, HLC: c.HLC, Op: c.Op, Data: c.Data, DeviceID: c.DeviceID}
+		if len(c.FieldHLC) > 0 {
+			if err := json.Unmarshal(c.FieldHLC, &out.Changes[i].FieldHLC); err != nil {
+				return out, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// AppendJSON appends the page as encoding/json's Encoder writes it (the
+// same bytes, newline included) without reflection: strings and raw JSON
+// that need no escaping or compacting are copied as they are, anything
+// else goes through encoding/json.
+func (p *PullPage) AppendJSON(b []byte) []byte {
+	b = append(b, `{"changes":[`...)
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"seq":`...)
+		b = strconv.AppendInt(b, c.Seq, 10)
+		b = append(b, `,"table":`...)
+		b = appendString(b, c.Table)
+		b = append(b, `,"id":`...)
+		b = appendString(b, c.ID)
+		b = append(b, `,"hlc":`...)
+		b = appendString(b, c.HLC)
+		b = append(b, `,"op":`...)
+		b = appendString(b, c.Op)
+		b = append(b, `,"data":`...)
+		b = appendRaw(b, c.Data)
+		if len(c.FieldHLC) > 0 {
+			b = append(b, `,"field_hlc":`...)
+			b = appendRaw(b, c.FieldHLC)
+		}
+		if c.DeviceID != "" {
+			b = append(b, `,"device_id":`...)
+			b = appendString(b, c.DeviceID)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `],"next":`...)
+	b = strconv.AppendInt(b, p.Next, 10)
+	b = append(b, `,"more":`...)
+	b = strconv.AppendBool(b, p.More)
+	b = append(b, `,"epoch":`...)
+	b = appendString(b, p.Epoch)
+	if len(p.Rejections) > 0 {
+		b = append(b, `,"rejections":[`...)
+		for i, r := range p.Rejections {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"n":`...)
+			b = strconv.AppendInt(b, r.N, 10)
+			b = append(b, `,"table":`...)
+			b = appendString(b, r.Table)
+			b = append(b, `,"id":`...)
+			b = appendString(b, r.ID)
+			b = append(b, `,"code":`...)
+			b = appendString(b, r.Code)
+			b = append(b, `,"message":`...)
+			b = appendString(b, r.Message)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"server_time":`...)
+	b = strconv.AppendInt(b, p.ServerTime, 10)
+	return append(b, "}\n"...)
+}
+
+// plain reports whether c needs no escape in a JSON string as
+// encoding/json writes it (which also escapes <, > and &).
+func plain(c byte) bool {
+	return c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+}
+
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if !plain(s[i]) {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// appendRaw appends raw JSON as encoding/json writes a json.RawMessage:
+// compacted, with <, >, &, U+2028 and U+2029 escaped. Raw JSON that is
+// already so (what the server stores) is copied.
+func appendRaw(b []byte, raw json.RawMessage) []byte {
+	if alreadyCompact(raw) {
+		return append(b, raw...)
+	}
+	q, err := json.Marshal(raw)
+	if err != nil {
+		// Not valid JSON: encoding/json would fail the whole reply.
+		return append(b, "null"...)
+	}
+	return append(b, q...)
+}
+
+// alreadyCompact reports whether raw is non-empty JSON text with no
+// whitespace outside strings and nothing encoding/json would escape (<, >,
+// &, U+2028, U+2029). It does not validate; the server stores only JSON
+// it has checked.
+func alreadyCompact(raw []byte) bool {
+	if len(raw) == 0 {
+		return false
+	}
+	in := false
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c == '<' || c == '>' || c == '&':
+			return false
+		case c == 0xE2 && i+2 < len(raw) && raw[i+1] == 0x80 && (raw[i+2] == 0xA8 || raw[i+2] == 0xA9):
+			return false
+		case in:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				in = false
+			} else if c < 0x20 {
+				return false
+			}
+		case c == '"':
+			in = true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			return false
+		}
+	}
+	return !in
+}

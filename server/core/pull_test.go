@@ -1,0 +1,110 @@
+package core_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/ainaukar/naukar/server/core"
+	nsync "github.com/ainaukar/naukar/sync"
+)
+
+// rawValues are data and field stamps as they may sit in the store:
+// compact or not, with characters encoding/json escapes, Hindi, the rupee
+// sign, escapes already present.
+var rawValues = []string{
+	`{}`, `{"a":1}`, `{"name":"Item 1","price":1000}`, `{ "a" : [1, 2,	3] }`, "{\"a\":\n1}",
+	`{"n":"<b>&</b>"}`, `{"n":"चाय"}`, `{"n":"₹ 10"}`, "{\"n\":\"a\u2028b\u2029c\"}", `{"n":"\u003c\"\\"}`,
+	`{"deleted":1,"x":null,"y":true,"z":[{"q":"r s"}]}`, `{"price":"0000001234567.0000000001.dev"}`,
+}
+
+func pageOf(changes []core.Change, rej []nsync.Rejection) core.PullPage {
+	return core.PullPage{Changes: changes, Next: 42, More: len(changes)%2 == 0, Epoch: "abc<1>", Rejections: rej, ServerTime: 1767225600000}
+}
+
+func checkSame(t *testing.T, p core.PullPage) {
+	t.Helper()
+	var want bytes.Buffer
+	if err := json.NewEncoder(&want).Encode(p); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.AppendJSON(nil); !bytes.Equal(got, want.Bytes()) {
+		t.Fatalf("AppendJSON differs from encoding/json:\n got %s\nwant %s", got, want.Bytes())
+	}
+	// And it reads back as the wire type, equal to the page's decoding.
+	var back nsync.PullResponse
+	if err := json.Unmarshal(want.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := p.Response()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w1, _ := json.Marshal(back)
+	w2, _ := json.Marshal(resp)
+	if !bytes.Equal(w1, w2) {
+		t.Fatalf("Response() differs from the decoded page:\n%s\n%s", w1, w2)
+	}
+}
+
+func TestPullPageJSONMatchesEncodingJSON(t *testing.T) {
+	checkSame(t, pageOf([]core.Change{}, nil))
+	var changes []core.Change
+	for i, d := range rawValues {
+		c := core.Change{Seq: int64(i + 1), Table: "products", ID: "0190aaaa-0000-7000-8000-00000000000" + string(rune('a'+i%6)),
+			HLC: "0001767225600000.0000000001.dev", Op: nsync.OpUpsert, Data: json.RawMessage(d), DeviceID: "dev-1"}
+		if i%3 == 0 {
+			c.FieldHLC = core.RawFieldHLC([]byte(`{"name":"0001767225600000.0000000001.dev"}`))
+		}
+		if i%4 == 0 {
+			c.Table, c.Op, c.DeviceID = "invoices", nsync.OpInsert, ""
+		}
+		changes = append(changes, c)
+	}
+	rej := []nsync.Rejection{{N: 3, Table: "Bad Table", ID: "x", Code: nsync.CodeInvalid, Message: `table name must be "a-z" & <digits>`},
+		{N: 4, Table: "t", ID: "चाय", Code: nsync.CodeInvalid, Message: "id must be a UUID"}}
+	checkSame(t, pageOf(changes, rej))
+
+	// Random JSON objects with random spacing and characters.
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"a", " ", "<", ">", "&", "\"", "\\", "\n", "é", "₹", "\u2028", "चा", "\t", "/", "\x01"}
+	str := func() string {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		return b.String()
+	}
+	sp := func() string { return []string{"", " ", "\n\t", "  "}[rng.IntN(4)] }
+	for i := range 300 {
+		m := map[string]any{}
+		for range rng.IntN(5) {
+			switch rng.IntN(4) {
+			case 0:
+				m[str()] = str()
+			case 1:
+				m[str()] = rng.IntN(1e6)
+			case 2:
+				m[str()] = []any{str(), 1.5, nil, true}
+			default:
+				m[str()] = map[string]any{str(): str()}
+			}
+		}
+		enc, _ := json.MarshalIndent(m, sp(), sp())
+		if rng.IntN(2) == 0 {
+			enc, _ = json.Marshal(m)
+			var esc bytes.Buffer
+			json.HTMLEscape(&esc, enc)
+			enc = esc.Bytes()
+		}
+		stamps := map[string]string{}
+		for k := range m {
+			stamps[k] = str()
+		}
+		fh, _ := json.MarshalIndent(stamps, "", sp())
+		checkSame(t, pageOf([]core.Change{{Seq: int64(i), Table: "products", ID: str(), HLC: str(), Op: nsync.OpUpsert,
+			Data: enc, FieldHLC: core.RawFieldHLC(fh), DeviceID: str()}}, nil))
+	}
+}
