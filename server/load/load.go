@@ -1,10 +1,21 @@
 // Package load is a bounded load generator for naukar-server: it signs up
-// one business, logs in many devices and runs push+pull round trips from
-// each, reporting throughput and latency. It refuses any server that is not
-// on loopback, so it cannot be pointed at someone else's host.
+// businesses, logs in many devices and runs sync round trips from each (push
+// a small batch, pull what is new), reporting throughput, latency and what
+// the CPU went to. It refuses any server that is not on loopback, so it
+// cannot be pointed at someone else's host.
+//
+// A device syncs on a schedule (Rate round trips per second over all
+// devices), as the app does, rather than as fast as it can: latency is
+// measured from the scheduled start, so a server that falls behind shows
+// it in the percentiles instead of hiding it by slowing the generator down.
+// The generator is meant to be cheap next to the server it measures: each
+// device sends pre-built JSON over keep-alive connections and reads only the
+// cursor of a pull reply. Sign-ups and logins (bcrypt) happen before the
+// measured window.
 package load
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -17,6 +28,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	gosync "sync"
 	"time"
@@ -32,13 +44,19 @@ type Config struct {
 	Devices    int
 	Businesses int // devices are spread over this many businesses (default 1)
 	Duration   time.Duration
-	Batch      int // mutations per push
+	Batch      int     // mutations per push (default 3)
+	Rate       float64 // round trips per second over all devices; 0: each device as fast as it can
+	// ServerPID, when set (Linux), is the server process whose CPU time the
+	// report shows.
+	ServerPID int
 }
 
 // Report is the outcome of a run.
 type Report struct {
 	Devices      int
 	Businesses   int
+	Batch        int
+	Rate         float64 // target; 0 for closed loop
 	LoginTime    time.Duration
 	Elapsed      time.Duration
 	RoundTrips   int
@@ -47,9 +65,19 @@ type Report struct {
 	Errors       int
 	FirstError   string
 	Push, Pull   Latency
-	RoundTrip    Latency
+	RoundTrip    Latency // from the scheduled start to the end of the pull
 	RoundTripsPS float64
 	MutationsPS  float64
+	CPU          CPU
+}
+
+// CPU is where processor time went during the measured window, per round
+// trip. Machine is every process (server, generator, database), from
+// /proc/stat; zero where the platform does not say.
+type CPU struct {
+	Cores                      int
+	Generator, Server, Machine time.Duration // per round trip
+	MachineBusy                float64       // fraction of all cores busy
 }
 
 // Latency holds percentiles.
@@ -57,16 +85,32 @@ type Latency struct{ P50, P99, Max time.Duration }
 
 func (r Report) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "devices %d in %d businesses (logins took %s)\n", r.Devices, r.Businesses, r.LoginTime.Round(time.Millisecond))
+	mode := "as fast as each device can (closed loop)"
+	if r.Rate > 0 {
+		mode = fmt.Sprintf("paced at %.0f round trips/s", r.Rate)
+	}
+	fmt.Fprintf(&b, "devices %d in %d businesses, %d mutations a push, %s (logins took %s)\n",
+		r.Devices, r.Businesses, r.Batch, mode, r.LoginTime.Round(time.Millisecond))
 	fmt.Fprintf(&b, "ran %s: %d push+pull round trips (%.1f/s), %d mutations pushed (%.1f/s), %d changes pulled, %d errors\n",
 		r.Elapsed.Round(time.Millisecond), r.RoundTrips, r.RoundTripsPS, r.Mutations, r.MutationsPS, r.Pulled, r.Errors)
 	fmt.Fprintf(&b, "push       p50 %s  p99 %s  max %s\n", r.Push.P50, r.Push.P99, r.Push.Max)
 	fmt.Fprintf(&b, "pull       p50 %s  p99 %s  max %s\n", r.Pull.P50, r.Pull.P99, r.Pull.Max)
 	fmt.Fprintf(&b, "round trip p50 %s  p99 %s  max %s", r.RoundTrip.P50, r.RoundTrip.P99, r.RoundTrip.Max)
+	if r.CPU.Cores > 0 {
+		fmt.Fprintf(&b, "\ncpu per round trip: generator %s, server %s, whole machine %s (%d cores %.0f%% busy)",
+			us(r.CPU.Generator), us(r.CPU.Server), us(r.CPU.Machine), r.CPU.Cores, 100*r.CPU.MachineBusy)
+	}
 	if r.FirstError != "" {
 		fmt.Fprintf(&b, "\nfirst error: %s", r.FirstError)
 	}
 	return b.String()
+}
+
+func us(d time.Duration) string {
+	if d == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%dµs", d.Microseconds())
 }
 
 // CheckLoopback refuses URLs whose host is not a loopback address.
@@ -85,6 +129,17 @@ func CheckLoopback(raw string) error {
 	return fmt.Errorf("load: refusing %s: the load generator only targets loopback (127.0.0.1, ::1, localhost)", host)
 }
 
+// device is one simulated device.
+type device struct {
+	token, auth, id string
+	clock           *nsync.Clock
+	n, since        int64
+	product         string
+	pending         []byte // a push body not yet acknowledged, sent again as is
+	pendingN        int
+	buf             bytes.Buffer
+}
+
 // Run performs a load run; progress lines go to w.
 func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	if err := CheckLoopback(cfg.URL); err != nil {
@@ -96,20 +151,26 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	if cfg.Duration <= 0 || cfg.Duration > 10*time.Minute {
 		return Report{}, errors.New("load: --duration must be up to 10m")
 	}
-	if cfg.Batch < 1 || cfg.Batch > 1000 {
-		cfg.Batch = 10
+	if cfg.Rate < 0 || cfg.Rate > 100_000 {
+		return Report{}, errors.New("load: --rate must be 0..100000")
 	}
-	hc := &http.Client{Transport: &http.Transport{
-		MaxIdleConns: cfg.Devices + 10, MaxIdleConnsPerHost: cfg.Devices + 10, IdleConnTimeout: time.Minute}}
-	c := nsync.NewClient(cfg.URL, nsync.WithHTTPClient(hc), nsync.WithTimeout(60*time.Second),
-		nsync.WithRetries(2, 100*time.Millisecond, 2*time.Second), nsync.WithUserAgent("naukar-load"))
-
+	if cfg.Batch < 1 || cfg.Batch > 1000 {
+		cfg.Batch = 3
+	}
 	if cfg.Businesses < 1 {
 		cfg.Businesses = 1
 	}
 	if cfg.Businesses > cfg.Devices {
 		cfg.Businesses = cfg.Devices
 	}
+	base := strings.TrimRight(cfg.URL, "/")
+	tr := &http.Transport{MaxIdleConns: cfg.Devices + 10, MaxIdleConnsPerHost: cfg.Devices + 10,
+		IdleConnTimeout: time.Minute, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr, Timeout: 60 * time.Second}
+	c := nsync.NewClient(base, nsync.WithHTTPClient(hc), nsync.WithTimeout(60*time.Second),
+		nsync.WithRetries(2, 100*time.Millisecond, 2*time.Second), nsync.WithUserAgent("naukar-load"))
+
 	var rb [4]byte
 	_, _ = rand.Read(rb[:])
 	tag := hex.EncodeToString(rb[:])
@@ -129,12 +190,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	}
 	fmt.Fprintf(w, "signed up %d businesses (load-%s-*@load.invalid); logging in %d devices\n", cfg.Businesses, tag, cfg.Devices)
 
-	type dev struct {
-		token, id string
-		clock     *nsync.Clock
-		n, since  int64
-	}
-	devs := make([]*dev, cfg.Devices)
+	devs := make([]*device, cfg.Devices)
 	start := time.Now()
 	var wg gosync.WaitGroup
 	var mu gosync.Mutex
@@ -150,7 +206,8 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 					mu.Unlock()
 					continue
 				}
-				devs[i] = &dev{token: l.Token, id: l.DeviceID, clock: nsync.NewClock(l.DeviceID, nsync.HLC{}, nil)}
+				devs[i] = &device{token: l.Token, auth: "Bearer " + l.Token, id: l.DeviceID,
+					clock: nsync.NewClock(l.DeviceID, nsync.HLC{}, nil), product: uuid.Must(uuid.NewV7()).String()}
 			}
 		})
 	}
@@ -162,35 +219,72 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	if loginErr != nil {
 		return Report{}, fmt.Errorf("load: login: %w", loginErr)
 	}
-	rep := Report{Devices: cfg.Devices, Businesses: cfg.Businesses, LoginTime: time.Since(start)}
-	fmt.Fprintf(w, "logged in %d devices in %s; running for %s\n", cfg.Devices, rep.LoginTime.Round(time.Millisecond), cfg.Duration)
+	rep := Report{Devices: cfg.Devices, Businesses: cfg.Businesses, Batch: cfg.Batch, Rate: cfg.Rate, LoginTime: time.Since(start)}
+	fmt.Fprintf(w, "logged in %d devices in %s; one warm-up round trip each\n", cfg.Devices, rep.LoginTime.Round(time.Millisecond))
 
-	runCtx, cancel := context.WithTimeout(ctx, cfg.Duration)
-	defer cancel()
-	var pushL, pullL, rtL []time.Duration
-	start = time.Now()
+	// Warm-up: every device opens its connection and catches up once.
+	lc := &loadClient{base: base, hc: hc, batch: cfg.Batch}
+	sem := make(chan struct{}, 32)
 	for _, d := range devs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			_, _, _, _, err := lc.roundTrip(ctx, d)
+			if err != nil {
+				mu.Lock()
+				loginErr = err
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if loginErr != nil {
+		return Report{}, fmt.Errorf("load: warm-up: %w", loginErr)
+	}
+	fmt.Fprintf(w, "running for %s\n", cfg.Duration)
+
+	var pushL, pullL, rtL []time.Duration
+	cpu0 := sampleCPU(cfg.ServerPID)
+	start = time.Now()
+	end := start.Add(cfg.Duration)
+	// In-flight round trips may finish after the window, but not forever.
+	runCtx, cancel := context.WithDeadline(ctx, end.Add(30*time.Second))
+	defer cancel()
+	var period time.Duration
+	if cfg.Rate > 0 {
+		period = time.Duration(float64(time.Second) * float64(cfg.Devices) / cfg.Rate)
+	}
+	for i, d := range devs {
 		wg.Go(func() {
 			var myPush, myPull, myRT []time.Duration
 			var muts, pulled, errs int
 			var firstErr string
-			productID := uuid.Must(uuid.NewV7()).String()
+			// Devices start spread over one period, then keep their slot.
+			at := start.Add(time.Duration(int64(period) * int64(i) / int64(len(devs))))
+			timer := time.NewTimer(0)
+			defer timer.Stop()
 			for runCtx.Err() == nil {
-				t0 := time.Now()
-				ms := make([]nsync.Mutation, 0, cfg.Batch)
-				for j := range cfg.Batch {
-					d.n++
-					m := nsync.Mutation{N: d.n, HLC: d.clock.Now().String()}
-					if j == 0 {
-						m.Table, m.ID, m.Op = "products", productID, nsync.OpUpsert
-						m.Data, _ = json.Marshal(map[string]any{"price": d.n})
-					} else {
-						m.Table, m.ID, m.Op = "invoices", uuid.Must(uuid.NewV7()).String(), nsync.OpInsert
-						m.Data, _ = json.Marshal(map[string]any{"number": fmt.Sprint(d.n), "total": 11800, "lines": []any{map[string]any{"qty": 1}}})
+				if period > 0 {
+					if at.After(end) {
+						break
 					}
-					ms = append(ms, m)
+					if wait := time.Until(at); wait > 0 {
+						timer.Reset(wait)
+						select {
+						case <-timer.C:
+						case <-runCtx.Done():
+						}
+					}
+				} else {
+					at = time.Now()
+					if at.After(end) {
+						break
+					}
 				}
-				_, err := c.Push(runCtx, d.token, nsync.PushRequest{DeviceID: d.id, Mutations: ms})
+				sched := at
+				at = at.Add(period)
+				t0 := time.Now()
+				n, got, t1, t2, err := lc.roundTrip(runCtx, d)
 				if err != nil {
 					if runCtx.Err() != nil {
 						break
@@ -199,33 +293,11 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 					if firstErr == "" {
 						firstErr = err.Error()
 					}
-					d.n -= int64(cfg.Batch)
 					continue
 				}
-				t1 := time.Now()
-				muts += len(ms)
-				for {
-					p, err := c.Pull(runCtx, d.token, d.since, 500)
-					if err != nil {
-						if runCtx.Err() == nil {
-							errs++
-							if firstErr == "" {
-								firstErr = err.Error()
-							}
-						}
-						break
-					}
-					pulled += len(p.Changes)
-					d.since = p.Next
-					if !p.More {
-						break
-					}
-				}
-				t2 := time.Now()
-				if runCtx.Err() != nil {
-					break
-				}
-				myPush, myPull, myRT = append(myPush, t1.Sub(t0)), append(myPull, t2.Sub(t1)), append(myRT, t2.Sub(t0))
+				muts += n
+				pulled += got
+				myPush, myPull, myRT = append(myPush, t1.Sub(t0)), append(myPull, t2.Sub(t1)), append(myRT, t2.Sub(sched))
 			}
 			mu.Lock()
 			pushL, pullL, rtL = append(pushL, myPush...), append(pullL, myPull...), append(rtL, myRT...)
@@ -240,11 +312,138 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	}
 	wg.Wait()
 	rep.Elapsed = time.Since(start)
+	rep.CPU = sampleCPU(cfg.ServerPID).since(cpu0, len(rtL))
+	// Throughput over the window the schedule covered.
+	window := max(cfg.Duration, time.Millisecond)
+	if period == 0 {
+		window = rep.Elapsed
+	}
 	rep.RoundTrips = len(rtL)
-	rep.RoundTripsPS = float64(rep.RoundTrips) / rep.Elapsed.Seconds()
-	rep.MutationsPS = float64(rep.Mutations) / rep.Elapsed.Seconds()
+	rep.RoundTripsPS = float64(rep.RoundTrips) / window.Seconds()
+	rep.MutationsPS = float64(rep.Mutations) / window.Seconds()
 	rep.Push, rep.Pull, rep.RoundTrip = percentiles(pushL), percentiles(pullL), percentiles(rtL)
 	return rep, nil
+}
+
+// loadClient sends a device's requests with plain net/http and
+// hand-built bodies.
+type loadClient struct {
+	base  string
+	hc    *http.Client
+	batch int
+}
+
+// pullReply is the part of a pull reply the generator reads.
+type pullReply struct {
+	Changes []struct{} `json:"changes"`
+	Next    int64      `json:"next"`
+	More    bool       `json:"more"`
+}
+
+// roundTrip pushes a new batch (or the unacknowledged one again) and pulls
+// to the end of the feed. It returns the mutations pushed, the changes
+// pulled and when the push and the pull ended.
+func (lc *loadClient) roundTrip(ctx context.Context, d *device) (pushed, pulled int, t1, t2 time.Time, err error) {
+	if d.pending == nil {
+		d.pending, d.pendingN = d.pushBody(lc.batch), lc.batch
+	}
+	if err := lc.do(ctx, d, http.MethodPost, "/v1/sync/push", d.pending); err != nil {
+		return 0, 0, t1, t2, err
+	}
+	pushed, d.pending = d.pendingN, nil
+	t1 = time.Now()
+	for {
+		if err := lc.do(ctx, d, http.MethodGet, "/v1/sync/pull?limit=500&since="+strconv.FormatInt(d.since, 10), nil); err != nil {
+			return pushed, pulled, t1, t2, err
+		}
+		var p pullReply
+		if err := json.Unmarshal(d.buf.Bytes(), &p); err != nil {
+			return pushed, pulled, t1, t2, fmt.Errorf("pull: %w", err)
+		}
+		pulled += len(p.Changes)
+		d.since = p.Next
+		if !p.More {
+			break
+		}
+	}
+	return pushed, pulled, t1, time.Now(), nil
+}
+
+// do sends one request and reads the reply into d.buf; a status other than
+// 200 is an error carrying the server's error code.
+func (lc *loadClient) do(ctx context.Context, d *device, method, path string, body []byte) error {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, lc.base+path, rd)
+	if err != nil {
+		return err
+	}
+	req.Header["Authorization"] = []string{d.auth}
+	req.Header["User-Agent"] = []string{"naukar-load"}
+	if body != nil {
+		req.Header["Content-Type"] = []string{"application/json"}
+	}
+	resp, err := lc.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	d.buf.Reset()
+	_, err = d.buf.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		var eb nsync.ErrorBody
+		_ = json.Unmarshal(d.buf.Bytes(), &eb)
+		return fmt.Errorf("%s %s: %d %s: %s", method, strings.SplitN(path, "?", 2)[0], resp.StatusCode, eb.Error.Code, eb.Error.Message)
+	}
+	return nil
+}
+
+// invoiceTail is the rest of a sale invoice document after its number: two
+// lines, tax and a cash payment, about the size the app writes.
+const invoiceTail = `","date":"2026-01-15","party":{"name":"Walk-in customer","state_code":"27"},` +
+	`"lines":[{"product":"Parle-G 100g","hsn":"1905","qty":2,"unit":"pcs","price":1000,"gst_rate":1800,"taxable":1695,"tax":305},` +
+	`{"product":"Tata Tea Gold 250g","hsn":"0902","qty":1,"unit":"pcs","price":15500,"gst_rate":500,"taxable":14762,"tax":738}],` +
+	`"cgst":521,"sgst":522,"igst":0,"total":17500,"payments":[{"mode":"cash","amount":17500}]}`
+
+// pushBody builds a push of n mutations: an edit of the device's product
+// (a price change, a record) and n-1 new invoices (documents).
+func (d *device) pushBody(n int) []byte {
+	b := make([]byte, 0, 200+n*700)
+	b = append(b, `{"device_id":"`...)
+	b = append(b, d.id...)
+	b = append(b, `","protocol_version":1,"mutations":[`...)
+	for j := range n {
+		d.n++
+		if j > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"n":`...)
+		b = strconv.AppendInt(b, d.n, 10)
+		b = append(b, `,"hlc":"`...)
+		b = append(b, d.clock.Now().String()...)
+		if j == 0 {
+			b = append(b, `","table":"products","id":"`...)
+			b = append(b, d.product...)
+			b = append(b, `","op":"upsert","data":{"price":`...)
+			b = strconv.AppendInt(b, 1000+d.n%500, 10)
+			b = append(b, `,"stock_alert":5}}`...)
+			continue
+		}
+		b = append(b, `","table":"invoices","id":"`...)
+		b = append(b, uuid.Must(uuid.NewV7()).String()...)
+		b = append(b, `","op":"insert","data":{"number":"`...)
+		b = append(b, d.id[len(d.id)-4:]...)
+		b = append(b, '-')
+		b = strconv.AppendInt(b, d.n, 10)
+		b = append(b, invoiceTail...)
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
 }
 
 func percentiles(d []time.Duration) Latency {

@@ -38,8 +38,20 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.RoundTrips == 0 || rep.Errors != 0 || rep.Mutations == 0 || rep.RoundTrip.P50 == 0 {
+	if rep.RoundTrips == 0 || rep.Errors != 0 || rep.Mutations != rep.RoundTrips*5 || rep.RoundTrip.P50 == 0 || rep.Pulled == 0 {
 		t.Fatalf("report:\n%s", rep)
+	}
+	// Paced: 6 devices sharing 40 round trips a second for a second run
+	// about 40 (each device keeps its slot; none run early).
+	rep, err = load.Run(context.Background(), load.Config{URL: srv.URL, Devices: 6, Businesses: 2, Duration: time.Second, Batch: 3, Rate: 40}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.RoundTrips < 20 || rep.RoundTrips > 48 || rep.Errors != 0 || rep.Mutations != rep.RoundTrips*3 {
+		t.Fatalf("paced report:\n%s", rep)
+	}
+	if !strings.Contains(rep.String(), "paced at 40 round trips/s") {
+		t.Fatalf("report does not say it was paced:\n%s", rep)
 	}
 	if _, err := load.Run(context.Background(), load.Config{URL: srv.URL, Devices: 5000, Duration: time.Second}, io.Discard); err == nil {
 		t.Fatal("5000 devices accepted")

@@ -6,6 +6,8 @@
 //	naukar-server backup --data DIR --to FILE
 //	                                    write one SQLite snapshot now
 //	naukar-server load --url URL        load-test a server on loopback
+//	naukar-server load --stores sqlite,postgres
+//	                                    start a server per store and compare
 //
 // See server/README.md.
 package main
@@ -26,7 +28,6 @@ import (
 	"time"
 
 	"github.com/ainaukar/naukar/server/api"
-	"github.com/ainaukar/naukar/server/load"
 	"github.com/ainaukar/naukar/server/store"
 )
 
@@ -252,23 +253,4 @@ func backup(args []string) error {
 	}
 	defer db.Close()
 	return db.Backup(context.Background(), *to)
-}
-
-func runLoad(args []string) error {
-	fs := flag.NewFlagSet("load", flag.ExitOnError)
-	cfg := load.Config{}
-	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "server base URL (loopback only)")
-	fs.IntVar(&cfg.Devices, "devices", 50, "devices to log in and run (max 2000)")
-	fs.IntVar(&cfg.Businesses, "businesses", 1, "spread the devices over this many businesses")
-	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to run (max 10m)")
-	fs.IntVar(&cfg.Batch, "batch", 10, "mutations per push")
-	_ = fs.Parse(args)
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	rep, err := load.Run(ctx, cfg, os.Stdout)
-	if err != nil {
-		return err
-	}
-	fmt.Println(rep)
-	return nil
 }

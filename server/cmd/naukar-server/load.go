@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ainaukar/naukar/server/load"
+)
+
+func runLoad(args []string) error {
+	fs := flag.NewFlagSet("load", flag.ExitOnError)
+	cfg := load.Config{}
+	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "server base URL (loopback only)")
+	stores := fs.String("stores", "", "instead of --url, start this binary as a server for each store in turn "+
+		"(sqlite in a temporary directory, postgres at DATABASE_URL) and compare them, e.g. sqlite,postgres")
+	fs.IntVar(&cfg.Devices, "devices", 500, "devices to log in and run (max 2000)")
+	fs.IntVar(&cfg.Businesses, "businesses", 100, "spread the devices over this many businesses")
+	fs.DurationVar(&cfg.Duration, "duration", 20*time.Second, "how long to measure (max 10m)")
+	fs.IntVar(&cfg.Batch, "batch", 3, "mutations per push (a product edit and new invoices)")
+	fs.Float64Var(&cfg.Rate, "rate", 1000, "round trips per second over all devices, each device on a schedule; 0: every device as fast as it can")
+	fs.IntVar(&cfg.ServerPID, "server-pid", 0, "server process id, to report its CPU time (Linux)")
+	_ = fs.Parse(args)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if *stores == "" {
+		rep, err := load.Run(ctx, cfg, os.Stdout)
+		if err != nil {
+			return err
+		}
+		fmt.Println(rep)
+		return nil
+	}
+	var names []string
+	var reps []load.Report
+	for _, name := range strings.Split(*stores, ",") {
+		name = strings.TrimSpace(name)
+		fmt.Printf("== %s\n", name)
+		rep, err := loadStore(ctx, name, cfg)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		fmt.Println(rep)
+		names, reps = append(names, name), append(reps, rep)
+	}
+	printComparison(cfg, names, reps)
+	return nil
+}
+
+// loadStore starts this binary as a server on the named store, runs the
+// load against it and stops it.
+func loadStore(ctx context.Context, name string, cfg load.Config) (load.Report, error) {
+	dir, err := os.MkdirTemp("", "naukar-load-")
+	if err != nil {
+		return load.Report{}, err
+	}
+	defer os.RemoveAll(dir)
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "DATABASE_URL=") })
+	switch name {
+	case "sqlite":
+	case "postgres":
+		u := os.Getenv("DATABASE_URL")
+		if u == "" {
+			return load.Report{}, errors.New("set DATABASE_URL to the PostgreSQL database to load")
+		}
+		env = append(env, "DATABASE_URL="+u)
+	default:
+		return load.Report{}, fmt.Errorf("unknown store %q (sqlite, postgres)", name)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return load.Report{}, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	self, err := os.Executable()
+	if err != nil {
+		return load.Report{}, err
+	}
+	logFile, err := os.Create(filepath.Join(dir, "server.log"))
+	if err != nil {
+		return load.Report{}, err
+	}
+	defer logFile.Close()
+	cmd := exec.Command(self, "serve", "--addr", addr, "--data", filepath.Join(dir, "data"))
+	cmd.Env, cmd.Stdout, cmd.Stderr = env, logFile, logFile
+	if err := cmd.Start(); err != nil {
+		return load.Report{}, err
+	}
+	defer func() {
+		if cmd.Process.Signal(syscall.SIGTERM) != nil {
+			_ = cmd.Process.Kill()
+		}
+		_ = cmd.Wait()
+	}()
+	base := "http://" + addr
+	if err := waitHealthy(ctx, base, 30*time.Second); err != nil {
+		return load.Report{}, fmt.Errorf("server did not start (log %s): %w", logFile.Name(), err)
+	}
+	cfg.URL, cfg.ServerPID = base, cmd.Process.Pid
+	return load.Run(ctx, cfg, os.Stdout)
+}
+
+func waitHealthy(ctx context.Context, base string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("healthz %d", resp.StatusCode)
+		}
+		if time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// printComparison prints the runs side by side with the targets.
+func printComparison(cfg load.Config, names []string, reps []load.Report) {
+	fmt.Printf("\n%d devices in %d businesses, %d mutations a push, target %.0f round trips/s, %s each:\n\n",
+		cfg.Devices, cfg.Businesses, cfg.Batch, cfg.Rate, cfg.Duration)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 3, ' ', tabwriter.AlignRight)
+	row := func(label, target string, f func(load.Report) string) {
+		fmt.Fprintf(tw, "%s\t%s\t", label, target)
+		for _, r := range reps {
+			fmt.Fprintf(tw, "%s\t", f(r))
+		}
+		fmt.Fprintln(tw)
+	}
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+	cpu := func(d time.Duration) string {
+		if d == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%d µs", d.Microseconds())
+	}
+	fmt.Fprintf(tw, "\ttarget\t")
+	for _, n := range names {
+		fmt.Fprintf(tw, "%s\t", n)
+	}
+	fmt.Fprintln(tw)
+	row("round trips/s", fmt.Sprintf("≥ %.0f", cfg.Rate), func(r load.Report) string { return fmt.Sprintf("%.0f", r.RoundTripsPS) })
+	row("round trip p50", "", func(r load.Report) string { return ms(r.RoundTrip.P50) })
+	row("round trip p99", "≤ 100 ms", func(r load.Report) string { return ms(r.RoundTrip.P99) })
+	row("push p50 / p99", "", func(r load.Report) string { return ms(r.Push.P50) + " / " + ms(r.Push.P99) })
+	row("pull p50 / p99", "", func(r load.Report) string { return ms(r.Pull.P50) + " / " + ms(r.Pull.P99) })
+	row("mutations/s", "", func(r load.Report) string { return fmt.Sprintf("%.0f", r.MutationsPS) })
+	row("errors", "0", func(r load.Report) string { return fmt.Sprint(r.Errors) })
+	row("server CPU / round trip", "", func(r load.Report) string { return cpu(r.CPU.Server) })
+	row("generator CPU / round trip", "", func(r load.Report) string { return cpu(r.CPU.Generator) })
+	row("machine CPU / round trip", "", func(r load.Report) string { return cpu(r.CPU.Machine) })
+	row("machine busy", "", func(r load.Report) string {
+		return fmt.Sprintf("%.0f%% of %d cores", 100*r.CPU.MachineBusy, r.CPU.Cores)
+	})
+	tw.Flush()
+}

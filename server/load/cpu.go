@@ -1,0 +1,89 @@
+package load
+
+import (
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// cpuSample is processor time used so far: by this process, by the
+// server process and by the whole machine (busy and total, from
+// /proc/stat). Fields the platform does not provide stay zero.
+type cpuSample struct {
+	self, server          time.Duration
+	machineBusy, machineT time.Duration
+}
+
+// clockTick is the unit of /proc times (USER_HZ, 100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+func sampleCPU(serverPID int) cpuSample {
+	s := cpuSample{self: selfCPU()}
+	if serverPID > 0 {
+		s.server = procCPU(serverPID)
+	}
+	s.machineBusy, s.machineT = machineCPU()
+	return s
+}
+
+// since turns two samples into CPU per round trip.
+func (s cpuSample) since(before cpuSample, roundTrips int) CPU {
+	if roundTrips == 0 {
+		return CPU{}
+	}
+	per := func(d time.Duration) time.Duration { return d / time.Duration(roundTrips) }
+	c := CPU{Cores: runtime.NumCPU(), Generator: per(s.self - before.self), Server: per(s.server - before.server)}
+	if total := s.machineT - before.machineT; total > 0 {
+		busy := s.machineBusy - before.machineBusy
+		c.Machine = per(busy)
+		c.MachineBusy = float64(busy) / float64(total)
+	}
+	return c
+}
+
+// procCPU reads user+system time of a process from /proc/PID/stat.
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+s) * clockTick
+}
+
+// machineCPU reads busy and total time of all cores from /proc/stat.
+func machineCPU() (busy, total time.Duration) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 5 || f[0] != "cpu" {
+		return 0, 0
+	}
+	var sum, idle int64
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		if i >= 8 { // guest times are already in user and nice
+			break
+		}
+		sum += n
+		if i == 3 || i == 4 { // idle, iowait
+			idle += n
+		}
+	}
+	return time.Duration(sum-idle) * clockTick, time.Duration(sum) * clockTick
+}
