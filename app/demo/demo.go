@@ -262,7 +262,7 @@ func gstinFor(sc string, i int) string {
 // Cached returns the path of a fresh copy of a demo books file of size sz,
 // building the master copy in the system temp folder on first use.
 func Cached(ctx context.Context, sz Size, dir string) (string, error) {
-	master := filepath.Join(os.TempDir(), fmt.Sprintf("naukar-demo-v4-%d-%d-%d.db", sz.Products, sz.Invoices, sz.Seed))
+	master := filepath.Join(os.TempDir(), fmt.Sprintf("naukar-demo-v6-%d-%d-%d.db", sz.Products, sz.Invoices, sz.Seed))
 	if _, err := os.Stat(master); err != nil {
 		tmp := master + fmt.Sprintf(".%d.tmp", os.Getpid())
 		os.Remove(tmp)

@@ -184,6 +184,9 @@ type ProductHit struct {
 // search). Every step stops at limit rows, so it stays fast on 100,000
 // products; stock comes with each hit.
 func (s *Store) SearchProducts(q string, limit int) ([]ProductHit, error) {
+	if err := s.settleStock(); err != nil {
+		return nil, err
+	}
 	if limit <= 0 {
 		limit = 20
 	}
@@ -308,6 +311,9 @@ func hasWordPrefixes(text string, ws []string) bool {
 
 // StockOnHand is opening stock plus the stock effects of all documents.
 func (s *Store) StockOnHand(productID string) (int64, error) {
+	if err := s.settleStock(); err != nil {
+		return 0, err
+	}
 	var q int64
 	err := s.r.QueryRow(`SELECT coalesce((SELECT opening_stock FROM products WHERE id = ?), 0) +
 		coalesce((SELECT qty FROM stock_levels WHERE product_id = ?), 0)`, productID, productID).Scan(&q)
@@ -326,6 +332,9 @@ type ProductFilter struct {
 
 // ListProducts pages live products by name with their stock.
 func (s *Store) ListProducts(f ProductFilter) ([]ProductHit, error) {
+	if err := s.settleStock(); err != nil {
+		return nil, err
+	}
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}

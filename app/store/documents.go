@@ -1,8 +1,12 @@
 package store
 
 import (
+	"bytes"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/ainaukar/naukar/app/books"
 	nsync "github.com/ainaukar/naukar/sync"
@@ -18,22 +22,87 @@ func (tx *Tx) insertDocument(table, id, hlc string, data []byte) (bool, error) {
 // insertDoc is insertDocument with the document already decoded (doc may
 // be nil: it is then decoded from data).
 func (tx *Tx) insertDoc(table, id, hlc string, data []byte, doc any) (bool, error) {
-	res, err := tx.Exec(insDocument(table), id, tx.s.businessID, hlc, string(data))
+	var err error
+	if doc == nil {
+		if doc, err = decodeDoc(table, data); err != nil {
+			return false, fmt.Errorf("read %s %s: %w", table, id, err)
+		}
+	}
+	args := append(make([]any, 0, 28), id, tx.s.businessID, hlc, string(data))
+	args = append(args, docColumns(doc, data)...)
+	res, err := tx.Exec(insDocument(table), args...)
 	if err != nil {
 		return false, fmt.Errorf("save %s %s: %w", table, id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, nil
 	}
-	if doc == nil {
-		if doc, err = decodeDoc(table, data); err != nil {
-			return false, fmt.Errorf("read %s %s: %w", table, id, err)
-		}
-	}
 	if err := tx.derive(table, id, doc); err != nil {
 		return false, fmt.Errorf("derive %s %s: %w", table, id, err)
 	}
 	return true, nil
+}
+
+// docCols are the plain columns of the document tables that have them
+// (migration 0005), after id, business_id, hlc and data; docColumns gives
+// their values in the same order.
+var docCols = map[string]string{
+	"invoices": `number, kind, series, fy, seq, date, party_id, party_name, party_gstin, party_state, place_of_supply,
+		supply_type, reverse_charge, taxable, cgst, sgst, igst, cess, round_off, grand_total, paid, maybe_exempt`,
+	"credit_notes": `number, series, fy, seq, date, invoice_id, invoice_number, invoice_date, party_name, party_gstin,
+		party_state, place_of_supply, supply_type, taxable, cgst, sgst, igst, cess, round_off, grand_total, refunded, maybe_exempt`,
+	"purchases": `date, bill_number, party_id, party_name, party_gstin, party_state, supply_type, taxable, cgst, sgst,
+		igst, cess, round_off, grand_total, paid`,
+}
+
+func docColumns(doc any, data []byte) []any {
+	switch d := doc.(type) {
+	case *books.Invoice:
+		id, name, gstin, state := partyCols(d.Party)
+		return []any{d.Number, d.Kind, d.Series, d.FY, d.Seq, d.Date, id, name, gstin, state, d.PlaceOfSupply,
+			string(d.SupplyType), boolInt(d.ReverseCharge), d.Taxable, d.CGST, d.SGST, d.IGST, d.Cess, d.RoundOff,
+			d.GrandTotal, d.Paid, maybeExempt(data)}
+	case *books.CreditNote:
+		_, name, gstin, state := partyCols(d.Party)
+		return []any{d.Number, d.Series, d.FY, d.Seq, d.Date, d.InvoiceID, d.InvoiceNumber, d.InvoiceDate, name, gstin,
+			state, d.PlaceOfSupply, string(d.SupplyType), d.Taxable, d.CGST, d.SGST, d.IGST, d.Cess, d.RoundOff,
+			d.GrandTotal, d.Refunded, maybeExempt(data)}
+	case *books.Purchase:
+		id, name, gstin, state := partyCols(d.Party)
+		return []any{d.Date, d.BillNumber, id, name, gstin, state, string(d.SupplyType), d.Taxable, d.CGST, d.SGST,
+			d.IGST, d.Cess, d.RoundOff, d.GrandTotal, d.Paid}
+	}
+	return nil
+}
+
+// partyCols are a party snapshot's columns: NULL without a party, and NULL
+// for the facts its JSON leaves out when empty, as the JSON reads.
+func partyCols(p *books.PartySnapshot) (id, name, gstin, state any) {
+	if p == nil {
+		return nil, nil, nil, nil
+	}
+	return nullIfEmpty(p.ID), p.Name, nullIfEmpty(p.GSTIN), nullIfEmpty(p.StateCode)
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// maybeExempt is 1 when a line of the document may be exempt or non-GST
+// (0% lines are otherwise nil-rated); GSTR-1's exemp section reads lines
+// only for such documents.
+func maybeExempt(data []byte) int {
+	return boolInt(bytes.Contains(data, []byte(`"exempt"`)) || bytes.Contains(data, []byte(`"non_gst"`)))
 }
 
 // createDocument stamps, inserts and queues a new local document.
@@ -50,14 +119,28 @@ func (tx *Tx) createDocument(table, id string, doc any) error {
 }
 
 const (
-	insLine   = `INSERT INTO doc_lines(doc_id, n, doc_table, date, product_id, hsn, unit, qty, rate, taxable, cgst, sgst, igst, cess, total, cost, stock_delta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	lineCols  = 17
 	insLedger = `INSERT INTO ledger(doc_id, party_id, doc_table, date, number, debit, credit) VALUES (?,?,?,?,?,?,?)
 		ON CONFLICT(doc_id, party_id) DO UPDATE SET debit = debit + excluded.debit, credit = credit + excluded.credit`
 	insMoney = `INSERT INTO money_moves(doc_id, n, doc_table, date, mode, amount_in, amount_out) VALUES (?,?,?,?,?,?,?)`
-	addStock = `INSERT INTO stock_levels(product_id, qty) SELECT product_id, sum(stock_delta) FROM doc_lines
-		WHERE doc_id = ? AND product_id IS NOT NULL AND product_id <> '' GROUP BY product_id
-		ON CONFLICT(product_id) DO UPDATE SET qty = qty + excluded.qty`
+	// maxBatch is the most rows one prepared multi-row INSERT writes.
+	maxBatch = 8
 )
+
+// insLines is the INSERT of k doc_lines rows in one statement.
+func insLines(k int) string {
+	return `INSERT INTO doc_lines(doc_id, n, doc_table, date, product_id, hsn, unit, qty, rate, taxable, cgst, sgst, igst, cess, total, cost, stock_delta) VALUES ` +
+		repeatJoin("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", k)
+}
+
+// insPending is the INSERT of k stock_pending rows in one statement.
+func insPending(k int) string {
+	return `INSERT INTO stock_pending(product_id, date, qty_in, qty_out) VALUES ` + repeatJoin("(?,?,?,?)", k)
+}
+
+func repeatJoin(s string, k int) string {
+	return strings.TrimSuffix(strings.Repeat(s+",", k), ",")
+}
 
 // derive writes the derived rows of one document. A cancellation that
 // arrived before its document (possible across devices) is honoured here.
@@ -127,11 +210,7 @@ func (tx *Tx) derive(table, id string, doc any) error {
 	case *books.Expense:
 		return tx.deriveMoney(table, id, d.Date, []books.PaymentPart{{Mode: d.Mode, Amount: d.Amount}}, false)
 	case *books.StockAdjustment:
-		if _, err := tx.Exec(insLine, id, 0, table, d.Date, d.ProductID, "", "", d.Qty, 0, 0, 0, 0, 0, 0, 0, 0, d.Qty); err != nil {
-			return err
-		}
-		_, err := tx.Exec(addStock, id)
-		return err
+		return tx.deriveLines(table, id, d.Date, []books.Line{{ProductID: d.ProductID, Qty: d.Qty}}, 1)
 	case *books.Cancellation:
 		return tx.markCancelled(d.DocTable, d.DocID)
 	}
@@ -162,20 +241,39 @@ func decodeDoc(table string, data []byte) (any, error) {
 	return doc, json.Unmarshal(data, doc)
 }
 
-// deriveLines writes doc_lines; stockSign is the stock effect per unit (-1
-// sale, +1 purchase or restocked return, 0 none).
+// deriveLines writes doc_lines and queues their stock effects; stockSign is
+// the stock effect per unit (-1 sale, +1 purchase or restocked return, 0
+// none). Rows go in prepared multi-row INSERTs of up to maxBatch rows.
 func (tx *Tx) deriveLines(table, id, date string, lines []books.Line, stockSign int64) error {
-	for i, l := range lines {
-		if _, err := tx.Exec(insLine, id, i, table, date, l.ProductID, l.HSN, l.Unit, l.Qty, int64(l.Rate),
-			l.Taxable, l.CGST, l.SGST, l.IGST, l.Cess, l.Total, l.Cost, stockSign*l.Qty); err != nil {
+	args := make([]any, 0, maxBatch*lineCols)
+	for start := 0; start < len(lines); start += maxBatch {
+		chunk := lines[start:min(start+maxBatch, len(lines))]
+		args = args[:0]
+		for i, l := range chunk {
+			args = append(args, id, start+i, table, date, l.ProductID, l.HSN, l.Unit, l.Qty, int64(l.Rate),
+				l.Taxable, l.CGST, l.SGST, l.IGST, l.Cess, l.Total, l.Cost, stockSign*l.Qty)
+		}
+		if _, err := tx.Exec(insLines(len(chunk)), args...); err != nil {
 			return err
 		}
 	}
-	if stockSign != 0 {
-		_, err := tx.Exec(addStock, id)
-		return err
+	if stockSign == 0 {
+		return nil
 	}
-	return nil
+	moves := make([]stockMoveRow, 0, len(lines))
+	for _, l := range lines {
+		if l.ProductID == "" || l.Qty == 0 {
+			continue
+		}
+		m := stockMoveRow{product: l.ProductID, date: date}
+		if d := stockSign * l.Qty; d > 0 {
+			m.in = d
+		} else {
+			m.out = -d
+		}
+		moves = append(moves, m)
+	}
+	return tx.queueStock(moves)
 }
 
 func (tx *Tx) deriveMoney(table, id, date string, parts []books.PaymentPart, in bool) error {
@@ -201,20 +299,26 @@ func (tx *Tx) markCancelled(table, id string) error {
 	if table != "invoices" {
 		return nil
 	}
-	res, err := tx.Exec(`UPDATE invoices SET cancelled = 1 WHERE id = ? AND cancelled = 0`, id)
+	var date string
+	err := tx.QueryRow(`UPDATE invoices SET cancelled = 1 WHERE id = ? AND cancelled = 0 RETURNING date`, id).Scan(&date)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // absent (its cancellation arrived first) or already cancelled
+	}
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil // absent (its cancellation arrived first) or already cancelled
+	// Take the lines' stock effects out again: a sale's out becomes less.
+	if _, err := tx.Exec(`INSERT INTO stock_pending(product_id, date, qty_in, qty_out)
+		SELECT product_id, date, -max(stock_delta, 0), -max(-stock_delta, 0) FROM doc_lines
+		WHERE doc_table = ? AND date = ? AND doc_id = ? AND cancelled = 0 AND stock_delta <> 0
+		AND product_id IS NOT NULL AND product_id <> ''`, table, date, id); err != nil {
+		return err
 	}
-	if _, err := tx.Exec(`INSERT INTO stock_levels(product_id, qty) SELECT product_id, -sum(stock_delta) FROM doc_lines
-		WHERE doc_id = ? AND cancelled = 0 AND product_id IS NOT NULL AND product_id <> '' GROUP BY product_id
-		ON CONFLICT(product_id) DO UPDATE SET qty = qty + excluded.qty`, id); err != nil {
+	tx.s.stockQueued()
+	if _, err := tx.Exec(`UPDATE doc_lines SET cancelled = 1 WHERE doc_table = ? AND date = ? AND doc_id = ?`, table, date, id); err != nil {
 		return err
 	}
 	for _, q := range []string{
-		`UPDATE doc_lines SET cancelled = 1 WHERE doc_id = ?`,
 		`UPDATE ledger SET cancelled = 1 WHERE doc_id = ?`,
 		`UPDATE money_moves SET cancelled = 1 WHERE doc_id = ?`,
 	} {

@@ -41,26 +41,26 @@ type RegisterRow struct {
 // SalesRegister lists the invoices (cancelled ones too) and credit notes
 // dated from..to, by date.
 func (s *Store) SalesRegister(ctx context.Context, from, to string) ([]RegisterRow, error) {
-	return s.register(ctx, `SELECT 'invoices', id, date, number, kind, coalesce(party_name, ''), coalesce(data->>'$.party.gstin', ''),
-		coalesce(data->>'place_of_supply', ''), coalesce(data->>'supply_type', ''), '',
-		data->>'taxable', data->>'cgst', data->>'sgst', data->>'igst', data->>'cess', coalesce(data->>'round_off', 0), grand_total,
-		coalesce(data->>'paid', 0), cancelled, rid
+	return s.register(ctx, `SELECT 'invoices', id, date, number, kind, coalesce(party_name, ''), coalesce(party_gstin, ''),
+		coalesce(place_of_supply, ''), coalesce(supply_type, ''), '',
+		taxable, cgst, sgst, igst, cess, coalesce(round_off, 0), grand_total,
+		coalesce(paid, 0), cancelled, rid
 		FROM invoices WHERE date >= ?1 AND date <= ?2
 		UNION ALL
-		SELECT 'credit_notes', id, date, number, 'credit_note', coalesce(data->>'$.party.name', ''), coalesce(data->>'$.party.gstin', ''),
-		coalesce(data->>'place_of_supply', ''), coalesce(data->>'supply_type', ''), coalesce(data->>'invoice_number', ''),
-		data->>'taxable', data->>'cgst', data->>'sgst', data->>'igst', data->>'cess', coalesce(data->>'round_off', 0), grand_total,
-		coalesce(data->>'refunded', 0), 0, rid
+		SELECT 'credit_notes', id, date, number, 'credit_note', coalesce(party_name, ''), coalesce(party_gstin, ''),
+		coalesce(place_of_supply, ''), coalesce(supply_type, ''), coalesce(invoice_number, ''),
+		taxable, cgst, sgst, igst, cess, coalesce(round_off, 0), grand_total,
+		coalesce(refunded, 0), 0, rid
 		FROM credit_notes WHERE date >= ?1 AND date <= ?2
 		ORDER BY 3, 1 DESC, 20`, from, to)
 }
 
 // PurchaseRegister lists the purchase bills dated from..to, by date.
 func (s *Store) PurchaseRegister(ctx context.Context, from, to string) ([]RegisterRow, error) {
-	return s.register(ctx, `SELECT 'purchases', id, date, coalesce(bill_number, ''), 'purchase', coalesce(data->>'$.party.name', ''),
-		coalesce(data->>'$.party.gstin', ''), coalesce(data->>'$.party.state_code', ''), coalesce(data->>'supply_type', ''), '',
-		data->>'taxable', data->>'cgst', data->>'sgst', data->>'igst', data->>'cess', coalesce(data->>'round_off', 0), grand_total,
-		coalesce(data->>'paid', 0), 0, rid
+	return s.register(ctx, `SELECT 'purchases', id, date, coalesce(bill_number, ''), 'purchase', coalesce(party_name, ''),
+		coalesce(party_gstin, ''), coalesce(party_state, ''), coalesce(supply_type, ''), '',
+		taxable, cgst, sgst, igst, cess, coalesce(round_off, 0), grand_total,
+		coalesce(paid, 0), 0, rid
 		FROM purchases WHERE date >= ?1 AND date <= ?2 ORDER BY date, rid`, from, to)
 }
 
@@ -103,8 +103,8 @@ type DayEntry struct {
 // money each moved. With limit > 0 it returns one page; total counts all.
 func (s *Store) DayBook(ctx context.Context, from, to string, offset, limit int) (entries []DayEntry, total int, err error) {
 	const docs = `SELECT date, 'invoices' AS tbl, id, kind, number, coalesce(party_name, '') AS party, grand_total AS amount, cancelled, rid FROM invoices WHERE date >= ?1 AND date <= ?2
-		UNION ALL SELECT date, 'credit_notes', id, '', number, coalesce(data->>'$.party.name', ''), grand_total, 0, rid FROM credit_notes WHERE date >= ?1 AND date <= ?2
-		UNION ALL SELECT date, 'purchases', id, '', coalesce(bill_number, ''), coalesce(data->>'$.party.name', ''), grand_total, 0, rid FROM purchases WHERE date >= ?1 AND date <= ?2
+		UNION ALL SELECT date, 'credit_notes', id, '', number, coalesce(party_name, ''), grand_total, 0, rid FROM credit_notes WHERE date >= ?1 AND date <= ?2
+		UNION ALL SELECT date, 'purchases', id, '', coalesce(bill_number, ''), coalesce(party_name, ''), grand_total, 0, rid FROM purchases WHERE date >= ?1 AND date <= ?2
 		UNION ALL SELECT date, 'payments', id, data->>'direction', '', coalesce(data->>'$.party.name', ''), data->>'amount', 0, rid FROM payments WHERE date >= ?1 AND date <= ?2
 		UNION ALL SELECT date, 'expenses', id, '', '', category, amount, 0, rid FROM expenses WHERE date >= ?1 AND date <= ?2
 		UNION ALL SELECT date, 'stock_adjustments', id, '', '', coalesce(data->>'product_name', ''), 0, 0, rid FROM stock_adjustments WHERE date >= ?1 AND date <= ?2
@@ -163,8 +163,8 @@ func (s *Store) MoneyBook(ctx context.Context, from, to string, modes []string) 
 		CASE m.doc_table
 			WHEN 'invoices' THEN (SELECT number || char(31) || coalesce(party_name, '') FROM invoices INDEXED BY invoices_report
 				WHERE date = m.date AND cancelled = 0 AND id = m.doc_id) -- a seek in invoices_report
-			WHEN 'credit_notes' THEN (SELECT number || char(31) || coalesce(data->>'$.party.name', '') FROM credit_notes WHERE id = m.doc_id)
-			WHEN 'purchases' THEN (SELECT coalesce(bill_number, '') || char(31) || coalesce(data->>'$.party.name', '') FROM purchases WHERE id = m.doc_id)
+			WHEN 'credit_notes' THEN (SELECT number || char(31) || coalesce(party_name, '') FROM credit_notes WHERE id = m.doc_id)
+			WHEN 'purchases' THEN (SELECT coalesce(bill_number, '') || char(31) || coalesce(party_name, '') FROM purchases WHERE id = m.doc_id)
 			WHEN 'payments' THEN (SELECT char(31) || coalesce(data->>'$.party.name', '') FROM payments WHERE id = m.doc_id)
 			WHEN 'expenses' THEN (SELECT char(31) || category FROM expenses WHERE id = m.doc_id)
 		END
@@ -324,6 +324,9 @@ const stockTables = `doc_table IN ('invoices', 'credit_notes', 'purchases', 'sto
 // sequential streams (products by name, stock levels, the lines since
 // from) and joins them in memory, which beats a look-up per product.
 func (s *Store) StockAll(ctx context.Context, from, to string) ([]StockRow, error) {
+	if err := s.settleStock(); err != nil {
+		return nil, err
+	}
 	levels, err := s.stockLevels(ctx)
 	if err != nil {
 		return nil, err
@@ -368,8 +371,8 @@ func (s *Store) stockLevels(ctx context.Context) (map[string]int64, error) {
 // in and went out from..to (to "" counts nothing as after).
 func (s *Store) stockMoves(ctx context.Context, from, to string) (map[string]stockMove, error) {
 	if f, err := time.Parse("2006-01-02", from); err == nil && s.now().Sub(f) > 120*24*time.Hour {
-		// Many lines: sum them per product inside SQLite, streaming the
-		// doc_lines_stock index, rather than carrying each line out.
+		// Many lines: sum the per-day totals of stock_days per product
+		// inside SQLite (in key order, so without sorting).
 		return s.stockMovesByProduct(ctx, from, to)
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT product_id, date > ?2, stock_delta FROM doc_lines
@@ -402,11 +405,10 @@ func (s *Store) stockMoves(ctx context.Context, from, to string) (map[string]sto
 
 func (s *Store) stockMovesByProduct(ctx context.Context, from, to string) (map[string]stockMove, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT product_id,
-		sum(CASE WHEN date > ?2 THEN stock_delta ELSE 0 END),
-		sum(CASE WHEN date <= ?2 AND stock_delta > 0 THEN stock_delta ELSE 0 END),
-		sum(CASE WHEN date <= ?2 AND stock_delta < 0 THEN -stock_delta ELSE 0 END)
-		FROM doc_lines WHERE stock_delta <> 0 AND product_id IS NOT NULL AND date >= ?1 AND cancelled = 0
-		GROUP BY product_id`, from, to) // only the stock tables' lines move stock
+		sum(CASE WHEN date > ?2 THEN qty_in - qty_out ELSE 0 END),
+		sum(CASE WHEN date <= ?2 THEN qty_in ELSE 0 END),
+		sum(CASE WHEN date <= ?2 THEN qty_out ELSE 0 END)
+		FROM stock_days WHERE date >= ?1 GROUP BY product_id`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("stock moves: %w", err)
 	}
@@ -457,6 +459,9 @@ func (s *Store) LowStockPage(ctx context.Context, from, to string, offset, limit
 
 // stockPage reads one page of products by name and the stock of just those.
 func (s *Store) stockPage(ctx context.Context, from, to string, offset, limit int, low bool) ([]StockRow, error) {
+	if err := s.settleStock(); err != nil {
+		return nil, err
+	}
 	q := `SELECT p.id, p.name, coalesce(p.sku, ''), coalesce(p.data->>'unit', ''), p.opening_stock,
 		p.reorder_level, coalesce(p.data->>'purchase_price', 0), p.sale_price
 		FROM products p INDEXED BY products_report WHERE p.deleted = 0 ORDER BY p.name COLLATE NOCASE, p.id LIMIT ? OFFSET ?`
@@ -488,10 +493,10 @@ func (s *Store) stockPage(ctx context.Context, from, to string, offset, limit in
 		r := &out[i]
 		var now, after, qin, qout int64
 		if err := s.r.QueryRowContext(ctx, `SELECT coalesce((SELECT qty FROM stock_levels WHERE product_id = ?1), 0),
-			coalesce(sum(CASE WHEN date > ?3 THEN stock_delta END), 0),
-			coalesce(sum(CASE WHEN date <= ?3 AND stock_delta > 0 THEN stock_delta END), 0),
-			coalesce(sum(CASE WHEN date <= ?3 AND stock_delta < 0 THEN -stock_delta END), 0)
-			FROM doc_lines WHERE product_id = ?1 AND date >= ?2 AND cancelled = 0 AND stock_delta <> 0`, r.ID, from, to).Scan(&now, &after, &qin, &qout); err != nil {
+			coalesce(sum(CASE WHEN date > ?3 THEN qty_in - qty_out END), 0),
+			coalesce(sum(CASE WHEN date <= ?3 THEN qty_in END), 0),
+			coalesce(sum(CASE WHEN date <= ?3 THEN qty_out END), 0)
+			FROM stock_days WHERE product_id = ?1 AND date >= ?2`, r.ID, from, to).Scan(&now, &after, &qin, &qout); err != nil {
 			return nil, fmt.Errorf("stock of %s: %w", r.Name, err)
 		}
 		r.Closing += now - after

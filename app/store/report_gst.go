@@ -71,23 +71,23 @@ type GSTData struct {
 	LastNoteSeq    map[gst.SeriesFY]int64
 }
 
-// The head queries read the covering indexes of 0002_reports.sql: their
-// expressions must stay exactly as written there.
+// The head queries read only columns of the covering indexes
+// invoices_report and credit_notes_report (0005_plain_doc_columns.sql).
 const invoiceHeadSQL = `SELECT id, number, series, fy, seq, date, kind, cancelled, grand_total,
-	coalesce(party_name, ''), coalesce(data->>'$.party.gstin', ''), coalesce(data->>'$.party.state_code', ''),
-	coalesce(data->>'place_of_supply', ''), coalesce(data->>'supply_type', ''), coalesce(data->>'reverse_charge', 0),
-	instr(data, '"exempt"') + instr(data, '"non_gst"') > 0
+	coalesce(party_name, ''), coalesce(party_gstin, ''), coalesce(party_state, ''),
+	coalesce(place_of_supply, ''), coalesce(supply_type, ''), coalesce(reverse_charge, 0),
+	maybe_exempt
 	FROM invoices WHERE date >= ? AND date <= ?`
 
 const noteHeadSQL = `SELECT id, number, series, fy, seq, date, '', 0, grand_total,
-	coalesce(data->>'$.party.name', ''), coalesce(data->>'$.party.gstin', ''), coalesce(data->>'$.party.state_code', ''),
-	coalesce(data->>'place_of_supply', ''), coalesce(data->>'supply_type', ''), 0,
-	instr(data, '"exempt"') + instr(data, '"non_gst"') > 0,
-	coalesce(data->>'invoice_number', ''), coalesce(data->>'invoice_date', ''), invoice_id
+	coalesce(party_name, ''), coalesce(party_gstin, ''), coalesce(party_state, ''),
+	coalesce(place_of_supply, ''), coalesce(supply_type, ''), 0,
+	maybe_exempt,
+	coalesce(invoice_number, ''), coalesce(invoice_date, ''), invoice_id
 	FROM credit_notes WHERE date >= ? AND date <= ?`
 
-// gstLineSQL reads the priced lines of one document table from the
-// doc_lines_report index.
+// gstLineSQL reads the priced lines of one document table, a range of
+// doc_lines' primary key (doc_table, date, ...).
 const gstLineSQL = `SELECT doc_id, n, coalesce(hsn, ''), coalesce(unit, ''), rate, qty, taxable, cgst, sgst, igst, cess,
 	CASE WHEN coalesce(hsn, '') = '' THEN coalesce(product_id, '') ELSE '' END
 	FROM doc_lines WHERE doc_table = ? AND date >= ? AND date <= ?`
@@ -257,7 +257,7 @@ func (s *Store) lineCategories(ctx context.Context, table, id string) (map[int]s
 	return out, rows.Err()
 }
 
-// rawLine is one priced line as read from doc_lines_report.
+// rawLine is one priced line as read from doc_lines.
 type rawLine struct {
 	docID, hsn, unit, product                  string
 	n                                          int
@@ -415,10 +415,10 @@ type GSTPurchase struct {
 
 // GSTPurchases reads the purchase bills dated from..to.
 func (s *Store) GSTPurchases(ctx context.Context, from, to string) ([]GSTPurchase, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, coalesce(bill_number, ''), date, coalesce(data->>'$.party.name', ''),
-		coalesce(data->>'$.party.gstin', ''), coalesce(data->>'supply_type', ''),
-		coalesce(data->>'taxable', 0), coalesce(data->>'cgst', 0), coalesce(data->>'sgst', 0), coalesce(data->>'igst', 0),
-		coalesce(data->>'cess', 0), grand_total
+	rows, err := s.r.QueryContext(ctx, `SELECT id, coalesce(bill_number, ''), date, coalesce(party_name, ''),
+		coalesce(party_gstin, ''), coalesce(supply_type, ''),
+		coalesce(taxable, 0), coalesce(cgst, 0), coalesce(sgst, 0), coalesce(igst, 0),
+		coalesce(cess, 0), grand_total
 		FROM purchases WHERE date >= ? AND date <= ? ORDER BY date, rid`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("read purchases: %w", err)
@@ -442,8 +442,8 @@ func (s *Store) GSTPurchases(ctx context.Context, from, to string) ([]GSTPurchas
 func (s *Store) TaxableTurnover(ctx context.Context, from, to string) (int64, error) {
 	var v int64
 	err := s.r.QueryRowContext(ctx, `SELECT
-		coalesce((SELECT sum(data->>'taxable') FROM invoices WHERE date >= ?1 AND date <= ?2 AND cancelled = 0), 0) -
-		coalesce((SELECT sum(data->>'taxable') FROM credit_notes WHERE date >= ?1 AND date <= ?2), 0)`, from, to).Scan(&v)
+		coalesce((SELECT sum(taxable) FROM invoices WHERE date >= ?1 AND date <= ?2 AND cancelled = 0), 0) -
+		coalesce((SELECT sum(taxable) FROM credit_notes WHERE date >= ?1 AND date <= ?2), 0)`, from, to).Scan(&v)
 	if err != nil {
 		return 0, fmt.Errorf("turnover %s to %s: %w", from, to, err)
 	}

@@ -92,27 +92,28 @@ func (tx *Tx) createSale(biz *books.Business, d *books.SaleDraft) (*books.Invoic
 // resolveParty gives p the id of a matching live party, adding a new one
 // (of kind) when none matches, and fills missing facts from the party.
 func (tx *Tx) resolveParty(p *books.PartySnapshot, kind string) error {
-	var id string
+	var id, data string
 	phone := books.NormalizePhone(p.Phone)
 	gstin := gst.NormalizeGSTIN(p.GSTIN)
 	name := strings.TrimSpace(p.Name)
 	// One indexed lookup at a time, most specific first.
 	err := sql.ErrNoRows
 	if phone != "" {
-		err = tx.QueryRow(`SELECT id FROM parties WHERE phone = ? AND deleted = 0 ORDER BY rid LIMIT 1`, phone).Scan(&id)
+		err = tx.QueryRow(partyByPhone, phone).Scan(&id, &data)
 	}
 	if errors.Is(err, sql.ErrNoRows) && gstin != "" {
-		err = tx.QueryRow(`SELECT id FROM parties WHERE data->>'gstin' = ? AND deleted = 0 AND data->>'gstin' IS NOT NULL ORDER BY rid LIMIT 1`, gstin).Scan(&id)
+		err = tx.QueryRow(partyByGSTIN, gstin).Scan(&id, &data)
 	}
 	if errors.Is(err, sql.ErrNoRows) && name != "" {
-		err = tx.QueryRow(`SELECT id FROM parties WHERE name = ? COLLATE NOCASE AND deleted = 0 ORDER BY rid LIMIT 1`, name).Scan(&id)
+		err = tx.QueryRow(partyByName, name).Scan(&id, &data)
 	}
 	switch {
 	case err == nil:
-		party, err := tx.s.party(tx, id)
-		if err != nil {
-			return err
+		var party books.Party
+		if err := json.Unmarshal([]byte(data), &party); err != nil {
+			return fmt.Errorf("read party %s: %w", id, err)
 		}
+		party.ID = id
 		snap := books.SnapshotOf(&party, id)
 		// Facts given on the bill win over the stored ones for this bill.
 		if p.GSTIN != "" {
@@ -140,6 +141,13 @@ func (tx *Tx) resolveParty(p *books.PartySnapshot, kind string) error {
 		return err
 	}
 }
+
+// The lookups of a bill's party (prepared at open).
+const (
+	partyByPhone = `SELECT id, data FROM parties WHERE phone = ? AND deleted = 0 ORDER BY rid LIMIT 1`
+	partyByGSTIN = `SELECT id, data FROM parties WHERE data->>'gstin' = ? AND deleted = 0 AND data->>'gstin' IS NOT NULL ORDER BY rid LIMIT 1`
+	partyByName  = `SELECT id, data FROM parties WHERE name = ? COLLATE NOCASE AND deleted = 0 ORDER BY rid LIMIT 1`
+)
 
 // nextSeq is the next number in a series for a financial year: consecutive,
 // derived from the documents themselves so a restored device continues.

@@ -585,3 +585,66 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// TestStockJournal: a bill's stock effects wait in stock_pending and are
+// folded into stock_levels and stock_days; every reader sees them at once,
+// a cancellation takes them out again, and effects left unfolded by a
+// crash are folded when the books are opened again.
+func TestStockJournal(t *testing.T) {
+	t.Cleanup(store.SetFoldAfter(time.Hour)) // no background fold during the test (undone after the books close)
+	s := MustBooks(t)
+	p := MustProduct(t, s, books.Product{Name: "Sugar 1kg", SKU: "SUGAR", SalePrice: 4500, GSTRate: 500, OpeningStock: 50000})
+	inv, err := s.CreateSale(ctx, &books.SaleDraft{Date: day("2026-10-05"), Lines: []books.DraftLine{line(p, 3), line(p, 2)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, `SELECT count(*) FROM stock_pending`); n != 2 {
+		t.Fatalf("%d pending stock effects, want 2 (one per line)", n)
+	}
+	// Search shows stock: it folds first.
+	hits, err := s.SearchProducts("sugar", 5)
+	if err != nil || len(hits) != 1 || hits[0].Stock != 45000 {
+		t.Fatalf("search after sale: %+v %v", hits, err)
+	}
+	if n := count(t, s, `SELECT count(*) FROM stock_pending`); n != 0 {
+		t.Fatalf("%d effects left after a reader folded", n)
+	}
+	if n := count(t, s, `SELECT qty_out FROM stock_days WHERE product_id = ? AND date = '2026-10-05'`, p.ID); n != 5000 {
+		t.Fatalf("stock_days out %d, want 5000", n)
+	}
+	if _, err := s.CancelInvoice(ctx, inv.Number, "wrong customer", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if q, err := s.StockOnHand(p.ID); err != nil || q != 50000 {
+		t.Fatalf("stock after cancel %d %v", q, err)
+	}
+	if n := count(t, s, `SELECT qty_out FROM stock_days WHERE product_id = ? AND date = '2026-10-05'`, p.ID); n != 0 {
+		t.Fatalf("stock_days out after cancel %d, want 0", n)
+	}
+
+	// A crash before folding: the next open folds.
+	if _, err := s.CreateSale(ctx, &books.SaleDraft{Date: day("2026-10-06"), Lines: []books.DraftLine{line(p, 4)}}); err != nil {
+		t.Fatal(err)
+	}
+	path := s.Path()
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var pending int
+	if err := raw.QueryRow(`SELECT count(*) FROM stock_pending`).Scan(&pending); err != nil || pending != 1 {
+		t.Fatalf("pending before reopen %d %v", pending, err)
+	}
+	s2, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if err := raw.QueryRow(`SELECT count(*) FROM stock_pending`).Scan(&pending); err != nil || pending != 0 {
+		t.Fatalf("pending after reopen %d %v", pending, err)
+	}
+	if q, err := s2.StockOnHand(p.ID); err != nil || q != 46000 {
+		t.Fatalf("stock after reopen %d %v", q, err)
+	}
+}

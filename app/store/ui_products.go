@@ -11,6 +11,9 @@ import (
 // ProductsByRID, so a jump to row 99,999 costs the same as row 0 (OFFSET
 // paging costs grow with the offset).
 func (s *Store) ProductOrder(lowStock bool) ([]int64, error) {
+	if err := s.settleStock(); err != nil {
+		return nil, err
+	}
 	q := `SELECT rid FROM products WHERE deleted = 0 ORDER BY name COLLATE NOCASE`
 	if lowStock {
 		q = `SELECT p.rid FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id
@@ -36,6 +39,9 @@ func (s *Store) ProductOrder(lowStock bool) ([]int64, error) {
 // ProductsByRID returns list rows (with stock) for the given row ids, in
 // the same order; ids no longer present are left out.
 func (s *Store) ProductsByRID(rids []int64) ([]ProductHit, error) {
+	if err := s.settleStock(); err != nil {
+		return nil, err
+	}
 	if len(rids) == 0 {
 		return nil, nil
 	}

@@ -178,6 +178,9 @@ func (s *Store) LastInvoice() (string, error) {
 
 // CountLowStock counts live products at or below their reorder level.
 func (s *Store) CountLowStock() (int, error) {
+	if err := s.settleStock(); err != nil {
+		return 0, err
+	}
 	var n int
 	err := s.r.QueryRow(`SELECT count(*) FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id
 		WHERE p.deleted = 0 AND p.reorder_level > 0 AND p.opening_stock + coalesce(l.qty, 0) <= p.reorder_level`).Scan(&n)
