@@ -57,6 +57,49 @@ func (s *Store) Business() (books.Business, error) {
 	return b, nil
 }
 
+// bizCache is the business profile as last read, with the stamp of the
+// row it was read from.
+type bizCache struct {
+	id, hlc string
+	biz     books.Business
+}
+
+const (
+	businessStamp = `SELECT hlc FROM business WHERE id = ?`
+	businessRow   = `SELECT hlc, data FROM business WHERE id = ?`
+)
+
+// business is the profile in the transaction, decoded again only when its
+// row's stamp has changed (a save reads it; it rarely changes).
+func (tx *Tx) business() (books.Business, error) {
+	s := tx.s
+	if err := s.requireBooks(); err != nil {
+		return books.Business{}, err
+	}
+	var hlc string
+	err := tx.QueryRow(businessStamp, s.businessID).Scan(&hlc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return books.Business{}, books.Errorf(books.ENOTFOUND, "The business profile is missing from these books.")
+	}
+	if err != nil {
+		return books.Business{}, fmt.Errorf("read business: %w", err)
+	}
+	if c := s.biz.Load(); c != nil && c.id == s.businessID && c.hlc == hlc {
+		return c.biz, nil
+	}
+	var data string
+	if err := tx.QueryRow(businessRow, s.businessID).Scan(&hlc, &data); err != nil {
+		return books.Business{}, fmt.Errorf("read business: %w", err)
+	}
+	var b books.Business
+	if err := json.Unmarshal([]byte(data), &b); err != nil {
+		return books.Business{}, fmt.Errorf("read business: %w", err)
+	}
+	b.ID = s.businessID
+	s.biz.Store(&bizCache{id: s.businessID, hlc: hlc, biz: b})
+	return b, nil
+}
+
 // SaveBusiness updates the business profile.
 func (s *Store) SaveBusiness(b books.Business) error {
 	if err := s.requireBooks(); err != nil {

@@ -49,8 +49,9 @@ type Store struct {
 	ckptKick chan struct{} // a commit happened (buffered, 1)
 	ckptStop chan struct{} // closed by Close
 
-	pendingStock atomic.Int64  // stock effects this process queued and has not folded
-	ckptDone     chan struct{} // closed when the checkpointer has stopped
+	biz          atomic.Pointer[bizCache] // the profile as last read by a save
+	pendingStock atomic.Int64             // stock effects this process queued and has not folded
+	ckptDone     chan struct{}            // closed when the checkpointer has stopped
 }
 
 // Options tune Open; the zero value is fine.
@@ -365,7 +366,7 @@ func (s *Store) Checkpoint() error {
 // They must be prepared outside any transaction: with one connection, a
 // Prepare inside a transaction would wait for itself.
 func (s *Store) prepareHot() error {
-	qs := []string{insLedger, insMoney, insOutbox, upsertMeta, foldLevels, foldDays, partyByPhone, partyByGSTIN, partyByName,
+	qs := []string{insLedger, insMoney, insOutbox, upsertMeta, foldLevels, foldDays, partyByPhone, partyByGSTIN, partyByName, businessStamp, businessRow,
 		`SELECT count(*) FROM cancellations WHERE doc_id = ?`,
 		`SELECT data, field_hlc, hlc FROM parties WHERE id = ?`,
 		`SELECT data, field_hlc, hlc FROM products WHERE id = ?`}

@@ -33,12 +33,12 @@ func (s *Store) CreateSales(ctx context.Context, ds []*books.SaleDraft) ([]*book
 	if err := s.requireBooks(); err != nil {
 		return nil, err
 	}
-	biz, err := s.Business()
-	if err != nil {
-		return nil, err
-	}
 	out := make([]*books.Invoice, 0, len(ds))
-	err = s.tx(ctx, func(tx *Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
+		biz, err := tx.business()
+		if err != nil {
+			return err
+		}
 		out = out[:0]
 		for _, d := range ds {
 			inv, err := tx.createSale(&biz, d)
