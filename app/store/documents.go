@@ -108,14 +108,16 @@ func maybeExempt(data []byte) int {
 // createDocument stamps, inserts and queues a new local document.
 func (tx *Tx) createDocument(table, id string, doc any) error {
 	stamp := tx.stamp()
-	_, data, err := canonical(doc)
+	_, data, err := canonical(doc) // the form every replica stores
 	if err != nil {
 		return err
 	}
 	if _, err := tx.insertDoc(table, id, stamp, data, doc); err != nil {
 		return err
 	}
-	return tx.enqueue(nsync.Mutation{Table: table, ID: id, HLC: stamp, Op: nsync.OpInsert, Data: data})
+	// The outbox points at the document rather than holding a second copy
+	// (PendingMutations reads it from the document's row).
+	return tx.enqueue(nsync.Mutation{Table: table, ID: id, HLC: stamp, Op: nsync.OpInsert})
 }
 
 const (

@@ -12,9 +12,21 @@ import (
 	nsync "github.com/ainaukar/naukar/sync"
 )
 
+// pendingSQL reads the outbox; a document's entry has no data of its own
+// and takes it from the document's row.
+var pendingSQL = func() string {
+	q := `SELECT n, tbl, row_id, hlc, op, CASE WHEN data <> '' THEN data`
+	for _, t := range syncedTables {
+		if nsync.TableKind(t) == nsync.KindDocument {
+			q += ` WHEN tbl = '` + t + `' THEN (SELECT data FROM ` + t + ` WHERE id = row_id)`
+		}
+	}
+	return q + ` END FROM outbox ORDER BY n LIMIT ?`
+}()
+
 // PendingMutations returns up to limit queued changes in order.
 func (s *Store) PendingMutations(limit int) ([]nsync.Mutation, error) {
-	rows, err := s.r.Query(`SELECT n, tbl, row_id, hlc, op, data FROM outbox ORDER BY n LIMIT ?`, limit)
+	rows, err := s.r.Query(pendingSQL, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
@@ -163,7 +175,7 @@ func (s *Store) RequeueAll() error {
 	return s.tx(context.Background(), func(tx *Tx) error {
 		for _, t := range syncedTables {
 			if nsync.TableKind(t) == nsync.KindDocument {
-				if _, err := tx.Exec(`INSERT INTO outbox(tbl, row_id, hlc, op, data) SELECT ?, id, hlc, 'insert', data FROM `+t+` ORDER BY rid`, t); err != nil {
+				if _, err := tx.Exec(`INSERT INTO outbox(tbl, row_id, hlc, op, data) SELECT ?, id, hlc, 'insert', '' FROM `+t+` ORDER BY rid`, t); err != nil {
 					return err
 				}
 				continue
