@@ -2,6 +2,7 @@ package load_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -55,5 +56,31 @@ func TestRun(t *testing.T) {
 	}
 	if _, err := load.Run(context.Background(), load.Config{URL: srv.URL, Devices: 5000, Duration: time.Second}, io.Discard); err == nil {
 		t.Fatal("5000 devices accepted")
+	}
+}
+
+func TestReadPull(t *testing.T) {
+	for _, body := range []string{
+		`{"changes":[],"next":7,"more":false,"epoch":"e","server_time":1}`,
+		`{"changes":[{"seq":8,"table":"invoices","id":"x","hlc":"h","op":"insert","data":{"lines":[{"qty":1}]}},` +
+			`{"seq":9,"table":"products","id":"y","hlc":"h","op":"upsert","data":{"price":1},"field_hlc":{"price":"h"}}],` +
+			`"next":9,"more":true,"epoch":"e","rejections":[{"n":1,"table":"t","id":"i","code":"invalid","message":"m"}],"server_time":1}`,
+		`{"next":3,"more":true,"changes":[{"seq":3}]}`,
+	} {
+		got, err := load.ReadPull([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want struct {
+			Changes []struct{} `json:"changes"`
+			Next    int64      `json:"next"`
+			More    bool       `json:"more"`
+		}
+		if err := json.Unmarshal([]byte(body), &want); err != nil {
+			t.Fatal(err)
+		}
+		if got.Changes != len(want.Changes) || got.Next != want.Next || got.More != want.More {
+			t.Errorf("%s: got %+v, want %d %d %v", body, got, len(want.Changes), want.Next, want.More)
+		}
 	}
 }

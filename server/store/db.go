@@ -62,6 +62,12 @@ type DB struct {
 	// busy inside a transaction.
 	stmts sync.Map // stmtKey -> *sql.Stmt
 	epoch atomic.Pointer[cachedEpoch]
+
+	// SQLite group commit: pushes for the writer goroutine.
+	pushes    chan *pushJob
+	closed    chan struct{}
+	closeOnce sync.Once
+	loopDone  sync.WaitGroup
 }
 
 type stmtKey struct {
@@ -113,6 +119,10 @@ func (db *DB) Dialect() string { return db.dialect.name }
 
 // Close closes the database.
 func (db *DB) Close() error {
+	if db.closed != nil {
+		db.closeOnce.Do(func() { close(db.closed) })
+		db.loopDone.Wait()
+	}
 	db.stmts.Range(func(_, st any) bool {
 		st.(*sql.Stmt).Close()
 		return true

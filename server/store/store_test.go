@@ -3,9 +3,11 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -175,6 +177,156 @@ func BenchmarkPull1000(b *testing.B) {
 					b.Fatalf("pull: %d %v", len(p.Changes), err)
 				}
 				i++
+			}
+		})
+	}
+}
+
+// roundTripBusinesses is how many businesses the round-trip benchmarks
+// spread their pushes over (so the database is not one business's).
+const roundTripBusinesses = 20
+
+// BenchmarkPushRoundTrip pushes what a device pushes in one sync round
+// trip: an edit of a product it already has and two new invoices, cycling
+// over devices of several businesses that already hold 1,000 rows each.
+func BenchmarkPushRoundTrip(b *testing.B) {
+	for _, st := range storetest.Stores {
+		b.Run(st.Name, func(b *testing.B) {
+			db := st.Open(b)
+			type dev struct {
+				s       core.Session
+				n       int64
+				product string
+				clock   *nsync.Clock
+			}
+			var devs []*dev
+			for range roundTripBusinesses {
+				s := mustBusiness(b, db)
+				if _, err := db.Push(ctx, s, nsync.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: mutations(s, 1, 1000)}, time.Now()); err != nil {
+					b.Fatal(err)
+				}
+				devs = append(devs, &dev{s: s, n: 1000, product: uuid.Must(uuid.NewV7()).String(), clock: nsync.NewClock(s.DeviceID, nsync.HLC{}, nil)})
+			}
+			invoice := []byte(`{"number":"A-1","date":"2026-01-15","lines":[{"product":"Tea","qty":1,"price":15500,"gst_rate":500}],"total":16275}`)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				d := devs[i%len(devs)]
+				i++
+				ms := []nsync.Mutation{
+					{N: d.n + 1, Table: "products", ID: d.product, HLC: d.clock.Now().String(), Op: nsync.OpUpsert, Data: []byte(fmt.Sprintf(`{"price":%d}`, i))},
+					{N: d.n + 2, Table: "invoices", ID: uuid.Must(uuid.NewV7()).String(), HLC: d.clock.Now().String(), Op: nsync.OpInsert, Data: invoice},
+					{N: d.n + 3, Table: "invoices", ID: uuid.Must(uuid.NewV7()).String(), HLC: d.clock.Now().String(), Op: nsync.OpInsert, Data: invoice},
+				}
+				res, err := db.Push(ctx, d.s, nsync.PushRequest{DeviceID: d.s.DeviceID, ProtocolVersion: 1, Mutations: ms}, time.Now())
+				if err != nil || res.Accepted != 3 {
+					b.Fatalf("push: %+v %v", res, err)
+				}
+				d.n += 3
+			}
+		})
+	}
+}
+
+// BenchmarkPullRoundTrip pulls what a device pulls in one sync round trip:
+// the newest 15 changes of a business of 1,000 rows, cycling over several
+// businesses while each gets new rows.
+func BenchmarkPullRoundTrip(b *testing.B) {
+	for _, st := range storetest.Stores {
+		b.Run(st.Name, func(b *testing.B) {
+			db := st.Open(b)
+			var ss []core.Session
+			for range roundTripBusinesses {
+				s := mustBusiness(b, db)
+				if _, err := db.Push(ctx, s, nsync.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: mutations(s, 1, 1000)}, time.Now()); err != nil {
+					b.Fatal(err)
+				}
+				ss = append(ss, s)
+			}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				s := ss[i%len(ss)]
+				i++
+				p, err := db.Pull(ctx, s, 985, 500, time.Now())
+				if err != nil || len(p.Changes) != 15 {
+					b.Fatalf("pull: %d %v", len(p.Changes), err)
+				}
+			}
+		})
+	}
+}
+
+// TestConcurrentPushesFailAlone pushes from many devices at once, some of
+// them batches that must fail (a gap, a revoked device): on SQLite
+// concurrent pushes share a transaction, and a failing one must roll back
+// alone while the others apply with gapless seqs.
+func TestConcurrentPushesFailAlone(t *testing.T) {
+	for _, st := range storetest.Stores {
+		t.Run(st.Name, func(t *testing.T) {
+			db := st.Open(t)
+			owner := mustBusiness(t, db)
+			const devices, rounds = 12, 5
+			sessions := []core.Session{owner}
+			for i := 1; i < devices; i++ {
+				d, err := db.CreateDevice(ctx, owner.AccountID, owner.BusinessID, fmt.Sprint("PC ", i), uuid.NewString(), time.Now())
+				if err != nil {
+					t.Fatal(err)
+				}
+				sessions = append(sessions, core.Session{AccountID: owner.AccountID, BusinessID: owner.BusinessID, DeviceID: d.ID})
+			}
+			revoked := sessions[devices-1]
+			if _, err := db.RevokeDevice(ctx, owner, revoked.DeviceID, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			errs := make(chan error, devices*rounds)
+			var wg gosync.WaitGroup
+			for i, s := range sessions {
+				wg.Go(func() {
+					for r := range rounds {
+						from := int64(r*4 + 1)
+						if i%4 == 3 {
+							from += 2 // a gap: refused every time
+						}
+						_, err := db.Push(ctx, s, nsync.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: mutations(s, from, 4)}, time.Now())
+						switch {
+						case s == revoked:
+							if !errors.Is(err, core.ErrDeviceRevoked) {
+								errs <- fmt.Errorf("revoked device: %v", err)
+							}
+							return
+						case i%4 == 3:
+							if core.ErrorCode(err) != nsync.CodeOutOfOrder {
+								errs <- fmt.Errorf("gap: %v", err)
+							}
+						case err != nil:
+							errs <- err
+						}
+					}
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+			p, err := db.Pull(ctx, owner, 0, 5000, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			good := 0
+			for i := range devices - 1 {
+				if i%4 != 3 {
+					good++
+				}
+			}
+			if len(p.Changes) != good*rounds*4 {
+				t.Fatalf("feed has %d rows, want %d", len(p.Changes), good*rounds*4)
+			}
+			for i, c := range p.Changes {
+				if c.Seq != int64(i+1) {
+					t.Fatalf("seq %d at %d: not gapless", c.Seq, i)
+				}
 			}
 		})
 	}

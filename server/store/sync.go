@@ -46,7 +46,7 @@ func statementSizes() []int {
 
 // prepareWrites prepares the SQLite writer's statements.
 func (db *DB) prepareWrites(ctx context.Context) error {
-	qs := []string{sqliteLockDevice, sqliteSetSeq, sqliteSetLastN, insertRejection}
+	qs := []string{sqliteLockDevice, sqliteSetSeq, sqliteSetLastN, insertRejection, sqliteSavepoint, sqliteRollbackTo, sqliteRelease, pullQuery}
 	for _, n := range statementSizes() {
 		qs = append(qs, db.loadRowsQuery(n), db.writeRowsQuery(n))
 	}
@@ -280,9 +280,98 @@ const (
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`
 )
 
+// Group commit (SQLite). Pushes go to one writer goroutine, which takes
+// every push waiting when it is free into one transaction, each push in a
+// savepoint of its own: a push that fails rolls back alone, and the cost
+// of a commit (writing the changed pages to the WAL) is shared.
+const (
+	maxGroupPushes    = 64
+	maxGroupMutations = 2000
+)
+
+type pushJob struct {
+	p    *pushPlan
+	resp *nsync.PushResponse
+	done chan error
+}
+
 func (db *DB) pushSQLite(ctx context.Context, p *pushPlan, resp *nsync.PushResponse) error {
+	job := &pushJob{p: p, resp: resp, done: make(chan error, 1)}
+	select {
+	case db.pushes <- job:
+	case <-db.closed:
+		return errors.New("push: the store is closed")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once taken, a push runs to the end even if its client has gone: it
+	// is harmless to apply, and the group's transaction is shared.
+	return <-job.done
+}
+
+// writeLoop is the SQLite writer goroutine.
+func (db *DB) writeLoop() {
+	defer db.loopDone.Done()
+	for {
+		var job *pushJob
+		select {
+		case job = <-db.pushes:
+		case <-db.closed:
+			return
+		}
+		jobs, muts := []*pushJob{job}, len(job.p.req.Mutations)
+	drain:
+		for len(jobs) < maxGroupPushes && muts < maxGroupMutations {
+			select {
+			case j := <-db.pushes:
+				jobs, muts = append(jobs, j), muts+len(j.p.req.Mutations)
+			default:
+				break drain
+			}
+		}
+		db.runGroup(jobs)
+	}
+}
+
+const (
+	sqliteSavepoint  = `SAVEPOINT push`
+	sqliteRollbackTo = `ROLLBACK TO push`
+	sqliteRelease    = `RELEASE push`
+)
+
+func (db *DB) runGroup(jobs []*pushJob) {
+	ctx := context.Background()
+	if len(jobs) == 1 {
+		j := jobs[0]
+		j.done <- db.tx(ctx, func(tx *sql.Tx) error { return db.pushInTx(ctx, tx, j.p, j.resp) })
+		return
+	}
+	errs := make([]error, len(jobs))
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		for i, j := range jobs {
+			if err := db.txExec(ctx, tx, sqliteSavepoint); err != nil {
+				return err
+			}
+			if errs[i] = db.pushInTx(ctx, tx, j.p, j.resp); errs[i] != nil {
+				if err := db.txExec(ctx, tx, sqliteRollbackTo); err != nil {
+					return err
+				}
+			}
+			if err := db.txExec(ctx, tx, sqliteRelease); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for i, j := range jobs {
+		j.done <- cmp.Or(err, errs[i])
+	}
+}
+
+// pushInTx runs one push inside the SQLite write transaction tx.
+func (db *DB) pushInTx(ctx context.Context, tx *sql.Tx, p *pushPlan, resp *nsync.PushResponse) error {
 	s := p.s
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	{
 		st, err := db.txStmt(ctx, tx, sqliteLockDevice)
 		if err != nil {
 			return err
@@ -339,7 +428,7 @@ func (db *DB) pushSQLite(ctx context.Context, p *pushPlan, resp *nsync.PushRespo
 		}
 		resp.LastN = n
 		return nil
-	})
+	}
 }
 
 func (db *DB) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
@@ -467,6 +556,10 @@ const pullQuery = `SELECT 0, seq, tbl, id, hlc, deleted, data, field_hlc, device
 		SELECT n, tbl, row_id, code, message FROM sync_rejections
 		WHERE business_id = $1 AND device_id = $4 ORDER BY n DESC LIMIT $5) r`
 
+// smallPull is the largest page a SQLite pull reads on the writer's
+// connection.
+const smallPull = 1000
+
 // Pull returns the newest version of each row changed after since, in seq
 // order, and the device's rejections.
 func (db *DB) Pull(ctx context.Context, s core.Session, since int64, limit int, now time.Time) (core.PullPage, error) {
@@ -476,7 +569,15 @@ func (db *DB) Pull(ctx context.Context, s core.Session, since int64, limit int, 
 		return resp, err
 	}
 	resp.Epoch = epoch
-	st, err := db.prepared(ctx, db.read, pullQuery)
+	pool := db.read
+	if db.dialect.name == "sqlite" && since > 0 && limit <= smallPull {
+		// A reader connection's page cache is dropped whenever the writer
+		// has committed (every few milliseconds under load), so each pull
+		// would read and parse its pages again; the writer's cache stays
+		// warm. Snapshots and big pages still use the readers.
+		pool = db.write
+	}
+	st, err := db.prepared(ctx, pool, pullQuery)
 	if err != nil {
 		return resp, fmt.Errorf("pull: %w", err)
 	}
