@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+	gojson "github.com/goccy/go-json"
 )
 
 // APIError is an error answer of the server: the HTTP status and the
@@ -166,6 +167,10 @@ func NewClient(baseURL string, opts ...ClientOption) *Client {
 		SetHeader("User-Agent", cfg.userAgent).
 		SetHeader("Accept", "application/json").
 		SetLogger(quietLogger{}).
+		// goccy/go-json: the same encoding as encoding/json, about three
+		// times faster on the large pages a new device downloads.
+		SetJSONMarshaler(gojson.Marshal).
+		SetJSONUnmarshaler(gojson.Unmarshal).
 		SetRetryCount(cfg.retries).
 		SetRetryWaitTime(cfg.minWait).
 		SetRetryMaxWaitTime(cfg.maxWait).

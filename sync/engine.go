@@ -184,13 +184,32 @@ func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []Rejection, er
 	}
 	applied := 0
 	var rejected []Rejection
+	// While a page is applied, the next one is already being fetched (its
+	// cursor is known from the page), so the network, the server and the
+	// local writes overlap. A prefetched page that is not used is dropped.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type fetched struct {
+		resp PullResponse
+		err  error
+	}
+	fetch := func(since int64) <-chan fetched {
+		ch := make(chan fetched, 1)
+		go func() {
+			resp, err := e.Client.Pull(ctx, e.Token, since, page)
+			ch <- fetched{resp, err}
+		}()
+		return ch
+	}
+	cur, err := e.Local.Meta(MetaCursor)
+	if err != nil {
+		return applied, rejected, err
+	}
+	since, _ := strconv.ParseInt(cur, 10, 64)
+	pending := fetch(since)
 	for {
-		cur, err := e.Local.Meta(MetaCursor)
-		if err != nil {
-			return applied, rejected, err
-		}
-		since, _ := strconv.ParseInt(cur, 10, 64)
-		resp, err := e.Client.Pull(ctx, e.Token, since, page)
+		f := <-pending
+		resp, err := f.resp, f.err
 		if err != nil {
 			return applied, rejected, err
 		}
@@ -217,6 +236,10 @@ func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []Rejection, er
 		if next < since {
 			next = since
 		}
+		more := resp.More && len(resp.Changes) > 0
+		if more {
+			pending = fetch(next)
+		}
 		n, err := e.Local.ApplyChanges(ctx, resp.Changes, next)
 		if err != nil {
 			if errors.Is(err, ErrClockSkew) {
@@ -228,9 +251,10 @@ func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []Rejection, er
 		if e.Progress != nil {
 			e.Progress(applied, resp.More)
 		}
-		if !resp.More || len(resp.Changes) == 0 {
+		if !more {
 			return applied, rejected, nil
 		}
+		since = next
 	}
 }
 

@@ -376,11 +376,18 @@ func (s *Store) prepareHot() error {
 	for _, t := range []string{"invoices", "credit_notes"} {
 		qs = append(qs, nextSeqQuery(t))
 	}
+	qs = append(qs, insProduct, oldProduct, updProduct, ftsDelete, ftsInsert, delCodes, insCode)
+	for _, t := range []string{"business", "products", "parties", "expense_categories", "message_templates"} {
+		qs = append(qs, insRecord(t), updRecord(t), recordRowQuery(t))
+	}
 	for k := 1; k <= maxBatch; k++ {
 		qs = append(qs, insLines(k), insPending(k))
 	}
 	s.stmts = make(map[string]*sql.Stmt, len(qs))
 	for _, q := range qs {
+		if s.stmts[q] != nil {
+			continue
+		}
 		st, err := s.w.Prepare(q)
 		if err != nil {
 			return fmt.Errorf("prepare %q: %w", q, err)

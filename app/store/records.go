@@ -30,7 +30,7 @@ func (tx *Tx) recordRow(table, id string) (*nsync.Row, error) {
 	var data, fieldHLC, hlc string
 	var err error
 	if isKnownRecordTable(table) {
-		err = tx.QueryRow(`SELECT data, field_hlc, hlc FROM `+table+` WHERE id = ?`, id).Scan(&data, &fieldHLC, &hlc)
+		err = tx.QueryRow(recordRowQuery(table), id).Scan(&data, &fieldHLC, &hlc)
 	} else {
 		err = tx.QueryRow(`SELECT data, field_hlc, hlc FROM unknown_rows WHERE tbl = ? AND id = ?`, table, id).Scan(&data, &fieldHLC, &hlc)
 	}
@@ -72,15 +72,67 @@ func (tx *Tx) writeRecord(r nsync.Row, insert bool) error {
 		_, err = tx.Exec(`INSERT INTO unknown_rows(tbl, id, business_id, hlc, field_hlc, deleted, data) VALUES (?,?,?,?,?,?,?)
 			ON CONFLICT(tbl, id) DO UPDATE SET hlc = excluded.hlc, field_hlc = excluded.field_hlc, deleted = excluded.deleted, data = excluded.data`,
 			r.Table, r.ID, tx.s.businessID, r.HLC, string(fh), del, string(data))
+	case r.Table == "products":
+		return tx.writeProduct(r, insert, string(fh), del, string(data))
 	case insert:
-		_, err = tx.Exec(`INSERT INTO `+r.Table+`(id, business_id, hlc, field_hlc, deleted, data) VALUES (?,?,?,?,?,?)`,
-			r.ID, tx.s.businessID, r.HLC, string(fh), del, string(data))
+		_, err = tx.Exec(insRecord(r.Table), r.ID, tx.s.businessID, r.HLC, string(fh), del, string(data))
 	default:
-		_, err = tx.Exec(`UPDATE `+r.Table+` SET hlc = ?, field_hlc = ?, deleted = ?, data = ? WHERE id = ?`,
-			r.HLC, string(fh), del, string(data), r.ID)
+		_, err = tx.Exec(updRecord(r.Table), r.HLC, string(fh), del, string(data), r.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("save %s %s: %w", r.Table, r.ID, err)
+	}
+	return tx.afterRecord(r)
+}
+
+func insRecord(table string) string {
+	return `INSERT INTO ` + table + `(id, business_id, hlc, field_hlc, deleted, data) VALUES (?,?,?,?,?,?)`
+}
+
+func updRecord(table string) string {
+	return `UPDATE ` + table + ` SET hlc = ?, field_hlc = ?, deleted = ?, data = ? WHERE id = ?`
+}
+
+func recordRowQuery(table string) string {
+	return `SELECT data, field_hlc, hlc FROM ` + table + ` WHERE id = ?`
+}
+
+// Product rows keep their search rows in step (migration 0006): the old
+// name and SKU leave product_fts before an update, the new ones enter after.
+const (
+	insProduct = `INSERT INTO products(id, business_id, hlc, field_hlc, deleted, data) VALUES (?,?,?,?,?,?) RETURNING rid, name, coalesce(sku, '')`
+	oldProduct = `SELECT rid, name, coalesce(sku, '') FROM products WHERE id = ?`
+	updProduct = `UPDATE products SET hlc = ?, field_hlc = ?, deleted = ?, data = ? WHERE id = ? RETURNING name, coalesce(sku, '')`
+	ftsDelete  = `INSERT INTO product_fts(product_fts, rowid, name, sku) VALUES ('delete', ?, ?, ?)`
+	ftsInsert  = `INSERT INTO product_fts(rowid, name, sku) VALUES (?, ?, ?)`
+	delCodes   = `DELETE FROM product_codes WHERE product_id = ?`
+	insCode    = `INSERT OR IGNORE INTO product_codes(code, product_id) VALUES (?, ?)`
+)
+
+func (tx *Tx) writeProduct(r nsync.Row, insert bool, fh string, del int, data string) error {
+	var rid int64
+	var name, sku string
+	if insert {
+		if err := tx.QueryRow(insProduct, r.ID, tx.s.businessID, r.HLC, fh, del, data).Scan(&rid, &name, &sku); err != nil {
+			return fmt.Errorf("save products %s: %w", r.ID, err)
+		}
+	} else {
+		var oldName, oldSKU string
+		if err := tx.QueryRow(oldProduct, r.ID).Scan(&rid, &oldName, &oldSKU); err != nil {
+			return fmt.Errorf("save products %s: %w", r.ID, err)
+		}
+		if err := tx.QueryRow(updProduct, r.HLC, fh, del, data, r.ID).Scan(&name, &sku); err != nil {
+			return fmt.Errorf("save products %s: %w", r.ID, err)
+		}
+		if name == oldName && sku == oldSKU {
+			return tx.afterRecord(r)
+		}
+		if _, err := tx.Exec(ftsDelete, rid, oldName, oldSKU); err != nil {
+			return fmt.Errorf("search index of %s: %w", r.ID, err)
+		}
+	}
+	if _, err := tx.Exec(ftsInsert, rid, name, sku); err != nil {
+		return fmt.Errorf("search index of %s: %w", r.ID, err)
 	}
 	return tx.afterRecord(r)
 }
@@ -90,7 +142,7 @@ func (tx *Tx) afterRecord(r nsync.Row) error {
 	if r.Table != "products" {
 		return nil
 	}
-	if _, err := tx.Exec(`DELETE FROM product_codes WHERE product_id = ?`, r.ID); err != nil {
+	if _, err := tx.Exec(delCodes, r.ID); err != nil {
 		return err
 	}
 	if r.Deleted {
@@ -108,7 +160,7 @@ func (tx *Tx) afterRecord(r nsync.Row) error {
 		codes = append(codes, sku)
 	}
 	for _, c := range codes {
-		if _, err := tx.Exec(`INSERT OR IGNORE INTO product_codes(code, product_id) VALUES (?, ?)`, c, r.ID); err != nil {
+		if _, err := tx.Exec(insCode, c, r.ID); err != nil {
 			return err
 		}
 	}

@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
+	gosync "sync"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/ainaukar/naukar/app/books"
 
@@ -66,15 +70,19 @@ func (s *Store) AckMutations(lastN int64) error {
 // the same merge as the server: records per field by stamp, documents
 // insert-if-absent with their derived effects.
 func (s *Store) ApplyChanges(ctx context.Context, changes []nsync.Change, cursor int64) (applied int, err error) {
+	decoded, err := decodeChanges(changes)
+	if err != nil {
+		return 0, err
+	}
 	err = s.tx(ctx, func(tx *Tx) error {
-		for _, c := range changes {
+		for i, c := range changes {
 			if h, err := nsync.ParseHLC(c.HLC); err == nil {
 				if err := s.clock.Observe(h); err != nil {
 					return err
 				}
 				tx.hlc = s.clock.Last()
 			}
-			ok, err := tx.applyChange(c)
+			ok, err := tx.applyChange(c, decoded[i])
 			if err != nil {
 				return fmt.Errorf("apply %s %s: %w", c.Table, c.ID, err)
 			}
@@ -82,19 +90,62 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []nsync.Change, cursor
 				applied++
 			}
 		}
+		// A long download folds stock as it goes, page by page.
+		if s.pendingStock.Load() >= foldRows {
+			s.pendingStock.Store(0)
+			if err := tx.foldStock(); err != nil {
+				return err
+			}
+		}
 		return tx.setMeta(map[string]string{"pull_cursor": strconv.FormatInt(cursor, 10)})
 	})
 	return applied, err
 }
 
-func (tx *Tx) applyChange(c nsync.Change) (bool, error) {
+// decodeChanges decodes a pulled page's documents and record fields on all
+// cores, before the write transaction: decoding is most of the work of
+// applying a page and needs no lock.
+func decodeChanges(changes []nsync.Change) ([]any, error) {
+	out := make([]any, len(changes))
+	errs := make([]error, len(changes))
+	workers := min(runtime.GOMAXPROCS(0), 4, 1+len(changes)/64)
+	var wg gosync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(changes); i += workers {
+				c := changes[i]
+				if nsync.TableKind(c.Table) == nsync.KindDocument {
+					out[i], errs[i] = decodeDoc(c.Table, c.Data)
+					continue
+				}
+				var fields map[string]json.RawMessage
+				errs[i] = gojson.Unmarshal(c.Data, &fields)
+				out[i] = fields
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("read %s %s: %w", changes[i].Table, changes[i].ID, err)
+		}
+	}
+	return out, nil
+}
+
+// applyChange merges one pulled change; decoded is its document or, for a
+// record, its fields (from decodeChanges).
+func (tx *Tx) applyChange(c nsync.Change, decoded any) (bool, error) {
 	if nsync.TableKind(c.Table) == nsync.KindDocument {
-		return tx.insertDocument(c.Table, c.ID, c.HLC, c.Data)
+		if decoded == nil { // a table this build does not know
+			return tx.insertDocument(c.Table, c.ID, c.HLC, c.Data)
+		}
+		return tx.insertDoc(c.Table, c.ID, c.HLC, c.Data, decoded)
 	}
-	in := nsync.Row{Table: c.Table, ID: c.ID, HLC: c.HLC, FieldHLC: c.FieldHLC}
-	if err := json.Unmarshal(c.Data, &in.Fields); err != nil {
-		return false, err
-	}
+	fields, _ := decoded.(map[string]json.RawMessage)
+	in := nsync.Row{Table: c.Table, ID: c.ID, HLC: c.HLC, FieldHLC: c.FieldHLC, Fields: fields}
 	if in.FieldHLC == nil {
 		in.FieldHLC = map[string]string{}
 	}
