@@ -252,6 +252,13 @@ func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []Rejection, er
 			e.Progress(applied, resp.More)
 		}
 		if !more {
+			// Books that apply pages in a special way (a new device's
+			// bulk download) finish it once the feed is read to its end.
+			if f, ok := e.Local.(interface{ EndPull(context.Context) error }); ok {
+				if err := f.EndPull(ctx); err != nil {
+					return applied, rejected, err
+				}
+			}
 			return applied, rejected, nil
 		}
 		since = next

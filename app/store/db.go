@@ -50,6 +50,7 @@ type Store struct {
 	ckptStop chan struct{} // closed by Close
 
 	biz          atomic.Pointer[bizCache] // the profile as last read by a save
+	bulk         atomic.Bool              // a new device's download is being applied in bulk mode (bulk.go)
 	pendingStock atomic.Int64             // stock effects this process queued and has not folded
 	ckptDone     chan struct{}            // closed when the checkpointer has stopped
 }
@@ -138,7 +139,11 @@ func Open(path string, opt Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	// Stock effects a crash left unfolded.
+	// A bulk download a crash interrupted, and stock effects left unfolded.
+	if err := s.finishBulk(context.Background()); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.FoldStock(context.Background()); err != nil {
 		s.Close()
 		return nil, err

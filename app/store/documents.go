@@ -310,14 +310,17 @@ func (tx *Tx) markCancelled(table, id string) error {
 	if err != nil {
 		return err
 	}
-	// Take the lines' stock effects out again: a sale's out becomes less.
-	if _, err := tx.Exec(`INSERT INTO stock_pending(product_id, date, qty_in, qty_out)
-		SELECT product_id, date, -max(stock_delta, 0), -max(-stock_delta, 0) FROM doc_lines
-		WHERE doc_table = ? AND date = ? AND doc_id = ? AND cancelled = 0 AND stock_delta <> 0
-		AND product_id IS NOT NULL AND product_id <> ''`, table, date, id); err != nil {
-		return err
+	// Take the lines' stock effects out again: a sale's out becomes less
+	// (in bulk mode stock is derived from doc_lines at the end).
+	if !tx.s.bulk.Load() {
+		if _, err := tx.Exec(`INSERT INTO stock_pending(product_id, date, qty_in, qty_out)
+			SELECT product_id, date, -max(stock_delta, 0), -max(-stock_delta, 0) FROM doc_lines
+			WHERE doc_table = ? AND date = ? AND doc_id = ? AND cancelled = 0 AND stock_delta <> 0
+			AND product_id IS NOT NULL AND product_id <> ''`, table, date, id); err != nil {
+			return err
+		}
+		tx.s.stockQueued()
 	}
-	tx.s.stockQueued()
 	if _, err := tx.Exec(`UPDATE doc_lines SET cancelled = 1 WHERE doc_table = ? AND date = ? AND doc_id = ?`, table, date, id); err != nil {
 		return err
 	}

@@ -124,12 +124,15 @@ func (tx *Tx) writeProduct(r nsync.Row, insert bool, fh string, del int, data st
 		if err := tx.QueryRow(updProduct, r.HLC, fh, del, data, r.ID).Scan(&name, &sku); err != nil {
 			return fmt.Errorf("save products %s: %w", r.ID, err)
 		}
-		if name == oldName && sku == oldSKU {
+		if name == oldName && sku == oldSKU || tx.s.bulk.Load() {
 			return tx.afterRecord(r)
 		}
 		if _, err := tx.Exec(ftsDelete, rid, oldName, oldSKU); err != nil {
 			return fmt.Errorf("search index of %s: %w", r.ID, err)
 		}
+	}
+	if tx.s.bulk.Load() {
+		return tx.afterRecord(r) // the search index is rebuilt when the download ends
 	}
 	if _, err := tx.Exec(ftsInsert, rid, name, sku); err != nil {
 		return fmt.Errorf("search index of %s: %w", r.ID, err)

@@ -70,6 +70,9 @@ func (s *Store) AckMutations(lastN int64) error {
 // the same merge as the server: records per field by stamp, documents
 // insert-if-absent with their derived effects.
 func (s *Store) ApplyChanges(ctx context.Context, changes []nsync.Change, cursor int64) (applied int, err error) {
+	if err := s.maybeStartBulk(ctx, len(changes)); err != nil {
+		return 0, err
+	}
 	decoded, err := decodeChanges(changes)
 	if err != nil {
 		return 0, err

@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+)
+
+// A new device downloads a whole business into empty books. Keeping every
+// index, the search index and the per-day stock in step row by row would
+// make that download write the same pages over and over, so it runs in
+// bulk mode: the secondary indexes are dropped (their DDL kept in meta),
+// stock and search rows are not written per row, and at the end the
+// indexes are built again from sorted data and stock and search are
+// derived in one pass each. A download interrupted in bulk mode is
+// finished at the next open (the rest then downloads in the normal way).
+
+// metaBulk holds the JSON list of the indexes dropped for a bulk download.
+const metaBulk = "bulk_indexes"
+
+// bulkMinRows is the smallest first page worth bulk mode.
+const bulkMinRows = 1000
+
+// keptInBulk are indexes the download itself reads.
+var keptInBulk = map[string]bool{"cancellations_doc": true}
+
+// maybeStartBulk enters bulk mode before the first page of a download into
+// empty books.
+func (s *Store) maybeStartBulk(ctx context.Context, pageRows int) error {
+	if s.bulk.Load() || pageRows < bulkMinRows {
+		return nil
+	}
+	if cur, _ := s.Meta("pull_cursor"); cur != "" && cur != "0" {
+		return nil
+	}
+	if has, err := s.HasLocalData(); err != nil || has {
+		return err
+	}
+	return s.tx(ctx, func(tx *Tx) error {
+		rows, err := tx.Query(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
+		if err != nil {
+			return err
+		}
+		var ddl []string
+		var names []string
+		for rows.Next() {
+			var name, q string
+			if err := rows.Scan(&name, &q); err != nil {
+				rows.Close()
+				return err
+			}
+			if !keptInBulk[name] {
+				ddl = append(ddl, q)
+				names = append(names, name)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, n := range names {
+			if _, err := tx.Exec(`DROP INDEX ` + strconv.Quote(n)); err != nil {
+				return err
+			}
+		}
+		b, _ := json.Marshal(ddl)
+		if err := tx.setMeta(map[string]string{metaBulk: string(b)}); err != nil {
+			return err
+		}
+		s.bulk.Store(true)
+		return nil
+	})
+}
+
+// EndPull is called by the sync engine when a pull has read to the end of
+// the feed: a bulk download is finished here.
+func (s *Store) EndPull(ctx context.Context) error {
+	if !s.bulk.Load() {
+		return nil
+	}
+	return s.finishBulk(ctx)
+}
+
+// finishBulk builds the dropped indexes again, derives stock levels, stock
+// per day and the search index from the downloaded rows, and leaves bulk
+// mode, in one transaction.
+func (s *Store) finishBulk(ctx context.Context) error {
+	v, err := s.Meta(metaBulk)
+	if err != nil || v == "" {
+		s.bulk.Store(false)
+		return err
+	}
+	var ddl []string
+	if err := json.Unmarshal([]byte(v), &ddl); err != nil {
+		return fmt.Errorf("read bulk state: %w", err)
+	}
+	err = s.tx(ctx, func(tx *Tx) error {
+		stmts := []string{
+			`DELETE FROM stock_pending`,
+			`DELETE FROM stock_days`,
+			`DELETE FROM stock_levels`,
+			`INSERT INTO stock_days(product_id, date, qty_in, qty_out)
+				SELECT product_id, date, sum(max(stock_delta, 0)), sum(max(-stock_delta, 0)) FROM doc_lines
+				WHERE stock_delta <> 0 AND cancelled = 0 AND product_id IS NOT NULL AND product_id <> ''
+				GROUP BY product_id, date ORDER BY product_id, date`,
+			`INSERT INTO stock_levels(product_id, qty)
+				SELECT product_id, sum(qty_in - qty_out) FROM stock_days GROUP BY product_id ORDER BY product_id`,
+			`INSERT INTO product_fts(product_fts) VALUES ('rebuild')`,
+		}
+		for _, q := range append(ddl, stmts...) {
+			if _, err := tx.Exec(q); err != nil {
+				return fmt.Errorf("finish download: %w", err)
+			}
+		}
+		return tx.setMeta(map[string]string{metaBulk: ""})
+	})
+	if err != nil {
+		return err
+	}
+	s.bulk.Store(false)
+	s.pendingStock.Store(0)
+	return nil
+}

@@ -1,0 +1,172 @@
+package syncapp_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ainaukar/naukar/app/demo"
+	"github.com/ainaukar/naukar/app/store"
+	"github.com/ainaukar/naukar/app/syncapp"
+	nsync "github.com/ainaukar/naukar/sync"
+)
+
+// TestNewDeviceBulkDownload: a new device downloads a business of a few
+// thousand rows in bulk mode (indexes dropped, stock and search derived at
+// the end) and ends with the same books as the first device: synced rows
+// byte for byte, stock, search and every index. A download killed half way
+// is finished at the next open and completes in the normal way.
+func TestNewDeviceBulkDownload(t *testing.T) {
+	t.Setenv("NAUKAR_KEYRING", "file")
+	sz := demo.Size{Products: 1200, Parties: 60, Invoices: 1500, Purchases: 20, Expenses: 20, Seed: 11}
+	path, err := demo.Cached(ctx, sz, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newServer(t, time.Now)
+	c := nsync.NewClient(srv.URL)
+	if _, err := c.Signup(ctx, nsync.SignupRequest{Owner: nsync.SignupOwner{Name: "Ravi", Email: "ravi@example.com", Phone: "9876543210", Password: "correct horse"},
+		Business: nsync.SignupBusiness{Name: "Sharma General Stores", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}); err != nil {
+		t.Fatal(err)
+	}
+	first, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	if _, err := syncapp.Login(ctx, first, srv.URL, "ravi@example.com", "correct horse", "Counter 1"); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := syncapp.Engine(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.FoldStock(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	join := func(name string) (*store.Store, *nsync.Engine) {
+		s, err := store.Open(filepath.Join(t.TempDir(), "new.db"), store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := syncapp.Login(ctx, s, srv.URL, "ravi@example.com", "correct horse", name); err != nil {
+			t.Fatal(err)
+		}
+		e, err := syncapp.Engine(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.PageSize = 1000
+		return s, e
+	}
+	same := func(s *store.Store) {
+		t.Helper()
+		if got, want := dump(t, s.Path()), dump(t, first.Path()); got != want {
+			t.Fatalf("the new device's books differ:\n%s", diff(want, got))
+		}
+		if got, want := derived(t, s.Path()), derived(t, first.Path()); got != want {
+			t.Fatalf("indexes, stock or search differ:\n%s", diff(want, got))
+		}
+		if v, _ := s.Meta("bulk_indexes"); v != "" {
+			t.Fatalf("still in bulk mode: %s", v)
+		}
+		ps, err := first.ListProducts(store.ProductFilter{Limit: 5, Offset: 100})
+		if err != nil || len(ps) != 5 {
+			t.Fatalf("%v %v", ps, err)
+		}
+		for _, p := range ps {
+			hits, err := s.SearchProducts(p.Name, 20)
+			found := false
+			for _, h := range hits {
+				found = found || h.ID == p.ID && h.Stock == p.Stock
+			}
+			if err != nil || !found {
+				t.Fatalf("search for %q on the new device: %+v %v (want stock %d)", p.Name, hits, err, p.Stock)
+			}
+		}
+	}
+
+	// A whole download in bulk mode.
+	a, ea := join("Laptop")
+	defer a.Close()
+	var sawBulk bool
+	ea.Progress = func(done int, more bool) {
+		if v, _ := a.Meta("bulk_indexes"); v != "" {
+			sawBulk = true
+		}
+	}
+	st, err := ea.Round(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sawBulk || st.Pulled < 2500 {
+		t.Fatalf("bulk mode %v, %d rows", sawBulk, st.Pulled)
+	}
+	same(a)
+
+	// A download killed after its first page: the next open finishes the
+	// bulk part, and the next sync carries on normally.
+	b, eb := join("Counter 2")
+	cctx, cancel := context.WithCancel(ctx)
+	eb.Progress = func(int, bool) { cancel() }
+	if _, err := eb.Round(cctx); err == nil {
+		t.Fatal("the cut download reported success")
+	}
+	if v, _ := b.Meta("bulk_indexes"); v == "" {
+		t.Fatal("the cut download was not in bulk mode")
+	}
+	bpath := b.Path()
+	b.Close()
+	b, err = store.Open(bpath, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if v, _ := b.Meta("bulk_indexes"); v != "" {
+		t.Fatal("open did not finish the cut bulk download")
+	}
+	eb, err = syncapp.Engine(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	same(b)
+}
+
+// derived lists a books file's indexes, stock levels and stock per day
+// and the size of its search index.
+func derived(t *testing.T, path string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var out string
+	for _, q := range []string{
+		`SELECT name || ' ' || sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`,
+		`SELECT product_id || ' ' || qty FROM stock_levels WHERE qty <> 0 ORDER BY product_id`,
+		`SELECT product_id || ' ' || date || ' ' || qty_in || ' ' || qty_out FROM stock_days WHERE qty_in <> 0 OR qty_out <> 0 ORDER BY product_id, date`,
+		`SELECT 'fts ' || count(*) FROM product_fts WHERE product_fts MATCH 'a* OR e* OR i* OR o* OR u*'`,
+	} {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			out += s + "\n"
+		}
+		rows.Close()
+	}
+	return out
+}
