@@ -58,9 +58,19 @@ func (db *DB) prepareWrites(ctx context.Context) error {
 	return nil
 }
 
+// loadRowsQuery reads n rows by (table, id), each a probe of the primary key.
 func (db *DB) loadRowsQuery(n int) string {
-	return `SELECT id, hlc, deleted, data, field_hlc, device_id FROM sync_rows WHERE business_id = ` +
-		db.dialect.param(1) + ` AND tbl = ` + db.dialect.param(2) + ` AND id IN (` + db.inList(3, n) + `)`
+	var q strings.Builder
+	q.WriteString(`SELECT tbl, id, hlc, deleted, data, field_hlc, device_id FROM sync_rows WHERE business_id = ` +
+		db.dialect.param(1) + ` AND (tbl, id) IN (VALUES `)
+	for i := range n {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteString("(" + db.inList(2+2*i, 2) + ")")
+	}
+	q.WriteByte(')')
+	return q.String()
 }
 
 func (db *DB) writeRowsQuery(n int) string {
@@ -452,60 +462,54 @@ func (db *DB) inList(from, n int) string {
 	return b.String()
 }
 
-// loadRowsSQLite reads the current state of the rows a batch touches, table
-// by table so that each lookup uses the primary key. Documents are only
-// checked for existence: an existing document never changes.
+// loadRowsSQLite reads the current state of the rows a batch touches.
+// Documents are only checked for existence: an existing document never
+// changes.
 func (db *DB) loadRowsSQLite(ctx context.Context, tx *sql.Tx, businessID string, in []nsync.Row) (map[rowKey]*loadedRow, error) {
-	byTable := map[string][]string{}
-	var tables []string
+	keys := make([]rowKey, 0, len(in))
 	seen := make(map[rowKey]bool, len(in))
 	for _, r := range in {
 		k := rowKey{r.Table, r.ID}
 		if !seen[k] {
 			seen[k] = true
-			if byTable[r.Table] == nil {
-				tables = append(tables, r.Table)
-			}
-			byTable[r.Table] = append(byTable[r.Table], r.ID)
+			keys = append(keys, k)
 		}
 	}
 	out := make(map[rowKey]*loadedRow, len(in))
-	for _, table := range tables {
-		for _, chunk := range chunks(byTable[table]) {
-			st, err := db.txStmt(ctx, tx, db.loadRowsQuery(len(chunk)))
+	for _, chunk := range chunks(keys) {
+		st, err := db.txStmt(ctx, tx, db.loadRowsQuery(len(chunk)))
+		if err != nil {
+			return nil, fmt.Errorf("load rows: %w", err)
+		}
+		args := make([]any, 0, 2*len(chunk)+1)
+		args = append(args, businessID)
+		for _, k := range chunk {
+			args = append(args, k.table, k.id)
+		}
+		rows, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, fmt.Errorf("load rows: %w", err)
+		}
+		for rows.Next() {
+			var table, id, hlc, device string
+			var deleted int64
+			var data, fieldHLC []byte
+			if err := rows.Scan(&table, &id, &hlc, &deleted, &data, &fieldHLC, &device); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("load rows: %w", err)
+			}
+			r, err := loadedFrom(table, id, hlc, deleted, data, fieldHLC, device)
 			if err != nil {
-				return nil, fmt.Errorf("load rows: %w", err)
+				rows.Close()
+				return nil, err
 			}
-			args := make([]any, 0, len(chunk)+2)
-			args = append(args, businessID, table)
-			for _, id := range chunk {
-				args = append(args, id)
-			}
-			rows, err := st.QueryContext(ctx, args...)
-			if err != nil {
-				return nil, fmt.Errorf("load rows: %w", err)
-			}
-			for rows.Next() {
-				var id, hlc, device string
-				var deleted int64
-				var data, fieldHLC []byte
-				if err := rows.Scan(&id, &hlc, &deleted, &data, &fieldHLC, &device); err != nil {
-					rows.Close()
-					return nil, fmt.Errorf("load rows: %w", err)
-				}
-				r, err := loadedFrom(table, id, hlc, deleted, data, fieldHLC, device)
-				if err != nil {
-					rows.Close()
-					return nil, err
-				}
-				out[rowKey{table, id}] = r
-			}
-			if err := rows.Close(); err != nil {
-				return nil, fmt.Errorf("load rows: %w", err)
-			}
-			if err := rows.Err(); err != nil {
-				return nil, fmt.Errorf("load rows: %w", err)
-			}
+			out[rowKey{table, id}] = r
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("load rows: %w", err)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("load rows: %w", err)
 		}
 	}
 	return out, nil
@@ -577,18 +581,21 @@ func (db *DB) Pull(ctx context.Context, s core.Session, since int64, limit int, 
 		// warm. Snapshots and big pages still use the readers.
 		pool = db.write
 	}
+	qctx := ctx
+	if pool == db.write {
+		// Short and on one connection: not worth a goroutine watching
+		// for cancellation (database/sql starts one per query otherwise).
+		qctx = context.WithoutCancel(ctx)
+	}
 	st, err := db.prepared(ctx, pool, pullQuery)
 	if err != nil {
 		return resp, fmt.Errorf("pull: %w", err)
 	}
-	rows, err := st.QueryContext(ctx, s.BusinessID, since, limit+1, s.DeviceID, maxRejectionsPulled)
+	rows, err := st.QueryContext(qctx, s.BusinessID, since, limit+1, s.DeviceID, maxRejectionsPulled)
 	if err != nil {
 		return resp, fmt.Errorf("pull: %w", err)
 	}
 	defer rows.Close()
-	if limit < 1000 {
-		resp.Changes = make([]core.Change, 0, limit+1)
-	}
 	for rows.Next() {
 		var kind int
 		var c core.Change
