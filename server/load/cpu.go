@@ -12,17 +12,20 @@ import (
 // server process and by the whole machine (busy and total, from
 // /proc/stat). Fields the platform does not provide stay zero.
 type cpuSample struct {
-	self, server          time.Duration
-	machineBusy, machineT time.Duration
+	self, server, database time.Duration
+	machineBusy, machineT  time.Duration
 }
 
 // clockTick is the unit of /proc times (USER_HZ, 100 on Linux).
 const clockTick = 10 * time.Millisecond
 
-func sampleCPU(serverPID int) cpuSample {
+func sampleCPU(serverPID int, database string) cpuSample {
 	s := cpuSample{self: selfCPU()}
 	if serverPID > 0 {
 		s.server = procCPU(serverPID)
+	}
+	if database != "" {
+		s.database = namedCPU(database)
 	}
 	s.machineBusy, s.machineT = machineCPU()
 	return s
@@ -34,7 +37,8 @@ func (s cpuSample) since(before cpuSample, roundTrips int) CPU {
 		return CPU{}
 	}
 	per := func(d time.Duration) time.Duration { return d / time.Duration(roundTrips) }
-	c := CPU{Cores: runtime.NumCPU(), Generator: per(s.self - before.self), Server: per(s.server - before.server)}
+	c := CPU{Cores: runtime.NumCPU(), Generator: per(s.self - before.self), Server: per(s.server - before.server),
+		Database: per(s.database - before.database)}
 	if total := s.machineT - before.machineT; total > 0 {
 		busy := s.machineBusy - before.machineBusy
 		c.Machine = per(busy)
@@ -45,22 +49,47 @@ func (s cpuSample) since(before cpuSample, roundTrips int) CPU {
 
 // procCPU reads user+system time of a process from /proc/PID/stat.
 func procCPU(pid int) time.Duration {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	_, d := procStat(strconv.Itoa(pid))
+	return d
+}
+
+// procStat reads the command name and user+system time of a process.
+func procStat(pid string) (string, time.Duration) {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
 	if err != nil {
-		return 0
+		return "", 0
 	}
 	// Fields after the command name, which is in parentheses.
-	i := strings.LastIndexByte(string(b), ')')
-	if i < 0 {
-		return 0
+	open, i := strings.IndexByte(string(b), '('), strings.LastIndexByte(string(b), ')')
+	if open < 0 || i < open {
+		return "", 0
 	}
 	f := strings.Fields(string(b[i+1:]))
 	if len(f) < 13 {
-		return 0
+		return "", 0
 	}
 	u, _ := strconv.ParseInt(f[11], 10, 64)
 	s, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(u+s) * clockTick
+	return string(b[open+1 : i]), time.Duration(u+s) * clockTick
+}
+
+// namedCPU sums the CPU time of every live process with this command name
+// (e.g. the PostgreSQL server and its backends). Backends that exit during
+// a run take their time with them, so this is a lower bound.
+func namedCPU(name string) time.Duration {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	var sum time.Duration
+	for _, e := range entries {
+		if n := e.Name(); n[0] >= '0' && n[0] <= '9' {
+			if comm, d := procStat(n); comm == name {
+				sum += d
+			}
+		}
+	}
+	return sum
 }
 
 // machineCPU reads busy and total time of all cores from /proc/stat.

@@ -47,8 +47,10 @@ type Config struct {
 	Batch      int     // mutations per push (default 3)
 	Rate       float64 // round trips per second over all devices; 0: each device as fast as it can
 	// ServerPID, when set (Linux), is the server process whose CPU time the
-	// report shows.
+	// report shows; Database names the database's processes (e.g.
+	// "postgres") to show theirs.
 	ServerPID int
+	Database  string
 }
 
 // Report is the outcome of a run.
@@ -75,9 +77,9 @@ type Report struct {
 // trip. Machine is every process (server, generator, database), from
 // /proc/stat; zero where the platform does not say.
 type CPU struct {
-	Cores                      int
-	Generator, Server, Machine time.Duration // per round trip
-	MachineBusy                float64       // fraction of all cores busy
+	Cores                                int
+	Generator, Server, Database, Machine time.Duration // per round trip
+	MachineBusy                          float64       // fraction of all cores busy
 }
 
 // Latency holds percentiles.
@@ -97,8 +99,8 @@ func (r Report) String() string {
 	fmt.Fprintf(&b, "pull       p50 %s  p99 %s  max %s\n", r.Pull.P50, r.Pull.P99, r.Pull.Max)
 	fmt.Fprintf(&b, "round trip p50 %s  p99 %s  max %s", r.RoundTrip.P50, r.RoundTrip.P99, r.RoundTrip.Max)
 	if r.CPU.Cores > 0 {
-		fmt.Fprintf(&b, "\ncpu per round trip: generator %s, server %s, whole machine %s (%d cores %.0f%% busy)",
-			us(r.CPU.Generator), us(r.CPU.Server), us(r.CPU.Machine), r.CPU.Cores, 100*r.CPU.MachineBusy)
+		fmt.Fprintf(&b, "\ncpu per round trip: generator %s, server %s, database %s, whole machine %s (%d cores %.0f%% busy)",
+			us(r.CPU.Generator), us(r.CPU.Server), us(r.CPU.Database), us(r.CPU.Machine), r.CPU.Cores, 100*r.CPU.MachineBusy)
 	}
 	if r.FirstError != "" {
 		fmt.Fprintf(&b, "\nfirst error: %s", r.FirstError)
@@ -244,7 +246,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	fmt.Fprintf(w, "running for %s\n", cfg.Duration)
 
 	var pushL, pullL, rtL []time.Duration
-	cpu0 := sampleCPU(cfg.ServerPID)
+	cpu0 := sampleCPU(cfg.ServerPID, cfg.Database)
 	start = time.Now()
 	end := start.Add(cfg.Duration)
 	// In-flight round trips may finish after the window, but not forever.
@@ -314,7 +316,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	// Throughput until the last round trip ended: a server that falls
 	// behind the schedule finishes late and shows a lower rate.
 	rep.Elapsed = time.Since(start)
-	rep.CPU = sampleCPU(cfg.ServerPID).since(cpu0, len(rtL))
+	rep.CPU = sampleCPU(cfg.ServerPID, cfg.Database).since(cpu0, len(rtL))
 	rep.RoundTrips = len(rtL)
 	rep.RoundTripsPS = float64(rep.RoundTrips) / rep.Elapsed.Seconds()
 	rep.MutationsPS = float64(rep.Mutations) / rep.Elapsed.Seconds()

@@ -34,8 +34,10 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	p.SetMaxOpenConns(32)
-	p.SetMaxIdleConns(32)
+	// A few more connections than cores: pushes wait on their commit's
+	// WAL flush, not on CPU; many more only add switching.
+	p.SetMaxOpenConns(16)
+	p.SetMaxIdleConns(16)
 	if err := p.PingContext(ctx); err != nil {
 		p.Close()
 		return nil, fmt.Errorf("connect postgres: %w", err)
@@ -48,12 +50,15 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 	return db, nil
 }
 
-// PostgreSQL statements of a push, sent in two pipelined batches: the
-// locks and the read of the rows in one round trip, the writes and the
+// PostgreSQL statements of a push, sent in two pipelined batches: begin,
+// the locks and the read of the rows in one round trip; the writes and the
 // commit in the other.
 const (
-	pgLockSeq    = `SELECT seq FROM sync_counters WHERE business_id = $1 FOR UPDATE`
-	pgLockDevice = `UPDATE devices SET last_seen_at = $1 WHERE id = $2 AND business_id = $3 RETURNING last_n, revoked_at`
+	// pgLock locks the business's seq counter, then (the UPDATE's WHERE
+	// needs the CTE) the device row, and returns both.
+	pgLock = `WITH c AS (SELECT seq FROM sync_counters WHERE business_id = $3 FOR UPDATE)
+		UPDATE devices SET last_seen_at = $1 WHERE id = $2 AND business_id = $3 AND EXISTS (SELECT 1 FROM c)
+		RETURNING last_n, revoked_at, (SELECT seq FROM c)`
 	// One probe of the primary key per row; OFFSET 0 keeps the planner
 	// from flattening the lateral subquery into a scan of the whole
 	// business when the table has no statistics yet.
@@ -61,12 +66,13 @@ const (
 		FROM unnest($2::text[], $3::text[]) AS k(tbl, id) CROSS JOIN LATERAL (
 			SELECT s.tbl, s.id, s.hlc, s.deleted, s.data, s.field_hlc, s.device_id FROM sync_rows s
 			WHERE s.business_id = $1 AND s.tbl = k.tbl AND s.id = k.id OFFSET 0) r`
-	pgWriteRows = `INSERT INTO sync_rows (business_id, tbl, id, hlc, deleted, data, field_hlc, seq, device_id, updated_at)
+	// pgWrite writes the changed rows, the seq counter and last_n.
+	pgWrite = `WITH w AS (INSERT INTO sync_rows (business_id, tbl, id, hlc, deleted, data, field_hlc, seq, device_id, updated_at)
 		SELECT $1, u.tbl, u.id, u.hlc, u.deleted, u.data, u.field_hlc, u.seq, u.device_id, $2
 		FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::text[])
-			AS u(tbl, id, hlc, deleted, data, field_hlc, seq, device_id)` + upsertTail
-	pgSetSeq   = `UPDATE sync_counters SET seq = $1 WHERE business_id = $2`
-	pgSetLastN = `UPDATE devices SET last_n = $1 WHERE id = $2 AND business_id = $3`
+			AS u(tbl, id, hlc, deleted, data, field_hlc, seq, device_id)` + upsertTail + `),
+		c AS (UPDATE sync_counters SET seq = $11 WHERE business_id = $1 AND seq <> $11)
+		UPDATE devices SET last_n = $12 WHERE id = $13 AND business_id = $1`
 )
 
 // pushPostgres runs a push on one pgx connection in two round trips.
@@ -100,8 +106,7 @@ func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *nsync.PushR
 	}
 	b := &pgx.Batch{}
 	b.Queue("begin")
-	b.Queue(pgLockSeq, s.BusinessID)
-	b.Queue(pgLockDevice, ms(p.now), s.DeviceID, s.BusinessID)
+	b.Queue(pgLock, ms(p.now), s.DeviceID, s.BusinessID)
 	if len(p.keys) > 0 {
 		b.Queue(pgLoadRows, s.BusinessID, tbls, ids)
 	}
@@ -124,23 +129,19 @@ func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *nsync.PushR
 		if err != nil {
 			return err
 		}
-		if len(w.rows) > 0 {
-			nr := len(w.rows)
-			tbls, ids, hlcs, datas, fhs, devs := make([]string, nr), make([]string, nr), make([]string, nr),
-				make([]string, nr), make([]string, nr), make([]string, nr)
-			deleted, seqs := make([]int64, nr), make([]int64, nr)
-			for i, r := range w.rows {
-				tbls[i], ids[i], hlcs[i], datas[i], fhs[i], devs[i] = r.table, r.id, r.hlc, r.data, r.fieldStamp, r.device
-				deleted[i], seqs[i] = r.deleted, r.seq
-			}
-			b.Queue(pgWriteRows, s.BusinessID, ms(p.now), tbls, ids, hlcs, deleted, datas, fhs, seqs, devs)
-			b.Queue(pgSetSeq, w.seq, s.BusinessID)
+		nr := len(w.rows)
+		tbls, ids, hlcs, datas, fhs, devs := make([]string, nr), make([]string, nr), make([]string, nr),
+			make([]string, nr), make([]string, nr), make([]string, nr)
+		deleted, seqs := make([]int64, nr), make([]int64, nr)
+		for i, r := range w.rows {
+			tbls[i], ids[i], hlcs[i], datas[i], fhs[i], devs[i] = r.table, r.id, r.hlc, r.data, r.fieldStamp, r.device
+			deleted[i], seqs[i] = r.deleted, r.seq
 		}
 		for _, r := range resp.Rejected {
 			b.Queue(insertRejection, s.BusinessID, s.DeviceID, r.N, truncate(r.Table, 100), truncate(r.ID, 100),
 				r.Code, r.Message, ms(p.now))
 		}
-		b.Queue(pgSetLastN, n, s.DeviceID, s.BusinessID)
+		b.Queue(pgWrite, s.BusinessID, ms(p.now), tbls, ids, hlcs, deleted, datas, fhs, seqs, devs, w.seq, n, s.DeviceID)
 	}
 	b.Queue("commit")
 	br = c.SendBatch(ctx, b)
@@ -164,12 +165,8 @@ func readLocks(br pgx.BatchResults, load bool) (seq, lastN int64, cur map[rowKey
 	if _, err := br.Exec(); err != nil {
 		return 0, 0, nil, fmt.Errorf("begin: %w", err)
 	}
-	seqErr := br.QueryRow().Scan(&seq)
-	if seqErr != nil && !errors.Is(seqErr, pgx.ErrNoRows) {
-		return 0, 0, nil, fmt.Errorf("lock seq counter: %w", seqErr)
-	}
 	var revoked *int64
-	err = br.QueryRow().Scan(&lastN, &revoked)
+	err = br.QueryRow().Scan(&lastN, &revoked, &seq)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, 0, nil, core.ErrDeviceUnknown
 	}
@@ -178,9 +175,6 @@ func readLocks(br pgx.BatchResults, load bool) (seq, lastN int64, cur map[rowKey
 	}
 	if revoked != nil {
 		return 0, 0, nil, core.ErrDeviceRevoked
-	}
-	if seqErr != nil {
-		return 0, 0, nil, errors.New("the business has no seq counter")
 	}
 	cur = map[rowKey]*loadedRow{}
 	if !load {

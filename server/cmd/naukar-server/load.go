@@ -33,6 +33,7 @@ func runLoad(args []string) error {
 	fs.IntVar(&cfg.Batch, "batch", 3, "mutations per push (a product edit and new invoices)")
 	fs.Float64Var(&cfg.Rate, "rate", 1000, "round trips per second over all devices, each device on a schedule; 0: every device as fast as it can")
 	fs.IntVar(&cfg.ServerPID, "server-pid", 0, "server process id, to report its CPU time (Linux)")
+	fs.StringVar(&cfg.Database, "database-process", "", "database process name, to report its CPU time (Linux; --stores sets postgres)")
 	_ = fs.Parse(args)
 	// The generator shares the machine with the server it measures: it
 	// trades memory for fewer garbage collections.
@@ -80,6 +81,7 @@ func loadStore(ctx context.Context, name string, cfg load.Config) (load.Report, 
 			return load.Report{}, errors.New("set DATABASE_URL to the PostgreSQL database to load")
 		}
 		env = append(env, "DATABASE_URL="+u)
+		cfg.Database = "postgres"
 	default:
 		return load.Report{}, fmt.Errorf("unknown store %q (sqlite, postgres)", name)
 	}
@@ -171,6 +173,7 @@ func printComparison(cfg load.Config, names []string, reps []load.Report) {
 	row("mutations/s", "", func(r load.Report) string { return fmt.Sprintf("%.0f", r.MutationsPS) })
 	row("errors", "0", func(r load.Report) string { return fmt.Sprint(r.Errors) })
 	row("server CPU / round trip", "", func(r load.Report) string { return cpu(r.CPU.Server) })
+	row("database CPU / round trip", "", func(r load.Report) string { return cpu(r.CPU.Database) })
 	row("generator CPU / round trip", "", func(r load.Report) string { return cpu(r.CPU.Generator) })
 	row("machine CPU / round trip", "", func(r load.Report) string { return cpu(r.CPU.Machine) })
 	row("machine busy", "", func(r load.Report) string {
