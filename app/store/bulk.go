@@ -22,8 +22,9 @@ const metaBulk = "bulk_indexes"
 // bulkMinRows is the smallest first page worth bulk mode.
 const bulkMinRows = 1000
 
-// keptInBulk are indexes the download itself reads.
-var keptInBulk = map[string]bool{"cancellations_doc": true}
+// keptInBulk are indexes the download itself reads: a document looks for a
+// cancellation that came before it, a product replaces its codes.
+var keptInBulk = map[string]bool{"cancellations_doc": true, "product_codes_product": true}
 
 // maybeStartBulk enters bulk mode before the first page of a download into
 // empty books.

@@ -82,7 +82,7 @@ func (tx *Tx) writeRecord(r nsync.Row, insert bool) error {
 	if err != nil {
 		return fmt.Errorf("save %s %s: %w", r.Table, r.ID, err)
 	}
-	return tx.afterRecord(r)
+	return tx.afterRecord(r, insert)
 }
 
 func insRecord(table string) string {
@@ -125,28 +125,30 @@ func (tx *Tx) writeProduct(r nsync.Row, insert bool, fh string, del int, data st
 			return fmt.Errorf("save products %s: %w", r.ID, err)
 		}
 		if name == oldName && sku == oldSKU || tx.s.bulk.Load() {
-			return tx.afterRecord(r)
+			return tx.afterRecord(r, insert)
 		}
 		if _, err := tx.Exec(ftsDelete, rid, oldName, oldSKU); err != nil {
 			return fmt.Errorf("search index of %s: %w", r.ID, err)
 		}
 	}
 	if tx.s.bulk.Load() {
-		return tx.afterRecord(r) // the search index is rebuilt when the download ends
+		return tx.afterRecord(r, insert) // the search index is rebuilt when the download ends
 	}
 	if _, err := tx.Exec(ftsInsert, rid, name, sku); err != nil {
 		return fmt.Errorf("search index of %s: %w", r.ID, err)
 	}
-	return tx.afterRecord(r)
+	return tx.afterRecord(r, insert)
 }
 
 // afterRecord keeps derived tables of a record in step.
-func (tx *Tx) afterRecord(r nsync.Row) error {
+func (tx *Tx) afterRecord(r nsync.Row, insert bool) error {
 	if r.Table != "products" {
 		return nil
 	}
-	if _, err := tx.Exec(delCodes, r.ID); err != nil {
-		return err
+	if !insert {
+		if _, err := tx.Exec(delCodes, r.ID); err != nil {
+			return err
+		}
 	}
 	if r.Deleted {
 		return nil
