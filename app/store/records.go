@@ -100,9 +100,9 @@ func recordRowQuery(table string) string {
 // Product rows keep their search rows in step (migration 0006): the old
 // name and SKU leave product_fts before an update, the new ones enter after.
 const (
-	insProduct = `INSERT INTO products(id, business_id, hlc, field_hlc, deleted, data) VALUES (?,?,?,?,?,?) RETURNING rid, name, coalesce(sku, '')`
-	oldProduct = `SELECT rid, name, coalesce(sku, '') FROM products WHERE id = ?`
-	updProduct = `UPDATE products SET hlc = ?, field_hlc = ?, deleted = ?, data = ? WHERE id = ? RETURNING name, coalesce(sku, '')`
+	insProduct = `INSERT INTO products(id, business_id, hlc, field_hlc, deleted, data) VALUES (?,?,?,?,?,?) RETURNING rid, coalesce(name, ''), coalesce(sku, '')`
+	oldProduct = `SELECT rid, coalesce(name, ''), coalesce(sku, '') FROM products WHERE id = ?`
+	updProduct = `UPDATE products SET hlc = ?, field_hlc = ?, deleted = ?, data = ? WHERE id = ? RETURNING coalesce(name, ''), coalesce(sku, '')`
 	ftsDelete  = `INSERT INTO product_fts(product_fts, rowid, name, sku) VALUES ('delete', ?, ?, ?)`
 	ftsInsert  = `INSERT INTO product_fts(rowid, name, sku) VALUES (?, ?, ?)`
 	delCodes   = `DELETE FROM product_codes WHERE product_id = ?`
