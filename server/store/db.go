@@ -63,6 +63,8 @@ type DB struct {
 	stmts sync.Map // stmtKey -> *sql.Stmt
 	epoch atomic.Pointer[cachedEpoch]
 
+	ckpt *sql.DB // SQLite: the connection that checkpoints the WAL
+
 	// SQLite group commit: pushes for the writer goroutine.
 	pushes    chan *pushJob
 	closed    chan struct{}
@@ -130,6 +132,9 @@ func (db *DB) Close() error {
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
+	}
+	if db.ckpt != nil {
+		err = errors.Join(err, db.ckpt.Close())
 	}
 	return err
 }

@@ -43,9 +43,11 @@ func OpenSQLite(ctx context.Context, dataDir string) (*DB, error) {
 	}
 	path := filepath.Join(dataDir, SQLiteFile)
 	// The writer keeps a large page cache (its pages stay valid: it makes
-	// every change) and checkpoints the WAL every 4,000 pages rather than
-	// 1,000, so hot pages are copied back less often.
-	w, err := sql.Open("sqlite", sqliteDSN(path, "&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(4000)"))
+	// every change) and never checkpoints: a checkpoint copies the WAL
+	// back into the file and syncs it, which would hold up every push and
+	// pull queued behind the commit that triggered it. checkpointLoop
+	// does it on a connection of its own, which writers do not wait for.
+	w, err := sql.Open("sqlite", sqliteDSN(path, "&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(0)"))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -72,10 +74,37 @@ func OpenSQLite(ctx context.Context, dataDir string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	ckpt, err := sql.Open("sqlite", sqliteDSN(path, ""))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	ckpt.SetMaxOpenConns(1)
+	db.ckpt = ckpt
 	db.pushes, db.closed = make(chan *pushJob), make(chan struct{})
-	db.loopDone.Add(1)
+	db.loopDone.Add(2)
 	go db.writeLoop()
+	go db.checkpointLoop()
 	return db, nil
+}
+
+// checkpointEvery is how often the WAL is copied back into the database
+// file (PASSIVE: never waits for readers or writers).
+const checkpointEvery = 500 * time.Millisecond
+
+func (db *DB) checkpointLoop() {
+	defer db.loopDone.Done()
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.closed:
+			return
+		case <-t.C:
+		}
+		// A failed checkpoint is tried again at the next tick.
+		_, _ = db.ckpt.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+	}
 }
 
 // Backup writes a consistent snapshot of the SQLite database to file with

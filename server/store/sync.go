@@ -299,10 +299,29 @@ const (
 	maxGroupMutations = 2000
 )
 
+// pushJob is a push for the writer goroutine, or (read set) a read to run
+// on the writer's connection after the group's commit. Everything that
+// uses that connection goes through the goroutine's queue: database/sql
+// hands a freed connection to a random waiter, which under load starves
+// some requests for a long time.
 type pushJob struct {
 	p    *pushPlan
 	resp *nsync.PushResponse
+	read func() error
 	done chan error
+}
+
+// onWriter runs read on the writer's connection, in queue order.
+func (db *DB) onWriter(ctx context.Context, read func() error) error {
+	job := &pushJob{read: read, done: make(chan error, 1)}
+	select {
+	case db.pushes <- job:
+	case <-db.closed:
+		return errors.New("the store is closed")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return <-job.done
 }
 
 func (db *DB) pushSQLite(ctx context.Context, p *pushPlan, resp *nsync.PushResponse) error {
@@ -329,18 +348,38 @@ func (db *DB) writeLoop() {
 		case <-db.closed:
 			return
 		}
-		jobs, muts := []*pushJob{job}, len(job.p.req.Mutations)
+		jobs, muts := []*pushJob{job}, job.mutations()
 	drain:
 		for len(jobs) < maxGroupPushes && muts < maxGroupMutations {
 			select {
 			case j := <-db.pushes:
-				jobs, muts = append(jobs, j), muts+len(j.p.req.Mutations)
+				jobs, muts = append(jobs, j), muts+j.mutations()
 			default:
 				break drain
 			}
 		}
-		db.runGroup(jobs)
+		var pushes []*pushJob
+		for _, j := range jobs {
+			if j.read == nil {
+				pushes = append(pushes, j)
+			}
+		}
+		if len(pushes) > 0 {
+			db.runGroup(pushes)
+		}
+		for _, j := range jobs {
+			if j.read != nil {
+				j.done <- j.read()
+			}
+		}
 	}
+}
+
+func (j *pushJob) mutations() int {
+	if j.p == nil {
+		return 0
+	}
+	return len(j.p.req.Mutations)
 }
 
 const (
@@ -353,7 +392,7 @@ func (db *DB) runGroup(jobs []*pushJob) {
 	ctx := context.Background()
 	if len(jobs) == 1 {
 		j := jobs[0]
-		j.done <- db.tx(ctx, func(tx *sql.Tx) error { return db.pushInTx(ctx, tx, j.p, j.resp) })
+		j.done <- db.tx(ctx, func(tx *sql.Tx) error { return db.safePushInTx(ctx, tx, j.p, j.resp) })
 		return
 	}
 	errs := make([]error, len(jobs))
@@ -362,7 +401,7 @@ func (db *DB) runGroup(jobs []*pushJob) {
 			if err := db.txExec(ctx, tx, sqliteSavepoint); err != nil {
 				return err
 			}
-			if errs[i] = db.pushInTx(ctx, tx, j.p, j.resp); errs[i] != nil {
+			if errs[i] = db.safePushInTx(ctx, tx, j.p, j.resp); errs[i] != nil {
 				if err := db.txExec(ctx, tx, sqliteRollbackTo); err != nil {
 					return err
 				}
@@ -376,6 +415,17 @@ func (db *DB) runGroup(jobs []*pushJob) {
 	for i, j := range jobs {
 		j.done <- cmp.Or(err, errs[i])
 	}
+}
+
+// safePushInTx is pushInTx with a panic turned into an error: the writer
+// goroutine serves every push, so one bad push must not stop it.
+func (db *DB) safePushInTx(ctx context.Context, tx *sql.Tx, p *pushPlan, resp *nsync.PushResponse) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("push: panic: %v", v)
+		}
+	}()
+	return db.pushInTx(ctx, tx, p, resp)
 }
 
 // pushInTx runs one push inside the SQLite write transaction tx.
@@ -573,58 +623,61 @@ func (db *DB) Pull(ctx context.Context, s core.Session, since int64, limit int, 
 		return resp, err
 	}
 	resp.Epoch = epoch
-	pool := db.read
+	read := func(pool *sql.DB, ctx context.Context) error {
+		st, err := db.prepared(ctx, pool, pullQuery)
+		if err != nil {
+			return fmt.Errorf("pull: %w", err)
+		}
+		rows, err := st.QueryContext(ctx, s.BusinessID, since, limit+1, s.DeviceID, maxRejectionsPulled)
+		if err != nil {
+			return fmt.Errorf("pull: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var kind int
+			var c core.Change
+			var deleted int64
+			var data, fieldHLC []byte
+			if err := rows.Scan(&kind, &c.Seq, &c.Table, &c.ID, &c.HLC, &deleted, &data, &fieldHLC, &c.DeviceID); err != nil {
+				return fmt.Errorf("pull: %w", err)
+			}
+			c.Data = data
+			if kind == 1 {
+				resp.Rejections = append(resp.Rejections, nsync.Rejection{N: c.Seq, Table: c.Table, ID: c.ID,
+					Code: c.HLC, Message: string(c.Data)})
+				continue
+			}
+			switch {
+			case nsync.TableKind(c.Table) == nsync.KindDocument:
+				c.Op = nsync.OpInsert
+			case deleted != 0:
+				c.Op = nsync.OpDelete
+			default:
+				c.Op = nsync.OpUpsert
+			}
+			if c.Op != nsync.OpInsert {
+				c.FieldHLC = core.RawFieldHLC(fieldHLC)
+			}
+			resp.Changes = append(resp.Changes, c)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("pull: %w", err)
+		}
+		return nil
+	}
 	if db.dialect.name == "sqlite" && since > 0 && limit <= smallPull {
 		// A reader connection's page cache is dropped whenever the writer
 		// has committed (every few milliseconds under load), so each pull
 		// would read and parse its pages again; the writer's cache stays
-		// warm. Snapshots and big pages still use the readers.
-		pool = db.write
+		// warm. Snapshots and big pages still use the readers. The query
+		// is short: it is not cancelled (database/sql would start a
+		// goroutine per query to watch for that).
+		err = db.onWriter(ctx, func() error { return read(db.write, context.WithoutCancel(ctx)) })
+	} else {
+		err = read(db.read, ctx)
 	}
-	qctx := ctx
-	if pool == db.write {
-		// Short and on one connection: not worth a goroutine watching
-		// for cancellation (database/sql starts one per query otherwise).
-		qctx = context.WithoutCancel(ctx)
-	}
-	st, err := db.prepared(ctx, pool, pullQuery)
 	if err != nil {
-		return resp, fmt.Errorf("pull: %w", err)
-	}
-	rows, err := st.QueryContext(qctx, s.BusinessID, since, limit+1, s.DeviceID, maxRejectionsPulled)
-	if err != nil {
-		return resp, fmt.Errorf("pull: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var kind int
-		var c core.Change
-		var deleted int64
-		var data, fieldHLC []byte
-		if err := rows.Scan(&kind, &c.Seq, &c.Table, &c.ID, &c.HLC, &deleted, &data, &fieldHLC, &c.DeviceID); err != nil {
-			return resp, fmt.Errorf("pull: %w", err)
-		}
-		c.Data = data
-		if kind == 1 {
-			resp.Rejections = append(resp.Rejections, nsync.Rejection{N: c.Seq, Table: c.Table, ID: c.ID,
-				Code: c.HLC, Message: string(c.Data)})
-			continue
-		}
-		switch {
-		case nsync.TableKind(c.Table) == nsync.KindDocument:
-			c.Op = nsync.OpInsert
-		case deleted != 0:
-			c.Op = nsync.OpDelete
-		default:
-			c.Op = nsync.OpUpsert
-		}
-		if c.Op != nsync.OpInsert {
-			c.FieldHLC = core.RawFieldHLC(fieldHLC)
-		}
-		resp.Changes = append(resp.Changes, c)
-	}
-	if err := rows.Err(); err != nil {
-		return resp, fmt.Errorf("pull: %w", err)
+		return resp, err
 	}
 	bySeq := func(a, b core.Change) int { return cmp.Compare(a.Seq, b.Seq) }
 	if !slices.IsSortedFunc(resp.Changes, bySeq) {
