@@ -236,7 +236,7 @@ func (c *Client) do(ctx context.Context, method, path, token string, body, out a
 		return e
 	}
 	if out != nil && len(resp.Body()) > 0 {
-		if err := json.Unmarshal(resp.Body(), out); err != nil {
+		if err := gojson.Unmarshal(resp.Body(), out); err != nil {
 			return fmt.Errorf("%s %s: decode reply: %w", method, path, err)
 		}
 	}
