@@ -24,37 +24,46 @@ func BenchmarkNewDeviceDownloadMedium(b *testing.B) {
 	benchDownload(b, demo.Size{Products: 5000, Parties: 500, Invoices: 10000, Purchases: 100, Expenses: 100, Seed: 5})
 }
 
-func benchDownload(b *testing.B, sz demo.Size) {
-	b.Setenv("NAUKAR_KEYRING", "file")
+// uploadedBusiness signs up a business on a new test server and uploads
+// demo books of size sz from its first device, which it returns (open).
+func uploadedBusiness(tb testing.TB, sz demo.Size) (*testServer, *store.Store, time.Duration) {
+	tb.Helper()
+	tb.Setenv("NAUKAR_KEYRING", "file")
 	bctx := context.Background()
-	path, err := demo.Cached(bctx, sz, b.TempDir())
+	path, err := demo.Cached(bctx, sz, tb.TempDir())
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	srv := newServer(b, time.Now)
+	srv := newServer(tb, time.Now)
 	c := nsync.NewClient(srv.URL)
 	if _, err := c.Signup(bctx, nsync.SignupRequest{Owner: nsync.SignupOwner{Name: "Ravi", Email: "ravi@example.com", Phone: "9876543210", Password: "correct horse"},
 		Business: nsync.SignupBusiness{Name: "Sharma General Stores", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	first, err := store.Open(path, store.Options{})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	defer first.Close()
+	tb.Cleanup(func() { first.Close() })
 	if _, err := syncapp.Login(bctx, first, srv.URL, "ravi@example.com", "correct horse", "Counter 1"); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	eng, err := syncapp.Engine(first)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	eng.BatchSize = 2000
 	t0 := time.Now()
 	if _, err := eng.Round(bctx); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Logf("upload of the first device's books took %s", time.Since(t0))
+	return srv, first, time.Since(t0)
+}
+
+func benchDownload(b *testing.B, sz demo.Size) {
+	bctx := context.Background()
+	srv, _, took := uploadedBusiness(b, sz)
+	b.Logf("upload of the first device's books took %s", took)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		dir := b.TempDir()

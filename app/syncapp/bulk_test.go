@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/ainaukar/naukar/app/demo"
 	"github.com/ainaukar/naukar/app/store"
@@ -19,33 +18,8 @@ import (
 // byte for byte, stock, search and every index. A download killed half way
 // is finished at the next open and completes in the normal way.
 func TestNewDeviceBulkDownload(t *testing.T) {
-	t.Setenv("NAUKAR_KEYRING", "file")
 	sz := demo.Size{Products: 1200, Parties: 60, Invoices: 1500, Purchases: 20, Expenses: 20, Seed: 11}
-	path, err := demo.Cached(ctx, sz, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := newServer(t, time.Now)
-	c := nsync.NewClient(srv.URL)
-	if _, err := c.Signup(ctx, nsync.SignupRequest{Owner: nsync.SignupOwner{Name: "Ravi", Email: "ravi@example.com", Phone: "9876543210", Password: "correct horse"},
-		Business: nsync.SignupBusiness{Name: "Sharma General Stores", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}); err != nil {
-		t.Fatal(err)
-	}
-	first, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer first.Close()
-	if _, err := syncapp.Login(ctx, first, srv.URL, "ravi@example.com", "correct horse", "Counter 1"); err != nil {
-		t.Fatal(err)
-	}
-	eng, err := syncapp.Engine(first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := eng.Round(ctx); err != nil {
-		t.Fatal(err)
-	}
+	srv, first, _ := uploadedBusiness(t, sz)
 	if err := first.FoldStock(ctx); err != nil {
 		t.Fatal(err)
 	}
