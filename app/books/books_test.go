@@ -165,3 +165,25 @@ func TestPhone(t *testing.T) {
 		t.Error(books.MaskPhone("9876543210"))
 	}
 }
+
+// TestPricePurchaseUnregistered: a supplier without a GSTIN charges no tax,
+// but the line keeps the item's rate (an 18% item stays an 18% item; it is
+// not nil-rated), so the books and exports classify the purchase rightly.
+func TestPricePurchaseUnregistered(t *testing.T) {
+	pan := books.Product{Name: "Steel Pan", PurchasePrice: 50000, GSTRate: 1800}
+	veg := books.Product{Name: "Vegetables", PurchasePrice: 2000, Category: gst.Nil}
+	p, err := books.PricePurchase(&reg, &books.PurchaseDraft{Date: date, BillNumber: "K-9",
+		Party: &books.PartySnapshot{Name: "Local Farm", StateCode: "27"}, Lines: []books.DraftLine{dl(pan, 2000), dl(veg, 1000)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Tax() != 0 || p.Taxable != 102000 || p.GrandTotal != 102000 {
+		t.Fatalf("totals %+v", p.Totals)
+	}
+	if l := p.Lines[0]; l.Rate != 1800 || l.Category != gst.Taxable || l.CGST+l.SGST+l.IGST != 0 {
+		t.Errorf("taxable line %+v", l)
+	}
+	if l := p.Lines[1]; l.Rate != 0 || l.Category != gst.Nil {
+		t.Errorf("nil-rated line %+v", l)
+	}
+}

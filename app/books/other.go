@@ -123,7 +123,19 @@ func PricePurchase(biz *Business, d *PurchaseDraft) (*Purchase, error) {
 	}
 	p := &Purchase{BillNumber: strings.TrimSpace(d.BillNumber), Date: d.Date.Format(DateLayout), Party: d.Party,
 		SupplyType: st, Lines: lines}
-	p.Totals = computeTax(p.Lines, st, d.Party.GSTIN == "")
+	unregistered := d.Party.GSTIN == ""
+	rates := make([][2]gst.RateBP, len(p.Lines))
+	for i, l := range p.Lines {
+		rates[i] = [2]gst.RateBP{l.Rate, l.CessRate}
+	}
+	p.Totals = computeTax(p.Lines, st, unregistered)
+	if unregistered {
+		// No tax is charged, but the item keeps its rate: an 18% item bought
+		// from an unregistered supplier is not a nil-rated purchase.
+		for i := range p.Lines {
+			p.Lines[i].Rate, p.Lines[i].CessRate = rates[i][0], rates[i][1]
+		}
+	}
 	pays := d.Payments
 	if pays == nil {
 		pays = []PaymentPart{{Mode: ModeCredit, Amount: p.GrandTotal}}
