@@ -17,7 +17,7 @@ import (
 
 func init() {
 	register("report", "report gstr1|gstr3b|sales|purchases|hsn|daybook|cashbook|ledger|outstanding|stock|items|expenses|pnl [--period MMYYYY|YYYY-MM|Q3-2026-27|2026-27 | --from DATE --to DATE] [--format table|json|csv|xlsx] [-o FILE] [--party NAME] [--low]", cmdReport)
-	register("export tally", "export tally [--period P | --from DATE --to DATE] -o FILE.xml", cmdExportTally)
+	register("export tally", "export tally [--period P | --from DATE --to DATE] [--inventory] -o FILE.xml", cmdExportTally)
 }
 
 // periodFlags adds --period, --from and --to to fs.
@@ -117,7 +117,12 @@ func cmdReport(env *Env, args []string) error {
 		if err := writeTo(env, *out, func(w io.Writer) error { return reports.WriteXLSX(w, rep) }); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stderr, "Wrote %s (%d sheet(s)).\n", *out, len(rep.Tables))
+		n := reports.XLSXSheets(rep)
+		sheets := "sheets"
+		if n == 1 {
+			sheets = "sheet"
+		}
+		fmt.Fprintf(env.Stderr, "Wrote %s (%d %s).\n", *out, n, sheets)
 		return nil
 	}
 	// csv
@@ -259,9 +264,10 @@ func printReport(w io.Writer, rep *reports.Report) error {
 }
 
 func cmdExportTally(env *Env, args []string) error {
-	fs := newFlags(env, "export tally", "export tally [--period P | --from DATE --to DATE] -o FILE.xml")
+	fs := newFlags(env, "export tally", "export tally [--period P | --from DATE --to DATE] [--inventory] -o FILE.xml")
 	pf := addPeriodFlags(fs)
 	out := fs.String("o", "", "the XML file to write (- for standard output) (required)")
+	inventory := fs.Bool("inventory", false, "write sales, returns and purchases as item invoices with stock items, units, quantities and rates")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -281,15 +287,19 @@ func cmdExportTally(env *Env, args []string) error {
 	var stats reports.TallyStats
 	err = writeTo(env, *out, func(w io.Writer) error {
 		var err error
-		stats, err = svc.WriteTally(context.Background(), w, p)
+		stats, err = svc.WriteTally(context.Background(), w, p, reports.TallyOptions{Inventory: *inventory})
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("Wrote %d vouchers and %d ledgers for %s", stats.Vouchers, stats.Ledgers, p.Label)
+	msg := fmt.Sprintf("Wrote %d vouchers and %d ledgers", stats.Vouchers, stats.Ledgers)
+	if *inventory {
+		msg += fmt.Sprintf(", %d stock items and %d units", stats.StockItems, stats.Units)
+	}
+	msg += " for " + p.Label
 	if stats.Cancelled > 0 {
-		msg += fmt.Sprintf(" (%d cancelled invoices left out)", stats.Cancelled)
+		msg += fmt.Sprintf(" (%d invoices cancelled in the period are marked cancelled)", stats.Cancelled)
 	}
 	if *out != "-" {
 		msg += " to " + *out

@@ -1,11 +1,15 @@
 package cli_test
 
 import (
+	"bytes"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 func TestReportCommands(t *testing.T) {
@@ -68,6 +72,29 @@ func TestReportCommands(t *testing.T) {
 		if err := xml.Unmarshal(b, &v); err != nil {
 			t.Fatalf("tally.xml: %v", err)
 		}
+		if bytes.Contains(b, []byte("ALLINVENTORYENTRIES")) {
+			t.Error("stock items without --inventory")
+		}
+	})
+	t.Run("TallyExportInventory", func(t *testing.T) {
+		file := filepath.Join(dir, "tally-items.xml")
+		r := run(t, books, "", "export", "tally", "--period", "2026-27", "--inventory", "-o", file)
+		if r.code != 0 || !strings.Contains(r.stderr, "stock items and") {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		b, _ := os.ReadFile(file)
+		var env struct {
+			Items []struct {
+				Name string `xml:"NAME,attr"`
+			} `xml:"BODY>IMPORTDATA>REQUESTDATA>TALLYMESSAGE>STOCKITEM"`
+			Lines []string `xml:"BODY>IMPORTDATA>REQUESTDATA>TALLYMESSAGE>VOUCHER>ALLINVENTORYENTRIES.LIST>STOCKITEMNAME"`
+		}
+		if err := xml.Unmarshal(b, &env); err != nil {
+			t.Fatalf("tally-items.xml: %v", err)
+		}
+		if len(env.Items) != 3 || len(env.Lines) != 3 {
+			t.Errorf("stock items %+v, item lines %v", env.Items, env.Lines)
+		}
 	})
 	t.Run("ErrUnknownReport", func(t *testing.T) {
 		wantFail(t, run(t, books, "", "report", "gstr9"), 1, `There is no report "gstr9"`)
@@ -80,5 +107,25 @@ func TestReportCommands(t *testing.T) {
 	})
 	t.Run("ErrLedgerNeedsParty", func(t *testing.T) {
 		wantFail(t, run(t, books, "", "report", "ledger"), 1, "Say whose ledger")
+	})
+	t.Run("XLSXSheetCount", func(t *testing.T) {
+		// GSTR-1 has ten tables and, with checks before filing (here a line
+		// without HSN), a warnings sheet.
+		mustRun(t, books, "", "product", "add", "--name", "Gift Wrap", "--price", "20", "--gst", "18", "--sku", "WRAP")
+		mustRun(t, books, `{"date":"2026-10-07","lines":[{"sku":"WRAP","qty":"1"}]}`, "sell", "--json", "-")
+		file := filepath.Join(dir, "gstr1.xlsx")
+		r := run(t, books, "", "report", "gstr1", "--period", "102026", "-o", file)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		x, err := excelize.OpenFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		n := len(x.GetSheetList())
+		if want := fmt.Sprintf("Wrote %s (%d sheets).", file, n); n != 11 || !strings.Contains(r.stderr, want) {
+			t.Errorf("%d sheets in the file; stderr %q, want %q", n, r.stderr, want)
+		}
 	})
 }

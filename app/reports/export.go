@@ -177,6 +177,23 @@ func sheetName(name string, used map[string]bool) string {
 	return s
 }
 
+// xlsxTables are the sheets of a report's workbook: its tables and, when it
+// has warnings, a Warnings sheet.
+func xlsxTables(r *Report) []*Table {
+	if len(r.Warnings) == 0 {
+		return r.Tables
+	}
+	wt := &Table{Name: "warnings", Title: "Check before filing",
+		Columns: []Column{col("code", "Check", Text), col("count", "Count", Count), col("message", "What to do", Text), col("docs", "Documents", Text)}}
+	for _, wr := range r.Warnings {
+		wt.Rows = append(wt.Rows, Row{wr.Code, int64(wr.Count), wr.Message, strings.Join(wr.Docs, ", ")})
+	}
+	return append(append([]*Table(nil), r.Tables...), wt)
+}
+
+// XLSXSheets is how many sheets WriteXLSX writes for the report.
+func XLSXSheets(r *Report) int { return len(xlsxTables(r)) }
+
 // WriteXLSX writes the report as an Excel workbook: one sheet per table
 // (title, period, header, rows, totals) and, when the report has warnings,
 // a Warnings sheet. Amounts are numbers with two decimals, dates real dates.
@@ -208,16 +225,7 @@ func WriteXLSX(w io.Writer, r *Report) error {
 	}
 	used := map[string]bool{}
 	first := true
-	tables := r.Tables
-	if len(r.Warnings) > 0 {
-		wt := &Table{Name: "warnings", Title: "Check before filing",
-			Columns: []Column{col("code", "Check", Text), col("count", "Count", Count), col("message", "What to do", Text), col("docs", "Documents", Text)}}
-		for _, wr := range r.Warnings {
-			wt.Rows = append(wt.Rows, Row{wr.Code, int64(wr.Count), wr.Message, strings.Join(wr.Docs, ", ")})
-		}
-		tables = append(append([]*Table(nil), tables...), wt)
-	}
-	for _, t := range tables {
+	for _, t := range xlsxTables(r) {
 		name := sheetName(t.Name, used)
 		if first {
 			if err := f.SetSheetName("Sheet1", name); err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"encoding/xml"
 	"strings"
 	"testing"
 
@@ -88,6 +87,10 @@ func TestXLSXValues(t *testing.T) {
 	if got := x.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
+	// What the CLI says it wrote counts the warnings sheet too.
+	if n := reports.XLSXSheets(rep); n != len(want) {
+		t.Errorf("XLSXSheets = %d for a workbook of %d", n, len(want))
+	}
 	// b2cl row: GTA-2526-3, 06-05-2025, ₹1,42,780 value, 121000 taxable.
 	for cell, v := range map[string]string{"A5": "GTA-2526-3", "B5": "06-05-2025", "C5": "142,780.00", "F5": "121,000.00", "G5": "21,780.00"} {
 		got, err := x.GetCellValue("b2cl", cell)
@@ -108,81 +111,35 @@ func TestXLSXValues(t *testing.T) {
 	}
 }
 
-// TestTallyXML exports the fixture's books and checks the XML decodes and
-// every voucher balances (debits negative, credits positive, sum zero).
+// TestTallyXML exports two years of the fixture's books (Hindi-free but
+// with every kind of document) and checks the file as Tally would take it:
+// see parseTally.
 func TestTallyXML(t *testing.T) {
 	f := newFixture(t)
-	var buf bytes.Buffer
-	stats, err := f.svc.WriteTally(context.Background(), &buf, mustRange(t, "2024-04-01", "2026-03-31"))
-	mustOK(t, err)
-	var env reports.TallyEnvelope
-	if err := xml.Unmarshal(buf.Bytes(), &env); err != nil {
-		t.Fatalf("XML does not decode: %v", err)
-	}
-	// Well-formed throughout: a token pass over the whole file.
-	dec := xml.NewDecoder(bytes.NewReader(buf.Bytes()))
-	for {
-		_, err := dec.Token()
-		if err != nil {
-			if err.Error() != "EOF" {
-				t.Fatalf("XML token error: %v", err)
-			}
-			break
-		}
-	}
-	if env.Header.TallyRequest != "Import Data" {
-		t.Errorf("header: %+v", env.Header)
-	}
-	var vouchers, ledgers int
+	file, stats := exportTally(t, f.svc, "2024-04-01", "2026-03-31", reports.TallyOptions{})
 	types := map[string]int{}
-	known := map[string]bool{}
-	for _, m := range env.Body.ImportData.RequestData.Messages {
-		if m.Ledger != nil {
-			ledgers++
-			known[m.Ledger.LedgerName] = true
-		}
-	}
-	for _, m := range env.Body.ImportData.RequestData.Messages {
-		if m.Voucher == nil {
-			continue
-		}
-		v := m.Voucher
-		vouchers++
+	for _, v := range file.vouchers {
 		types[v.VchType]++
-		var sum int64
-		for _, e := range v.Entries {
-			a, err := gst.ParseAmount(e.Amount)
-			mustOK(t, err)
-			if (e.IsDeemedPositive == "Yes") != (a < 0) {
-				t.Errorf("%s %s: %s is %s but ISDEEMEDPOSITIVE %s", v.VchType, v.VoucherNumber, e.LedgerName, e.Amount, e.IsDeemedPositive)
-			}
-			if !known[e.LedgerName] {
-				t.Errorf("%s %s uses ledger %q that is not created", v.VchType, v.VoucherNumber, e.LedgerName)
-			}
-			sum += a
-		}
-		if sum != 0 || len(v.Entries) < 2 {
-			t.Errorf("%s %s does not balance: %+v", v.VchType, v.VoucherNumber, v.Entries)
-		}
-		if len(v.Date) != 8 {
-			t.Errorf("date %q is not YYYYMMDD", v.Date)
-		}
 	}
-	if vouchers != stats.Vouchers || ledgers != stats.Ledgers || stats.Cancelled != 2 {
-		t.Errorf("stats %+v, counted %d vouchers %d ledgers", stats, vouchers, ledgers)
-	}
-	// 11 sales (2 cancelled left out), 4 credit notes, 3 purchases; receipts
-	// for bills paid at the counter by parties and for payments in; payments
-	// for refunds, bills paid, payments out and the expense.
-	if types["Sales"] != 9 || types["Credit Note"] != 4 || types["Purchase"] != 3 {
-		t.Errorf("voucher types: %v", types)
+	// 11 sales (2 of them cancelled within the two years, so written as
+	// cancelled), 4 credit notes, 3 purchases; receipts for bills paid at the
+	// counter by parties and for payments in; payments for refunds, bills
+	// paid, payments out and the expense.
+	if types["Sales"] != 11 || types["Credit Note"] != 4 || types["Purchase"] != 3 || stats.Cancelled != 2 {
+		t.Errorf("voucher types: %v, stats %+v", types, stats)
 	}
 	if types["Receipt"] < 3 || types["Payment"] < 3 {
 		t.Errorf("voucher types: %v", types)
 	}
-	for _, want := range []string{"Sales @ 18%", "Sales Nil Rated", "Sales Exempt", "Output CGST", "Output IGST", "Input IGST", "Cash", "Mehta Stores", "Rent"} {
-		if !known[want] {
+	for _, want := range []string{"Sales @ 18%", "Sales Nil Rated", "Sales Exempt", "Output CGST", "Output IGST", "Input IGST", "Mehta Stores", "Rent", "Round Off", "Bank Account", "UPI Account"} {
+		if file.ledgers[want] == nil {
 			t.Errorf("ledger %q missing", want)
+		}
+	}
+	for name, group := range map[string]string{"Mehta Stores": "Sundry Debtors", "Gupta Wholesale": "Sundry Creditors", "Rent": "Indirect Expenses",
+		"Round Off": "Indirect Expenses", "Bank Account": "Bank Accounts", "Sales @ 18%": "Sales Accounts", "Purchase @ 18%": "Purchase Accounts"} {
+		if l := file.ledgers[name]; l == nil || l.Parent != group {
+			t.Errorf("%s is not under %s: %+v", name, group, l)
 		}
 	}
 }

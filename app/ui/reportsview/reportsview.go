@@ -66,6 +66,7 @@ type View struct {
 	exportXL  *widget.Button
 	exportJS  *widget.Button
 	tally     *widget.Button
+	items     *widget.Check // Tally: item invoices with stock items
 	root      *fyne.Container
 
 	// State, touched on the UI goroutine only.
@@ -120,6 +121,7 @@ func NewWithDo(win fyne.Window, src *reports.Service, do Do) *View {
 	v.exportXL = widget.NewButton("Save Excel…", func() { v.save("xlsx") })
 	v.exportJS = widget.NewButton("Save return JSON…", func() { v.save("json") })
 	v.tally = widget.NewButton("Tally XML…", v.saveTally)
+	v.items = widget.NewCheck("with items", nil)
 	for _, b := range []*widget.Button{v.exportCSV, v.exportXL, v.exportJS} {
 		b.Disable()
 	}
@@ -137,7 +139,7 @@ func NewWithDo(win fyne.Window, src *reports.Service, do Do) *View {
 
 	controls := container.NewVBox(
 		container.NewGridWithColumns(4, v.report, v.preset, v.from, v.to),
-		container.NewHBox(v.show, v.party, v.low, v.tablePick, v.exportCSV, v.exportXL, v.exportJS, v.tally),
+		container.NewHBox(v.show, v.party, v.low, v.tablePick, v.exportCSV, v.exportXL, v.exportJS, v.tally, v.items),
 		v.status, v.warnings,
 	)
 	reportTab := container.NewBorder(nil, v.more, nil, nil, v.table)
@@ -520,6 +522,12 @@ func writeReport(w io.Writer, rep *reports.Report, format string) error {
 	return reports.WriteXLSX(w, rep)
 }
 
+// TallyOptions is what the Tally file will hold: with "with items" ticked,
+// item invoices with stock items for an accountant who keeps stock in Tally.
+func (v *View) TallyOptions() reports.TallyOptions {
+	return reports.TallyOptions{Inventory: v.items.Checked}
+}
+
 // saveTally writes the period's books as Tally XML.
 func (v *View) saveTally() {
 	p, err := v.period()
@@ -532,8 +540,9 @@ func (v *View) saveTally() {
 			return
 		}
 		v.status.SetText("Writing Tally XML…")
+		opts := v.TallyOptions()
 		go func() {
-			stats, err := v.src.WriteTally(context.Background(), w, p)
+			stats, err := v.src.WriteTally(context.Background(), w, p, opts)
 			if cerr := w.Close(); err == nil {
 				err = cerr
 			}

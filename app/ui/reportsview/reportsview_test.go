@@ -1,6 +1,7 @@
 package reportsview_test
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
@@ -207,4 +208,43 @@ func TestChartsTab(t *testing.T) {
 		}
 		return false
 	})
+}
+
+// TestTallyWithItems ticks "with items" beside the Tally button, as an
+// owner whose accountant keeps stock in Tally would: the file then holds
+// item invoices with stock items.
+func TestTallyWithItems(t *testing.T) {
+	test.NewTempApp(t)
+	svc := shop(t)
+	q := make(uiQueue, 64)
+	w := test.NewWindow(nil)
+	t.Cleanup(w.Close)
+	v := reportsview.NewWithDo(w, svc, q.do)
+	w.SetContent(v)
+	w.Resize(fyne.NewSize(1200, 800))
+	if v.TallyOptions().Inventory {
+		t.Fatal("items are on before the box is ticked")
+	}
+	var items *widget.Check
+	for _, c := range all[*widget.Check](w) {
+		if c.Text == "with items" {
+			items = c
+		}
+	}
+	if items == nil {
+		t.Fatal(`no "with items" box`)
+	}
+	test.Tap(items)
+	if !v.TallyOptions().Inventory {
+		t.Fatal("ticking the box does not ask for items")
+	}
+	p, err := reports.ParsePeriod("102026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	stats, err := svc.WriteTally(context.Background(), &buf, p, v.TallyOptions())
+	if err != nil || stats.StockItems != 1 || !bytes.Contains(buf.Bytes(), []byte("<STOCKITEMNAME>Tea 250g</STOCKITEMNAME>")) {
+		t.Errorf("stats %+v, %v", stats, err)
+	}
 }
