@@ -28,9 +28,12 @@ import (
 //   - Every ledger name means one thing. Tally knows a master by its name,
 //     ignoring case, so a party or expense category named like one of the
 //     ledgers this export makes ("Cash", "Round Off", "Sales @ 18%", a Tally
-//     group…) gets " (Party)" or " (Expense)", and two parties sharing a name
-//     get " (2)", " (3)"… in the order they were created, so the same party
-//     has the same ledger in every month's file.
+//     group…) gets " (Party)" or " (Expense)"; of a party and a category
+//     sharing a name, the one made later does; two parties sharing a name
+//     get " (2)", " (3)"… in the order they were made. Creation order never
+//     changes, so the same party has the same ledger in every month's file
+//     (renaming a party or product to or from a name another one holds is
+//     the one thing that moves these suffixes).
 //   - Every voucher carries a stable identity (REMOTEID and GUID made from
 //     our document's id): importing a month again alters the vouchers Tally
 //     has instead of adding them twice.
@@ -394,14 +397,13 @@ type tallyBook struct {
 	biz       books.Business
 	inventory bool
 
-	ledgers   map[string]*TallyLedger // by name
-	created   map[string]bool         // ledger names written as masters
-	owner     map[string]string       // folded ledger name → what holds it
-	partyName map[string]string       // party key → ledger name
-	partyIDs  map[string][]string     // folded party name → ids of the parties with it, sorted
-	partyKind map[string]string       // party id → kind
-	category  map[string]string       // folded category → its spelling
-	expense   map[string]string       // folded category → ledger name
+	ledgers   map[string]*TallyLedger     // by name
+	created   map[string]bool             // ledger names written as masters
+	owner     map[string]string           // folded ledger name → what holds it
+	partyName map[string]string           // party key → ledger name
+	partyIDs  map[string][]string         // folded party name → ids of the parties with it, sorted
+	category  map[string]store.RecordName // folded category → its first record (spelling, id)
+	expense   map[string]string           // folded category → ledger name
 
 	items     map[string]*TallyStockItem // by name
 	itemName  map[string]string          // product key → stock item name
@@ -417,7 +419,7 @@ func (s *Service) newTallyBook(ctx context.Context, o TallyOptions) (*tallyBook,
 	}
 	b := &tallyBook{biz: biz, inventory: o.Inventory, ledgers: map[string]*TallyLedger{}, created: map[string]bool{},
 		owner: map[string]string{}, partyName: map[string]string{}, partyIDs: map[string][]string{},
-		partyKind: map[string]string{}, category: map[string]string{}, expense: map[string]string{},
+		category: map[string]store.RecordName{}, expense: map[string]string{},
 		items: map[string]*TallyStockItem{}, itemName: map[string]string{}, itemOwner: map[string]string{},
 		itemIDs: map[string][]string{}, units: map[string]*TallyUnit{}}
 	parties, err := s.st.PartyNames(ctx)
@@ -427,15 +429,16 @@ func (s *Service) newTallyBook(ctx context.Context, o TallyOptions) (*tallyBook,
 	for _, p := range parties { // in id order
 		f := foldName(p.Name)
 		b.partyIDs[f] = append(b.partyIDs[f], p.ID)
-		b.partyKind[p.ID] = p.Kind
 	}
 	cats, err := s.st.ExpenseCategoryNames(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range cats {
-		if f := foldName(c); f != "" && b.category[f] == "" {
-			b.category[f] = cleanName(c)
+		if f := foldName(c.Name); f != "" {
+			if _, ok := b.category[f]; !ok {
+				b.category[f] = store.RecordName{ID: c.ID, Name: cleanName(c.Name)}
+			}
 		}
 	}
 	if o.Inventory {
@@ -465,10 +468,11 @@ func (b *tallyBook) fixed(name, parent string, set func(*TallyLedger)) string {
 	return name
 }
 
-// party returns the ledger of a party. Its group follows the party's kind
-// (a supplier under Sundry Creditors, a customer under Sundry Debtors),
-// else the document's side; its GST details are the first document's.
-func (b *tallyBook) party(p *books.PartySnapshot, sideGroup string) string {
+// party returns the ledger of a party. Its group and GST details are those
+// of the first document of the file that names it (a sale: Sundry Debtors;
+// a purchase: Sundry Creditors), so a file depends on its documents alone;
+// once Tally has a ledger, a later file's master for it changes nothing.
+func (b *tallyBook) party(p *books.PartySnapshot, group string) string {
 	key := "party:" + p.ID
 	if p.ID == "" {
 		key = "party-name:" + foldName(p.Name)
@@ -485,19 +489,12 @@ func (b *tallyBook) party(p *books.PartySnapshot, sideGroup string) string {
 	if p.ID != "" {
 		start = rank(b.partyIDs[f], p.ID)
 	}
-	if reservedName(f) || b.category[f] != "" {
+	if reservedName(f) || b.categoryFirst(f, p.ID) {
 		name += " (Party)"
 	}
 	name = claim(b.owner, name, key, start)
 	b.partyName[key] = name
-	parent := sideGroup
-	switch b.partyKind[p.ID] {
-	case books.Supplier:
-		parent = grpCreditors
-	case books.Customer:
-		parent = grpDebtors
-	}
-	l := &TallyLedger{Name: name, Action: "Create", Names: nameList(name), Parent: parent, IsBillWiseOn: "Yes",
+	l := &TallyLedger{Name: name, Action: "Create", Names: nameList(name), Parent: group, IsBillWiseOn: "Yes",
 		RegistrationType: regType(p.GSTIN), GSTIN: p.GSTIN}
 	state := partyState(p, "")
 	stateName := ""
@@ -524,6 +521,26 @@ func (b *tallyBook) party(p *books.PartySnapshot, sideGroup string) string {
 	return name
 }
 
+// categoryFirst reports whether an expense category named f was made
+// before every party of that name (partyID too): then the category keeps
+// the plain name and the parties take " (Party)", else the other way round.
+// Creation order (ids are UUIDv7) never changes, so neither does the name.
+// A category known only from expenses counts as made last.
+func (b *tallyBook) categoryFirst(f, partyID string) bool {
+	c, ok := b.category[f]
+	if !ok {
+		return false
+	}
+	first := partyID
+	if ids := b.partyIDs[f]; len(ids) > 0 && (first == "" || ids[0] < first) {
+		first = ids[0]
+	}
+	if c.ID == "" {
+		return first == ""
+	}
+	return first == "" || c.ID < first
+}
+
 // expenseLedger returns the ledger of an expense category: one per
 // category whatever its case, spelled as the category was first saved.
 func (b *tallyBook) expenseLedger(cat string) string {
@@ -531,14 +548,15 @@ func (b *tallyBook) expenseLedger(cat string) string {
 	if n, ok := b.expense[f]; ok {
 		return n
 	}
-	name := b.category[f]
-	if name == "" {
+	c, ok := b.category[f]
+	name := c.Name
+	if !ok {
 		name = cleanName(cat)
 	}
 	if name == "" {
 		name = "Expenses"
 	}
-	if reservedName(f) {
+	if reservedName(f) || (len(b.partyIDs[f]) > 0 && !b.categoryFirst(f, "")) {
 		name += " (Expense)"
 	}
 	name = claim(b.owner, name, "expense:"+f, 1)

@@ -307,6 +307,12 @@ func (c *tallyCompany) balance(t *testing.T, ledger string) int64 {
 	return b
 }
 
+func mustExport(t *testing.T, svc *reports.Service, from, to string) *tallyFile {
+	t.Helper()
+	f, _ := exportTally(t, svc, from, to, reports.TallyOptions{})
+	return f
+}
+
 func exportTally(t *testing.T, svc *reports.Service, from, to string, o reports.TallyOptions) (*tallyFile, reports.TallyStats) {
 	t.Helper()
 	var buf bytes.Buffer
@@ -424,8 +430,11 @@ func TestTallyNameClashes(t *testing.T) {
 	rentParty := s.party(books.Party{Name: "Rent", Kind: books.Customer})
 	hindi := s.party(books.Party{Name: `राम & सन्स "बड़े" <थोक>`, Kind: books.Customer})
 
-	// Before any of it: a Rent expense makes the category (Rent is a party too).
+	// The Rent party came first, so the category made by the first Rent
+	// expense is "Rent (Expense)"; the Fuel category comes before the party.
 	s.expense("2025-09-01", "Rent", books.ModeBank, 15_000_00)
+	s.expense("2025-09-02", "Fuel", books.ModeCash, 300_00)
+	fuelParty := s.party(books.Party{Name: "FUEL", Kind: books.Customer})
 	s.sale("2025-09-10", &sharma2, onCredit, item{pan, 1000})
 	s.sale("2025-09-12", &hindi, onCredit, item{pan, 2000})
 
@@ -437,6 +446,7 @@ func TestTallyNameClashes(t *testing.T) {
 	bill := s.purchase("2025-10-06", "SD-1", debtors, nil, item{pan, 10_000})
 	sharmaSale := s.sale("2025-10-07", &sharma1, onCredit, item{pan, 1000})
 	rentSale := s.sale("2025-10-08", &rentParty, onCredit, item{pan, 1000})
+	fuelSale := s.sale("2025-10-08", &fuelParty, onCredit, item{pan, 1000})
 	s.expense("2025-10-09", "Cash", books.ModeUPI, 250_00)
 	s.expense("2025-10-10", "rent", books.ModeBank, 500_00)
 	if roundSale.GrandTotal != 53_00 || roundSale.RoundOff != -10 {
@@ -449,7 +459,7 @@ func TestTallyNameClashes(t *testing.T) {
 	}
 	for inv, want := range map[*books.Invoice]string{cashSale: "Cash (Party)", roundSale: "Round Off (Party)",
 		walkSale: "walk-in CUSTOMERS (Party)", salesSale: "Sales @ 18% (Party)", sharmaSale: "Sharma Traders",
-		rentSale: "Rent (Party)"} {
+		rentSale: "Rent", fuelSale: "FUEL (Party)"} {
 		if got := party(oct, inv); got != want {
 			t.Errorf("%s: party ledger %q, want %q", inv.Number, got, want)
 		}
@@ -482,8 +492,18 @@ func TestTallyNameClashes(t *testing.T) {
 		t.Errorf("expense Cash: %v", cashExp)
 	}
 	// "rent" is the Rent category, spelled as it was first saved.
-	if rentExp["Rent"] != -500_00 || oct.ledgers["Rent"].Parent != "Indirect Expenses" || oct.ledgers["Rent (Party)"].Parent != "Sundry Debtors" {
-		t.Errorf("expense rent: %v; ledgers %+v %+v", rentExp, oct.ledgers["Rent"], oct.ledgers["Rent (Party)"])
+	if rentExp["Rent (Expense)"] != -500_00 || oct.ledgers["Rent (Expense)"].Parent != "Indirect Expenses" || oct.ledgers["Rent"].Parent != "Sundry Debtors" {
+		t.Errorf("expense rent: %v; ledgers %+v %+v", rentExp, oct.ledgers["Rent (Expense)"], oct.ledgers["Rent"])
+	}
+	// September's Fuel expense, before the party existed in any file, is already "Fuel".
+	sepFuel := false
+	for _, v := range mustExport(t, s.svc, "2025-09-01", "2025-09-30").vouchers {
+		if v.Narration == "Fuel" {
+			sepFuel = amounts(t, v)["Fuel"] == -300_00
+		}
+	}
+	if !sepFuel {
+		t.Error("September's Fuel expense is not on the Fuel ledger")
 	}
 
 	// The two Sharmas: the first saved keeps the name in every month's file,

@@ -134,21 +134,21 @@ func (s *Store) eachCancellation(ctx context.Context, from, to string, fn func(*
 	return rows.Err()
 }
 
-// RecordName is the id, name and kind of a party or product.
+// RecordName is the id and name of a party or product.
 type RecordName struct {
-	ID, Name, Kind string
+	ID, Name string
 }
 
 // PartyNames lists every party ever saved, deleted ones too, in id order:
 // exports that name a ledger per party tell apart parties sharing a name
 // by it, and a deleted party must not hand its name to another.
 func (s *Store) PartyNames(ctx context.Context) ([]RecordName, error) {
-	return s.recordNames(ctx, `SELECT id, coalesce(name, ''), coalesce(kind, '') FROM parties ORDER BY id`)
+	return s.recordNames(ctx, `SELECT id, coalesce(name, '') FROM parties ORDER BY id`)
 }
 
 // AllProductNames lists every product ever saved, deleted ones too, in id order.
 func (s *Store) AllProductNames(ctx context.Context) ([]RecordName, error) {
-	return s.recordNames(ctx, `SELECT id, coalesce(name, ''), '' FROM products ORDER BY id`)
+	return s.recordNames(ctx, `SELECT id, coalesce(name, '') FROM products ORDER BY id`)
 }
 
 func (s *Store) recordNames(ctx context.Context, q string) ([]RecordName, error) {
@@ -160,7 +160,7 @@ func (s *Store) recordNames(ctx context.Context, q string) ([]RecordName, error)
 	var out []RecordName
 	for rows.Next() {
 		var r RecordName
-		if err := rows.Scan(&r.ID, &r.Name, &r.Kind); err != nil {
+		if err := rows.Scan(&r.ID, &r.Name); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -170,26 +170,13 @@ func (s *Store) recordNames(ctx context.Context, q string) ([]RecordName, error)
 
 // ExpenseCategoryNames lists every expense category ever used, deleted ones
 // too: the category records in id order, then categories found only on
-// expenses, sorted.
-func (s *Store) ExpenseCategoryNames(ctx context.Context) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT name FROM (
-		SELECT coalesce(data->>'name', '') AS name, 0 AS k, id AS o FROM expense_categories
+// expenses (with no id), sorted.
+func (s *Store) ExpenseCategoryNames(ctx context.Context) ([]RecordName, error) {
+	return s.recordNames(ctx, `SELECT id, name FROM (
+		SELECT id, coalesce(data->>'name', '') AS name, 0 AS k FROM expense_categories
 		UNION ALL
-		SELECT DISTINCT category, 1, category FROM expenses WHERE category IS NOT NULL)
-		ORDER BY k, o`)
-	if err != nil {
-		return nil, fmt.Errorf("read expense categories: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		SELECT DISTINCT '', category, 1 FROM expenses WHERE category IS NOT NULL)
+		ORDER BY k, id, name`)
 }
 
 func (s *Store) each(ctx context.Context, q, from, to string, fn func(id string, data []byte, flag int) error) error {
