@@ -198,3 +198,37 @@ func BenchmarkFirstPage(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkTallyMonth writes October 2026 of the Large books (about 8,500
+// invoices, with their returns, purchases, payments and expenses) as a
+// Tally import file: accounting vouchers, and item invoices with stock
+// items (the 100,000 products' names are read to keep stock items apart).
+func BenchmarkTallyMonth(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		o    reports.TallyOptions
+	}{{"accounting", reports.TallyOptions{}}, {"items", reports.TallyOptions{Inventory: true}}} {
+		b.Run(c.name, func(b *testing.B) {
+			svc := large(b)
+			p := mustPeriod(b, "102026")
+			var stats reports.TallyStats
+			var size countWriter
+			measure(b, func() {
+				size = 0
+				var err error
+				if stats, err = svc.WriteTally(context.Background(), &size, p, c.o); err != nil {
+					b.Fatal(err)
+				}
+			})
+			b.ReportMetric(float64(stats.Vouchers), "vouchers")
+			b.ReportMetric(float64(size)/(1<<20), "MB")
+		})
+	}
+}
+
+type countWriter int64
+
+func (w *countWriter) Write(p []byte) (int, error) {
+	*w += countWriter(len(p))
+	return len(p), nil
+}

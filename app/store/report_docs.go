@@ -2,8 +2,9 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+
+	json "github.com/goccy/go-json" // encoding/json's rules, ~3× faster
 
 	"github.com/ainaukar/naukar/app/books"
 )
