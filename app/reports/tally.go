@@ -911,9 +911,7 @@ func (v *vch) build() *TallyVoucher {
 //   - a reversing voucher would have to be a credit note (which Tally would
 //     report in the next month's GSTR-1, where our return has none) or a
 //     journal (which Tally's GST reports hold as uncertain), and it would
-//     leave the sale standing in its own month;
-//   - if the accountant has locked the invoice's month, Tally refuses the
-//     alteration and says so, instead of a quiet entry in the next month.
+//     leave the sale standing in its own month.
 //
 // An invoice cancelled after the period is written as a live voucher, so an
 // earlier month's file stays the same however often it is made again. Import
