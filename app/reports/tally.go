@@ -336,9 +336,9 @@ var reservedNames = func() map[string]bool {
 	for _, n := range []string{ledgerCash, ledgerUPI, ledgerCard, ledgerBank, ledgerRoundOff, ledgerWalkIn, ledgerURDBuy} {
 		m[foldName(n)] = true
 	}
-	for _, io := range []string{"Output", "Input"} {
+	for _, side := range []string{"Output", "Input"} {
 		for h := range dutyHeads {
-			m[foldName(io+" "+h)] = true
+			m[foldName(side+" "+h)] = true
 		}
 	}
 	for _, p := range []string{"Sales", "Purchase"} {
