@@ -3,6 +3,7 @@ package gst
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,6 +17,53 @@ func FinancialYear(t time.Time) int {
 		return t.Year()
 	}
 	return t.Year() - 1
+}
+
+// FinancialYearOf returns the start year of the financial year of a
+// YYYY-MM-DD date (the date's calendar day decides, as in FinancialYear);
+// ok is false when date is not such a date.
+func FinancialYearOf(date string) (fy int, ok bool) {
+	t, err := time.Parse("2006-01-02", date)
+	if err != nil {
+		return 0, false
+	}
+	return FinancialYear(t), true
+}
+
+// FYStart returns 1 April of the financial year starting in fy, at
+// midnight UTC.
+func FYStart(fy int) time.Time { return time.Date(fy, time.April, 1, 0, 0, 0, 0, time.UTC) }
+
+// FYEnd returns 31 March, the last day of the financial year starting in
+// fy, at midnight UTC.
+func FYEnd(fy int) time.Time { return FYStart(fy+1).AddDate(0, 0, -1) }
+
+// FYQuarter returns the financial year of t and its quarter: 1 is April to
+// June, 4 is January to March.
+func FYQuarter(t time.Time) (fy, q int) {
+	return FinancialYear(t), (int(t.Month())+8)%12/3 + 1
+}
+
+// FYQuarterStart returns the first day of quarter q (1 = April–June) of the
+// financial year starting in fy, at midnight UTC.
+func FYQuarterStart(fy, q int) time.Time { return FYStart(fy).AddDate(0, 3*(q-1), 0) }
+
+// ParseFYLabel reads a financial year label, "2026-27" or "2026-2027", into
+// its start year 2026; ok is false for anything else (including 2026-28).
+func ParseFYLabel(s string) (fy int, ok bool) {
+	a, b, found := strings.Cut(strings.TrimSpace(s), "-")
+	if !found || len(a) != 4 || !allDigits(a) || !allDigits(b) {
+		return 0, false
+	}
+	y, _ := strconv.Atoi(a)
+	n, _ := strconv.Atoi(b)
+	switch len(b) {
+	case 2:
+		return y, n == mod100(y+1)
+	case 4:
+		return y, n == y+1
+	}
+	return 0, false
 }
 
 // FYCode returns the four-digit code of the financial year starting in

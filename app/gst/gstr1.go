@@ -138,6 +138,32 @@ type Doc struct {
 	InvoiceValue  int64
 }
 
+// AddSupply adds a document's supplies of one category and rate (as
+// ReturnCategory decides it) to the summary: Taxable ones to the row of
+// their rate, the others to Nil, Exempt or NonGST by taxable value.
+func (d *Doc) AddSupply(cat Category, r RateAmounts) {
+	switch cat {
+	case Taxable:
+		for i := range d.Rates {
+			if x := &d.Rates[i]; x.Rate == r.Rate {
+				x.Taxable += r.Taxable
+				x.CGST += r.CGST
+				x.SGST += r.SGST
+				x.IGST += r.IGST
+				x.Cess += r.Cess
+				return
+			}
+		}
+		d.Rates = append(d.Rates, r)
+	case Exempt:
+		d.Exempt += r.Taxable
+	case NonGST:
+		d.NonGST += r.Taxable
+	default:
+		d.Nil += r.Taxable
+	}
+}
+
 // HSNLine is an aggregate of lines of one HSN, unit and rate. Credit notes
 // come as negative quantities and amounts; BuildGSTR1 nets them.
 type HSNLine struct {
@@ -148,7 +174,8 @@ type HSNLine struct {
 	Qty                             int64 // thousandths
 	Rate                            RateBP
 	Taxable, CGST, SGST, IGST, Cess int64
-	Lines                           int // how many document lines it sums
+	Lines                           int    // how many document lines it sums
+	Ref                             string // the caller's tag for the row, e.g. a product to name a line without HSN
 }
 
 // SeriesFY names a document series in a financial year.
@@ -589,51 +616,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-type hsnKey struct {
-	b2b      bool
-	hsn, uqc string
-	rate     RateBP
-}
-
 func buildHSN(lines []HSNLine, split bool) *HSNSection {
-	m := map[hsnKey]*HSNLine{}
-	var keys []hsnKey
+	var sum HSNSummary
 	for _, l := range lines {
-		k := hsnKey{b2b: split && l.B2B, hsn: l.HSN, uqc: l.UQC, rate: l.Rate}
-		a, ok := m[k]
-		if !ok {
-			a = &HSNLine{B2B: k.b2b, HSN: l.HSN, UQC: l.UQC, Rate: l.Rate}
-			m[k] = a
-			keys = append(keys, k)
-		}
-		if a.Desc == "" {
-			a.Desc = l.Desc
-		}
-		a.Qty += l.Qty
-		a.Taxable += l.Taxable
-		a.CGST += l.CGST
-		a.SGST += l.SGST
-		a.IGST += l.IGST
-		a.Cess += l.Cess
-		a.Lines += l.Lines
+		l.B2B = split && l.B2B
+		sum.Add(l)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.b2b != b.b2b {
-			return a.b2b
-		}
-		if a.hsn != b.hsn {
-			return a.hsn < b.hsn
-		}
-		if a.uqc != b.uqc {
-			return a.uqc < b.uqc
-		}
-		return a.rate < b.rate
-	})
 	sec := &HSNSection{}
-	for _, k := range keys {
-		a := m[k]
-		if a.Qty == 0 && a.Taxable == 0 && a.CGST == 0 && a.SGST == 0 && a.IGST == 0 && a.Cess == 0 {
+	rows := sum.Rows()
+	for i := range rows {
+		a := &rows[i]
+		if a.Empty() {
 			continue
 		}
 		row := HSNRow{HsnSc: a.HSN, Desc: truncRunes(a.Desc, 30), Uqc: a.UQC, Qty: Quantity(a.Qty), Rt: Rate(a.Rate),

@@ -135,3 +135,18 @@ func ParseCategory(s string) (Category, error) {
 	}
 	return "", newErr("category", fmt.Sprintf("supply category %q is not known; use taxable, nil, exempt or non_gst", s))
 }
+
+// ReturnCategory is how the returns report a supply of category cat at
+// rate: above 0% it is Taxable (whatever cat says); at 0% it is Exempt or
+// NonGST when cat says so and Nil otherwise, since a taxable supply at 0%
+// is nil-rated (GSTR-1 table 8, GSTR-3B 3.1(c)). This is the one place the
+// returns decide it.
+func ReturnCategory(rate RateBP, cat Category) Category {
+	switch {
+	case rate > 0:
+		return Taxable
+	case cat == Exempt, cat == NonGST:
+		return cat
+	}
+	return Nil
+}
