@@ -28,7 +28,7 @@ func Month(year int, month time.Month) Period {
 
 // Quarter returns quarter q (1 = April–June) of the financial year starting in fy.
 func Quarter(fy, q int) Period {
-	first := time.Date(fy, time.April, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 3*(q-1), 0)
+	first := gst.FYQuarterStart(fy, q)
 	last := first.AddDate(0, 3, -1)
 	return Period{From: first.Format(books.DateLayout), To: last.Format(books.DateLayout),
 		FP: last.Format("012006"), Label: fmt.Sprintf("Q%d %s (%s–%s)", q, gst.FYLabel(fy), first.Format("Jan"), last.Format("Jan 2006"))}
@@ -36,8 +36,7 @@ func Quarter(fy, q int) Period {
 
 // FinancialYear returns April to March of the year starting in fy.
 func FinancialYear(fy int) Period {
-	first := time.Date(fy, time.April, 1, 0, 0, 0, 0, time.UTC)
-	last := first.AddDate(1, 0, -1)
+	first, last := gst.FYStart(fy), gst.FYEnd(fy)
 	return Period{From: first.Format(books.DateLayout), To: last.Format(books.DateLayout),
 		FP: last.Format("012006"), Label: "FY " + gst.FYLabel(fy)}
 }
@@ -104,27 +103,10 @@ func ParsePeriod(s string) (Period, error) {
 	}
 }
 
-// parseFY reads 2026-27 (or 2026-2027) into 2026.
+// parseFY reads 2026-27 (or 2026-2027) into 2026, for years since GST began.
 func parseFY(s string) (int, bool) {
-	a, b, ok := strings.Cut(strings.TrimSpace(s), "-")
-	if !ok || len(a) != 4 || !allDigits(a) || !allDigits(b) {
-		return 0, false
-	}
-	y, _ := strconv.Atoi(a)
-	n, _ := strconv.Atoi(b)
-	switch len(b) {
-	case 2:
-		if n != (y+1)%100 {
-			return 0, false
-		}
-	case 4:
-		if n != y+1 {
-			return 0, false
-		}
-	default:
-		return 0, false
-	}
-	return y, y >= 2017
+	fy, ok := gst.ParseFYLabel(s)
+	return fy, ok && fy >= 2017
 }
 
 func allDigits(s string) bool {

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"context"
-	"sort"
 	"strings"
 	"time"
 
@@ -11,44 +10,11 @@ import (
 	"github.com/ainaukar/naukar/app/store"
 )
 
-// toDoc turns the store's view of a document into the GST builders' input:
-// rows above 0% are taxable supplies by rate; 0% rows are nil-rated unless
-// their category says exempt or non-GST.
-func toDoc(d *store.GSTDoc) gst.Doc {
-	out := gst.Doc{Number: d.Number, Series: d.Series, FY: d.FY, Seq: d.Seq, Date: d.Date, GSTIN: d.PartyGSTIN,
-		PlaceOfSupply: d.PlaceOfSupply, SupplyType: gst.SupplyType(d.SupplyType), ReverseCharge: d.ReverseCharge,
-		Value: d.GrandTotal, Cancelled: d.Cancelled, ShortestHSN: d.ShortestHSN,
-		InvoiceNumber: d.InvoiceNumber, InvoiceDate: d.InvoiceDate, InvoiceValue: d.InvoiceValue}
-	for _, r := range d.Rates {
-		switch {
-		case r.Rate > 0:
-			n := len(out.Rates)
-			if n > 0 && out.Rates[n-1].Rate == gst.RateBP(r.Rate) {
-				x := &out.Rates[n-1]
-				x.Taxable += r.Taxable
-				x.CGST += r.CGST
-				x.SGST += r.SGST
-				x.IGST += r.IGST
-				x.Cess += r.Cess
-				continue
-			}
-			out.Rates = append(out.Rates, gst.RateAmounts{Rate: gst.RateBP(r.Rate), Taxable: r.Taxable,
-				CGST: r.CGST, SGST: r.SGST, IGST: r.IGST, Cess: r.Cess})
-		case r.Category == string(gst.Exempt):
-			out.Exempt += r.Taxable
-		case r.Category == string(gst.NonGST):
-			out.NonGST += r.Taxable
-		default:
-			out.Nil += r.Taxable
-		}
-	}
-	return out
-}
-
+// toDocs takes the GST builders' input out of the store's view.
 func toDocs(ds []store.GSTDoc) []gst.Doc {
 	out := make([]gst.Doc, len(ds))
 	for i := range ds {
-		out[i] = toDoc(&ds[i])
+		out[i] = ds[i].Doc
 	}
 	return out
 }
@@ -60,7 +26,7 @@ func (s *Service) hsnDigits(ctx context.Context, biz books.Business, p Period) (
 	if biz.AnnualTurnover > 0 {
 		return gst.HSNDigitsRequired(biz.AnnualTurnover), nil
 	}
-	fy := fyOf(p.From)
+	fy, _ := gst.FinancialYearOf(p.From)
 	prev := FinancialYear(fy - 1)
 	t, err := s.closedTurnover(ctx, prev)
 	if err != nil {
@@ -95,23 +61,6 @@ func (s *Service) closedTurnover(ctx context.Context, p Period) (int64, error) {
 	return v, nil
 }
 
-// fyOf returns the financial year (start year) of a YYYY-MM-DD date.
-func fyOf(date string) int {
-	y := atoi(date[:4])
-	if date[5:7] < "04" {
-		return y - 1
-	}
-	return y
-}
-
-func atoi(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		n = n*10 + int(s[i]-'0')
-	}
-	return n
-}
-
 // registrationWarnings says when the shop files no GSTR-1/3B at all.
 func registrationWarnings(biz books.Business) []gst.Warning {
 	switch {
@@ -138,7 +87,7 @@ func (s *Service) gstr1Data(ctx context.Context, biz books.Business, p Period) (
 	var unnamed []string
 	for _, h := range data.HSN {
 		if h.HSN == "" {
-			unnamed = append(unnamed, h.SampleProductID)
+			unnamed = append(unnamed, h.Ref)
 		}
 	}
 	names, err := s.st.ProductNames(ctx, unnamed)
@@ -147,12 +96,10 @@ func (s *Service) gstr1Data(ctx context.Context, biz books.Business, p Period) (
 	}
 	in.HSN = make([]gst.HSNLine, len(data.HSN))
 	for i, h := range data.HSN {
-		l := gst.HSNLine{B2B: h.B2B, HSN: h.HSN, UQC: h.Unit, Qty: h.Qty, Rate: gst.RateBP(h.Rate), Taxable: h.Taxable,
-			CGST: h.CGST, SGST: h.SGST, IGST: h.IGST, Cess: h.Cess, Lines: h.Lines}
 		if h.HSN == "" {
-			l.Desc = names[h.SampleProductID]
+			h.Desc = names[h.Ref]
 		}
-		in.HSN[i] = l
+		in.HSN[i] = h
 	}
 	ret, warns := gst.BuildGSTR1(in)
 	return ret, append(registrationWarnings(biz), warns...), data, nil
@@ -195,8 +142,8 @@ func (s *Service) GSTR1(ctx context.Context, q Query) (*Report, error) {
 	names := map[string]string{}
 	for _, ds := range [][]store.GSTDoc{data.Invoices, data.CreditNotes} {
 		for _, d := range ds {
-			if d.PartyGSTIN != "" {
-				names[d.PartyGSTIN] = d.PartyName
+			if d.GSTIN != "" {
+				names[d.GSTIN] = d.PartyName
 			}
 		}
 	}
@@ -418,52 +365,23 @@ func (s *Service) HSNSummary(ctx context.Context, q Query) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	type key struct {
-		hsn, unit string
-		rate      int64
+	var sum gst.HSNSummary
+	for _, h := range data.HSN {
+		h.B2B = false // one table across registered and unregistered buyers
+		sum.Add(h)
 	}
-	m := map[key]*store.HSNAgg{}
-	var keys []key
-	for i := range data.HSN {
-		h := &data.HSN[i]
-		k := key{h.HSN, h.Unit, h.Rate}
-		a, ok := m[k]
-		if !ok {
-			a = &store.HSNAgg{HSN: h.HSN, Unit: h.Unit, Rate: h.Rate, SampleProductID: h.SampleProductID}
-			m[k] = a
-			keys = append(keys, k)
-		}
-		a.Qty += h.Qty
-		a.Taxable += h.Taxable
-		a.CGST += h.CGST
-		a.SGST += h.SGST
-		a.IGST += h.IGST
-		a.Cess += h.Cess
-		a.Lines += h.Lines
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.hsn != b.hsn {
-			return a.hsn < b.hsn
-		}
-		if a.unit != b.unit {
-			return a.unit < b.unit
-		}
-		return a.rate < b.rate
-	})
 	t := &Table{Name: "hsn", Title: "HSN summary", Columns: []Column{col("hsn", "HSN", Text), col("uqc", "UQC", Text),
 		col("qty", "Quantity", Qty), col("rate", "Rate", Rate), col("lines", "Lines", Count), col("taxable", "Taxable value", Money),
 		col("igst", "IGST", Money), col("cgst", "CGST", Money), col("sgst", "SGST/UTGST", Money), col("cess", "Cess", Money),
 		col("total", "Total value", Money)}}
 	var tot [6]int64
-	for _, k := range keys {
-		a := m[k]
+	for _, a := range sum.Rows() {
 		h := a.HSN
 		if strings.TrimSpace(h) == "" {
 			h = "(none)"
 		}
 		total := a.Taxable + a.IGST + a.CGST + a.SGST + a.Cess
-		t.Rows = append(t.Rows, Row{h, a.Unit, a.Qty, a.Rate, int64(a.Lines), a.Taxable, a.IGST, a.CGST, a.SGST, a.Cess, total})
+		t.Rows = append(t.Rows, Row{h, a.UQC, a.Qty, int64(a.Rate), int64(a.Lines), a.Taxable, a.IGST, a.CGST, a.SGST, a.Cess, total})
 		for i, v := range []int64{a.Taxable, a.IGST, a.CGST, a.SGST, a.Cess, total} {
 			tot[i] += v
 		}

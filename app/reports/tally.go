@@ -597,16 +597,13 @@ func (b *tallyBook) taxLedger(prefix, head string) string {
 
 // taxability is Tally's taxability of a line.
 func taxability(l *books.Line) string {
-	switch l.Category {
+	switch gst.ReturnCategory(l.Rate, l.Category) {
 	case gst.Exempt:
 		return "Exempt"
 	case gst.Nil:
 		return "Nil Rated"
 	case gst.NonGST:
 		return "Non-GST"
-	}
-	if l.Rate == 0 {
-		return "Nil Rated"
 	}
 	return "Taxable"
 }

@@ -14,58 +14,27 @@ import (
 
 // Queries behind the GST returns (app/reports). Read-only, on the read pool.
 
-// GSTRate is what one document holds at one rate and supply category: the
-// sums of its line heads, which were allocated from the per-invoice-per-rate
-// amounts and so add up to them exactly.
-type GSTRate struct {
-	Rate                            int64  // basis points
-	Category                        string // taxable, nil, exempt or non_gst; lines above 0% are taxable
-	Taxable, CGST, SGST, IGST, Cess int64
-}
-
-// GSTDoc is the GST view of one invoice (or bill of supply) or credit note.
+// GSTDoc is the GST view of one invoice (or bill of supply) or credit note:
+// the summary the GST builders take (gst.Doc: its supplies by rate, with
+// the sums of its line heads, which were allocated from the
+// per-invoice-per-rate amounts and so add up to them exactly) and the
+// facts the reports show beside it.
 type GSTDoc struct {
-	ID            string
-	Number        string
-	Series        string
-	FY            int
-	Seq           int64
-	Date          string
-	Kind          string // tax_invoice or bill_of_supply; "" for credit notes
-	Cancelled     bool
-	GrandTotal    int64
-	PartyName     string
-	PartyGSTIN    string
-	PartyState    string
-	PlaceOfSupply string
-	SupplyType    string
-	ReverseCharge bool
-	Rates         []GSTRate // ordered by rate, then category
-	// ShortestHSN is the length of the shortest HSN on the document; 0 if a line has none.
-	ShortestHSN int
-	// Credit notes: the original invoice.
-	InvoiceNumber string
-	InvoiceDate   string
-	InvoiceValue  int64
-}
-
-// HSNAgg sums lines of one HSN, unit and rate, to registered (B2B) or
-// unregistered buyers. Credit note rows are negative.
-type HSNAgg struct {
-	B2B                             bool
-	HSN, Unit                       string
-	Rate                            int64
-	Qty                             int64
-	Taxable, CGST, SGST, IGST, Cess int64
-	Lines                           int
-	SampleProductID                 string // a product of the group (to name lines without HSN)
+	gst.Doc
+	ID         string
+	Kind       string // tax_invoice or bill_of_supply; "" for credit notes
+	PartyName  string
+	PartyState string
 }
 
 // GSTData is everything the GST returns of a period need from the books.
 type GSTData struct {
 	Invoices    []GSTDoc // cancelled ones too
 	CreditNotes []GSTDoc
-	HSN         []HSNAgg // net of credit notes, cancelled invoices left out
+	// HSN sums the lines by HSN, unit, rate and whether the buyer is
+	// registered, net of credit notes, cancelled invoices left out. A row's
+	// Ref is a product of the row (to name lines without HSN).
+	HSN []gst.HSNLine
 	// Last number issued before the period, per series and year.
 	LastInvoiceSeq map[gst.SeriesFY]int64
 	LastNoteSeq    map[gst.SeriesFY]int64
@@ -130,8 +99,7 @@ func (s *Store) GSTData(ctx context.Context, from, to string) (*GSTData, error) 
 			return nil, fmt.Errorf("read documents for GST: %w", err)
 		}
 	}
-	hsn := map[hsnKey]*HSNAgg{}
-	var keys []hsnKey
+	var hsn gst.HSNSummary
 	for _, t := range []struct {
 		table   string
 		docs    []GSTDoc
@@ -139,14 +107,11 @@ func (s *Store) GSTData(ctx context.Context, from, to string) (*GSTData, error) 
 		lines   [][]rawLine
 		sign    int64
 	}{{"invoices", out.Invoices, mayUntaxedInv, invLines[:], 1}, {"credit_notes", out.CreditNotes, mayUntaxedCN, [][]rawLine{cnLines}, -1}} {
-		if err := s.gstLines(ctx, t.table, t.lines, t.docs, t.untaxed, t.sign, hsn, &keys); err != nil {
+		if err := s.gstLines(ctx, t.table, t.lines, t.docs, t.untaxed, t.sign, &hsn); err != nil {
 			return nil, fmt.Errorf("read %s lines for GST: %w", t.table, err)
 		}
 	}
-	out.HSN = make([]HSNAgg, 0, len(keys))
-	for _, k := range keys {
-		out.HSN = append(out.HSN, *hsn[k])
-	}
+	out.HSN = hsn.Rows()
 	for _, t := range []struct {
 		table string
 		docs  []GSTDoc
@@ -183,8 +148,8 @@ func (s *Store) gstDocs(ctx context.Context, q string, notes bool, from, to stri
 		var d GSTDoc
 		var cancelled, rc, mu int
 		var invID string
-		dest := []any{&d.ID, &d.Number, &d.Series, &d.FY, &d.Seq, &d.Date, &d.Kind, &cancelled, &d.GrandTotal,
-			&d.PartyName, &d.PartyGSTIN, &d.PartyState, &d.PlaceOfSupply, &d.SupplyType, &rc, &mu}
+		dest := []any{&d.ID, &d.Number, &d.Series, &d.FY, &d.Seq, &d.Date, &d.Kind, &cancelled, &d.Value,
+			&d.PartyName, &d.GSTIN, &d.PartyState, &d.PlaceOfSupply, &d.SupplyType, &rc, &mu}
 		if notes {
 			dest = append(dest, &d.InvoiceNumber, &d.InvoiceDate, &invID)
 		}
@@ -232,27 +197,21 @@ func (s *Store) gstDocs(ctx context.Context, q string, notes bool, from, to stri
 	return sorted, sortedU, nil
 }
 
-type hsnKey struct {
-	b2b       bool
-	hsn, unit string
-	rate      int64
-}
-
 // lineCategories reads the supply category of each line of a document.
-func (s *Store) lineCategories(ctx context.Context, table, id string) (map[int]string, error) {
+func (s *Store) lineCategories(ctx context.Context, table, id string) (map[int]gst.Category, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT key, coalesce(value->>'category', '') FROM json_each((SELECT data FROM `+table+` WHERE id = ?), '$.lines')`, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int]string{}
+	out := map[int]gst.Category{}
 	for rows.Next() {
 		var n int
 		var c string
 		if err := rows.Scan(&n, &c); err != nil {
 			return nil, err
 		}
-		out[n] = c
+		out[n] = gst.Category(c)
 	}
 	return out, rows.Err()
 }
@@ -302,16 +261,17 @@ func nextDay(d string) string {
 
 // gstLines adds the lines of table's documents to their per-rate sums and
 // to the HSN summary (with sign), leaving cancelled documents out of the
-// summary. A 0% line is nil-rated unless its document may hold exempt or
-// non-GST lines (untaxed[i]); then the line's category is read.
-func (s *Store) gstLines(ctx context.Context, table string, parts [][]rawLine, docs []GSTDoc, untaxed []bool, sign int64, hsn map[hsnKey]*HSNAgg, keys *[]hsnKey) error {
+// summary. Each line's category is gst.ReturnCategory of its rate and
+// category; a line's category is read only for a 0% line of a document that
+// may hold exempt or non-GST lines (untaxed[i]): without one it is nil.
+func (s *Store) gstLines(ctx context.Context, table string, parts [][]rawLine, docs []GSTDoc, untaxed []bool, sign int64, hsn *gst.HSNSummary) error {
 	idx := make(map[string]int, len(docs))
 	for i := range docs {
 		idx[docs[i].ID] = i
 	}
 	type pending struct {
 		doc, n int
-		r      GSTRate
+		r      gst.RateAmounts
 	}
 	var later []pending
 	for _, part := range parts {
@@ -322,15 +282,11 @@ func (s *Store) gstLines(ctx context.Context, table string, parts [][]rawLine, d
 				continue // lines carry their document's date, so this cannot happen
 			}
 			d := &docs[i]
-			r := GSTRate{Rate: l.rate, Category: "taxable", Taxable: l.taxable, CGST: l.cgst, SGST: l.sgst, IGST: l.igst, Cess: l.cess}
-			switch {
-			case l.rate > 0:
-				d.addRate(r)
-			case untaxed[i]:
+			r := gst.RateAmounts{Rate: gst.RateBP(l.rate), Taxable: l.taxable, CGST: l.cgst, SGST: l.sgst, IGST: l.igst, Cess: l.cess}
+			if l.rate == 0 && untaxed[i] {
 				later = append(later, pending{i, l.n, r})
-			default:
-				r.Category = "nil"
-				d.addRate(r)
+			} else {
+				d.AddSupply(gst.ReturnCategory(r.Rate, ""), r)
 			}
 			if n := len(l.hsn); d.ShortestHSN < 0 || n < d.ShortestHSN {
 				d.ShortestHSN = n
@@ -338,26 +294,12 @@ func (s *Store) gstLines(ctx context.Context, table string, parts [][]rawLine, d
 			if d.Cancelled {
 				continue
 			}
-			k := hsnKey{b2b: d.PartyGSTIN != "", hsn: l.hsn, unit: l.unit, rate: l.rate}
-			a, ok := hsn[k]
-			if !ok {
-				a = &HSNAgg{B2B: k.b2b, HSN: l.hsn, Unit: l.unit, Rate: l.rate}
-				hsn[k] = a
-				*keys = append(*keys, k)
-			}
-			a.Qty += sign * l.qty
-			a.Taxable += sign * l.taxable
-			a.CGST += sign * l.cgst
-			a.SGST += sign * l.sgst
-			a.IGST += sign * l.igst
-			a.Cess += sign * l.cess
-			a.Lines++
-			if a.SampleProductID == "" {
-				a.SampleProductID = l.product
-			}
+			hsn.Add(gst.HSNLine{B2B: d.GSTIN != "", HSN: l.hsn, UQC: l.unit, Rate: gst.RateBP(l.rate), Qty: sign * l.qty,
+				Taxable: sign * l.taxable, CGST: sign * l.cgst, SGST: sign * l.sgst, IGST: sign * l.igst, Cess: sign * l.cess,
+				Lines: 1, Ref: l.product})
 		}
 	}
-	cats := map[int]map[int]string{}
+	cats := map[int]map[int]gst.Category{}
 	for _, p := range later {
 		c, ok := cats[p.doc]
 		if !ok {
@@ -367,11 +309,7 @@ func (s *Store) gstLines(ctx context.Context, table string, parts [][]rawLine, d
 			}
 			cats[p.doc] = c
 		}
-		p.r.Category = c[p.n]
-		if p.r.Category != "exempt" && p.r.Category != "non_gst" {
-			p.r.Category = "nil"
-		}
-		docs[p.doc].addRate(p.r)
+		docs[p.doc].AddSupply(gst.ReturnCategory(0, c[p.n]), p.r)
 	}
 	for i := range docs {
 		if docs[i].ShortestHSN < 0 {
@@ -379,29 +317,6 @@ func (s *Store) gstLines(ctx context.Context, table string, parts [][]rawLine, d
 		}
 	}
 	return nil
-}
-
-func (d *GSTDoc) addRate(r GSTRate) {
-	for i := range d.Rates {
-		x := &d.Rates[i]
-		if x.Rate == r.Rate && x.Category == r.Category {
-			x.Taxable += r.Taxable
-			x.CGST += r.CGST
-			x.SGST += r.SGST
-			x.IGST += r.IGST
-			x.Cess += r.Cess
-			return
-		}
-	}
-	d.Rates = append(d.Rates, r)
-	// Keep rows ordered by rate then category (few rows: insertion sort).
-	for j := len(d.Rates) - 1; j > 0; j-- {
-		a, b := d.Rates[j-1], d.Rates[j]
-		if a.Rate < b.Rate || a.Rate == b.Rate && a.Category <= b.Category {
-			break
-		}
-		d.Rates[j-1], d.Rates[j] = b, a
-	}
 }
 
 // GSTPurchase is the GST view of one purchase bill.

@@ -164,8 +164,7 @@ func (v *View) today() time.Time { return v.src.Store().Now() }
 func (v *View) applyPreset(preset string) {
 	now := v.today()
 	y, m := now.Year(), now.Month()
-	fy := gst.FinancialYear(now)
-	q := (int(m)+8)%12/3 + 1 // April–June is Q1
+	fy, q := gst.FYQuarter(now)
 	var p reports.Period
 	switch preset {
 	case ThisMonth:
