@@ -23,6 +23,7 @@ var tableKinds = map[string]Kind{
 	"expenses":           KindDocument,
 	"stock_adjustments":  KindDocument,
 	"cancellations":      KindDocument,
+	"export_details":     KindDocument, // an export invoice's shipping bill, added after the invoice
 }
 
 // TableKind returns the kind of a synced table; unknown tables merge as records.

@@ -108,6 +108,11 @@ type Totals struct {
 // Tax is the sum of all tax heads.
 func (t Totals) Tax() int64 { return t.CGST + t.SGST + t.IGST + t.Cess }
 
+// TaxOutsideTotal reports whether the document's tax is not part of its
+// total: on reverse charge the recipient pays it to the government (bills
+// issued before that rule kept it in the total).
+func (t Totals) TaxOutsideTotal() bool { return t.Tax() != 0 && t.GrandTotal-t.RoundOff == t.Taxable }
+
 // PaymentPart is one mode of payment on a bill (split payments have several).
 type PaymentPart struct {
 	Mode   string `json:"mode"`
@@ -128,8 +133,15 @@ type Invoice struct {
 	Party         *PartySnapshot   `json:"party,omitempty"` // nil: walk-in customer
 	PlaceOfSupply string           `json:"place_of_supply"`
 	SupplyType    gst.SupplyType   `json:"supply_type"`
-	ReverseCharge bool             `json:"reverse_charge,omitempty"`
-	Lines         []Line           `json:"lines"`
+	// ReverseCharge: the recipient pays the tax; it is shown but not in
+	// the totals (invoices from before this rule kept it in the total).
+	ReverseCharge bool `json:"reverse_charge,omitempty"`
+	// ZeroRated is set on an export or a supply to an SEZ (with IGST or
+	// under LUT); ShippingBill is an export's shipping bill as known at
+	// billing (ExportDetails documents may add it later).
+	ZeroRated    gst.ZeroRated `json:"zero_rated,omitempty"`
+	ShippingBill *ShippingBill `json:"shipping_bill,omitempty"`
+	Lines        []Line        `json:"lines"`
 	Totals
 	Payments  []PaymentPart `json:"payments,omitempty"`
 	Paid      int64         `json:"paid"` // sum of payments other than credit
@@ -156,10 +168,14 @@ type CreditNote struct {
 	Party         *PartySnapshot   `json:"party,omitempty"`
 	PlaceOfSupply string           `json:"place_of_supply"`
 	SupplyType    gst.SupplyType   `json:"supply_type"`
-	Reason        string           `json:"reason,omitempty"`
-	Restock       bool             `json:"restock"` // returned goods go back into stock
-	Lines         []Line           `json:"lines"`
-	LineRefs      []int            `json:"line_refs"` // index of each line's invoice line
+	// ReverseCharge and ZeroRated are the invoice's: a note corrects the
+	// supply as it was made.
+	ReverseCharge bool          `json:"reverse_charge,omitempty"`
+	ZeroRated     gst.ZeroRated `json:"zero_rated,omitempty"`
+	Reason        string        `json:"reason,omitempty"`
+	Restock       bool          `json:"restock"` // returned goods go back into stock
+	Lines         []Line        `json:"lines"`
+	LineRefs      []int         `json:"line_refs"` // index of each line's invoice line
 	Totals
 	Refunds   []PaymentPart `json:"refunds,omitempty"` // money paid back; the rest is credited to the party
 	Refunded  int64         `json:"refunded"`
@@ -174,7 +190,11 @@ type Purchase struct {
 	Date       string         `json:"date"`
 	Party      *PartySnapshot `json:"party"`
 	SupplyType gst.SupplyType `json:"supply_type"`
-	Lines      []Line         `json:"lines"`
+	// ReverseCharge: the shop pays the tax on this inward supply itself
+	// (notified goods or services, CGST Act s.9(3) and 9(4)); it is worked
+	// out at the lines' rates and is not owed to the supplier.
+	ReverseCharge bool   `json:"reverse_charge,omitempty"`
+	Lines         []Line `json:"lines"`
 	Totals
 	Payments  []PaymentPart `json:"payments,omitempty"`
 	Paid      int64         `json:"paid"`

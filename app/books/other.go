@@ -29,7 +29,7 @@ func PriceReturn(biz *Business, inv *Invoice, cancelled bool, returned map[int]i
 	}
 	cn := &CreditNote{Date: date.Format(DateLayout), InvoiceID: inv.ID, InvoiceNumber: inv.Number, InvoiceDate: inv.Date,
 		Supplier: SupplierOf(biz), Party: inv.Party, PlaceOfSupply: inv.PlaceOfSupply, SupplyType: inv.SupplyType,
-		Reason: strings.TrimSpace(reason), Restock: restock}
+		ReverseCharge: inv.ReverseCharge, ZeroRated: inv.ZeroRated, Reason: strings.TrimSpace(reason), Restock: restock}
 	seen := map[int]bool{}
 	for _, it := range items {
 		if it.Index < 0 || it.Index >= len(inv.Lines) {
@@ -53,7 +53,7 @@ func PriceReturn(biz *Business, inv *Invoice, cancelled bool, returned map[int]i
 		cn.Lines = append(cn.Lines, l)
 		cn.LineRefs = append(cn.LineRefs, it.Index)
 	}
-	cn.Totals = computeTax(cn.Lines, cn.SupplyType, inv.Kind == BillOfSupply)
+	cn.Totals = computeTax(cn.Lines, cn.SupplyType, noteTaxMode(inv))
 	var refunded int64
 	for i, r := range refunds {
 		r.Mode = strings.ToLower(strings.TrimSpace(r.Mode))
@@ -87,6 +87,9 @@ type PurchaseDraft struct {
 	Party      *PartySnapshot
 	Lines      []DraftLine // Price overrides the product's purchase price (tax exclusive)
 	Payments   []PaymentPart
+	// ReverseCharge: the shop pays the tax itself (notified goods or
+	// services, or from an unregistered supplier where notified).
+	ReverseCharge bool
 }
 
 // PricePurchase validates and prices a purchase bill. Input tax is computed
@@ -122,14 +125,23 @@ func PricePurchase(biz *Business, d *PurchaseDraft) (*Purchase, error) {
 		return nil, err
 	}
 	p := &Purchase{BillNumber: strings.TrimSpace(d.BillNumber), Date: d.Date.Format(DateLayout), Party: d.Party,
-		SupplyType: st, Lines: lines}
-	unregistered := d.Party.GSTIN == ""
+		SupplyType: st, ReverseCharge: d.ReverseCharge, Lines: lines}
+	mode := taxNormal
+	switch {
+	case d.ReverseCharge:
+		if !biz.Registered() || biz.Composition {
+			return nil, Invalid("reverse_charge", "Only a GST-registered shop outside the composition scheme enters tax on reverse charge here; a composition dealer pays it with CMP-08.")
+		}
+		mode = taxRecipient // the shop pays the tax, not the supplier
+	case d.Party.GSTIN == "":
+		mode = taxNone // an unregistered supplier charges no GST
+	}
 	rates := make([][2]gst.RateBP, len(p.Lines))
 	for i, l := range p.Lines {
 		rates[i] = [2]gst.RateBP{l.Rate, l.CessRate}
 	}
-	p.Totals = computeTax(p.Lines, st, unregistered)
-	if unregistered {
+	p.Totals = computeTax(p.Lines, st, mode)
+	if mode == taxNone {
 		// No tax is charged, but the item keeps its rate: an 18% item bought
 		// from an unregistered supplier is not a nil-rated purchase.
 		for i := range p.Lines {

@@ -28,8 +28,19 @@ type SaleDraft struct {
 	PlaceOfSupply string         // state code; "" means the party's state, else the shop's
 	Lines         []DraftLine
 	Payments      []PaymentPart // nil: paid in full in cash
+	// ReverseCharge: the buyer (registered) pays the tax to the government;
+	// the invoice shows it but does not collect it.
 	ReverseCharge bool
-	Notes         string
+	// ZeroRated makes the sale an export or a supply to an SEZ, with IGST
+	// or under LUT; ShippingBill is an export's shipping bill, when known
+	// at billing (it can be added later: ExportDetails).
+	ZeroRated    gst.ZeroRated
+	ShippingBill *ShippingBill
+	// ECommerceGSTIN (a sale through an e-commerce operator) and Advance
+	// (an advance before the supply) are refused: not supported yet.
+	ECommerceGSTIN string
+	Advance        bool
+	Notes          string
 }
 
 // Warning is something the shopkeeper should see but that does not stop a sale.
@@ -57,6 +68,7 @@ func PriceSale(biz *Business, d *SaleDraft) (*Invoice, error) {
 		Supplier:      SupplierOf(biz),
 		Party:         d.Party,
 		ReverseCharge: d.ReverseCharge,
+		ZeroRated:     d.ZeroRated,
 		Notes:         strings.TrimSpace(d.Notes),
 	}
 	if p := inv.Party; p != nil {
@@ -96,8 +108,15 @@ func PriceSale(biz *Business, d *SaleDraft) (*Invoice, error) {
 		// address is supplied at the supplier's location.
 		pos = biz.StateCode
 	}
+	pos, err := checkTerms(biz, d, pos)
+	if err != nil {
+		return nil, err
+	}
 	inv.PlaceOfSupply = pos
-	inv.SupplyType = gst.SupplyTypeFor(biz.StateCode, pos, false)
+	inv.SupplyType = gst.SupplyTypeFor(biz.StateCode, pos, inv.ZeroRated.SEZ())
+	if inv.ZeroRated.Export() {
+		inv.ShippingBill = d.ShippingBill
+	}
 
 	lines, err := priceLines(biz, d.Date, d.Lines, true)
 	if err != nil {
@@ -106,8 +125,11 @@ func PriceSale(biz *Business, d *SaleDraft) (*Invoice, error) {
 	inv.Lines = lines
 	if !biz.Registered() || biz.Composition || allUntaxed(lines) {
 		inv.Kind = BillOfSupply
+		if inv.ReverseCharge {
+			return nil, Invalid("reverse_charge", "Reverse charge needs taxable items; every item on this bill is untaxed.")
+		}
 	}
-	inv.Totals = computeTax(inv.Lines, inv.SupplyType, inv.Kind == BillOfSupply)
+	inv.Totals = computeTax(inv.Lines, inv.SupplyType, saleTaxMode(inv.Kind, inv.ZeroRated, inv.ReverseCharge))
 
 	pays, paid, err := settle(d.Payments, inv.GrandTotal, inv.Party != nil, "bill")
 	if err != nil {
@@ -185,8 +207,11 @@ func priceLines(biz *Business, date time.Time, in []DraftLine, sale bool) ([]Lin
 }
 
 // computeTax fills each line's tax heads and returns the document totals.
-// Untaxed (bill of supply) documents carry their inclusive value as is.
-func computeTax(lines []Line, st gst.SupplyType, untaxed bool) Totals {
+// Untaxed (bill of supply) documents carry their inclusive value as is; a
+// supply under LUT carries no tax; under reverse charge the tax is shown
+// but left out of the totals (the recipient pays it).
+func computeTax(lines []Line, st gst.SupplyType, mode taxMode) Totals {
+	untaxed := mode == taxNone
 	in := make([]gst.LineInput, len(lines))
 	for i, l := range lines {
 		li := gst.LineInput{Amount: l.Gross() - l.Discount, Inclusive: l.PriceIncludesTax,
@@ -197,6 +222,12 @@ func computeTax(lines []Line, st gst.SupplyType, untaxed bool) Totals {
 		in[i] = li
 	}
 	res := gst.Compute(in, st)
+	switch mode {
+	case taxUnderLUT:
+		res = res.Untaxed()
+	case taxRecipient:
+		res = res.RecipientPays()
+	}
 	for i := range lines {
 		lt := res.Lines[i]
 		lines[i].Taxable, lines[i].CGST, lines[i].SGST, lines[i].IGST, lines[i].Cess, lines[i].Total =

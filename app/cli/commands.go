@@ -26,6 +26,7 @@ func init() {
 	register("invoice list", "invoice list [--from DATE] [--to DATE] [--q TEXT] [--limit N] [--json]", cmdInvoiceList)
 	register("invoice show", "invoice show NUMBER [--json]", cmdInvoiceShow)
 	register("invoice cancel", "invoice cancel NUMBER --reason TEXT [--date DATE]", cmdInvoiceCancel)
+	register("invoice export-details", "invoice export-details NUMBER --port CODE --sb-num NUMBER --sb-date DATE [--date DATE]", cmdInvoiceExportDetails)
 	register("return", "return --invoice NUMBER --line N:QTY [--line …] [--reason TEXT] [--refund MODE:AMOUNT] [--no-restock] [--date DATE]", cmdReturn)
 	register("purchase", "purchase --json FILE|-", cmdPurchase)
 	register("pay", "pay --party NAME|PHONE --amount RUPEES [--out] [--mode cash|upi|card|bank] [--note …] [--date DATE]", cmdPay)
@@ -217,8 +218,14 @@ type saleInput struct {
 	Party         *books.PartySnapshot `json:"party"`
 	PlaceOfSupply string               `json:"place_of_supply"`
 	ReverseCharge bool                 `json:"reverse_charge"`
-	Notes         string               `json:"notes"`
-	Lines         []struct {
+	// ZeroRated: export_igst, export_lut, sez_igst or sez_lut.
+	ZeroRated    string              `json:"zero_rated"`
+	ShippingBill *books.ShippingBill `json:"shipping_bill"`
+	// Not supported: refused with a message that says so.
+	ECommerceGSTIN string `json:"ecommerce_gstin"`
+	Advance        bool   `json:"advance"`
+	Notes          string `json:"notes"`
+	Lines          []struct {
 		SKU         string   `json:"sku"`
 		Barcode     string   `json:"barcode"`
 		ProductID   string   `json:"product_id"`
@@ -314,9 +321,13 @@ func cmdSell(env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	d := &books.SaleDraft{Party: in.Party, PlaceOfSupply: in.PlaceOfSupply, ReverseCharge: in.ReverseCharge, Notes: in.Notes}
+	d := &books.SaleDraft{Party: in.Party, PlaceOfSupply: in.PlaceOfSupply, ReverseCharge: in.ReverseCharge, Notes: in.Notes,
+		ShippingBill: in.ShippingBill, ECommerceGSTIN: strings.TrimSpace(in.ECommerceGSTIN), Advance: in.Advance}
 	if d.Date, err = parseDateOr(in.Date, s.Now()); err != nil {
 		return err
+	}
+	if d.ZeroRated, err = gst.ParseZeroRated(in.ZeroRated); err != nil {
+		return books.Invalid("zero_rated", "zero_rated: %s.", err.Error())
 	}
 	for i, l := range in.Lines {
 		p, err := resolveLine(s, i, l.SKU, l.Barcode, l.ProductID)
@@ -424,6 +435,9 @@ func cmdInvoiceShow(env *Env, args []string) error {
 		return err
 	}
 	v := viewInvoice(inv, c)
+	if v.ShippingBill, err = s.ShippingBill(inv); err != nil {
+		return err
+	}
 	if *asJSON {
 		return printJSON(env.Stdout, v)
 	}
@@ -440,6 +454,17 @@ func cmdInvoiceShow(env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "To: %s %s\n", inv.Party.Name, inv.Party.GSTIN)
 	}
 	fmt.Fprintf(env.Stdout, "Place of supply: %s-%s (%s)\n", inv.PlaceOfSupply, v.PlaceOfSupplyName, inv.SupplyType)
+	if inv.ZeroRated != "" {
+		fmt.Fprintf(env.Stdout, "%s. %s\n", inv.ZeroRated.Label(), inv.ZeroRated.Declaration())
+	}
+	if sb := v.ShippingBill; sb != nil {
+		fmt.Fprintf(env.Stdout, "Shipping bill %s of %s, port %s\n", sb.Number, sb.Date, sb.PortCode)
+	} else if inv.ZeroRated.Export() {
+		fmt.Fprintf(env.Stdout, "Shipping bill not yet recorded: naukar invoice export-details %s --port CODE --sb-num NUMBER --sb-date DATE\n", inv.Number)
+	}
+	if inv.ReverseCharge {
+		fmt.Fprintf(env.Stdout, "Reverse charge: the recipient pays the tax of %s to the government.\n", gst.FormatINR(inv.Tax()))
+	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "#\tItem\tQty\tRate\tTaxable\tGST%\tTax\tTotal\t")
 	for i, l := range inv.Lines {
@@ -478,6 +503,38 @@ func cmdInvoiceCancel(env *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Invoice %s cancelled on %s.\n", c.DocNumber, c.Date)
+	return nil
+}
+
+func cmdInvoiceExportDetails(env *Env, args []string) error {
+	const line = "invoice export-details NUMBER --port CODE --sb-num NUMBER --sb-date DATE [--date DATE]"
+	fs := newFlags(env, "invoice export-details", line)
+	var sb books.ShippingBill
+	fs.StringVar(&sb.PortCode, "port", "", "the customs port code the goods leave from, 6 letters or digits like INNSA1 (required)")
+	fs.StringVar(&sb.Number, "sb-num", "", "the shipping bill number, up to 7 digits (required)")
+	fs.StringVar(&sb.Date, "sb-date", "", "the shipping bill date, YYYY-MM-DD (required)")
+	date := fs.String("date", "", "date of this record (default today)")
+	num, err := parseWithArg(fs, args)
+	if err != nil {
+		return err
+	}
+	if num == "" {
+		return usagef("say which export invoice: naukar %s", line)
+	}
+	s, err := openExisting(env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	d, err := parseDateOr(*date, s.Now())
+	if err != nil {
+		return err
+	}
+	e, err := s.AddExportDetails(context.Background(), num, sb, d)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Invoice %s: shipping bill %s of %s, port %s recorded.\n", e.InvoiceNumber, e.ShippingBill.Number, e.ShippingBill.Date, e.ShippingBill.PortCode)
 	return nil
 }
 
@@ -546,7 +603,9 @@ type purchaseInput struct {
 	Date       string               `json:"date"`
 	BillNumber string               `json:"bill_number"`
 	Party      *books.PartySnapshot `json:"party"`
-	Lines      []struct {
+	// ReverseCharge: the shop pays the tax on this bill itself.
+	ReverseCharge bool `json:"reverse_charge"`
+	Lines         []struct {
 		SKU       string  `json:"sku"`
 		Barcode   string  `json:"barcode"`
 		ProductID string  `json:"product_id"`
@@ -578,7 +637,7 @@ func cmdPurchase(env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	d := &books.PurchaseDraft{BillNumber: in.BillNumber, Party: in.Party}
+	d := &books.PurchaseDraft{BillNumber: in.BillNumber, Party: in.Party, ReverseCharge: in.ReverseCharge}
 	if d.Date, err = parseDateOr(in.Date, s.Now()); err != nil {
 		return err
 	}

@@ -125,7 +125,25 @@ func cmdReport(env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "Wrote %s (%d %s).\n", *out, n, sheets)
 		return nil
 	}
-	// csv
+	// csv: a return in the offline tool's templates writes one file per
+	// section (FILE-b2b.csv, FILE-exp.csv, …), ready to import.
+	if len(rep.Files) > 0 && *out != "" && *out != "-" {
+		ext := filepath.Ext(*out)
+		base := strings.TrimSuffix(*out, ext)
+		if ext == "" {
+			ext = ".csv"
+		}
+		var files []string
+		for _, sec := range rep.Files {
+			file := base + "-" + safeName(sec.Name) + ext
+			if err := writeTo(env, file, func(w io.Writer) error { return reports.WriteCSVSection(w, sec) }); err != nil {
+				return err
+			}
+			files = append(files, file)
+		}
+		fmt.Fprintf(env.Stderr, "Wrote %s (the GST offline tool's CSV templates: import each under its section).\n", strings.Join(files, ", "))
+		return nil
+	}
 	if *out == "" || *out == "-" || len(rep.Tables) == 1 {
 		return writeTo(env, *out, func(w io.Writer) error {
 			if len(rep.Tables) == 1 {

@@ -46,7 +46,10 @@ func TestReportCommands(t *testing.T) {
 			t.Fatalf("exit %d: %s", r.code, r.stderr)
 		}
 		b2b, err := os.ReadFile(filepath.Join(dir, "g-b2b.csv"))
-		if err != nil || !strings.HasPrefix(string(b2b), "GSTIN of recipient,") || !strings.Contains(string(b2b), "29AABCR1718E1ZL") {
+		// The offline tool's own b2b template header and its dd-Mon-yyyy dates
+		// (issue 13 point 8; the headers are pinned in app/gst's tests).
+		if err != nil || !strings.HasPrefix(string(b2b), "GSTIN/UIN of Recipient,Receiver Name,Invoice Number,Invoice date,") ||
+			!strings.Contains(string(b2b), "29AABCR1718E1ZL,Reddy Traders,INVA-2627-2,06-Oct-2026,") {
 			t.Fatalf("g-b2b.csv: %v\n%s", err, b2b)
 		}
 		if _, err := os.Stat(filepath.Join(dir, "g-hsn_b2c.csv")); err != nil {

@@ -64,6 +64,8 @@ type invoiceView struct {
 	PlaceOfSupplyName string               `json:"place_of_supply_name"`
 	SupplyType        string               `json:"supply_type"`
 	ReverseCharge     bool                 `json:"reverse_charge"`
+	ZeroRated         string               `json:"zero_rated,omitempty"`
+	ShippingBill      *books.ShippingBill  `json:"shipping_bill,omitempty"` // as it now stands (added later, or the invoice's own)
 	Lines             []lineView           `json:"lines"`
 	totalsView
 	Payments []paymentView `json:"payments"`
@@ -103,7 +105,8 @@ func viewInvoice(inv *books.Invoice, cancelled bool) invoiceView {
 	name, _ := gst.StateName(inv.PlaceOfSupply)
 	return invoiceView{ID: inv.ID, Number: inv.Number, Kind: inv.Kind, Date: inv.Date, Cancelled: cancelled,
 		Party: inv.Party, PlaceOfSupply: inv.PlaceOfSupply, PlaceOfSupplyName: name, SupplyType: string(inv.SupplyType),
-		ReverseCharge: inv.ReverseCharge, Lines: viewLines(inv.Lines), totalsView: viewTotals(inv.Totals),
+		ReverseCharge: inv.ReverseCharge, ZeroRated: string(inv.ZeroRated), ShippingBill: inv.ShippingBill,
+		Lines: viewLines(inv.Lines), totalsView: viewTotals(inv.Totals),
 		Payments: viewPayments(inv.Payments), Paid: money(inv.Paid), Due: money(inv.Due())}
 }
 
@@ -116,6 +119,8 @@ type creditNoteView struct {
 	Party         *books.PartySnapshot `json:"party,omitempty"`
 	PlaceOfSupply string               `json:"place_of_supply"`
 	SupplyType    string               `json:"supply_type"`
+	ReverseCharge bool                 `json:"reverse_charge,omitempty"`
+	ZeroRated     string               `json:"zero_rated,omitempty"`
 	Reason        string               `json:"reason,omitempty"`
 	Restock       bool                 `json:"restock"`
 	Lines         []lineView           `json:"lines"`
@@ -127,6 +132,7 @@ type creditNoteView struct {
 func viewCreditNote(cn *books.CreditNote) creditNoteView {
 	return creditNoteView{ID: cn.ID, Number: cn.Number, Date: cn.Date, InvoiceNumber: cn.InvoiceNumber,
 		InvoiceDate: cn.InvoiceDate, Party: cn.Party, PlaceOfSupply: cn.PlaceOfSupply, SupplyType: string(cn.SupplyType),
+		ReverseCharge: cn.ReverseCharge, ZeroRated: string(cn.ZeroRated),
 		Reason: cn.Reason, Restock: cn.Restock, Lines: viewLines(cn.Lines), totalsView: viewTotals(cn.Totals),
 		Refunds: viewPayments(cn.Refunds), Refunded: money(cn.Refunded)}
 }
@@ -137,7 +143,9 @@ type purchaseView struct {
 	Date       string               `json:"date"`
 	Party      *books.PartySnapshot `json:"party"`
 	SupplyType string               `json:"supply_type"`
-	Lines      []lineView           `json:"lines"`
+	// ReverseCharge: the tax shown is the shop's to pay, not the supplier's.
+	ReverseCharge bool       `json:"reverse_charge,omitempty"`
+	Lines         []lineView `json:"lines"`
 	totalsView
 	Payments []paymentView `json:"payments"`
 	Paid     money         `json:"paid"`
@@ -146,6 +154,6 @@ type purchaseView struct {
 
 func viewPurchase(p *books.Purchase) purchaseView {
 	return purchaseView{ID: p.ID, BillNumber: p.BillNumber, Date: p.Date, Party: p.Party, SupplyType: string(p.SupplyType),
-		Lines: viewLines(p.Lines), totalsView: viewTotals(p.Totals), Payments: viewPayments(p.Payments),
+		ReverseCharge: p.ReverseCharge, Lines: viewLines(p.Lines), totalsView: viewTotals(p.Totals), Payments: viewPayments(p.Payments),
 		Paid: money(p.Paid), Due: money(p.GrandTotal - p.Paid)}
 }

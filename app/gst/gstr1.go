@@ -122,9 +122,14 @@ type Doc struct {
 	GSTIN         string // the buyer's GSTIN; "" for an unregistered buyer
 	PlaceOfSupply string // state code
 	SupplyType    SupplyType
+	// ReverseCharge: the recipient pays the tax (a credit note carries its
+	// invoice's). ZeroRated: an export or SEZ supply (likewise).
 	ReverseCharge bool
+	ZeroRated     ZeroRated
 	Value         int64 // document value (grand total), paise
 	Cancelled     bool
+	// Exports: the shipping bill, when known (port code, number, YYYY-MM-DD).
+	PortCode, ShippingBillNumber, ShippingBillDate string
 	// Rates holds the taxable supplies with a rate above zero, one row per
 	// rate. Supplies at 0% and untaxed supplies go in Nil, Exempt, NonGST.
 	Rates               []RateAmounts
@@ -208,6 +213,7 @@ type GSTR1 struct {
 	B2CS     []B2CSRow     `json:"b2cs,omitempty"`
 	CDNR     []CDNRParty   `json:"cdnr,omitempty"`
 	CDNUR    []CDNURNote   `json:"cdnur,omitempty"`
+	EXP      []ExpGroup    `json:"exp,omitempty"`
 	Nil      *NilSection   `json:"nil,omitempty"`
 	HSN      *HSNSection   `json:"hsn,omitempty"`
 	DocIssue *DocIssueList `json:"doc_issue,omitempty"`
@@ -295,13 +301,39 @@ type CDNRNote struct {
 
 // CDNURNote is one note to an unregistered buyer against a b2cl invoice.
 type CDNURNote struct {
-	Typ   string `json:"typ"`
+	Typ   string `json:"typ"` // B2CL, EXPWP or EXPWOP
 	Ntty  string `json:"ntty"`
 	NtNum string `json:"nt_num"`
 	NtDt  string `json:"nt_dt"`
 	Val   Amount `json:"val"`
-	Pos   string `json:"pos"`
+	Pos   string `json:"pos,omitempty"` // B2CL only
 	Itms  []Item `json:"itms"`
+}
+
+// ExpGroup is table 6A: the exports with (WPAY) or without (WOPAY) IGST.
+type ExpGroup struct {
+	ExpTyp string       `json:"exp_typ"`
+	Inv    []ExpInvoice `json:"inv"`
+}
+
+// ExpInvoice is one export invoice, with its shipping bill when known.
+type ExpInvoice struct {
+	Inum    string    `json:"inum"`
+	Idt     string    `json:"idt"`
+	Val     Amount    `json:"val"`
+	Sbpcode string    `json:"sbpcode,omitempty"`
+	Sbnum   string    `json:"sbnum,omitempty"`
+	Sbdt    string    `json:"sbdt,omitempty"`
+	Itms    []ExpItem `json:"itms"`
+}
+
+// ExpItem is an export invoice's supplies at one rate (IGST and cess
+// only; IGST is 0 under LUT).
+type ExpItem struct {
+	Txval Amount `json:"txval"`
+	Rt    Rate   `json:"rt"`
+	Iamt  Amount `json:"iamt"`
+	Csamt Amount `json:"csamt"`
 }
 
 // NilSection is table 8: nil-rated, exempt and non-GST supplies.
@@ -375,6 +407,7 @@ const (
 	WarnNumberGap    = "number_gap"
 	WarnMissingPOS   = "missing_pos"
 	WarnNegative     = "negative_value"
+	WarnNoShipping   = "no_shipping_bill"
 )
 
 // Warning is something to fix or check before filing a return.
@@ -415,6 +448,25 @@ func sortedRates(rs []RateAmounts) []RateAmounts {
 	c := append([]RateAmounts(nil), rs...)
 	sort.SliceStable(c, func(i, j int) bool { return c[i].Rate < c[j].Rate })
 	return c
+}
+
+// zeroRatedRows are the supplies of an export or SEZ invoice by rate:
+// every line is zero-rated, so its 0%, nil, exempt and non-GST lines are
+// reported with it at rate 0 rather than in table 8.
+func zeroRatedRows(d *Doc) []RateAmounts {
+	rows := sortedRates(d.Rates)
+	if v := d.Nil + d.Exempt + d.NonGST; v != 0 {
+		rows = append([]RateAmounts{{Rate: 0, Taxable: v}}, rows...)
+	}
+	return rows
+}
+
+func expItems(rs []RateAmounts) []ExpItem {
+	out := make([]ExpItem, len(rs))
+	for i, r := range rs {
+		out[i] = ExpItem{Txval: Amount(r.Taxable), Rt: Rate(r.Rate), Iamt: Amount(r.IGST), Csamt: Amount(r.Cess)}
+	}
+	return out
 }
 
 func rchrg(rc bool) string {
@@ -523,8 +575,22 @@ func BuildGSTR1(in GSTR1Input) (GSTR1, []Warning) {
 		n.NgsupAmt += Amount(sign * d.NonGST)
 	}
 
+	exp := map[string][]ExpInvoice{}
 	for _, d := range invs {
 		if d.Cancelled {
+			continue
+		}
+		if z := d.ZeroRated; z != "" {
+			rows := zeroRatedRows(d)
+			switch {
+			case len(rows) == 0:
+			case z.Export():
+				exp[z.ExpType()] = append(exp[z.ExpType()], ExpInvoice{Inum: d.Number, Idt: PortalDate(d.Date), Val: Amount(d.Value),
+					Sbpcode: d.PortCode, Sbnum: d.ShippingBillNumber, Sbdt: PortalDate(d.ShippingBillDate), Itms: expItems(rows)})
+			default: // SEZ: table 6B, reported in b2b
+				b2b[d.GSTIN] = append(b2b[d.GSTIN], B2BInvoice{Inum: d.Number, Idt: PortalDate(d.Date), Val: Amount(d.Value),
+					Pos: d.PlaceOfSupply, Rchrg: "N", InvTyp: z.InvType(), Itms: items(rows, Inter)})
+			}
 			continue
 		}
 		addNil(d, 1)
@@ -542,13 +608,28 @@ func BuildGSTR1(in GSTR1Input) (GSTR1, []Warning) {
 	}
 	cdnr := map[string][]CDNRNote{}
 	for _, d := range notes {
+		if z := d.ZeroRated; z != "" {
+			rows := zeroRatedRows(d)
+			switch {
+			case len(rows) == 0:
+			case z.Export(): // against an export: cdnur EXPWP or EXPWOP
+				out.CDNUR = append(out.CDNUR, CDNURNote{Typ: z.URType(), Ntty: "C", NtNum: d.Number,
+					NtDt: PortalDate(d.Date), Val: Amount(d.Value), Itms: items(rows, Inter)})
+			default:
+				cdnr[d.GSTIN] = append(cdnr[d.GSTIN], CDNRNote{Ntty: "C", NtNum: d.Number, NtDt: PortalDate(d.Date), Val: Amount(d.Value),
+					Pos: d.PlaceOfSupply, Rchrg: "N", InvTyp: z.InvType(), Itms: items(rows, Inter)})
+			}
+			continue
+		}
 		addNil(d, -1)
 		switch {
 		case len(d.Rates) == 0:
 		case d.GSTIN != "":
 			cdnr[d.GSTIN] = append(cdnr[d.GSTIN], CDNRNote{Ntty: "C", NtNum: d.Number, NtDt: PortalDate(d.Date), Val: Amount(d.Value),
 				Pos: d.PlaceOfSupply, Rchrg: rchrg(d.ReverseCharge), InvTyp: "R", Itms: items(d.Rates, d.SupplyType)})
-		case isB2CL(d.SupplyType, d.InvoiceValue, d.InvoiceDate):
+		case isB2CL(d.SupplyType, d.InvoiceValue, d.Date):
+			// A note against an inter-state B2C invoice above the limit in
+			// force on the note's date is reported note-wise (cdnur B2CL).
 			out.CDNUR = append(out.CDNUR, CDNURNote{Typ: "B2CL", Ntty: "C", NtNum: d.Number, NtDt: PortalDate(d.Date),
 				Val: Amount(d.Value), Pos: d.PlaceOfSupply, Itms: items(d.Rates, d.SupplyType)})
 		default:
@@ -588,6 +669,11 @@ func BuildGSTR1(in GSTR1Input) (GSTR1, []Warning) {
 	for _, ctin := range sortedKeys(cdnr) {
 		out.CDNR = append(out.CDNR, CDNRParty{Ctin: ctin, Nt: cdnr[ctin]})
 	}
+	for _, typ := range []string{"WPAY", "WOPAY"} {
+		if len(exp[typ]) > 0 {
+			out.EXP = append(out.EXP, ExpGroup{ExpTyp: typ, Inv: exp[typ]})
+		}
+	}
 	var nilRows []NilRow
 	for _, k := range []struct {
 		key  nilKey
@@ -616,10 +702,16 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
+// buildHSN makes table 12. Services (SAC codes, 99…) carry no quantity:
+// their unit is NA and their quantity 0, so the units they were billed in
+// do not split them. Other quantities are reported to two decimals.
 func buildHSN(lines []HSNLine, split bool) *HSNSection {
 	var sum HSNSummary
 	for _, l := range lines {
 		l.B2B = split && l.B2B
+		if IsSAC(l.HSN) {
+			l.UQC, l.Qty = "NA", 0
+		}
 		sum.Add(l)
 	}
 	sec := &HSNSection{}
@@ -629,7 +721,7 @@ func buildHSN(lines []HSNLine, split bool) *HSNSection {
 		if a.Empty() {
 			continue
 		}
-		row := HSNRow{HsnSc: a.HSN, Desc: truncRunes(a.Desc, 30), Uqc: a.UQC, Qty: Quantity(a.Qty), Rt: Rate(a.Rate),
+		row := HSNRow{HsnSc: a.HSN, Desc: truncRunes(a.Desc, 30), Uqc: a.UQC, Qty: Quantity(RoundDiv(a.Qty, 10) * 10), Rt: Rate(a.Rate),
 			Txval: Amount(a.Taxable), Iamt: Amount(a.IGST), Camt: Amount(a.CGST), Samt: Amount(a.SGST), Csamt: Amount(a.Cess)}
 		switch {
 		case !split:
@@ -740,7 +832,7 @@ func (w *warnList) add(doc string) {
 
 func gstr1Warnings(in GSTR1Input, invs, notes []*Doc, out GSTR1) []Warning {
 	var ws []Warning
-	var badGSTIN, noHSN, shortHSN, noPOS warnList
+	var badGSTIN, noHSN, shortHSN, noPOS, noShipping warnList
 	check := func(d *Doc) {
 		if d.GSTIN != "" {
 			if err := ValidateGSTIN(d.GSTIN); err != nil {
@@ -759,6 +851,9 @@ func gstr1Warnings(in GSTR1Input, invs, notes []*Doc, out GSTR1) []Warning {
 	for _, d := range invs {
 		if !d.Cancelled {
 			check(d)
+			if d.ZeroRated.Export() && (d.PortCode == "" || d.ShippingBillNumber == "" || d.ShippingBillDate == "") {
+				noShipping.add(d.Number)
+			}
 		}
 	}
 	for _, d := range notes {
@@ -794,6 +889,10 @@ func gstr1Warnings(in GSTR1Input, invs, notes []*Doc, out GSTR1) []Warning {
 	if noPOS.count > 0 {
 		ws = append(ws, Warning{Code: WarnMissingPOS, Count: noPOS.count, Docs: noPOS.docs,
 			Message: fmt.Sprintf("%d inter-state document(s) have no valid place of supply; record the buyer's state.", noPOS.count)})
+	}
+	if noShipping.count > 0 {
+		ws = append(ws, Warning{Code: WarnNoShipping, Count: noShipping.count, Docs: noShipping.docs,
+			Message: fmt.Sprintf("%d export invoice(s) have no shipping bill yet (port code, number and date): add it with `naukar invoice export-details NUMBER` when customs issues it; table 6A can be filed without it and amended later.", noShipping.count)})
 	}
 	var neg []string
 	for _, r := range out.B2CS {
@@ -922,6 +1021,16 @@ func (r *GSTR1) Totals() []SectionTotal {
 			add(&cdnur, it.ItmDet, -1)
 		}
 	}
+	expT := SectionTotal{Section: "exp"}
+	for _, g := range r.EXP {
+		for _, inv := range g.Inv {
+			expT.Docs++
+			for _, it := range inv.Itms {
+				iamt := it.Iamt
+				add(&expT, ItemDetail{Txval: it.Txval, Iamt: &iamt, Csamt: it.Csamt}, 1)
+			}
+		}
+	}
 	nilT := SectionTotal{Section: "nil"}
 	if r.Nil != nil {
 		for _, row := range r.Nil.Inv {
@@ -929,7 +1038,7 @@ func (r *GSTR1) Totals() []SectionTotal {
 			nilT.Taxable += int64(row.NilAmt + row.ExptAmt + row.NgsupAmt)
 		}
 	}
-	return []SectionTotal{b2b, b2cl, b2cs, cdnr, cdnur, nilT}
+	return []SectionTotal{b2b, b2cl, expT, b2cs, cdnr, cdnur, nilT}
 }
 
 // HSNTotal sums table 12 (both tables when split).

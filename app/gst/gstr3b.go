@@ -2,20 +2,24 @@ package gst
 
 import "sort"
 
-// This file builds the GSTR-3B summary (tables 3.1, 3.2 and, for
+// This file builds the GSTR-3B summary (tables 3.1, 3.2, 5 and, for
 // reference, 4 from purchase bills) in the portal's JSON shape.
 
 // InwardDoc is the GST summary of one purchase bill.
 type InwardDoc struct {
 	Number        string
 	Date          string // YYYY-MM-DD
-	GSTIN         string // the supplier's GSTIN; "" for an unregistered supplier (no input tax)
-	ReverseCharge bool
-	Taxable       int64
-	CGST          int64
-	SGST          int64
-	IGST          int64
-	Cess          int64
+	GSTIN         string // the supplier's GSTIN; "" for an unregistered supplier (no input tax unless on reverse charge)
+	SupplyType    SupplyType
+	ReverseCharge bool // the shop pays the tax itself: 3.1(d) and ITC 4(A)(3)
+	// NilExempt (nil-rated, exempt and 0% lines) and NonGST are the bill's
+	// untaxed inward supplies by value: table 5.
+	NilExempt, NonGST int64
+	Taxable           int64
+	CGST              int64
+	SGST              int64
+	IGST              int64
+	Cess              int64
 }
 
 // GSTR3BInput is everything BuildGSTR3B needs for one return period.
@@ -37,6 +41,20 @@ type GSTR3B struct {
 	SupDetails SupDetails `json:"sup_details"`
 	InterSup   InterSup   `json:"inter_sup"`
 	ITCElg     ITCElg     `json:"itc_elg"`
+	InwardSup  InwardSup  `json:"inward_sup"`
+}
+
+// InwardSup is table 5: exempt, nil-rated and non-GST inward supplies.
+type InwardSup struct {
+	IsupDetails []InwardRow `json:"isup_details"`
+}
+
+// InwardRow is one kind of table 5: GST (from a composition supplier,
+// exempt and nil-rated) or NONGST, inter- and intra-state.
+type InwardRow struct {
+	Ty    string `json:"ty"`
+	Inter Amount `json:"inter"`
+	Intra Amount `json:"intra"`
 }
 
 // SupDetails is table 3.1.
@@ -107,16 +125,32 @@ type ITCTax struct {
 
 // BuildGSTR3B sums the period's documents into GSTR-3B. Credit notes reduce
 // the rows of their supplies. 3.1(a) holds taxable supplies at a rate above
-// zero, (c) nil-rated, 0% and exempt, (e) non-GST; 3.2 the inter-state
-// taxable supplies to unregistered buyers by place of supply. Input tax
-// (4A(5), all other ITC) comes from bills of registered suppliers.
+// zero (of a supply on reverse charge only its taxable value: the
+// recipient pays the tax), (b) exports and SEZ supplies with all their
+// lines, (c) nil-rated, 0% and exempt, (e) non-GST; 3.2 the inter-state
+// taxable supplies to unregistered buyers by place of supply (never an
+// export). From purchase bills: 3.1(d) the inward supplies on reverse
+// charge with the tax the shop pays on them; input tax 4(A)(3) on them and
+// 4(A)(5) from registered suppliers' bills; table 5 the nil-rated, exempt
+// and non-GST inward supplies.
 func BuildGSTR3B(in GSTR3BInput) GSTR3B {
 	out := GSTR3B{GSTIN: in.GSTIN, RetPeriod: in.RetPeriod}
 	sd := &out.SupDetails
 	inter := map[string]*PosSupply{}
 	add := func(d *Doc, sign int64) {
+		if d.ZeroRated != "" {
+			for _, r := range zeroRatedRows(d) {
+				sd.OsupZero.Txval += Amount(sign * r.Taxable)
+				sd.OsupZero.Iamt += Amount(sign * r.IGST)
+				sd.OsupZero.Csamt += Amount(sign * r.Cess)
+			}
+			return
+		}
 		for _, r := range d.Rates {
 			sd.OsupDet.Txval += Amount(sign * r.Taxable)
+			if d.ReverseCharge {
+				continue
+			}
 			sd.OsupDet.Iamt += Amount(sign * r.IGST)
 			sd.OsupDet.Camt += Amount(sign * r.CGST)
 			sd.OsupDet.Samt += Amount(sign * r.SGST)
@@ -153,9 +187,17 @@ func BuildGSTR3B(in GSTR3BInput) GSTR3B {
 	})
 
 	var itc, rev ITCTax
+	var gstIn, nonGST InwardRow
 	for _, p := range in.Purchases {
-		if p.GSTIN == "" {
-			continue
+		if p.SupplyType == Inter {
+			gstIn.Inter += Amount(p.NilExempt)
+			nonGST.Inter += Amount(p.NonGST)
+		} else {
+			gstIn.Intra += Amount(p.NilExempt)
+			nonGST.Intra += Amount(p.NonGST)
+		}
+		if p.GSTIN == "" && !p.ReverseCharge {
+			continue // an unregistered supplier charged no tax
 		}
 		t := ITCTax{Iamt: Amount(p.IGST), Camt: Amount(p.CGST), Samt: Amount(p.SGST), Csamt: Amount(p.Cess)}
 		itc.Iamt += t.Iamt
@@ -185,5 +227,7 @@ func BuildGSTR3B(in GSTR3BInput) GSTR3B {
 		ITCNet:   itc,
 		ITCInelg: []ITCRow{{Ty: "RUL"}, {Ty: "OTH"}},
 	}
+	gstIn.Ty, nonGST.Ty = "GST", "NONGST"
+	out.InwardSup = InwardSup{IsupDetails: []InwardRow{gstIn, nonGST}}
 	return out
 }

@@ -1,6 +1,9 @@
 package gst
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // HSNKey names one row of an HSN summary: an HSN (or SAC) code, a unit and
 // a rate, of supplies to registered buyers (B2B) or to others.
@@ -79,3 +82,7 @@ func (s *HSNSummary) Rows() []HSNLine {
 func (l *HSNLine) Empty() bool {
 	return l.Qty == 0 && l.Taxable == 0 && l.CGST == 0 && l.SGST == 0 && l.IGST == 0 && l.Cess == 0
 }
+
+// IsSAC reports whether code is a services accounting code (it starts
+// with 99); goods codes (HSN) do not.
+func IsSAC(code string) bool { return strings.HasPrefix(code, "99") }

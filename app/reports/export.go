@@ -49,9 +49,40 @@ func WriteCSV(w io.Writer, t *Table) error {
 	return cw.Error()
 }
 
+// WriteCSVSection writes one section of a return as its offline-tool CSV
+// template: the template's header row and the rows, nothing else.
+func WriteCSVSection(w io.Writer, s gst.CSVSection) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(s.Header); err != nil {
+		return err
+	}
+	if err := cw.WriteAll(s.Rows); err != nil {
+		return err
+	}
+	return cw.Error()
+}
+
 // WriteCSVAll writes every table of a report, each headed by its title
-// on a line of its own and followed by a blank line.
+// on a line of its own and followed by a blank line. A return with
+// offline-tool sections (Files) writes those instead, each headed by its
+// section name.
 func WriteCSVAll(w io.Writer, r *Report) error {
+	if len(r.Files) > 0 {
+		for i, s := range r.Files {
+			if i > 0 {
+				if _, err := io.WriteString(w, "\n"); err != nil {
+					return err
+				}
+			}
+			cw := csv.NewWriter(w)
+			cw.Write([]string{s.Name})
+			cw.Flush()
+			if err := WriteCSVSection(w, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for i, t := range r.Tables {
 		if len(r.Tables) > 1 {
 			if i > 0 {

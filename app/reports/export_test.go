@@ -83,7 +83,8 @@ func TestXLSXValues(t *testing.T) {
 	x, err := excelize.OpenReader(&buf)
 	mustOK(t, err)
 	defer x.Close()
-	want := []string{"summary", "b2b", "b2cl", "b2cs", "cdnr", "cdnur", "nil", "hsn_b2b", "hsn_b2c", "docs", "warnings"}
+	// One sheet per section of the return, exports (table 6A) included.
+	want := []string{"summary", "b2b", "b2cl", "b2cs", "cdnr", "cdnur", "exp", "nil", "hsn_b2b", "hsn_b2c", "docs", "warnings"}
 	if got := x.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}

@@ -150,7 +150,8 @@ func (s *Service) GSTR1(ctx context.Context, q Query) (*Report, error) {
 
 	sum := &Table{Name: "summary", Title: "Sections of GSTR-1 " + q.Period.Label,
 		Columns: withTax(col("section", "Section", Text), col("docs", "Documents/rows", Count))}
-	titles := map[string]string{"b2b": "4A B2B invoices", "b2cl": "5 B2C large", "b2cs": "7 B2C others (net of returns)",
+	rep.Files = ret.OfflineCSV(names)
+	titles := map[string]string{"b2b": "4A, 6B B2B and SEZ invoices", "b2cl": "5 B2C large", "exp": "6A Exports", "b2cs": "7 B2C others (net of returns)",
 		"cdnr": "9B Credit notes (registered)", "cdnur": "9B Credit notes (unregistered)", "nil": "8 Nil, exempt, non-GST"}
 	var net gst.SectionTotal
 	for _, t := range ret.Totals() {
@@ -177,7 +178,7 @@ func (s *Service) GSTR1(ctx context.Context, q Query) (*Report, error) {
 			for _, it := range inv.Itms {
 				d := it.ItmDet
 				b2b.Rows = append(b2b.Rows, Row{p.Ctin, names[p.Ctin], inv.Inum, isoDate(inv.Idt), int64(inv.Val), stateLabel(inv.Pos),
-					inv.Rchrg, "Regular", int64(d.Rt), int64(d.Txval), amt(d.Iamt), amt(d.Camt), amt(d.Samt), int64(d.Csamt)})
+					inv.Rchrg, invTypeLabel(inv.InvTyp), int64(d.Rt), int64(d.Txval), amt(d.Iamt), amt(d.Camt), amt(d.Samt), int64(d.Csamt)})
 			}
 		}
 	}
@@ -224,6 +225,22 @@ func (s *Service) GSTR1(ctx context.Context, q Query) (*Report, error) {
 				int64(d.Txval), amt(d.Iamt), int64(d.Csamt)})
 		}
 	}
+	exp := &Table{Name: "exp", Title: "Exports", Columns: []Column{col("type", "Export type", Text),
+		col("number", "Invoice number", Text), col("date", "Invoice date", Date), col("value", "Invoice value", Money),
+		col("port", "Port code", Text), col("sbnum", "Shipping bill number", Text), col("sbdate", "Shipping bill date", Date),
+		col("rate", "Rate", Rate), col("taxable", "Taxable value", Money), col("igst", "IGST", Money), col("cess", "Cess", Money)}}
+	for _, g := range ret.EXP {
+		for _, inv := range g.Inv {
+			for _, it := range inv.Itms {
+				var sbdt any
+				if inv.Sbdt != "" {
+					sbdt = isoDate(inv.Sbdt)
+				}
+				exp.Rows = append(exp.Rows, Row{g.ExpTyp, inv.Inum, isoDate(inv.Idt), int64(inv.Val), inv.Sbpcode, inv.Sbnum, sbdt,
+					int64(it.Rt), int64(it.Txval), int64(it.Iamt), int64(it.Csamt)})
+			}
+		}
+	}
 	nilT := &Table{Name: "nil", Title: "Nil rated, exempted and non-GST supplies", Columns: []Column{col("type", "Description", Text),
 		col("nil", "Nil rated", Money), col("exempt", "Exempted", Money), col("nongst", "Non-GST", Money)}}
 	nilNames := map[string]string{"INTRB2B": "Inter-state supplies to registered persons", "INTRAB2B": "Intra-state supplies to registered persons",
@@ -233,7 +250,7 @@ func (s *Service) GSTR1(ctx context.Context, q Query) (*Report, error) {
 			nilT.Rows = append(nilT.Rows, Row{nilNames[r.SplyTy], int64(r.NilAmt), int64(r.ExptAmt), int64(r.NgsupAmt)})
 		}
 	}
-	rep.Tables = append(rep.Tables, b2b, b2cl, b2cs, cdnr, cdnur, nilT)
+	rep.Tables = append(rep.Tables, b2b, b2cl, b2cs, cdnr, cdnur, exp, nilT)
 	if ret.HSN != nil && (len(ret.HSN.HSNB2B) > 0 || len(ret.HSN.HSNB2C) > 0) {
 		rep.Tables = append(rep.Tables, hsnTable("hsn_b2b", "HSN summary — B2B", ret.HSN.HSNB2B), hsnTable("hsn_b2c", "HSN summary — B2C", ret.HSN.HSNB2C))
 	} else if ret.HSN != nil {
@@ -276,6 +293,17 @@ func hsnTable(name, title string, rows []gst.HSNRow) *Table {
 	return t
 }
 
+// invTypeLabel names a GSTR-1 invoice type (inv_typ) for the tables.
+func invTypeLabel(t string) string {
+	switch t {
+	case "SEWP":
+		return "SEZ with IGST"
+	case "SEWOP":
+		return "SEZ under LUT"
+	}
+	return "Regular"
+}
+
 // isoDate turns dd-mm-yyyy back into YYYY-MM-DD for tables.
 func isoDate(d string) string {
 	if len(d) == 10 && d[2] == '-' && d[5] == '-' {
@@ -302,12 +330,14 @@ func (s *Service) GSTR3B(ctx context.Context, q Query) (*Report, error) {
 	in := gst.GSTR3BInput{GSTIN: biz.GSTIN, RetPeriod: q.Period.FP, Invoices: toDocs(data.Invoices), CreditNotes: toDocs(data.CreditNotes)}
 	for _, p := range purchases {
 		in.Purchases = append(in.Purchases, gst.InwardDoc{Number: p.BillNumber, Date: p.Date, GSTIN: p.PartyGSTIN,
+			SupplyType: gst.SupplyType(p.SupplyType), ReverseCharge: p.ReverseCharge, NilExempt: p.NilExempt, NonGST: p.NonGST,
 			Taxable: p.Taxable, CGST: p.CGST, SGST: p.SGST, IGST: p.IGST, Cess: p.Cess})
 	}
 	ret := gst.BuildGSTR3B(in)
 	rep.Return = &ret
 	rep.Warnings = registrationWarnings(biz)
-	rep.Notes = []string{"Input tax is summed from the purchase bills entered in these books, for reference: claim only what your GSTR-2B shows."}
+	rep.Notes = []string{"Input tax is summed from the purchase bills entered in these books, for reference: claim only what your GSTR-2B shows.",
+		"Not covered here: supplies through e-commerce operators (3.1.1) and advances; enter those on the portal yourself."}
 
 	sd := ret.SupDetails
 	t31 := &Table{Name: "3.1", Title: "3.1 Outward and reverse-charge inward supplies", Columns: withTax(col("nature", "Nature of supplies", Text))}
@@ -337,6 +367,12 @@ func (s *Service) GSTR3B(ctx context.Context, q Query) (*Report, error) {
 	}
 	n := ret.ITCElg.ITCNet
 	itc.Totals = Row{"(C) Net ITC available", int64(n.Iamt), int64(n.Camt), int64(n.Samt), int64(n.Csamt)}
+	t5 := &Table{Name: "5", Title: "5 Exempt, nil-rated and non-GST inward supplies (from purchase bills)", Columns: []Column{
+		col("nature", "Nature of supplies", Text), col("inter", "Inter-state", Money), col("intra", "Intra-state", Money)}}
+	for _, r := range ret.InwardSup.IsupDetails {
+		label := map[string]string{"GST": "From a supplier under composition scheme, exempt and nil-rated supply", "NONGST": "Non-GST supply"}[r.Ty]
+		t5.Rows = append(t5.Rows, Row{label, int64(r.Inter), int64(r.Intra)})
+	}
 	bills := &Table{Name: "bills", Title: "Purchase bills of the period", Columns: withTax(col("date", "Date", Date),
 		col("bill", "Bill number", Text), col("supplier", "Supplier", Text), col("gstin", "Supplier GSTIN", Text))}
 	var bt [5]int64
@@ -347,7 +383,7 @@ func (s *Service) GSTR3B(ctx context.Context, q Query) (*Report, error) {
 		}
 	}
 	bills.Totals = Row{"Total", nil, nil, nil, bt[0], bt[1], bt[2], bt[3], bt[4]}
-	rep.Tables = []*Table{t31, t32, itc, bills}
+	rep.Tables = []*Table{t31, t32, itc, t5, bills}
 	for _, t := range rep.Tables {
 		page(t, q.Offset, q.Limit)
 	}

@@ -56,6 +56,10 @@ type Report struct {
 	// Return is the portal JSON of a return (GSTR-1, GSTR-3B); nil for
 	// other reports.
 	Return any `json:"-"`
+	// Files is the return laid out as the GSTN offline tool's CSV
+	// templates (GSTR-1), one section per file; CSV exports write these
+	// instead of the tables.
+	Files []gst.CSVSection `json:"-"`
 	// Chart holds series for the Reports screen's charts, when the report has one.
 	Chart *Chart `json:"-"`
 }

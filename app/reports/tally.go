@@ -972,7 +972,9 @@ func (s *Service) WriteTally(ctx context.Context, w io.Writer, p Period, o Tally
 			}
 		} else {
 			v.lines(b, inv.Lines, true, false, -1)
-			v.tax(b, "Output", inv.Totals, -1)
+			if !inv.TaxOutsideTotal() { // on reverse charge the buyer pays the tax
+				v.tax(b, "Output", inv.Totals, -1)
+			}
 		}
 		if inv.Party != nil {
 			v.add(party, inv.GrandTotal)
@@ -1036,7 +1038,9 @@ func (s *Service) WriteTally(ctx context.Context, w io.Writer, p Period, o Tally
 			}
 			v.gstTags(cn.Party, partyState(cn.Party, cn.PlaceOfSupply), cn.PlaceOfSupply)
 			v.lines(b, cn.Lines, true, false, 1)
-			v.tax(b, "Output", cn.Totals, 1)
+			if !cn.TaxOutsideTotal() {
+				v.tax(b, "Output", cn.Totals, 1)
+			}
 			if cn.Party != nil {
 				party := b.party(cn.Party, grpDebtors)
 				v.setParty(party, "Agst Ref", cn.InvoiceNumber)
@@ -1082,6 +1086,11 @@ func (s *Service) WriteTally(ctx context.Context, w io.Writer, p Period, o Tally
 			v.gstTags(pu.Party, partyState(pu.Party, b.biz.StateCode), b.biz.StateCode)
 			v.lines(b, pu.Lines, false, unregistered, 1)
 			v.tax(b, "Input", pu.Totals, 1)
+			if pu.TaxOutsideTotal() {
+				// Reverse charge: the shop owes this tax to the government, not
+				// to the supplier.
+				v.tax(b, "Reverse Charge Payable", pu.Totals, -1)
+			}
 			party := b.party(pu.Party, grpCreditors)
 			v.setParty(party, "New Ref", pu.BillNumber)
 			v.add(party, -pu.GrandTotal)

@@ -375,7 +375,7 @@ func (s *Store) prepareHot() error {
 		`SELECT count(*) FROM cancellations WHERE doc_id = ?`,
 		`SELECT data, field_hlc, hlc FROM parties WHERE id = ?`,
 		`SELECT data, field_hlc, hlc FROM products WHERE id = ?`}
-	for _, t := range []string{"invoices", "credit_notes", "purchases", "payments", "expenses", "stock_adjustments", "cancellations"} {
+	for _, t := range []string{"invoices", "credit_notes", "purchases", "payments", "expenses", "stock_adjustments", "cancellations", "export_details"} {
 		qs = append(qs, insDocument(t))
 	}
 	for _, t := range []string{"invoices", "credit_notes"} {

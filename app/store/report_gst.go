@@ -9,6 +9,9 @@ import (
 	"sync"
 	"time"
 
+	gojson "github.com/goccy/go-json"
+
+	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
 )
 
@@ -45,13 +48,13 @@ type GSTData struct {
 const invoiceHeadSQL = `SELECT id, number, series, fy, seq, date, kind, cancelled, grand_total,
 	coalesce(party_name, ''), coalesce(party_gstin, ''), coalesce(party_state, ''),
 	coalesce(place_of_supply, ''), coalesce(supply_type, ''), coalesce(reverse_charge, 0),
-	maybe_exempt
+	maybe_exempt, coalesce(zero_rated, '')
 	FROM invoices WHERE date >= ? AND date <= ?`
 
 const noteHeadSQL = `SELECT id, number, series, fy, seq, date, '', 0, grand_total,
 	coalesce(party_name, ''), coalesce(party_gstin, ''), coalesce(party_state, ''),
 	coalesce(place_of_supply, ''), coalesce(supply_type, ''), 0,
-	maybe_exempt,
+	maybe_exempt, '',
 	coalesce(invoice_number, ''), coalesce(invoice_date, ''), invoice_id
 	FROM credit_notes WHERE date >= ? AND date <= ?`
 
@@ -112,6 +115,9 @@ func (s *Store) GSTData(ctx context.Context, from, to string) (*GSTData, error) 
 		}
 	}
 	out.HSN = hsn.Rows()
+	if err := s.exportShippingBills(ctx, out.Invoices); err != nil {
+		return nil, err
+	}
 	for _, t := range []struct {
 		table string
 		docs  []GSTDoc
@@ -149,7 +155,7 @@ func (s *Store) gstDocs(ctx context.Context, q string, notes bool, from, to stri
 		var cancelled, rc, mu int
 		var invID string
 		dest := []any{&d.ID, &d.Number, &d.Series, &d.FY, &d.Seq, &d.Date, &d.Kind, &cancelled, &d.Value,
-			&d.PartyName, &d.GSTIN, &d.PartyState, &d.PlaceOfSupply, &d.SupplyType, &rc, &mu}
+			&d.PartyName, &d.GSTIN, &d.PartyState, &d.PlaceOfSupply, &d.SupplyType, &rc, &mu, &d.ZeroRated}
 		if notes {
 			dest = append(dest, &d.InvoiceNumber, &d.InvoiceDate, &invID)
 		}
@@ -168,10 +174,17 @@ func (s *Store) gstDocs(ctx context.Context, q string, notes bool, from, to stri
 		return nil, nil, err
 	}
 	if notes {
+		// A note reports as the supply it corrects: the invoice's value,
+		// reverse charge and zero-rating.
 		for i := range out {
-			if err := s.r.QueryRowContext(ctx, `SELECT grand_total FROM invoices WHERE id = ?`, invoiceIDs[i]).Scan(&out[i].InvoiceValue); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			d := &out[i]
+			var rc int
+			err := s.r.QueryRowContext(ctx, `SELECT grand_total, coalesce(reverse_charge, 0), coalesce(zero_rated, '') FROM invoices WHERE id = ?`,
+				invoiceIDs[i]).Scan(&d.InvoiceValue, &rc, &d.ZeroRated)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return nil, nil, err
 			}
+			d.ReverseCharge = rc == 1
 		}
 	}
 	// Documents come by index order; the returns want date and number order.
@@ -324,8 +337,12 @@ type GSTPurchase struct {
 	ID, BillNumber, Date            string
 	PartyName, PartyGSTIN           string
 	SupplyType                      string
+	ReverseCharge                   bool // the shop pays the tax itself
 	Taxable, CGST, SGST, IGST, Cess int64
 	GrandTotal                      int64
+	// Nil and exempt (and 0%) lines, and non-GST lines, by taxable value:
+	// GSTR-3B table 5.
+	NilExempt, NonGST int64
 }
 
 // GSTPurchases reads the purchase bills dated from..to.
@@ -333,18 +350,41 @@ func (s *Store) GSTPurchases(ctx context.Context, from, to string) ([]GSTPurchas
 	rows, err := s.r.QueryContext(ctx, `SELECT id, coalesce(bill_number, ''), date, coalesce(party_name, ''),
 		coalesce(party_gstin, ''), coalesce(supply_type, ''),
 		coalesce(taxable, 0), coalesce(cgst, 0), coalesce(sgst, 0), coalesce(igst, 0),
-		coalesce(cess, 0), grand_total
+		coalesce(cess, 0), grand_total, data
 		FROM purchases WHERE date >= ? AND date <= ? ORDER BY date, rid`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("read purchases: %w", err)
 	}
 	defer rows.Close()
 	var out []GSTPurchase
+	var data []byte
 	for rows.Next() {
 		var p GSTPurchase
 		if err := rows.Scan(&p.ID, &p.BillNumber, &p.Date, &p.PartyName, &p.PartyGSTIN, &p.SupplyType,
-			&p.Taxable, &p.CGST, &p.SGST, &p.IGST, &p.Cess, &p.GrandTotal); err != nil {
+			&p.Taxable, &p.CGST, &p.SGST, &p.IGST, &p.Cess, &p.GrandTotal, &data); err != nil {
 			return nil, err
+		}
+		// The bill's lines say what was untaxed and whether the shop pays
+		// the tax on reverse charge; a month holds few purchase bills.
+		var doc books.Purchase
+		if err := gojson.Unmarshal(data, &doc); err != nil {
+			return nil, fmt.Errorf("read purchase %s: %w", p.ID, err)
+		}
+		p.ReverseCharge = doc.ReverseCharge
+		charged := p.PartyGSTIN != "" || p.ReverseCharge
+		for _, l := range doc.Lines {
+			cat := gst.ReturnCategory(l.Rate, l.Category)
+			if !charged && (l.Category == "" || l.Category == gst.Taxable) {
+				// An unregistered supplier charges no tax on taxable goods
+				// (their rate is not kept): not a nil or exempt supply.
+				continue
+			}
+			switch cat {
+			case gst.Nil, gst.Exempt:
+				p.NilExempt += l.Taxable
+			case gst.NonGST:
+				p.NonGST += l.Taxable
+			}
 		}
 		out = append(out, p)
 	}
