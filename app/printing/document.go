@@ -38,7 +38,11 @@ type document struct {
 	supply        gst.SupplyType
 	sgstLabel     string // SGST, or UTGST in a union territory without legislature
 	reverseCharge bool
-	taxed         bool // tax columns are shown
+	// recipientPays: the tax is shown but not in the total (reverse charge).
+	recipientPays bool
+	zeroRated     gst.ZeroRated
+	shippingBill  *books.ShippingBill // an export's, as known at billing
+	taxed         bool                // tax columns are shown
 	lines         []books.Line
 	totals        books.Totals
 	payments      []books.PaymentPart
@@ -110,6 +114,9 @@ func newInvoiceDocument(inv *books.Invoice, opt *Options) (*document, error) {
 		pos:           inv.PlaceOfSupply,
 		supply:        inv.SupplyType,
 		reverseCharge: inv.ReverseCharge,
+		recipientPays: inv.ReverseCharge && inv.TaxOutsideTotal(),
+		zeroRated:     inv.ZeroRated,
+		shippingBill:  inv.ShippingBill,
 		lines:         inv.Lines,
 		totals:        inv.Totals,
 		payments:      inv.Payments,
@@ -154,6 +161,9 @@ func newCreditNoteDocument(cn *books.CreditNote, opt *Options) (*document, error
 		party:         cn.Party,
 		pos:           cn.PlaceOfSupply,
 		supply:        cn.SupplyType,
+		reverseCharge: cn.ReverseCharge,
+		recipientPays: cn.ReverseCharge && cn.TaxOutsideTotal(),
+		zeroRated:     cn.ZeroRated,
 		lines:         cn.Lines,
 		totals:        cn.Totals,
 		payments:      cn.Refunds,
@@ -280,7 +290,12 @@ func (d *document) declarations() []string {
 	if d.supplier.Composition {
 		out = append(out, "Composition taxable person, not eligible to collect tax on supplies.")
 	}
-	if d.reverseCharge {
+	if t := d.zeroRated.Declaration(); t != "" {
+		out = append(out, t)
+	}
+	if d.recipientPays {
+		out = append(out, gst.ReverseChargeDeclaration)
+	} else if d.reverseCharge {
 		out = append(out, "Tax on this supply is payable by the recipient on reverse charge basis.")
 	}
 	if d.inclusive {
@@ -293,6 +308,24 @@ func (d *document) declarations() []string {
 		out = append(out, "We declare that this invoice shows the actual price of the goods described and that all particulars are true and correct.")
 	}
 	return out
+}
+
+// taxLabel names a tax head in the totals: on reverse charge, as the
+// recipient's to pay.
+func (d *document) taxLabel(head string) string {
+	if d.recipientPays {
+		return head + " (payable by recipient)"
+	}
+	return head
+}
+
+// shippingText is an export's shipping bill in one line, or "".
+func (d *document) shippingText() string {
+	sb := d.shippingBill
+	if sb.Empty() {
+		return ""
+	}
+	return fmt.Sprintf("No. %s dt %s, port %s", sb.Number, printDate(sb.Date), sb.PortCode)
 }
 
 // copyLabels for Rule 48.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/gst"
 	"github.com/ainaukar/naukar/app/printing"
 	"github.com/ainaukar/naukar/assets"
 )
@@ -47,6 +48,9 @@ func examples() []example {
 		{name: "invoice-a4-hindi", number: "SGS/26-27/A/0043", dpi: 110, pdf: pdf(hindi, printing.Options{})},
 		{name: "invoice-a4-multipage", number: "SGS/26-27/A/0044", dpi: 80, pdf: pdf(long, printing.Options{})},
 		{name: "invoice-a5", number: "SGS/26-27/A/0047", dpi: 110, pdf: pdf(small, printing.Options{Format: printing.A5})},
+		{name: "invoice-a4-export", number: "SGS/26-27/A/0050", dpi: 110, pdf: pdf(func(t *testing.T) *books.Invoice {
+			return exportSale(t, gst.ExportUnderLUT)
+		}, printing.Options{})},
 		{name: "credit-note-a4", number: "CN/26-27/A/0001", dpi: 110, pdf: func(t *testing.T) []byte {
 			inv := sale(t, biz, localBuyer, catalogue[:4], "SGS/26-27/A/0046")
 			var b bytes.Buffer

@@ -98,7 +98,9 @@ var registeredBuyer = &books.PartySnapshot{Name: "Patel Kirana & Provision Store
 
 var localBuyer = &books.PartySnapshot{Name: "Ravi Sharma", StateCode: "27", Address: "B-203, Shanti Niwas, Shivaji Park", City: "Mumbai", Pincode: "400016", Phone: "9820098200"}
 
-var hindiBuyer = &books.PartySnapshot{Name: "आशीर्वाद ट्रेडर्स", GSTIN: "27AAPFU0939F1ZV", StateCode: "27",
+// hindiBuyer is registered in the shop's state, with a GSTIN of its own (a
+// sale to the shop's own GSTIN is refused).
+var hindiBuyer = &books.PartySnapshot{Name: "आशीर्वाद ट्रेडर्स", GSTIN: "27AABCS1429B1ZU", StateCode: "27",
 	Address: "क्षत्रिय मार्ग, दादर", City: "Mumbai", Pincode: "400014", Phone: "9833012345"}
 
 var hindiItems = []item{

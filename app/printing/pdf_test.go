@@ -106,7 +106,7 @@ func inr(p int64) string { return gst.FormatIndianDigits(p) }
 // invoice on an intra-state sale to a registered buyer.
 func TestTaxInvoiceRule46(t *testing.T) {
 	biz := shop()
-	buyer := &books.PartySnapshot{Name: "Mehta Provision Stores", GSTIN: "27AAPFU0939F1ZV", StateCode: "27",
+	buyer := &books.PartySnapshot{Name: "Mehta Provision Stores", GSTIN: "27AABCS1429B1ZU", StateCode: "27",
 		Address: "45, Ranade Road", City: "Mumbai", Pincode: "400028", Phone: "9819012345"}
 	inv := sale(t, biz, buyer, catalogue, "SGS/26-27/A/0042")
 	p := invoicePDF(t, inv, printing.Options{Business: biz})
@@ -215,7 +215,8 @@ func TestUTGSTCessReverseCharge(t *testing.T) {
 		biz.GSTIN = biz.GSTIN[:14] + string(c)
 	}
 	items := []item{catalogue[0], {name: "Pan Masala 100g", hsn: "2106", unit: "PAC", price: 20000, rate: 4000, cess: 6000, qty: 2000}}
-	d := &books.SaleDraft{Date: saleDate, ReverseCharge: true, Party: &books.PartySnapshot{Name: "Chandigarh Traders", StateCode: "04"}}
+	// Reverse charge applies to a registered buyer: a Chandigarh GSTIN.
+	d := &books.SaleDraft{Date: saleDate, ReverseCharge: true, Party: &books.PartySnapshot{Name: "Chandigarh Traders", GSTIN: "04AABCS1429B1Z2", StateCode: "04"}}
 	for _, it := range items {
 		d.Lines = append(d.Lines, books.DraftLine{Product: product(it), Qty: it.qty})
 	}
@@ -228,8 +229,16 @@ func TestUTGSTCessReverseCharge(t *testing.T) {
 		t.Fatal("fixture should carry cess")
 	}
 	txt := text(t, invoicePDF(t, inv, printing.Options{Business: biz}))
-	wantAll(t, "UT invoice", txt, "UTGST", "UTGST Rate", "UTGST Amount", "UTGST "+inr(inv.SGST), "Cess "+inr(inv.Cess),
-		"Cess Rate", "60%", "Reverse Charge Yes", "payable by the recipient on reverse charge basis")
+	// On reverse charge the buyer pays the tax to the government: the
+	// invoice shows each head as payable by the recipient and a grand total
+	// of the taxable value alone, rounded (CGST Rule 46(p)).
+	if inv.GrandTotal != inv.Taxable+inv.RoundOff {
+		t.Fatalf("grand total %d is not the taxable value %d rounded", inv.GrandTotal, inv.Taxable)
+	}
+	wantAll(t, "UT invoice", txt, "UTGST", "UTGST Rate", "UTGST Amount", "UTGST (payable by recipient) "+inr(inv.SGST),
+		"CGST (payable by recipient) "+inr(inv.CGST), "Cess (payable by recipient) "+inr(inv.Cess),
+		"Tax on reverse charge (not in total) "+inr(inv.Tax()), "Grand Total ₹"+inr(inv.GrandTotal),
+		"Cess Rate", "60%", "Reverse Charge Yes", "payable by the recipient on reverse charge basis; it is not part of the amount payable to us")
 	if strings.Contains(txt, "SGST ") {
 		t.Error("UT invoice says SGST")
 	}

@@ -189,6 +189,12 @@ func buildReceipt(d *document, n int, rupee string) []rrow {
 	if d.reverseCharge {
 		b.para("Reverse charge: Yes", false)
 	}
+	if d.zeroRated != "" {
+		b.para(d.zeroRated.Label(), false)
+	}
+	if sb := d.shippingText(); sb != "" {
+		b.para("Shipping bill "+sb, false)
+	}
 	b.rule()
 	b.items()
 	b.rule()
@@ -321,13 +327,16 @@ func (b *receiptBuilder) totals() {
 	if d.taxed {
 		b.pair("Taxable value", gst.FormatIndianDigits(d.totals.Taxable), false)
 		if d.inter() {
-			b.pair("IGST", gst.FormatIndianDigits(d.totals.IGST), false)
+			b.pair(d.taxLabel("IGST"), gst.FormatIndianDigits(d.totals.IGST), false)
 		} else {
-			b.pair("CGST", gst.FormatIndianDigits(d.totals.CGST), false)
-			b.pair(d.sgstLabel, gst.FormatIndianDigits(d.totals.SGST), false)
+			b.pair(d.taxLabel("CGST"), gst.FormatIndianDigits(d.totals.CGST), false)
+			b.pair(d.taxLabel(d.sgstLabel), gst.FormatIndianDigits(d.totals.SGST), false)
 		}
 		if d.totals.Cess != 0 {
-			b.pair("Cess", gst.FormatIndianDigits(d.totals.Cess), false)
+			b.pair(d.taxLabel("Cess"), gst.FormatIndianDigits(d.totals.Cess), false)
+		}
+		if d.recipientPays {
+			b.pair("Not in total (reverse charge)", gst.FormatIndianDigits(d.totals.Tax()), false)
 		}
 	} else {
 		b.pair("Total", gst.FormatIndianDigits(d.totals.Taxable), false)

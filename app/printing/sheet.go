@@ -460,6 +460,12 @@ func (s *sheet) header(c *canvas, y0 float64) (float64, error) {
 		rc = "Yes"
 	}
 	rows = append(rows, kv{"Reverse Charge", rc})
+	if d.zeroRated != "" {
+		rows = append(rows, kv{"Supply", d.zeroRated.Label()})
+	}
+	if sb := d.shippingText(); sb != "" {
+		rows = append(rows, kv{"Shipping Bill", sb})
+	}
 	rx := s.x0 + lw
 	labelW := 74.0
 	ry := y0
@@ -693,12 +699,15 @@ func (s *sheet) totalsBlock() block {
 	if d.taxed {
 		tls = append(tls, tl{k: "Taxable Value", v: money(d.totals.Taxable, false)})
 		if d.inter() {
-			tls = append(tls, tl{k: "IGST", v: money(d.totals.IGST, false)})
+			tls = append(tls, tl{k: d.taxLabel("IGST"), v: money(d.totals.IGST, false)})
 		} else {
-			tls = append(tls, tl{k: "CGST", v: money(d.totals.CGST, false)}, tl{k: d.sgstLabel, v: money(d.totals.SGST, false)})
+			tls = append(tls, tl{k: d.taxLabel("CGST"), v: money(d.totals.CGST, false)}, tl{k: d.taxLabel(d.sgstLabel), v: money(d.totals.SGST, false)})
 		}
 		if d.hasCess || d.totals.Cess != 0 {
-			tls = append(tls, tl{k: "Cess", v: money(d.totals.Cess, false)})
+			tls = append(tls, tl{k: d.taxLabel("Cess"), v: money(d.totals.Cess, false)})
+		}
+		if d.recipientPays {
+			tls = append(tls, tl{k: "Tax on reverse charge (not in total)", v: money(d.totals.Tax(), false)})
 		}
 	} else {
 		tls = append(tls, tl{k: "Total", v: money(d.totals.Taxable, false)})
