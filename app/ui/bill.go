@@ -20,6 +20,7 @@ type Bill struct {
 	// used only to warn about stock going negative.
 	Stock   []int64
 	Party   *books.PartySnapshot // nil: walk-in
+	Terms   SaleTerms            // export, SEZ or reverse charge (supply.go)
 	Tender  Tender
 	Now     func() time.Time
 	priced  *books.Invoice
@@ -193,6 +194,7 @@ func (b *Bill) reprice() {
 // changes the bill's own state.
 func (b *Bill) draft(pays []books.PaymentPart) *books.SaleDraft {
 	d := &books.SaleDraft{Date: b.Now(), Lines: append([]books.DraftLine(nil), b.Lines...), Payments: pays}
+	b.Terms.apply(d)
 	if b.Party != nil {
 		p := *b.Party
 		d.Party = &p
@@ -293,20 +295,21 @@ type HeldBill struct {
 	Lines  []books.DraftLine    `json:"lines"`
 	Stock  []int64              `json:"stock"`
 	Party  *books.PartySnapshot `json:"party,omitempty"`
+	Terms  SaleTerms            `json:"terms"`
 	Tender Tender               `json:"tender"`
 	Total  int64                `json:"total"`
 }
 
 // Hold parks the bill and empties it.
 func (b *Bill) Hold() HeldBill {
-	h := HeldBill{At: b.Now().Format("15:04"), Lines: b.Lines, Stock: b.Stock, Party: b.Party, Tender: b.Tender, Total: b.GrandTotal()}
+	h := HeldBill{At: b.Now().Format("15:04"), Lines: b.Lines, Stock: b.Stock, Party: b.Party, Terms: b.Terms, Tender: b.Tender, Total: b.GrandTotal()}
 	b.Clear()
 	return h
 }
 
 // Recall puts a held bill back on the counter (replacing what is there).
 func (b *Bill) Recall(h HeldBill) {
-	b.Lines, b.Stock, b.Party, b.Tender = h.Lines, h.Stock, h.Party, h.Tender
+	b.Lines, b.Stock, b.Party, b.Terms, b.Tender = h.Lines, h.Stock, h.Party, h.Terms, h.Tender
 	for len(b.Stock) < len(b.Lines) {
 		b.Stock = append(b.Stock, 1<<50)
 	}
@@ -315,7 +318,7 @@ func (b *Bill) Recall(h HeldBill) {
 
 // Clear empties the bill for the next customer.
 func (b *Bill) Clear() {
-	b.Lines, b.Stock, b.Party, b.Tender = nil, nil, nil, Tender{}
+	b.Lines, b.Stock, b.Party, b.Terms, b.Tender = nil, nil, nil, SaleTerms{}, Tender{}
 	b.reprice()
 }
 

@@ -56,6 +56,7 @@ type BillingScreen struct {
 	custLabel   *widget.Label
 	custClear   *widget.Button
 	custN       int
+	terms       *termsPicker // GST terms: export, SEZ, reverse charge (supply.go)
 
 	taxRows map[string]*taxRow
 	right   *fyne.Container // the totals and payment column, laid out again when tax rows show or hide
@@ -181,7 +182,8 @@ func newBillingScreen(a *App) *BillingScreen {
 	last := short(ActLastBill, L("Last bill"), theme.HistoryIcon())
 	buttons := container.NewVBox(s.saveBtn, container.NewGridWithColumns(2, hold, s.recallBtn, newBill, last))
 
-	right := container.NewVBox(cust, widget.NewSeparator(), s.taxBox, totalRow, s.words, widget.NewSeparator(),
+	s.terms = newTermsPicker(s)
+	right := container.NewVBox(cust, s.terms.obj, widget.NewSeparator(), s.taxBox, totalRow, s.words, widget.NewSeparator(),
 		pay, s.Credit, changeRow, s.payMsg)
 	s.right = right
 	rightW := container.NewBorder(nil, buttons, widget.NewSeparator(), nil, container.NewVScroll(right))
@@ -600,6 +602,7 @@ func (s *BillingScreen) refreshValues() {
 		setError(s.lineMsg, "")
 	}
 	s.refreshPayment()
+	s.terms.refresh()
 	if t := fmt.Sprintf("%s (%d)  %s", L("Recall"), len(s.held), ShortcutFor(ActRecallBill).KeyText()); t != s.recallBtn.Text {
 		s.recallBtn.SetText(t)
 	}
