@@ -125,32 +125,11 @@ func cmdReport(env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "Wrote %s (%d %s).\n", *out, n, sheets)
 		return nil
 	}
-	// csv: a return in the offline tool's templates writes one file per
-	// section (FILE-b2b.csv, FILE-exp.csv, …), ready to import.
-	if len(rep.Files) > 0 && *out != "" && *out != "-" {
-		ext := filepath.Ext(*out)
-		base := strings.TrimSuffix(*out, ext)
-		if ext == "" {
-			ext = ".csv"
-		}
-		var files []string
-		for _, sec := range rep.Files {
-			file := base + "-" + safeName(sec.Name) + ext
-			if err := writeTo(env, file, func(w io.Writer) error { return reports.WriteCSVSection(w, sec) }); err != nil {
-				return err
-			}
-			files = append(files, file)
-		}
-		fmt.Fprintf(env.Stderr, "Wrote %s (the GST offline tool's CSV templates: import each under its section).\n", strings.Join(files, ", "))
-		return nil
-	}
-	if *out == "" || *out == "-" || len(rep.Tables) == 1 {
-		return writeTo(env, *out, func(w io.Writer) error {
-			if len(rep.Tables) == 1 {
-				return reports.WriteCSV(w, rep.Tables[0])
-			}
-			return reports.WriteCSVAll(w, rep)
-		})
+	// csv: one file per part (a return's parts are the offline tool's
+	// templates: FILE-b2b.csv, FILE-exp.csv, …, ready to import).
+	parts := reports.CSVParts(rep)
+	if *out == "" || *out == "-" || len(parts) == 1 {
+		return writeTo(env, *out, func(w io.Writer) error { return reports.WriteCSVAll(w, rep) })
 	}
 	ext := filepath.Ext(*out)
 	base := strings.TrimSuffix(*out, ext)
@@ -158,14 +137,18 @@ func cmdReport(env *Env, args []string) error {
 		ext = ".csv"
 	}
 	var files []string
-	for _, t := range rep.Tables {
-		file := base + "-" + safeName(t.Name) + ext
-		if err := writeTo(env, file, func(w io.Writer) error { return reports.WriteCSV(w, t) }); err != nil {
+	for _, p := range parts {
+		file := base + "-" + safeName(p.Name) + ext
+		if err := writeTo(env, file, p.Write); err != nil {
 			return err
 		}
 		files = append(files, file)
 	}
-	fmt.Fprintf(env.Stderr, "Wrote %s.\n", strings.Join(files, ", "))
+	if len(rep.Files) > 0 {
+		fmt.Fprintf(env.Stderr, "Wrote %s (the GST offline tool's CSV templates: import each under its section).\n", strings.Join(files, ", "))
+	} else {
+		fmt.Fprintf(env.Stderr, "Wrote %s.\n", strings.Join(files, ", "))
+	}
 	return nil
 }
 

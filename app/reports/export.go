@@ -62,39 +62,47 @@ func WriteCSVSection(w io.Writer, s gst.CSVSection) error {
 	return cw.Error()
 }
 
-// WriteCSVAll writes every table of a report, each headed by its title
-// on a line of its own and followed by a blank line. A return with
-// offline-tool sections (Files) writes those instead, each headed by its
-// section name.
-func WriteCSVAll(w io.Writer, r *Report) error {
+// CSVPart is one CSV file of a report: a table, or a section of a return
+// in the offline tool's template.
+type CSVPart struct {
+	Name  string // for file names: "b2b", "register"
+	Title string // heads the part when several share one file
+	Write func(io.Writer) error
+}
+
+// CSVParts are the CSV files of a report: a return's offline-tool
+// sections (Files) when it has them, else its tables.
+func CSVParts(r *Report) []CSVPart {
+	var out []CSVPart
 	if len(r.Files) > 0 {
-		for i, s := range r.Files {
-			if i > 0 {
-				if _, err := io.WriteString(w, "\n"); err != nil {
-					return err
-				}
-			}
-			cw := csv.NewWriter(w)
-			cw.Write([]string{s.Name})
-			cw.Flush()
-			if err := WriteCSVSection(w, s); err != nil {
-				return err
-			}
+		for _, s := range r.Files {
+			out = append(out, CSVPart{Name: s.Name, Title: s.Name, Write: func(w io.Writer) error { return WriteCSVSection(w, s) }})
 		}
-		return nil
+		return out
 	}
-	for i, t := range r.Tables {
-		if len(r.Tables) > 1 {
+	for _, t := range r.Tables {
+		out = append(out, CSVPart{Name: t.Name, Title: t.Title, Write: func(w io.Writer) error { return WriteCSV(w, t) }})
+	}
+	return out
+}
+
+// WriteCSVAll writes every part of a report (CSVParts) to one file; when
+// there are several, each is headed by its title on a line of its own and
+// followed by a blank line.
+func WriteCSVAll(w io.Writer, r *Report) error {
+	parts := CSVParts(r)
+	for i, p := range parts {
+		if len(parts) > 1 {
 			if i > 0 {
 				if _, err := io.WriteString(w, "\n"); err != nil {
 					return err
 				}
 			}
 			cw := csv.NewWriter(w)
-			cw.Write([]string{t.Title})
+			cw.Write([]string{p.Title})
 			cw.Flush()
 		}
-		if err := WriteCSV(w, t); err != nil {
+		if err := p.Write(w); err != nil {
 			return err
 		}
 	}

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
@@ -87,15 +85,9 @@ type exportsFixture struct {
 func newExportsFixture(tb testing.TB) *exportsFixture {
 	tb.Helper()
 	ctx := context.Background()
-	now := day(tb, "2026-10-31").Add(10 * time.Hour)
-	st, err := store.Open(filepath.Join(tb.TempDir(), "books.db"), store.Options{Now: func() time.Time { return now }})
-	mustOK(tb, err)
-	tb.Cleanup(func() { st.Close() })
-	_, err = st.Init(books.Business{Name: "Export House", GSTIN: "27AAPFU0939F1ZV", StateCode: "27", InvoicePrefix: "EH",
+	st := openBooks(tb, "2026-10-31", books.Business{Name: "Export House", GSTIN: "27AAPFU0939F1ZV", StateCode: "27", InvoicePrefix: "EH",
 		Address: "7 Dock Road", City: "Mumbai"})
-	mustOK(tb, err)
-	products := map[string]books.Product{}
-	for key, p := range map[string]books.Product{
+	products := saveProducts(tb, st, map[string]books.Product{
 		"bottle":  {Name: "Steel Bottle", SKU: "B1", HSN: "73239310", Unit: "NOS", SalePrice: 1000_00, PurchasePrice: 700_00, GSTRate: 1800},
 		"rice":    {Name: "Basmati Rice 5kg", SKU: "R1", HSN: "1006", Unit: "BAG", SalePrice: 650_00, PurchasePrice: 500_00, GSTRate: 500},
 		"veg":     {Name: "Fresh Vegetables", SKU: "V1", HSN: "0702", Unit: "KGS", SalePrice: 40_00, PurchasePrice: 25_00, Category: gst.Nil},
@@ -105,15 +97,8 @@ func newExportsFixture(tb testing.TB) *exportsFixture {
 		"cotton":  {Name: "Raw cotton", SKU: "C1", HSN: "5201", Unit: "KGS", PurchasePrice: 100_00, GSTRate: 500},
 		"diesel":  {Name: "Diesel", SKU: "D1", HSN: "2710", Unit: "LTR", PurchasePrice: 90_00, Category: gst.NonGST},
 		"laptop":  {Name: "Laptop", SKU: "L1", HSN: "8471", Unit: "NOS", SalePrice: 1_20_000_00, PurchasePrice: 1_00_000_00, GSTRate: 1800},
-	} {
-		p.OpeningStock = 100_000
-		id, err := st.SaveProduct(p)
-		mustOK(tb, err)
-		products[key], err = st.Product(id)
-		mustOK(tb, err)
-	}
-	parties := map[string]books.Party{}
-	for key, p := range map[string]books.Party{
+	})
+	parties := saveParties(tb, st, map[string]books.Party{
 		"acme":   {Name: "Acme Imports LLC", Kind: books.Customer, StateCode: "96", Address: "12 Harbour Street, Dubai, UAE"},
 		"sez":    {Name: "Pune SEZ Unit", Kind: books.Customer, GSTIN: "27AABCS1429B1ZU", Phone: "9811111111"},
 		"reddy":  {Name: "Reddy Builders", Kind: books.Customer, GSTIN: "29AABCR1718E1ZL", Phone: "9822222222"},
@@ -121,12 +106,7 @@ func newExportsFixture(tb testing.TB) *exportsFixture {
 		"farmer": {Name: "Patel Farms", Kind: books.Supplier, StateCode: "24", Phone: "9844444444"},
 		"farm":   {Name: "Local Farm", Kind: books.Supplier, StateCode: "27", Phone: "9855555555"},
 		"gupta":  {Name: "Gupta Wholesale", Kind: books.Supplier, GSTIN: "24AANFA2641L1ZF", Phone: "9866666666"},
-	} {
-		id, err := st.SaveParty(p)
-		mustOK(tb, err)
-		parties[key], err = st.Party(id)
-		mustOK(tb, err)
-	}
+	})
 	type ln struct {
 		p   string
 		qty int64

@@ -54,19 +54,54 @@ func mustOK(tb testing.TB, err error) {
 	}
 }
 
-func newFixture(tb testing.TB) *fixture {
+// openBooks opens fresh books for biz whose clock reads 10:00 IST on today.
+func openBooks(tb testing.TB, today string, biz books.Business) *store.Store {
 	tb.Helper()
-	ctx := context.Background()
-	now := day(tb, "2025-06-30").Add(10 * time.Hour)
+	now := day(tb, today).Add(10 * time.Hour)
 	st, err := store.Open(filepath.Join(tb.TempDir(), "books.db"), store.Options{Now: func() time.Time { return now }})
 	mustOK(tb, err)
 	tb.Cleanup(func() { st.Close() })
-	_, err = st.Init(books.Business{Name: "Golden Traders", GSTIN: "27AAPFU0939F1ZV", StateCode: "27", InvoicePrefix: "GT",
-		Address: "1 Market Road", City: "Pune"})
+	_, err = st.Init(biz)
 	mustOK(tb, err)
-	f := &fixture{st: st, svc: reports.New(st), products: map[string]books.Product{}, parties: map[string]books.Party{}}
+	return st
+}
 
-	for key, p := range map[string]books.Product{
+// saveProducts saves products (each with 100 in stock) and returns them by key as stored.
+func saveProducts(tb testing.TB, st *store.Store, ps map[string]books.Product) map[string]books.Product {
+	tb.Helper()
+	out := map[string]books.Product{}
+	for key, p := range ps {
+		p.OpeningStock = 100_000
+		id, err := st.SaveProduct(p)
+		mustOK(tb, err)
+		out[key], err = st.Product(id)
+		mustOK(tb, err)
+	}
+	return out
+}
+
+// saveParties saves parties and returns them by key as stored.
+func saveParties(tb testing.TB, st *store.Store, ps map[string]books.Party) map[string]books.Party {
+	tb.Helper()
+	out := map[string]books.Party{}
+	for key, p := range ps {
+		id, err := st.SaveParty(p)
+		mustOK(tb, err)
+		out[key], err = st.Party(id)
+		mustOK(tb, err)
+	}
+	return out
+}
+
+func newFixture(tb testing.TB) *fixture {
+	tb.Helper()
+	ctx := context.Background()
+	st := openBooks(tb, "2025-06-30", books.Business{Name: "Golden Traders", GSTIN: "27AAPFU0939F1ZV", StateCode: "27", InvoicePrefix: "GT",
+		Address: "1 Market Road", City: "Pune"})
+	f := &fixture{st: st, svc: reports.New(st)}
+	var err error
+
+	f.products = saveProducts(tb, st, map[string]books.Product{
 		"bottle": {Name: "Steel Bottle", SKU: "B1", HSN: "73239310", Unit: "NOS", SalePrice: 1000_00, PurchasePrice: 700_00, GSTRate: 1800},
 		"rice":   {Name: "Basmati Rice 5kg", SKU: "R1", HSN: "1006", Unit: "BAG", SalePrice: 650_00, PurchasePrice: 500_00, GSTRate: 500},
 		"cover":  {Name: "Mobile Cover", SKU: "C1", HSN: "39269099", Unit: "PCS", SalePrice: 250_00, PriceIncludesTax: true, PurchasePrice: 120_00, GSTRate: 1200},
@@ -74,26 +109,15 @@ func newFixture(tb testing.TB) *fixture {
 		"book":   {Name: "Printed Books", SKU: "K1", HSN: "4901", Unit: "NOS", SalePrice: 300_00, PurchasePrice: 210_00, Category: gst.Exempt},
 		"laptop": {Name: "Laptop", SKU: "L1", HSN: "8471", Unit: "NOS", SalePrice: 1_20_000_00, PurchasePrice: 1_00_000_00, GSTRate: 1800},
 		"wrap":   {Name: "Gift Wrap", SKU: "G1", Unit: "NOS", SalePrice: 20_00, PurchasePrice: 10_00, GSTRate: 1800},
-	} {
-		p.OpeningStock = 100_000
-		id, err := st.SaveProduct(p)
-		mustOK(tb, err)
-		f.products[key], err = st.Product(id)
-		mustOK(tb, err)
-	}
-	for key, p := range map[string]books.Party{
+	})
+	f.parties = saveParties(tb, st, map[string]books.Party{
 		"mehta":  {Name: "Mehta Stores", Kind: books.Customer, GSTIN: validGSTIN(tb, "27AABCM1234A1Z"), Phone: "9811111111"},
 		"reddy":  {Name: "Reddy Agencies", Kind: books.Customer, GSTIN: "29AABCR1718E1ZL", Phone: "9822222222"},
 		"ravi":   {Name: "Ravi Kumar", Kind: books.Customer, StateCode: "33", Phone: "9833333333", Address: "4 Anna Salai, Chennai"},
 		"sunita": {Name: "Sunita Verma", Kind: books.Customer, StateCode: "27", Phone: "9844444444"},
 		"gupta":  {Name: "Gupta Wholesale", Kind: books.Supplier, GSTIN: "24AANFA2641L1ZF", Phone: "9855555555"},
 		"farm":   {Name: "Local Farm", Kind: books.Supplier, StateCode: "27", Phone: "9866666666"},
-	} {
-		id, err := st.SaveParty(p)
-		mustOK(tb, err)
-		f.parties[key], err = st.Party(id)
-		mustOK(tb, err)
-	}
+	})
 
 	type ln struct {
 		p   string
