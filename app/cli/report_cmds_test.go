@@ -112,8 +112,8 @@ func TestReportCommands(t *testing.T) {
 		wantFail(t, run(t, books, "", "report", "ledger"), 1, "Say whose ledger")
 	})
 	t.Run("XLSXSheetCount", func(t *testing.T) {
-		// GSTR-1 has ten tables and, with checks before filing (here a line
-		// without HSN), a warnings sheet.
+		// GSTR-1 has eleven tables (exports, table 6A, included) and, with
+		// checks before filing (here a line without HSN), a warnings sheet.
 		mustRun(t, books, "", "product", "add", "--name", "Gift Wrap", "--price", "20", "--gst", "18", "--sku", "WRAP")
 		mustRun(t, books, `{"date":"2026-10-07","lines":[{"sku":"WRAP","qty":"1"}]}`, "sell", "--json", "-")
 		file := filepath.Join(dir, "gstr1.xlsx")
@@ -127,7 +127,7 @@ func TestReportCommands(t *testing.T) {
 		}
 		defer x.Close()
 		n := len(x.GetSheetList())
-		if want := fmt.Sprintf("Wrote %s (%d sheets).", file, n); n != 11 || !strings.Contains(r.stderr, want) {
+		if want := fmt.Sprintf("Wrote %s (%d sheets).", file, n); n != 12 || !strings.Contains(r.stderr, want) {
 			t.Errorf("%d sheets in the file; stderr %q, want %q", n, r.stderr, want)
 		}
 	})
