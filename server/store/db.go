@@ -20,6 +20,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/ainaukar/naukar/server/core"
 )
 
@@ -64,6 +66,10 @@ type DB struct {
 	epoch atomic.Pointer[cachedEpoch]
 
 	ckpt *sql.DB // SQLite: the connection that checkpoints the WAL
+
+	// PostgreSQL: the job queue's pgx pool and the schema of the tables.
+	pgx    *pgxpool.Pool
+	schema string
 
 	// SQLite group commit: pushes for the writer goroutine.
 	pushes    chan *pushJob
@@ -135,6 +141,9 @@ func (db *DB) Close() error {
 	}
 	if db.ckpt != nil {
 		err = errors.Join(err, db.ckpt.Close())
+	}
+	if db.pgx != nil {
+		db.pgx.Close()
 	}
 	return err
 }

@@ -9,17 +9,21 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
 
 	"github.com/ainaukar/naukar/server/core"
 	nsync "github.com/ainaukar/naukar/sync"
 )
 
+// migrationLockKey is one arbitrary advisory lock key for "naukar
+// migrations", the server's and the job queue's.
+const migrationLockKey = "7243190017"
+
 var postgresDialect = dialect{
-	name:   "postgres",
-	arrays: true,
-	// One arbitrary key for "naukar migrations".
-	migrationLock: `SELECT pg_advisory_xact_lock(7243190017)`,
+	name:          "postgres",
+	arrays:        true,
+	migrationLock: `SELECT pg_advisory_xact_lock(` + migrationLockKey + `)`,
 	isUnique: func(err error) bool {
 		var e *pgconn.PgError
 		return errors.As(err, &e) && e.Code == "23505"
@@ -47,7 +51,37 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("migrate postgres: %w", err)
 	}
+	if err := db.openJobsPool(ctx, url); err != nil {
+		p.Close()
+		return nil, err
+	}
+	if err := db.migrateRiverPostgres(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate postgres: %w", err)
+	}
 	return db, nil
+}
+
+// openJobsPool opens the job queue's pgx pool on the same database and
+// finds the schema the store's tables live in (search_path may name it).
+func (db *DB) openJobsPool(ctx context.Context, url string) error {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return fmt.Errorf("open postgres: %w", err)
+	}
+	// River holds one connection to listen for notifications; fetching,
+	// completing and leader election take turns on the others.
+	cfg.MaxConns = 6
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("open postgres job pool: %w", err)
+	}
+	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&db.schema); err != nil {
+		pool.Close()
+		return fmt.Errorf("open postgres job pool: %w", err)
+	}
+	db.pgx = pool
+	return nil
 }
 
 // PostgreSQL statements of a push, sent in two pipelined batches: begin,
