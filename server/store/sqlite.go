@@ -146,8 +146,16 @@ const (
 
 // RotateBackup writes a new snapshot into dir named by now and removes all
 // but the newest keep snapshots. It returns the new file.
+//
+// A snapshot cut short (the process killed during VACUUM INTO) leaves a
+// ".partial" file, never a snapshot-named one; those are removed here.
 func (db *DB) RotateBackup(ctx context.Context, dir string, keep int, now time.Time) (string, error) {
 	file := filepath.Join(dir, BackupFilePrefix+now.UTC().Format("20060102T150405.000Z")+BackupFileSuffix)
+	if old, err := filepath.Glob(filepath.Join(dir, BackupFilePrefix+"*"+BackupFileSuffix+".partial")); err == nil {
+		for _, f := range old {
+			_ = os.Remove(f)
+		}
+	}
 	if err := db.Backup(ctx, file); err != nil {
 		return "", err
 	}

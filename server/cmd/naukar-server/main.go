@@ -29,6 +29,8 @@ import (
 	"time"
 
 	"github.com/ainaukar/naukar/server/api"
+	"github.com/ainaukar/naukar/server/housekeeping"
+	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/store"
 )
 
@@ -111,6 +113,12 @@ func serve(args []string) error {
 	backupKeep := fs.Int("backup-keep", envInt("NAUKAR_BACKUP_KEEP", 48), "snapshots to keep (env NAUKAR_BACKUP_KEEP)")
 	newEpoch := fs.Bool("new-epoch", false, "start a new epoch before serving (after restoring the database by other means, e.g. pg_restore)")
 	trustProxy := fs.Bool("trust-proxy", env("NAUKAR_TRUST_PROXY", "") == "1", "take client IPs from X-Forwarded-For (only behind a proxy; env NAUKAR_TRUST_PROXY=1)")
+	retentionDays := fs.Int("retention-days", envInt("NAUKAR_RETENTION_DAYS", housekeeping.DefaultRetentionDays), "delete security-log events and push rejections older than this many days (env NAUKAR_RETENTION_DAYS)")
+	instanceID := fs.String("instance-id", env("NAUKAR_INSTANCE_ID", ""), "this instance's name in the job queue, unique among running instances and kept across restarts (env NAUKAR_INSTANCE_ID; default host name and listen address)")
+	jobWorkers := fs.Int("job-workers", envInt("NAUKAR_JOB_WORKERS", 4), "background jobs run at once by this instance (env NAUKAR_JOB_WORKERS)")
+	jobPoll := fs.Duration("job-poll", envDuration("NAUKAR_JOB_POLL", time.Second), "how often an idle instance looks for due jobs (env NAUKAR_JOB_POLL)")
+	jobRescue := fs.Duration("job-rescue-after", envDuration("NAUKAR_JOB_RESCUE_AFTER", time.Hour), "retry a job still running this long after it started on an instance that has gone (env NAUKAR_JOB_RESCUE_AFTER)")
+	sessionTTL := fs.Duration("session-ttl", envDuration("NAUKAR_SESSION_TTL", 2*time.Second), "how long a verified device token is trusted before the database is asked again; a device revoked through another instance may pull for this long (env NAUKAR_SESSION_TTL)")
 	_ = fs.Parse(args)
 
 	log, err := newLogger(*logLevel)
@@ -153,16 +161,41 @@ func serve(args []string) error {
 		return err
 	}
 
-	if *backupDir != "" {
-		if db.Dialect() != "sqlite" {
-			return errors.New("--backup-dir works with the SQLite store; back up PostgreSQL with pg_dump")
-		}
-		go backupLoop(ctx, log, db, *backupDir, *backupEvery, *backupKeep)
+	if *sessionTTL <= 0 || *sessionTTL > time.Minute {
+		return errors.New("--session-ttl must be between 1ns and 1m")
 	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	if *instanceID == "" {
+		host, _ := os.Hostname()
+		*instanceID = host + ":" + portOf(ln.Addr())
+	}
+	queue := jobs.New(db, jobs.Config{Logger: log, ID: *instanceID, Workers: *jobWorkers, PollInterval: *jobPoll,
+		RescueAfter: *jobRescue, SoleInstance: db.Dialect() == "sqlite"})
+	if _, err := housekeeping.Register(queue, housekeeping.Config{DB: db, Logger: log, BackupDir: *backupDir,
+		BackupEvery: *backupEvery, BackupKeep: *backupKeep, RetentionDays: *retentionDays}); err != nil {
+		ln.Close()
+		return err
+	}
+	if err := queue.Start(ctx); err != nil {
+		ln.Close()
+		return err
+	}
+	defer func() {
+		// Jobs in flight get a while to finish; cut short, they run
+		// again later.
+		stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := queue.Stop(stopCtx); err != nil {
+			log.Error("stopping the job queue", "err", err)
+		}
+	}()
 
 	srv := &http.Server{
 		Addr:              *addr,
-		Handler:           api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy}),
+		Handler:           api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy, SessionTTL: *sessionTTL}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -170,12 +203,8 @@ func serve(args []string) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
 	log.Info("naukar-server listening", "addr", ln.Addr().String(), "store", db.Dialect(), "epoch", epoch,
-		"tls", *tlsCert != "")
+		"tls", *tlsCert != "", "instance", queue.ID())
 	errc := make(chan error, 1)
 	go func() {
 		if *tlsCert != "" {
@@ -199,26 +228,13 @@ func serve(args []string) error {
 	return nil
 }
 
-func backupLoop(ctx context.Context, log *slog.Logger, db *store.DB, dir string, every time.Duration, keep int) {
-	if every < time.Minute {
-		every = time.Minute
+// portOf returns the port of a listener's address.
+func portOf(a net.Addr) string {
+	_, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		start := time.Now()
-		file, err := db.RotateBackup(ctx, dir, keep, start)
-		if err != nil {
-			log.Error("backup failed", "err", err)
-		} else {
-			log.Info("backup written", "file", file, "dur_ms", time.Since(start).Milliseconds())
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	return port
 }
 
 func restore(args []string) error {
