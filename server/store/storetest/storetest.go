@@ -48,6 +48,23 @@ func SQLite(tb testing.TB) *store.DB {
 // unless NAUKAR_NO_PG=1, which skips it.
 func Postgres(tb testing.TB) *store.DB {
 	tb.Helper()
+	u := PostgresURL(tb)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	db, err := store.OpenPostgres(ctx, u)
+	if err != nil {
+		tb.Fatalf("open postgres store: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// PostgresURL creates a new, empty schema in the test database and returns
+// a URL whose search_path is that schema (for OpenPostgres, or a server's
+// DATABASE_URL; several stores may open it at once). The schema is dropped
+// when the test ends, after everything the test opened on it is closed.
+func PostgresURL(tb testing.TB) string {
+	tb.Helper()
 	if os.Getenv("NAUKAR_NO_PG") == "1" {
 		tb.Skip("NAUKAR_NO_PG=1: PostgreSQL tests skipped")
 	}
@@ -72,6 +89,14 @@ func Postgres(tb testing.TB) *store.DB {
 		admin.Close()
 		tb.Fatalf("create schema: %v", err)
 	}
+	// Registered first, so it runs after the cleanups of whatever the
+	// test opens on the schema.
+	tb.Cleanup(func() {
+		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
+			tb.Errorf("drop schema %s: %v", schema, err)
+		}
+		admin.Close()
+	})
 	u, err := url.Parse(base)
 	if err != nil {
 		tb.Fatalf("parse %s: %v", base, err)
@@ -79,17 +104,5 @@ func Postgres(tb testing.TB) *store.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	db, err := store.OpenPostgres(ctx, u.String())
-	if err != nil {
-		admin.Close()
-		tb.Fatalf("open postgres store: %v", err)
-	}
-	tb.Cleanup(func() {
-		db.Close()
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-		admin.Close()
-	})
-	return db
+	return u.String()
 }
