@@ -19,10 +19,12 @@ type cpuSample struct {
 // clockTick is the unit of /proc times (USER_HZ, 100 on Linux).
 const clockTick = 10 * time.Millisecond
 
-func sampleCPU(serverPID int, database string) cpuSample {
+func sampleCPU(serverPIDs []int, database string) cpuSample {
 	s := cpuSample{self: selfCPU()}
-	if serverPID > 0 {
-		s.server = procCPU(serverPID)
+	for _, pid := range serverPIDs {
+		if pid > 0 {
+			s.server += procCPU(pid)
+		}
 	}
 	if database != "" {
 		s.database = namedCPU(database)

@@ -40,21 +40,27 @@ import (
 
 // Config bounds a run.
 type Config struct {
+	// URL is the server's base URL; several instances of one server
+	// (sharing a PostgreSQL database) are given as a comma-separated list.
+	// Device i then talks to instance i mod n, as behind a load balancer
+	// that keeps each device's keep-alive connection on one instance;
+	// sign-ups and logins go to the first.
 	URL        string
 	Devices    int
 	Businesses int // devices are spread over this many businesses (default 1)
 	Duration   time.Duration
 	Batch      int     // mutations per push (default 3)
 	Rate       float64 // round trips per second over all devices; 0: each device as fast as it can
-	// ServerPID, when set (Linux), is the server process whose CPU time the
-	// report shows; Database names the database's processes (e.g.
-	// "postgres") to show theirs.
-	ServerPID int
-	Database  string
+	// ServerPIDs, when set (Linux), are the server processes whose CPU
+	// time the report shows (summed); Database names the database's
+	// processes (e.g. "postgres") to show theirs.
+	ServerPIDs []int
+	Database   string
 }
 
 // Report is the outcome of a run.
 type Report struct {
+	Instances    int
 	Devices      int
 	Businesses   int
 	Batch        int
@@ -91,8 +97,8 @@ func (r Report) String() string {
 	if r.Rate > 0 {
 		mode = fmt.Sprintf("paced at %.0f round trips/s", r.Rate)
 	}
-	fmt.Fprintf(&b, "devices %d in %d businesses, %d mutations a push, %s (logins took %s)\n",
-		r.Devices, r.Businesses, r.Batch, mode, r.LoginTime.Round(time.Millisecond))
+	fmt.Fprintf(&b, "devices %d in %d businesses on %d instance(s), %d mutations a push, %s (logins took %s)\n",
+		r.Devices, r.Businesses, r.Instances, r.Batch, mode, r.LoginTime.Round(time.Millisecond))
 	fmt.Fprintf(&b, "ran %s: %d push+pull round trips (%.1f/s), %d mutations pushed (%.1f/s), %d changes pulled, %d errors\n",
 		r.Elapsed.Round(time.Millisecond), r.RoundTrips, r.RoundTripsPS, r.Mutations, r.MutationsPS, r.Pulled, r.Errors)
 	fmt.Fprintf(&b, "push       p50 %s  p99 %s  max %s\n", r.Push.P50, r.Push.P99, r.Push.Max)
@@ -144,8 +150,18 @@ type device struct {
 
 // Run performs a load run; progress lines go to w.
 func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
-	if err := CheckLoopback(cfg.URL); err != nil {
-		return Report{}, err
+	var bases []string
+	for _, u := range strings.Split(cfg.URL, ",") {
+		if u = strings.TrimSpace(u); u == "" {
+			continue
+		}
+		if err := CheckLoopback(u); err != nil {
+			return Report{}, err
+		}
+		bases = append(bases, strings.TrimRight(u, "/"))
+	}
+	if len(bases) == 0 {
+		return Report{}, errors.New("load: no server URL")
 	}
 	if cfg.Devices < 1 || cfg.Devices > 2000 {
 		return Report{}, errors.New("load: --devices must be 1..2000")
@@ -165,7 +181,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	if cfg.Businesses > cfg.Devices {
 		cfg.Businesses = cfg.Devices
 	}
-	base := strings.TrimRight(cfg.URL, "/")
+	base := bases[0]
 	tr := &http.Transport{MaxIdleConns: cfg.Devices + 10, MaxIdleConnsPerHost: cfg.Devices + 10,
 		IdleConnTimeout: time.Minute, DisableCompression: true}
 	defer tr.CloseIdleConnections()
@@ -221,17 +237,21 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	if loginErr != nil {
 		return Report{}, fmt.Errorf("load: login: %w", loginErr)
 	}
-	rep := Report{Devices: cfg.Devices, Businesses: cfg.Businesses, Batch: cfg.Batch, Rate: cfg.Rate, LoginTime: time.Since(start)}
+	rep := Report{Instances: len(bases), Devices: cfg.Devices, Businesses: cfg.Businesses, Batch: cfg.Batch, Rate: cfg.Rate, LoginTime: time.Since(start)}
 	fmt.Fprintf(w, "logged in %d devices in %s; one warm-up round trip each\n", cfg.Devices, rep.LoginTime.Round(time.Millisecond))
 
 	// Warm-up: every device opens its connection and catches up once.
-	lc := &loadClient{base: base, hc: hc, batch: cfg.Batch}
+	lcs := make([]*loadClient, len(bases))
+	for i, b := range bases {
+		lcs[i] = &loadClient{base: b, hc: hc, batch: cfg.Batch}
+	}
+	clientOf := func(i int) *loadClient { return lcs[i%len(lcs)] }
 	sem := make(chan struct{}, 32)
-	for _, d := range devs {
+	for i, d := range devs {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			_, _, _, _, err := lc.roundTrip(ctx, d)
+			_, _, _, _, err := clientOf(i).roundTrip(ctx, d)
 			if err != nil {
 				mu.Lock()
 				loginErr = err
@@ -246,7 +266,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	fmt.Fprintf(w, "running for %s\n", cfg.Duration)
 
 	var pushL, pullL, rtL []time.Duration
-	cpu0 := sampleCPU(cfg.ServerPID, cfg.Database)
+	cpu0 := sampleCPU(cfg.ServerPIDs, cfg.Database)
 	start = time.Now()
 	end := start.Add(cfg.Duration)
 	// In-flight round trips may finish after the window, but not forever.
@@ -257,6 +277,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 		period = time.Duration(float64(time.Second) * float64(cfg.Devices) / cfg.Rate)
 	}
 	for i, d := range devs {
+		lc := clientOf(i)
 		wg.Go(func() {
 			var myPush, myPull, myRT []time.Duration
 			var muts, pulled, errs int
@@ -316,7 +337,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	// Throughput until the last round trip ended: a server that falls
 	// behind the schedule finishes late and shows a lower rate.
 	rep.Elapsed = time.Since(start)
-	rep.CPU = sampleCPU(cfg.ServerPID, cfg.Database).since(cpu0, len(rtL))
+	rep.CPU = sampleCPU(cfg.ServerPIDs, cfg.Database).since(cpu0, len(rtL))
 	rep.RoundTrips = len(rtL)
 	rep.RoundTripsPS = float64(rep.RoundTrips) / rep.Elapsed.Seconds()
 	rep.MutationsPS = float64(rep.Mutations) / rep.Elapsed.Seconds()

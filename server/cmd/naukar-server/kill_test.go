@@ -307,4 +307,3 @@ func TestKill9DuringRetention(t *testing.T) {
 		})
 	}
 }
-

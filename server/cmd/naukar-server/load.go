@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -24,7 +25,7 @@ import (
 func runLoad(args []string) error {
 	fs := flag.NewFlagSet("load", flag.ExitOnError)
 	cfg := load.Config{}
-	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "server base URL (loopback only)")
+	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "server base URL (loopback only); several instances comma-separated, device i on instance i mod n")
 	stores := fs.String("stores", "", "instead of --url, start this binary as a server for each store in turn "+
 		"(sqlite in a temporary directory, postgres at DATABASE_URL) and compare them, e.g. sqlite,postgres")
 	fs.IntVar(&cfg.Devices, "devices", 500, "devices to log in and run (max 2000)")
@@ -32,9 +33,22 @@ func runLoad(args []string) error {
 	fs.DurationVar(&cfg.Duration, "duration", 20*time.Second, "how long to measure (max 10m)")
 	fs.IntVar(&cfg.Batch, "batch", 3, "mutations per push (a product edit and new invoices)")
 	fs.Float64Var(&cfg.Rate, "rate", 1000, "round trips per second over all devices, each device on a schedule; 0: every device as fast as it can")
-	fs.IntVar(&cfg.ServerPID, "server-pid", 0, "server process id, to report its CPU time (Linux)")
+	pids := fs.String("server-pid", "", "server process ids, comma-separated, to report their CPU time (Linux)")
+	instances := fs.Int("instances", 1, "with --stores postgres: start this many server instances on the one database")
 	fs.StringVar(&cfg.Database, "database-process", "", "database process name, to report its CPU time (Linux; --stores sets postgres)")
 	_ = fs.Parse(args)
+	for _, p := range strings.Split(*pids, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			pid, err := strconv.Atoi(p)
+			if err != nil {
+				return fmt.Errorf("--server-pid: %w", err)
+			}
+			cfg.ServerPIDs = append(cfg.ServerPIDs, pid)
+		}
+	}
+	if *instances < 1 || *instances > 8 {
+		return errors.New("--instances must be 1..8")
+	}
 	// The generator shares the machine with the server it measures: it
 	// trades memory for fewer garbage collections.
 	debug.SetGCPercent(400)
@@ -53,7 +67,7 @@ func runLoad(args []string) error {
 	for _, name := range strings.Split(*stores, ",") {
 		name = strings.TrimSpace(name)
 		fmt.Printf("== %s\n", name)
-		rep, err := loadStore(ctx, name, cfg)
+		rep, err := loadStore(ctx, name, *instances, cfg)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -64,9 +78,9 @@ func runLoad(args []string) error {
 	return nil
 }
 
-// loadStore starts this binary as a server on the named store, runs the
-// load against it and stops it.
-func loadStore(ctx context.Context, name string, cfg load.Config) (load.Report, error) {
+// loadStore starts this binary as a server on the named store (n
+// instances of it for PostgreSQL), runs the load against it and stops it.
+func loadStore(ctx context.Context, name string, n int, cfg load.Config) (load.Report, error) {
 	dir, err := os.MkdirTemp("", "naukar-load-")
 	if err != nil {
 		return load.Report{}, err
@@ -85,37 +99,46 @@ func loadStore(ctx context.Context, name string, cfg load.Config) (load.Report, 
 	default:
 		return load.Report{}, fmt.Errorf("unknown store %q (sqlite, postgres)", name)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return load.Report{}, err
+	if name == "sqlite" && n > 1 {
+		return load.Report{}, errors.New("several instances need PostgreSQL: a SQLite data directory has one server")
 	}
-	addr := ln.Addr().String()
-	ln.Close()
 	self, err := os.Executable()
 	if err != nil {
 		return load.Report{}, err
 	}
-	logFile, err := os.Create(filepath.Join(dir, "server.log"))
-	if err != nil {
-		return load.Report{}, err
-	}
-	defer logFile.Close()
-	cmd := exec.Command(self, "serve", "--addr", addr, "--data", filepath.Join(dir, "data"))
-	cmd.Env, cmd.Stdout, cmd.Stderr = env, logFile, logFile
-	if err := cmd.Start(); err != nil {
-		return load.Report{}, err
-	}
-	defer func() {
-		if cmd.Process.Signal(syscall.SIGTERM) != nil {
-			_ = cmd.Process.Kill()
+	var urls []string
+	cfg.ServerPIDs = nil
+	for i := range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return load.Report{}, err
 		}
-		_ = cmd.Wait()
-	}()
-	base := "http://" + addr
-	if err := waitHealthy(ctx, base, 30*time.Second); err != nil {
-		return load.Report{}, fmt.Errorf("server did not start (log %s): %w", logFile.Name(), err)
+		addr := ln.Addr().String()
+		ln.Close()
+		logFile, err := os.Create(filepath.Join(dir, fmt.Sprintf("server-%d.log", i+1)))
+		if err != nil {
+			return load.Report{}, err
+		}
+		defer logFile.Close()
+		cmd := exec.Command(self, "serve", "--addr", addr, "--data", filepath.Join(dir, "data"))
+		cmd.Env, cmd.Stdout, cmd.Stderr = env, logFile, logFile
+		if err := cmd.Start(); err != nil {
+			return load.Report{}, err
+		}
+		defer func() {
+			if cmd.Process.Signal(syscall.SIGTERM) != nil {
+				_ = cmd.Process.Kill()
+			}
+			_ = cmd.Wait()
+		}()
+		base := "http://" + addr
+		if err := waitHealthy(ctx, base, 30*time.Second); err != nil {
+			return load.Report{}, fmt.Errorf("server did not start (log %s): %w", logFile.Name(), err)
+		}
+		urls = append(urls, base)
+		cfg.ServerPIDs = append(cfg.ServerPIDs, cmd.Process.Pid)
 	}
-	cfg.URL, cfg.ServerPID = base, cmd.Process.Pid
+	cfg.URL = strings.Join(urls, ",")
 	return load.Run(ctx, cfg, os.Stdout)
 }
 
@@ -143,8 +166,8 @@ func waitHealthy(ctx context.Context, base string, limit time.Duration) error {
 
 // printComparison prints the runs side by side with the targets.
 func printComparison(cfg load.Config, names []string, reps []load.Report) {
-	fmt.Printf("\n%d devices in %d businesses, %d mutations a push, target %.0f round trips/s, %s each:\n\n",
-		cfg.Devices, cfg.Businesses, cfg.Batch, cfg.Rate, cfg.Duration)
+	fmt.Printf("\n%d devices in %d businesses on %d instance(s), %d mutations a push, target %.0f round trips/s, %s each:\n\n",
+		cfg.Devices, cfg.Businesses, reps[0].Instances, cfg.Batch, cfg.Rate, cfg.Duration)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 3, ' ', tabwriter.AlignRight)
 	row := func(label, target string, f func(load.Report) string) {
 		fmt.Fprintf(tw, "%s\t%s\t", label, target)
