@@ -115,7 +115,7 @@ func serve(args []string) error {
 	trustProxy := fs.Bool("trust-proxy", env("NAUKAR_TRUST_PROXY", "") == "1", "take client IPs from X-Forwarded-For (only behind a proxy; env NAUKAR_TRUST_PROXY=1)")
 	retentionDays := fs.Int("retention-days", envInt("NAUKAR_RETENTION_DAYS", housekeeping.DefaultRetentionDays), "delete security-log events and push rejections older than this many days (env NAUKAR_RETENTION_DAYS)")
 	instanceID := fs.String("instance-id", env("NAUKAR_INSTANCE_ID", ""), "this instance's name in the job queue, unique among running instances and kept across restarts (env NAUKAR_INSTANCE_ID; default host name and listen address)")
-	jobWorkers := fs.Int("job-workers", envInt("NAUKAR_JOB_WORKERS", 4), "background jobs run at once by this instance (env NAUKAR_JOB_WORKERS)")
+	jobWorkers := fs.Int("job-workers", envInt("NAUKAR_JOB_WORKERS", 10), "background jobs run at once by this instance (env NAUKAR_JOB_WORKERS)")
 	jobPoll := fs.Duration("job-poll", envDuration("NAUKAR_JOB_POLL", time.Second), "how often an idle instance looks for due jobs (env NAUKAR_JOB_POLL)")
 	jobRescue := fs.Duration("job-rescue-after", envDuration("NAUKAR_JOB_RESCUE_AFTER", time.Hour), "retry a job still running this long after it started on an instance that has gone (env NAUKAR_JOB_RESCUE_AFTER)")
 	sessionTTL := fs.Duration("session-ttl", envDuration("NAUKAR_SESSION_TTL", 2*time.Second), "how long a verified device token is trusted before the database is asked again; a device revoked through another instance may pull for this long (env NAUKAR_SESSION_TTL)")
