@@ -127,6 +127,7 @@ type Queue struct {
 	kinds    map[string]Kind
 	periodic []*river.PeriodicJob
 	maxEvery time.Duration
+	errs     []error
 	client   client
 }
 
@@ -173,7 +174,8 @@ func cleanID(id string) string {
 func (q *Queue) ID() string { return q.cfg.ID }
 
 // Register adds a job kind and the function that works it. Call it before
-// Start, once per kind. work returns nil when done; an error (or a panic,
+// Start, once per kind (a kind whose Timeout is not below
+// Config.RescueAfter makes Start fail). work returns nil when done; an error (or a panic,
 // or running past the Timeout) fails the try, which is retried after the
 // kind's Backoff until MaxAttempts; Permanent(err) gives up at once.
 func Register[T Args](q *Queue, kind Kind, work func(ctx context.Context, job *Job[T]) error) {
@@ -181,11 +183,16 @@ func Register[T Args](q *Queue, kind Kind, work func(ctx context.Context, job *J
 	name := zero.Kind()
 	kind.MaxAttempts = cmp.Or(kind.MaxAttempts, 10)
 	kind.Timeout = cmp.Or(kind.Timeout, time.Minute)
-	if kind.Timeout >= q.cfg.RescueAfter {
-		panic(fmt.Sprintf("jobs: kind %s: Timeout %s must be shorter than RescueAfter %s", name, kind.Timeout, q.cfg.RescueAfter))
-	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	// Settings that may come from the operator are reported by Start.
+	if kind.Timeout >= q.cfg.RescueAfter {
+		q.errs = append(q.errs, fmt.Errorf("job kind %s runs for up to %s, so the rescue time (%s) must be longer",
+			name, kind.Timeout, q.cfg.RescueAfter))
+	}
+	if kind.Per != 0 && kind.Per < time.Second {
+		q.errs = append(q.errs, fmt.Errorf("job kind %s: Per must be at least a second", name))
+	}
 	if q.client != nil {
 		panic("jobs: Register after Start")
 	}
@@ -276,6 +283,9 @@ func (q *Queue) Start(ctx context.Context) error {
 	defer q.mu.Unlock()
 	if q.client != nil {
 		return errors.New("jobs: already started")
+	}
+	if err := errors.Join(q.errs...); err != nil {
+		return fmt.Errorf("jobs: %w", err)
 	}
 	if err := q.recover(ctx); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -282,5 +283,15 @@ func TestEveryRunsOnSchedule(t *testing.T) {
 				seen[b] = true
 			}
 		})
+	}
+}
+
+func TestStartRefusesTimeoutBeyondRescue(t *testing.T) {
+	db := storetest.SQLite(t)
+	q := jobs.New(db, jobs.Config{Logger: quiet, RescueAfter: 10 * time.Minute})
+	jobs.Register(q, jobs.Kind{Timeout: 30 * time.Minute}, func(ctx context.Context, j *jobs.Job[tickArgs]) error { return nil })
+	err := q.Start(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "rescue time (10m0s) must be longer") {
+		t.Fatalf("Start = %v, want the rescue time refused", err)
 	}
 }
