@@ -42,7 +42,8 @@ type Config struct {
 	Now        func() time.Time // nil: time.Now
 	BcryptCost int              // 0: bcrypt.DefaultCost
 	LoginLimit LoginLimit       // zero: DefaultLoginLimit
-	// TrustProxy takes the client IP from X-Forwarded-For; set it only
+	// TrustProxy takes the client IP from X-Forwarded-For (the last
+	// address: the one the nearest proxy added); set it only
 	// behind a reverse proxy that sets that header.
 	TrustProxy bool
 	// SessionTTL is how long a verified device token is trusted before the
@@ -203,8 +204,16 @@ func sessionFrom(ctx context.Context) core.Session {
 // server sits behind a trusted proxy.
 func (s *Server) clientIP(r *http.Request) string {
 	if s.trustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			return strings.TrimSpace(strings.Split(xff, ",")[0])
+		// The proxy appends the address it saw; anything before it was
+		// written by the client and proves nothing.
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			last := xff[len(xff)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if ip := strings.TrimSpace(last); ip != "" {
+				return ip
+			}
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
