@@ -171,8 +171,18 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // migrate applies the embedded numbered migrations of the dialect that are
 // not yet recorded in schema_migrations, each in one transaction.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.write.ExecContext(ctx,
-		`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+	// Under the lock too: two instances creating the table at once on a
+	// fresh PostgreSQL both pass IF NOT EXISTS, and one fails.
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if db.dialect.migrationLock != "" {
+			if _, err := tx.ExecContext(ctx, db.dialect.migrationLock); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
 	dir := "migrations/" + db.dialect.name

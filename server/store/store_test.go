@@ -331,3 +331,28 @@ func TestConcurrentPushesFailAlone(t *testing.T) {
 		})
 	}
 }
+
+// TestInstancesMigrateTogether opens several stores at once on a fresh
+// PostgreSQL schema, as instances starting together do: every one opens,
+// and the schema (the server's and the job queue's) is there once.
+func TestInstancesMigrateTogether(t *testing.T) {
+	u := storetest.PostgresURL(t)
+	const n = 6
+	errs := make(chan error, n)
+	dbs := make(chan *store.DB, n)
+	for range n {
+		go func() {
+			db, err := store.OpenPostgres(ctx, u)
+			errs <- err
+			dbs <- db
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+		if db := <-dbs; db != nil {
+			defer db.Close()
+		}
+	}
+}
