@@ -194,7 +194,7 @@ func TestKill9DuringBackup(t *testing.T) {
 	}
 
 	addr := freeAddr(t)
-	args := []string{"--data", data, "--backup-dir", bk, "--backup-every", "1h", "--job-poll", "100ms"}
+	args := []string{"--data", data, "--backup-dir", bk, "--backup-every", "24h", "--job-poll", "100ms"}
 	s := startServer(t, addr, nil, args...)
 	partial := func() bool {
 		m, _ := filepath.Glob(filepath.Join(bk, "*.partial"))
@@ -281,10 +281,43 @@ func TestKill9DuringRetention(t *testing.T) {
 			limit := now.Add(-30 * 24 * time.Hour).UnixMilli()
 			oldLeft := func() int { return count(t, raw, `SELECT COUNT(*) FROM security_events WHERE at < $1`, limit) }
 
+			// The job must still be running when the server is killed.
+			// SQLite: the first batch deletes the oldest ids first, so the
+			// first row's absence is seen within a millisecond (a cheap
+			// probe), 150 batches before the end. PostgreSQL: the test
+			// holds a lock on the last old row, so the job cannot finish;
+			// it is killed once it runs.
+			var started func() bool
+			var lock *sql.Tx
+			var firstID, lastID int64
+			if err := raw.QueryRow(`SELECT MIN(id), MAX(id) FROM security_events WHERE at < $1`, limit).Scan(&firstID, &lastID); err != nil {
+				t.Fatal(err)
+			}
+			if st == "postgres" {
+				if lock, err = raw.Begin(); err != nil {
+					t.Fatal(err)
+				}
+				defer lock.Rollback()
+				if _, err := lock.Exec(`SELECT id FROM security_events WHERE id = $1 FOR UPDATE`, lastID); err != nil {
+					t.Fatal(err)
+				}
+				started = func() bool {
+					j := jobsOfKind(t, raw, "retention")
+					return len(j) == 1 && j[0].state == "running"
+				}
+			} else {
+				started = func() bool { return count(t, raw, `SELECT COUNT(*) FROM security_events WHERE id = $1`, firstID) == 0 }
+			}
+
 			addr := freeAddr(t)
 			s := startServer(t, addr, env, args...)
-			poll(t, 30*time.Second, time.Millisecond, "retention started deleting", func() bool { return oldLeft() < old })
+			poll(t, 30*time.Second, time.Millisecond, "retention started", started)
 			s.kill9(t)
+			if lock != nil {
+				if err := lock.Rollback(); err != nil {
+					t.Fatal(err)
+				}
+			}
 			left := oldLeft()
 			if j := jobsOfKind(t, raw, "retention"); left == 0 || len(j) != 1 || j[0].state != "running" {
 				t.Fatalf("after kill -9: %d old events left, retention jobs %+v; want some left and one job running", left, j)
