@@ -2,13 +2,10 @@ package housekeeping_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"testing"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/housekeeping"
@@ -19,22 +16,6 @@ import (
 )
 
 var ctx = context.Background()
-
-func session(t *testing.T, db *store.DB) core.Session {
-	t.Helper()
-	id := uuid.NewString()[:8]
-	su := core.Signup{Owner: core.SignupOwner{Name: "Owner", Email: id + "@example.in", Phone: fmt.Sprintf("919%09d", time.Now().UnixNano()%1e9)},
-		Business: core.SignupBusiness{Name: "Shop", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}
-	acc, biz, err := db.CreateAccount(ctx, core.NewAccount{Signup: su, PasswordHash: "x", Now: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dev, err := db.CreateDevice(ctx, acc, biz, "PC", uuid.NewString(), time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return core.Session{AccountID: acc, BusinessID: biz, DeviceID: dev.ID}
-}
 
 // reject pushes count mutations that can never apply (the id is not a
 // UUID), numbered from n, stored as rejections made at.
@@ -67,7 +48,7 @@ func TestRetentionDeletesExactlyWhatIsOlder(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			s := session(t, db)
+			s := storetest.Business(t, db)
 			// More old events than one delete batch (1,000) holds.
 			const old = 1500
 			for i := range old {
@@ -87,7 +68,7 @@ func TestRetentionDeletesExactlyWhatIsOlder(t *testing.T) {
 			reject(t, db, s, 3, 1, limit.Add(time.Millisecond))  // n 3: stays
 			// Another device: 1,005 recent rejections; the 5 oldest are
 			// beyond what any pull returns.
-			s2 := session(t, db)
+			s2 := storetest.Business(t, db)
 			reject(t, db, s2, 1, housekeeping.RejectionsPerDevice+5, now.Add(-time.Hour))
 
 			p, err := h.Retain(ctx)

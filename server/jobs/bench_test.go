@@ -2,15 +2,10 @@ package jobs_test
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-
-	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/server/store/storetest"
@@ -66,38 +61,6 @@ func withBusyQueue(b *testing.B, db *store.DB, rate int) *atomic.Int64 {
 	return &worked
 }
 
-func benchBusiness(b *testing.B, db *store.DB) core.Session {
-	b.Helper()
-	ctx := context.Background()
-	id := uuid.NewString()[:8]
-	su := core.Signup{Owner: core.SignupOwner{Name: "Owner", Email: id + "@example.in", Phone: fmt.Sprintf("919%09d", time.Now().UnixNano()%1e9)},
-		Business: core.SignupBusiness{Name: "Shop", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}
-	acc, biz, err := db.CreateAccount(ctx, core.NewAccount{Signup: su, PasswordHash: "x", Now: time.Now()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	dev, err := db.CreateDevice(ctx, acc, biz, "PC", uuid.NewString(), time.Now())
-	if err != nil {
-		b.Fatal(err)
-	}
-	return core.Session{AccountID: acc, BusinessID: biz, DeviceID: dev.ID}
-}
-
-func benchMutations(s core.Session, from int64, count int) []nsync.Mutation {
-	clock := nsync.NewClock(s.DeviceID, nsync.HLC{}, nil)
-	out := make([]nsync.Mutation, count)
-	for i := range out {
-		table, op := "products", nsync.OpUpsert
-		if i%2 == 1 {
-			table, op = "invoices", nsync.OpInsert
-		}
-		data, _ := json.Marshal(map[string]any{"name": fmt.Sprint("Item ", i), "price": 1000 + i, "hsn": "3401", "gst_rate": 1800})
-		out[i] = nsync.Mutation{N: from + int64(i), Table: table, ID: uuid.Must(uuid.NewV7()).String(),
-			HLC: clock.Now().String(), Op: op, Data: data}
-	}
-	return out
-}
-
 // BenchmarkPush1000WithJobs is store's BenchmarkPush1000 with the job
 // queue running beside it and 100 jobs a second going through it: the
 // cost River's writes add to pushes (on SQLite they share the writer's
@@ -106,7 +69,7 @@ func BenchmarkPush1000WithJobs(b *testing.B) {
 	for _, st := range storetest.Stores {
 		b.Run(st.Name, func(b *testing.B) {
 			db := st.Open(b)
-			s := benchBusiness(b, db)
+			s := storetest.Business(b, db)
 			worked := withBusyQueue(b, db, 100)
 			ctx := context.Background()
 			n := int64(1)
@@ -114,7 +77,7 @@ func BenchmarkPush1000WithJobs(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				b.StopTimer()
-				ms := benchMutations(s, n, 1000)
+				ms := storetest.Mutations(s, n, 1000)
 				b.StartTimer()
 				res, err := db.Push(ctx, s, nsync.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: ms}, time.Now())
 				if err != nil || res.Accepted != 1000 {
@@ -133,11 +96,11 @@ func BenchmarkPull1000WithJobs(b *testing.B) {
 	for _, st := range storetest.Stores {
 		b.Run(st.Name, func(b *testing.B) {
 			db := st.Open(b)
-			s := benchBusiness(b, db)
+			s := storetest.Business(b, db)
 			ctx := context.Background()
 			for i := range 10 {
 				if _, err := db.Push(ctx, s, nsync.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1,
-					Mutations: benchMutations(s, int64(i*1000+1), 1000)}, time.Now()); err != nil {
+					Mutations: storetest.Mutations(s, int64(i*1000+1), 1000)}, time.Now()); err != nil {
 					b.Fatal(err)
 				}
 			}

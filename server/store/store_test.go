@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -22,35 +21,10 @@ import (
 var ctx = context.Background()
 
 // mustBusiness creates an account, business and device and returns the session.
-func mustBusiness(tb testing.TB, db *store.DB) core.Session {
-	tb.Helper()
-	id := uuid.NewString()[:8]
-	su := core.Signup{Owner: core.SignupOwner{Name: "Owner", Email: id + "@example.in", Phone: "91" + fmt.Sprintf("9%09d", time.Now().UnixNano()%1e9)},
-		Business: core.SignupBusiness{Name: "Shop", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}
-	acc, biz, err := db.CreateAccount(ctx, core.NewAccount{Signup: su, PasswordHash: "x", Now: time.Now()})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	dev, err := db.CreateDevice(ctx, acc, biz, "PC", uuid.NewString(), time.Now())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return core.Session{AccountID: acc, BusinessID: biz, DeviceID: dev.ID}
-}
+func mustBusiness(tb testing.TB, db *store.DB) core.Session { return storetest.Business(tb, db) }
 
 func mutations(s core.Session, from int64, count int) []nsync.Mutation {
-	clock := nsync.NewClock(s.DeviceID, nsync.HLC{}, nil)
-	out := make([]nsync.Mutation, count)
-	for i := range out {
-		table, op := "products", nsync.OpUpsert
-		if i%2 == 1 {
-			table, op = "invoices", nsync.OpInsert
-		}
-		data, _ := json.Marshal(map[string]any{"name": fmt.Sprint("Item ", i), "price": 1000 + i, "hsn": "3401", "gst_rate": 1800})
-		out[i] = nsync.Mutation{N: from + int64(i), Table: table, ID: uuid.Must(uuid.NewV7()).String(),
-			HLC: clock.Now().String(), Op: op, Data: data}
-	}
-	return out
+	return storetest.Mutations(s, from, count)
 }
 
 func TestBackupRotateRestore(t *testing.T) {
