@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ainaukar/naukar/app/backup"
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/store"
 )
@@ -185,8 +186,10 @@ func parseWithArg(fs *flag.FlagSet, args []string) (string, error) {
 	return arg, nil
 }
 
+// openBooks opens the books: refused untouched when a newer app made them,
+// backed up first when they need migrating.
 func openBooks(env *Env) (*store.Store, error) {
-	return store.Open(env.Books, store.Options{})
+	return backup.New(env.Books).Open(store.Options{})
 }
 
 // openExisting opens books that must already exist.

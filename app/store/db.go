@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -58,6 +57,10 @@ type Store struct {
 // Options tune Open; the zero value is fine.
 type Options struct {
 	Now func() time.Time // clock for stamps and default dates; nil is time.Now
+	// BeforeMigrate runs before migrations change existing books (not new
+	// ones), with a way to back them up first; an error stops the open with
+	// the books untouched.
+	BeforeMigrate func(ctx context.Context, m MigrationInfo) error
 }
 
 type connRole int
@@ -107,6 +110,9 @@ func Open(path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("create folder for books %s: %w", path, err)
 		}
 	}
+	if err := refuseNewer(path); err != nil {
+		return nil, err
+	}
 	w, err := sql.Open("sqlite", dsn(path, roleWriter))
 	if err != nil {
 		return nil, fmt.Errorf("open books %s: %w", path, err)
@@ -115,9 +121,9 @@ func Open(path string, opt Options) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	s := &Store{path: path, w: w, now: opt.Now}
-	if err := s.migrate(); err != nil {
+	if err := s.migrate(opt.BeforeMigrate); err != nil {
 		w.Close()
-		return nil, err
+		return nil, damaged(path, err)
 	}
 	if err := s.prepareHot(); err != nil {
 		w.Close()
@@ -190,28 +196,72 @@ func (s *Store) Series() string {
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
 
-func (s *Store) migrate() error {
-	if _, err := s.w.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate books: %w", err)
+// migrate applies the embedded migrations the books lack, each in one
+// transaction. Books with a migration this build does not know (made by a
+// newer app) are refused before anything is written. Existing books are
+// handed to before (a backup) before the first migration changes them.
+func (s *Store) migrate(before func(context.Context, MigrationInfo) error) error {
+	ctx := context.Background()
+	have, err := schemaState(s.w)
+	if err != nil {
+		return fmt.Errorf("open books %s: %w", s.path, err)
+	}
+	known := KnownSchema()
+	if have > known {
+		return &TooNewError{Path: s.path, Have: have, Known: known}
 	}
 	names, err := fs.Glob(migrationsFS, "migrations/*.sql")
 	if err != nil {
 		return err
 	}
 	sort.Strings(names)
-	for _, name := range names {
-		base := filepath.Base(name)
-		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+	applied := map[int]bool{}
+	if have > 0 {
+		rows, err := s.w.Query(`SELECT version FROM schema_migrations`)
 		if err != nil {
-			return fmt.Errorf("migration %s: bad name", base)
-		}
-		var done int
-		if err := s.w.QueryRow(`SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&done); err != nil {
 			return fmt.Errorf("migrate books: %w", err)
 		}
-		if done > 0 {
-			continue
+		for rows.Next() {
+			var v int
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return fmt.Errorf("migrate books: %w", err)
+			}
+			applied[v] = true
 		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("migrate books: %w", err)
+		}
+	}
+	var pending []string
+	for _, name := range names {
+		v, err := migrationVersion(name)
+		if err != nil {
+			return err
+		}
+		if !applied[v] {
+			pending = append(pending, name)
+		}
+	}
+	if len(pending) == 0 {
+		return nil
+	}
+	if have > 0 && before != nil {
+		var dev string
+		s.w.QueryRow(`SELECT value FROM meta WHERE key = 'device_id'`).Scan(&dev)
+		info := MigrationInfo{Path: s.path, From: have, To: known, DeviceID: dev,
+			Backup: func(ctx context.Context, dst string) error { return vacuumInto(ctx, s.w, s.path, dst) }}
+		if err := before(ctx, info); err != nil {
+			return fmt.Errorf("before updating the books from version %d to %d: %w", have, known, err)
+		}
+	}
+	if _, err := s.w.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate books: %w", err)
+	}
+	for _, name := range pending {
+		base := filepath.Base(name)
+		v, _ := migrationVersion(name)
 		body, err := migrationsFS.ReadFile(name)
 		if err != nil {
 			return err
