@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -181,6 +182,15 @@ type Backup struct {
 	Time   time.Time `json:"time"`
 	Reason string    `json:"reason"`
 	Size   int64     `json:"size"`
+	seq    int       // the n of a second backup within one second (name-20261120-093000-2-daily.db)
+}
+
+// newer orders backups newest first.
+func newer(a, b Backup) bool {
+	if !a.Time.Equal(b.Time) {
+		return a.Time.After(b.Time)
+	}
+	return a.seq > b.seq
 }
 
 // Result is what Make did.
@@ -297,14 +307,10 @@ func listDir(dir, tag string) ([]Backup, error) {
 		if err != nil {
 			continue
 		}
-		bs = append(bs, Backup{Path: filepath.Join(dir, e.Name()), Time: t, Reason: mm[4], Size: info.Size()})
+		seq, _ := strconv.Atoi(mm[3])
+		bs = append(bs, Backup{Path: filepath.Join(dir, e.Name()), Time: t, Reason: mm[4], Size: info.Size(), seq: seq})
 	}
-	sort.SliceStable(bs, func(i, j int) bool {
-		if !bs[i].Time.Equal(bs[j].Time) {
-			return bs[i].Time.After(bs[j].Time)
-		}
-		return bs[i].Path > bs[j].Path
-	})
+	sort.SliceStable(bs, func(i, j int) bool { return newer(bs[i], bs[j]) })
 	return bs, nil
 }
 
@@ -327,7 +333,7 @@ func (m *Manager) List() ([]Backup, error) {
 		}
 		all = append(all, bs...)
 	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Time.After(all[j].Time) })
+	sort.SliceStable(all, func(i, j int) bool { return newer(all[i], all[j]) })
 	return all, nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/ainaukar/naukar/app/backup"
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/store"
+	"github.com/ainaukar/naukar/version"
 )
 
 // Env is what a command runs with.
@@ -71,6 +72,10 @@ func Main(args []string, env *Env) int {
 			fmt.Fprintln(env.Stderr, "naukar: --books needs a file path")
 			return 2
 		}
+	}
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "version") {
+		fmt.Fprintln(env.Stdout, version.String("naukar"))
+		return 0
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
 		usage(env.Stdout)
@@ -147,6 +152,7 @@ func usage(w io.Writer) {
 	for _, c := range cs {
 		fmt.Fprintf(w, "  naukar %s\n", c.usage)
 	}
+	fmt.Fprintln(w, "  naukar --version")
 	fmt.Fprintln(w, "Global: --books PATH (or NAUKAR_BOOKS) picks the books file; default:", DefaultBooksPath())
 }
 
