@@ -51,6 +51,10 @@ type Config struct {
 	// instance can pull for up to this long; pushes check the device in
 	// their own transaction.
 	SessionTTL time.Duration
+	// UpdatesDir holds the app's release files (dist/: the signed manifest
+	// naukar.json and the builds it names), served at GET /v1/updates/{file};
+	// "" serves none.
+	UpdatesDir string
 }
 
 // Server serves the API. It is an http.Handler.
@@ -64,12 +68,13 @@ type Server struct {
 	dummyHash  []byte
 	handler    http.Handler
 	sessions   *sessionCache
+	updatesDir string
 }
 
 // New returns a Server for cfg.
 func New(cfg Config) *Server {
 	s := &Server{store: cfg.Store, log: cfg.Logger, now: cfg.Now, cost: cfg.BcryptCost,
-		loginLimit: cfg.LoginLimit, trustProxy: cfg.TrustProxy, sessions: newSessionCache(cmp.Or(cfg.SessionTTL, sessionTTL))}
+		loginLimit: cfg.LoginLimit, trustProxy: cfg.TrustProxy, updatesDir: cfg.UpdatesDir, sessions: newSessionCache(cmp.Or(cfg.SessionTTL, sessionTTL))}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -25,5 +25,7 @@ func (s *Server) routes() *http.ServeMux {
 
 	mux.Handle("POST /v1/sync/push", s.limit(pushBody, s.auth(s.push)))
 	mux.Handle("GET /v1/sync/pull", s.auth(s.pull))
+
+	mux.HandleFunc("GET /v1/updates/{file}", s.updateFile)
 	return mux
 }

@@ -8,6 +8,7 @@
 //	naukar-server load --url URL        load-test a server on loopback
 //	naukar-server load --stores sqlite,postgres
 //	                                    start a server per store and compare
+//	naukar-server --version             print the version
 //
 // See server/README.md.
 package main
@@ -32,10 +33,15 @@ import (
 	"github.com/ainaukar/naukar/server/housekeeping"
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/store"
+	"github.com/ainaukar/naukar/version"
 )
 
 func main() {
 	args := os.Args[1:]
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "version") {
+		fmt.Println(version.String("naukar-server"))
+		return
+	}
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
@@ -112,6 +118,7 @@ func serve(args []string) error {
 	backupEvery := fs.Duration("backup-every", envDuration("NAUKAR_BACKUP_EVERY", time.Hour), "time between snapshots (env NAUKAR_BACKUP_EVERY)")
 	backupKeep := fs.Int("backup-keep", envInt("NAUKAR_BACKUP_KEEP", 48), "snapshots to keep (env NAUKAR_BACKUP_KEEP)")
 	newEpoch := fs.Bool("new-epoch", false, "start a new epoch before serving (after restoring the database by other means, e.g. pg_restore)")
+	updatesDir := fs.String("updates-dir", env("NAUKAR_UPDATES_DIR", ""), "serve the app's release files (make dist's dist/) at /v1/updates/ (env NAUKAR_UPDATES_DIR)")
 	trustProxy := fs.Bool("trust-proxy", env("NAUKAR_TRUST_PROXY", "") == "1", "take client IPs from X-Forwarded-For (only behind a proxy; env NAUKAR_TRUST_PROXY=1)")
 	retentionDays := fs.Int("retention-days", envInt("NAUKAR_RETENTION_DAYS", housekeeping.DefaultRetentionDays), "delete security-log events and push rejections older than this many days (env NAUKAR_RETENTION_DAYS)")
 	instanceID := fs.String("instance-id", env("NAUKAR_INSTANCE_ID", ""), "this instance's name in the job queue, unique among running instances and kept across restarts (env NAUKAR_INSTANCE_ID; default host name and listen address)")
@@ -195,7 +202,7 @@ func serve(args []string) error {
 
 	srv := &http.Server{
 		Addr:              *addr,
-		Handler:           api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy, SessionTTL: *sessionTTL}),
+		Handler:           api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy, SessionTTL: *sessionTTL, UpdatesDir: *updatesDir}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -203,8 +210,9 @@ func serve(args []string) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("naukar-server listening", "addr", ln.Addr().String(), "store", db.Dialect(), "epoch", epoch,
-		"tls", *tlsCert != "", "instance", queue.ID())
+	log.Info("naukar-server listening", "version", version.Version(), "commit", version.Commit(),
+		"addr", ln.Addr().String(), "store", db.Dialect(), "epoch", epoch, "tls", *tlsCert != "", "instance", queue.ID(),
+		"updates", *updatesDir != "")
 	errc := make(chan error, 1)
 	go func() {
 		if *tlsCert != "" {
