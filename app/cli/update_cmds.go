@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/ainaukar/naukar/app/books"
@@ -17,35 +16,6 @@ func init() {
 	register("update check", "update check", cmdUpdateCheck)
 	register("update apply", "update apply", cmdUpdateApply)
 	register("update selftest", "update selftest   (used by an older build to try this one on a copy of the books)", cmdUpdateSelftest)
-}
-
-// UpdateDir is where downloaded updates wait: NAUKAR_UPDATE_DIR, else
-// naukar/updates in the user's cache folder.
-func UpdateDir() string {
-	if d := os.Getenv("NAUKAR_UPDATE_DIR"); d != "" {
-		return d
-	}
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		dir = os.TempDir()
-	}
-	return filepath.Join(dir, "naukar", "updates")
-}
-
-// NewUpdater is the updater of this build for the books at booksPath (their
-// settings say where to look: update_url, or the sync server).
-func NewUpdater(booksPath string, meta func(string) (string, error)) (*update.Updater, error) {
-	pub, err := update.PublicKey()
-	if err != nil {
-		return nil, err
-	}
-	var setting, server string
-	if meta != nil {
-		setting, _ = meta("update_url")
-		server, _ = meta(nsync.MetaServer)
-	}
-	return &update.Updater{ManifestURL: update.ManifestURL(setting, server), PublicKey: pub,
-		Current: version.Version(), Dir: UpdateDir()}, nil
 }
 
 func cliUpdater(env *Env) (*update.Updater, error) {
@@ -65,7 +35,7 @@ func cliUpdater(env *Env) (*update.Updater, error) {
 			return server, nil
 		}
 	}
-	return NewUpdater(env.Books, meta)
+	return update.ForBooks(meta)
 }
 
 func cmdUpdateCheck(env *Env, args []string) error {

@@ -102,6 +102,9 @@ type Options struct {
 	Sync func(w fyne.Window) fyne.CanvasObject
 	// Saved is told each bill saved here (the sync runner pushes it soon).
 	Saved func(number string)
+	// Care runs the books' backups and checks and the app's updates, and
+	// fills the About dialog; nil shows the version only.
+	Care *Care
 }
 
 // page is one main screen.
@@ -142,6 +145,8 @@ type App struct {
 	Settings *SettingsScreen
 	Help     *HelpScreen
 	Wizard   *Wizard
+
+	AboutRestart *widget.Button // the About dialog's restart-to-update button (nil until shown)
 }
 
 // New makes the app in window w over the books b. Call Start to show it.

@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -25,7 +26,8 @@ func newHelpScreen(a *App) *HelpScreen {
 	}
 	note := wrapLabel(L("Every key is also in the menus at the top. The bill on the counter is never lost by Esc or by moving to another screen: come back with Alt+1."))
 	h := &HelpScreen{}
-	h.content = container.NewPadded(container.NewBorder(container.NewVBox(heading(L("Help and shortcuts")), note), nil, nil, nil, container.NewVScroll(rows)))
+	about := widget.NewButtonWithIcon(L("About AI Naukar: version, backups, updates…"), theme.InfoIcon(), a.ShowAbout)
+	h.content = container.NewPadded(container.NewBorder(container.NewVBox(heading(L("Help and shortcuts")), note), about, nil, nil, container.NewVScroll(rows)))
 	h.ExtendBaseWidget(h)
 	return h
 }

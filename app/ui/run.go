@@ -1,17 +1,20 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
+	"github.com/ainaukar/naukar/app/backup"
 	"github.com/ainaukar/naukar/app/store"
+	"github.com/ainaukar/naukar/app/update"
+	"github.com/ainaukar/naukar/version"
 )
 
 // AppID is the Fyne application id (also in FyneApp.toml).
@@ -27,27 +30,38 @@ func Run(path string, opt Options) int {
 	}
 	LoadTranslations()
 	// The same facts as FyneApp.toml, for binaries made with plain go build.
-	fyneapp.SetMetadata(fyne.AppMetadata{ID: AppID, Name: "Naukar", Version: "0.1.0", Build: 1,
+	fyneapp.SetMetadata(fyne.AppMetadata{ID: AppID, Name: "Naukar", Version: version.Version(), Build: 1,
 		Migrations: map[string]bool{"fyneDo": true}})
 	fa := fyneapp.NewWithID(AppID)
 	fa.Settings().SetTheme(Theme{})
 	w := fa.NewWindow("Naukar")
 	w.Resize(fyne.NewSize(1366, 768))
 	w.SetMaster()
-	st, err := store.Open(path, store.Options{})
+	// Books made by a newer app are refused untouched; older books are
+	// backed up before they migrate.
+	books := backup.New(path)
+	st, err := books.Open(store.Options{})
 	if err != nil {
-		l := widget.NewLabel(fmt.Sprintf(L("Cannot open the books at %s: %v"), path, err))
-		l.Wrapping = fyne.TextWrapWord
-		w.SetContent(container.NewPadded(l))
+		w.SetContent(OpenFailed(w, path, err))
 		w.ShowAndRun()
 		return 1
 	}
-	defer st.Close()
+	var closeOnce sync.Once
+	closeBooks := func() { closeOnce.Do(func() { st.Close() }) }
+	defer closeBooks()
 	if look, _ := st.Meta("appearance"); look != "" {
 		applyAppearance(look)
 	}
 	sv := wire(st, &opt)
-	defer sv.Close()
+	var stopSync sync.Once
+	defer stopSync.Do(func() { sv.Close() })
+	if opt.Care == nil {
+		opt.Care = &Care{Backups: books, Store: st, Updates: updater(st)}
+	}
+	opt.Care.Shutdown = func() {
+		stopSync.Do(func() { sv.Close() })
+		closeBooks()
+	}
 	ready := opt.Ready
 	opt.Ready = nil
 	a := New(w, st, opt)
@@ -59,8 +73,38 @@ func Run(path string, opt Options) int {
 		if ready != nil {
 			ready()
 		}
+		// Up with the books open: tell an updating build that started
+		// this one, then look after the books and updates in the background.
+		update.ConfirmStarted()
+		go a.careLoop(opt.Care)
 	})
 	a.Start()
 	w.ShowAndRun()
 	return 0
+}
+
+// updater is this build's updater for the books in st.
+func updater(st *store.Store) *update.Updater {
+	u, err := update.ForBooks(st.Meta)
+	if err != nil {
+		slog.Warn("updates off", "err", err)
+		return nil
+	}
+	return u
+}
+
+// careLoop runs the care rounds: at start, then every hour while the
+// window is open (the daily backup and update check decide themselves
+// whether they are due).
+func (a *App) careLoop(c *Care) {
+	if c.Updates != nil {
+		c.Updates.Cleanup()
+	}
+	ctx := context.Background()
+	a.CareRound(ctx, true)
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for range t.C {
+		a.CareRound(ctx, false)
+	}
 }
