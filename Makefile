@@ -6,20 +6,26 @@ GO ?= go
 export LANG ?= en_IN.UTF-8
 PKGS := ./...
 
-.PHONY: run test deps build bench vet fmt server
+.PHONY: run test deps build bench vet fmt server dist dist-check
+
+# Stamped into builds (naukar --version, the About screen, the server's log).
+VERSION ?= $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+COMMIT  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+LDFLAGS := -X github.com/ainaukar/naukar/version.version=$(VERSION) -X github.com/ainaukar/naukar/version.commit=$(COMMIT) \
+           -X github.com/ainaukar/naukar/version.date=$(shell date -u +%Y-%m-%d)
 
 deps:
 	@bash .ci/deps.sh
 
 build: deps
-	$(GO) build -o bin/naukar .
-	$(GO) build -o bin/naukar-server ./server/cmd/naukar-server
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/naukar .
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/naukar-server ./server/cmd/naukar-server
 
 run: deps
-	$(GO) build -o bin/naukar . && ./bin/naukar
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/naukar . && ./bin/naukar
 
 server:
-	$(GO) build -o bin/naukar-server ./server/cmd/naukar-server && ./bin/naukar-server
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/naukar-server ./server/cmd/naukar-server && ./bin/naukar-server
 
 test: deps
 	bash .ci/test.sh
@@ -32,3 +38,14 @@ fmt:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./app/... ./server/... ./sync/...
+
+# Release files into dist/: Windows installer, .deb packages, signed update
+# manifest and checksums (packaging/dist.sh says what and how).
+dist: deps
+	bash .ci/deps.sh dist
+	VERSION=$(VERSION) bash packaging/dist.sh
+
+# make dist, then install the .deb files on this machine, run them, check
+# the installer's contents and uninstall (what CI does; needs root).
+dist-check: dist
+	bash .ci/dist-check.sh
