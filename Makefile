@@ -34,7 +34,7 @@ vet:
 	$(GO) vet $(PKGS)
 
 fmt:
-	gofmt -l -w app sync server main.go
+	gofmt -l -w app sync server cmd version main.go main_windows.go
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./app/... ./server/... ./sync/...

@@ -21,17 +21,21 @@ VERSION=${VERSION:-$(sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)}
 VERSION=${VERSION#v}
 COMMIT=${COMMIT:-$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)}
 DATE=${DATE:-$(date -u +%Y-%m-%d)}
-DIST=${DIST:-$ROOT/dist}
+DIST=$ROOT/dist # the nfpm files name dist/build/… relative to the repository
 KEY=${NAUKAR_SIGNING_KEY:-$HOME/.config/naukar/release-signing.key}
-TOOLS=("$GO" -C "$ROOT/packaging/tools" tool)
-export VERSION DIST
-export SERVER_UNIT=${SERVER_UNIT:-packaging/server/naukar-server.service}
+# The server's systemd unit (one file for the docs and the package).
+SERVER_UNIT=packaging/server/naukar-server.service
+export VERSION
 
 step() { STEP_T0=$(date +%s); echo "== $*"; }
 done_step() { echo "   ($(( $(date +%s) - STEP_T0 )) s)"; }
 
 rm -rf "$DIST"
 mkdir -p "$DIST/build/linux" "$DIST/build/windows"
+
+step "tools (pinned in packaging/tools/go.mod)"
+"$GO" -C "$ROOT/packaging/tools" build -o "$DIST/build/tools/" fyne.io/tools/cmd/fyne github.com/goreleaser/nfpm/v2/cmd/nfpm
+done_step
 
 step "signing key"
 if [ -f "$KEY" ]; then
@@ -59,8 +63,9 @@ cp "$DIST/build/linux/naukar-server" "$DIST/naukar-server-$VERSION-linux-amd64"
 done_step
 
 step "debian packages (nfpm)"
-"${TOOLS[@]}" nfpm pkg --config "$ROOT/packaging/nfpm/naukar.yaml" --packager deb --target "$DIST/" >/dev/null
-"${TOOLS[@]}" nfpm pkg --config "$ROOT/packaging/nfpm/naukar-server.yaml" --packager deb --target "$DIST/" >/dev/null
+cp "$SERVER_UNIT" "$DIST/build/linux/naukar-server.service"
+"$DIST/build/tools/nfpm" pkg --config packaging/nfpm/naukar.yaml --packager deb --target "$DIST/" >/dev/null
+"$DIST/build/tools/nfpm" pkg --config packaging/nfpm/naukar-server.yaml --packager deb --target "$DIST/" >/dev/null
 ls "$DIST"/*.deb
 done_step
 
@@ -71,7 +76,7 @@ if [ "${DIST_WINDOWS:-1}" != 0 ]; then
   for ((i = 0; i < ${#LDX[@]}; i += 2)); do GOFLAGS_LD+=" -ldflags=-X=${LDX[i+1]}"; done
   WINTMP=$(mktemp -d)
   (cd "$WINTMP" && GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
-     GOFLAGS="$GOFLAGS_LD" "${TOOLS[@]}" fyne package --os windows --src "$ROOT" --icon "$ROOT/assets/logo.png" \
+     GOFLAGS="$GOFLAGS_LD" "$DIST/build/tools/fyne" package --os windows --src "$ROOT" --icon "$ROOT/assets/logo.png" \
      --name naukar --app-id in.ainaukar.naukar --app-version "$VERSION" --release)
   mv "$WINTMP/naukar.exe" "$DIST/build/windows/naukar.exe" 2>/dev/null || mv "$ROOT/naukar.exe" "$DIST/build/windows/naukar.exe"
   rm -rf "$WINTMP"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # naukar-server postinstall: a system user, its data folder, the service.
 set -e
+install -d -m 0750 /var/lib/naukar-server
 if ! getent passwd naukar >/dev/null; then
   adduser --system --group --home /var/lib/naukar-server --no-create-home \
     --gecos "AI Naukar sync server" naukar >/dev/null
