@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,14 +47,54 @@ func (r result[T]) must(tb testing.TB) T {
 	return r.v
 }
 
-// MustShopBooks builds small books with data at dir/books.db.
+var (
+	masterOnce sync.Once
+	master     string
+	masterErr  error
+)
+
+// MustShopBooks puts small books with data at dir/books.db: a copy of one
+// built once per test run.
 func MustShopBooks(tb testing.TB, dir string) string {
 	tb.Helper()
+	masterOnce.Do(func() {
+		d, err := os.MkdirTemp("", "naukar-backup-test-")
+		if err != nil {
+			masterErr = err
+			return
+		}
+		master = filepath.Join(d, "books.db")
+		if masterErr = demo.Build(ctx, master, tiny()); masterErr != nil {
+			return
+		}
+		st, err := store.Open(master, store.Options{})
+		if err != nil {
+			masterErr = err
+			return
+		}
+		st.Checkpoint()
+		masterErr = st.Close()
+	})
+	if masterErr != nil {
+		tb.Fatal(masterErr)
+	}
 	path := filepath.Join(dir, "books.db")
-	if err := demo.Build(ctx, path, tiny()); err != nil {
+	b, err := os.ReadFile(master)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
 		tb.Fatal(err)
 	}
 	return path
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if master != "" {
+		os.RemoveAll(filepath.Dir(master))
+	}
+	os.Exit(code)
 }
 
 func invoices(tb testing.TB, path string) int {
@@ -78,7 +119,14 @@ func TestMakeListPrune(t *testing.T) {
 	if due := try(m.Due()).must(t); !due {
 		t.Fatal("a books file with no backup must be due for one")
 	}
-	for i := 0; i < backup.DefaultKeep+3; i++ {
+	if m.Keep() != backup.DefaultKeep {
+		t.Fatalf("keep %d by default, want %d", m.Keep(), backup.DefaultKeep)
+	}
+	const keep = 4
+	if err := m.SetFolder("", keep); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < keep+2; i++ {
 		res, err := m.Make(ctx, st, backup.Daily)
 		if err != nil {
 			t.Fatal(err)
@@ -96,15 +144,15 @@ func TestMakeListPrune(t *testing.T) {
 		t.Fatal("a day after the newest backup the daily one is due")
 	}
 	bs := try(m.List()).must(t)
-	if len(bs) != backup.DefaultKeep {
-		t.Fatalf("kept %d backups, want %d", len(bs), backup.DefaultKeep)
+	if len(bs) != keep {
+		t.Fatalf("kept %d backups, want %d", len(bs), keep)
 	}
 	for i := 1; i < len(bs); i++ {
 		if !bs[i-1].Time.After(bs[i].Time) {
 			t.Fatalf("not newest first: %v then %v", bs[i-1].Time, bs[i].Time)
 		}
 	}
-	// The newest kept is the last made; the three oldest are gone.
+	// The newest kept is the last made; the two oldest are gone.
 	if want := c.t.Add(-backup.DailyEvery - time.Hour); !bs[0].Time.Equal(want) {
 		t.Fatalf("newest backup at %v, want %v", bs[0].Time, want)
 	}
