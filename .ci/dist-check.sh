@@ -68,7 +68,7 @@ OUT=$(naukar --books "$B/books.db" update check 2>&1 || true)
 grep -q "No update address" <<<"$OUT" || fail "update check without an address should say so: $OUT"
 rm -rf "$B"
 getent passwd naukar >/dev/null || fail "no system user naukar"
-[ "$(stat -c %U /var/lib/naukar-server)" = naukar ] || fail "/var/lib/naukar-server is not the naukar user's"
+[ "$(stat -c %U /var/lib/naukar)" = naukar ] || fail "/var/lib/naukar is not the naukar user's"
 echo "   ok"
 
 echo "== naukar-server through its systemd unit"
@@ -86,7 +86,7 @@ else
   # No systemd here (a container): start it as the unit says.
   prop() { sed -n "s/^$1=//p" "$UNIT" | tail -n1; }
   USER_=$(prop User); WD=$(prop WorkingDirectory); EXEC=$(prop ExecStart); ENVF=$(prop EnvironmentFile)
-  ENVF=${ENVF#-}
+  ENVF=${ENVF#-}; WD=${WD:-/}
   [ "$USER_" = naukar ] || fail "the unit runs as $USER_, not naukar"
   SLOG=$(mktemp)
   (cd "$WD" && set -a && . "$ENVF" && NAUKAR_ADDR=127.0.0.1:$PORT && set +a && exec runuser -u "$USER_" -- $EXEC) >"$SLOG" 2>&1 &
@@ -102,7 +102,7 @@ done
 [ -n "$ok" ] || { LOG; STOP; fail "the server did not answer /healthz"; }
 grep -q "\"version\":\"$VERSION\"" <<<"$(LOG)" || { LOG; STOP; fail "the server did not log its version"; }
 STOP
-[ -n "$(ls -A /var/lib/naukar-server/data)" ] || fail "the server kept no data in /var/lib/naukar-server/data"
+[ -n "$(ls -A /var/lib/naukar)" ] || fail "the server kept no data in /var/lib/naukar"
 echo "   ok"
 
 echo "== uninstall"
@@ -110,16 +110,16 @@ FILES=$(dpkg -L naukar naukar-server | while read -r f; do [ -f "$f" ] && echo "
 dpkg -r naukar naukar-server
 for f in $FILES; do
   case "$f" in
-    /etc/default/naukar-server) [ -f "$f" ] || fail "dpkg -r removed the server's settings (a conffile stays until purge)";;
+    /etc/naukar/naukar-server.env) [ -f "$f" ] || fail "dpkg -r removed the server's settings (a conffile stays until purge)";;
     *) [ ! -e "$f" ] || fail "dpkg -r left $f";;
   esac
 done
 dpkg -P naukar-server
-[ ! -e /etc/default/naukar-server ] || fail "purge left /etc/default/naukar-server"
+[ ! -e /etc/naukar/naukar-server.env ] || fail "purge left /etc/naukar/naukar-server.env"
 grep -q '^ii' <<<"$(dpkg -l naukar naukar-server 2>/dev/null || true)" && fail "packages still installed"
-[ -d /var/lib/naukar-server/data ] || fail "uninstalling deleted the server's data"
+[ -n "$(ls -A /var/lib/naukar 2>/dev/null)" ] || fail "uninstalling deleted the server's data"
 # Leave the machine as it was.
-rm -rf /var/lib/naukar-server
+rm -rf /var/lib/naukar /var/backups/naukar
 deluser --system naukar >/dev/null 2>&1 || true
 delgroup --system naukar >/dev/null 2>&1 || true
 echo "   ok"

@@ -63,7 +63,9 @@ cp "$DIST/build/linux/naukar-server" "$DIST/naukar-server-$VERSION-linux-amd64"
 done_step
 
 step "debian packages (nfpm)"
-cp "$SERVER_UNIT" "$DIST/build/linux/naukar-server.service"
+# The package puts the binary in /usr/bin (never /usr/local): the unit says so.
+sed 's|/usr/local/bin/naukar-server|/usr/bin/naukar-server|' "$SERVER_UNIT" > "$DIST/build/linux/naukar-server.service"
+grep -q '^ExecStart=/usr/bin/naukar-server' "$DIST/build/linux/naukar-server.service"
 "$DIST/build/tools/nfpm" pkg --config packaging/nfpm/naukar.yaml --packager deb --target "$DIST/" >/dev/null
 "$DIST/build/tools/nfpm" pkg --config packaging/nfpm/naukar-server.yaml --packager deb --target "$DIST/" >/dev/null
 ls "$DIST"/*.deb

@@ -1,14 +1,15 @@
 #!/bin/sh
-# naukar-server postinstall: a system user, its data folder, the service.
+# naukar-server postinstall: a system user, its data folders, the service.
 set -e
-install -d -m 0750 /var/lib/naukar-server
+install -d -m 0700 /var/lib/naukar
 if ! getent passwd naukar >/dev/null; then
-  adduser --system --group --home /var/lib/naukar-server --no-create-home \
+  adduser --system --group --home /var/lib/naukar --no-create-home --shell /usr/sbin/nologin \
     --gecos "AI Naukar sync server" naukar >/dev/null
 fi
-install -d -o naukar -g naukar -m 0750 /var/lib/naukar-server /var/lib/naukar-server/data /var/lib/naukar-server/backups
-chown root:naukar /etc/default/naukar-server
-chmod 0640 /etc/default/naukar-server
+install -d -o naukar -g naukar -m 0700 /var/lib/naukar
+install -d -o naukar -g naukar -m 0700 /var/backups/naukar
+chown root:naukar /etc/naukar/naukar-server.env
+chmod 0640 /etc/naukar/naukar-server.env
 if [ -d /run/systemd/system ]; then
   systemctl daemon-reload
   systemctl enable naukar-server.service >/dev/null
