@@ -33,21 +33,22 @@ X=$(mktemp -d)
 APP=$(find "$X" -name naukar.exe | head -n1)
 cmp -s "$APP" "$DIST/naukar-$VERSION-windows-amd64.exe" || fail "the installer's naukar.exe is not the release build"
 grep -q "PE32+ executable (GUI) x86-64" <<<"$(file "$APP")" || fail "naukar.exe is not a 64-bit Windows GUI program: $(file "$APP")"
-SCRIPT="$X/[NSIS].nsi"
-[ -f "$SCRIPT" ] || fail "7-Zip did not recover the installer script"
-for want in '$LOCALAPPDATA\Programs\AI Naukar' '$SMPROGRAMS\AI Naukar\AI Naukar.lnk' '$DESKTOP\AI Naukar.lnk' \
-            'Uninstall AI Naukar.exe' 'Software\Microsoft\Windows\CurrentVersion\Uninstall\AINaukar'; do
-  grep -qF "$want" "$SCRIPT" || fail "the installer script lacks $want"
+[ -f "$X/Uninstall AI Naukar.exe" ] || fail "the installer makes no uninstaller"
+# What the installer does, from makensis's log of every instruction (dist.sh keeps it).
+NLOG="$DIST/build/windows/makensis.log"
+[ -f "$NLOG" ] || fail "no $NLOG"
+for want in 'InstallDir: "$LOCALAPPDATA\Programs\AI Naukar"' \
+            'CreateShortcut: "$SMPROGRAMS\AI Naukar\AI Naukar.lnk"->"$INSTDIR\naukar.exe"' \
+            'CreateShortcut: "$DESKTOP\AI Naukar.lnk"->"$INSTDIR\naukar.exe"' \
+            'WriteRegStr: HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\AINaukar\UninstallString' \
+            'Delete: "$INSTDIR\naukar.exe"' 'RMDir: "$INSTDIR"' 'LangString: "BooksKept" 1033' 'LangString: "BooksKept" 1081'; do
+  grep -qF "$want" "$NLOG" || fail "the installer does not do: $want"
 done
-grep -qiE 'RMDir /r|APPDATA\\naukar\\books' "$SCRIPT" && fail "the uninstaller deletes folders recursively or touches the books"
-grep -q 'SetShellVarContext all' "$SCRIPT" && fail "the installer installs for all users (needs admin rights)"
-# The Hindi page texts are in the installer (its language tables are binary; look for the UTF-16 text).
-iconv -f utf-8 -t utf-16le <<<"आपकी बही" | head -c 20 > "$X/needle"
-grep -qaF "$(cat "$X/needle")" "$SETUP" 2>/dev/null || python3 - "$SETUP" <<'PY' || fail "no Hindi text in the installer"
-import sys, lzma
-data = open(sys.argv[1], 'rb').read()
-sys.exit(0 if "बही".encode('utf-16le') in data else 1)
-PY
+grep -qE '^RMDir: /r|APPDATA\\naukar\\books|^Delete: .*APPDATA' "$NLOG" && fail "the uninstaller deletes folders recursively or touches the books"
+grep -q 'SetShellVarContext: all' "$NLOG" && fail "the installer installs for all users (needs admin rights)"
+grep -q 'आपकी बही' "$NLOG" || fail "no Hindi text in the installer"
+# Per-user: the installer asks Windows for no elevation.
+grep -qa 'requestedExecutionLevel level="asInvoker"' "$SETUP" || fail "the installer asks for administrator rights"
 rm -rf "$X"
 echo "   ok"
 fi

@@ -89,8 +89,10 @@ if [ "${DIST_WINDOWS:-1}" != 0 ]; then
   step "windows installer (NSIS)"
   convert "$ROOT/assets/logo.png" -define icon:auto-resize=128,64,48,32,16 "$DIST/build/windows/naukar.ico"
   SIZE_KB=$(( $(stat -c %s "$DIST/build/windows/naukar.exe") / 1024 ))
-  makensis -V2 -DVERSION="$VERSION" -DAPP_EXE="$DIST/build/windows/naukar.exe" -DAPP_ICON="$DIST/build/windows/naukar.ico" \
-    -DAPP_SIZE_KB="$SIZE_KB" -DOUT_FILE="$DIST/AI-Naukar-Setup-$VERSION.exe" "$ROOT/packaging/windows/installer.nsi"
+  # -V4 logs every instruction: dist-check reads the log to check what the installer does.
+  makensis -V4 -DVERSION="$VERSION" -DAPP_EXE="$DIST/build/windows/naukar.exe" -DAPP_ICON="$DIST/build/windows/naukar.ico" \
+    -DAPP_SIZE_KB="$SIZE_KB" -DOUT_FILE="$DIST/AI-Naukar-Setup-$VERSION.exe" "$ROOT/packaging/windows/installer.nsi" \
+    > "$DIST/build/windows/makensis.log"
   ls -la "$DIST/AI-Naukar-Setup-$VERSION.exe"
   done_step
 fi
