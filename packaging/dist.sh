@@ -77,11 +77,15 @@ if [ "${DIST_WINDOWS:-1}" != 0 ]; then
   GOFLAGS_LD=""
   for ((i = 0; i < ${#LDX[@]}; i += 2)); do GOFLAGS_LD+=" -ldflags=-X=${LDX[i+1]}"; done
   WINTMP=$(mktemp -d)
+  # fyne package bumps the build number in FyneApp.toml: keep the file as committed.
+  cp FyneApp.toml "$DIST/build/FyneApp.toml.orig"
+  trap 'cp "$DIST/build/FyneApp.toml.orig" "$ROOT/FyneApp.toml"; rm -f "$ROOT/fyne_metadata_init.go" "$ROOT/fyne.syso"' EXIT
   (cd "$WINTMP" && GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
      GOFLAGS="$GOFLAGS_LD" "$DIST/build/tools/fyne" package --os windows --src "$ROOT" --icon "$ROOT/assets/logo.png" \
      --name naukar --app-id in.ainaukar.naukar --app-version "$VERSION" --release)
   mv "$WINTMP/naukar.exe" "$DIST/build/windows/naukar.exe" 2>/dev/null || mv "$ROOT/naukar.exe" "$DIST/build/windows/naukar.exe"
   rm -rf "$WINTMP"
+  cp "$DIST/build/FyneApp.toml.orig" FyneApp.toml
   cp "$DIST/build/windows/naukar.exe" "$DIST/naukar-$VERSION-windows-amd64.exe"
   file "$DIST/build/windows/naukar.exe"
   done_step
