@@ -24,7 +24,7 @@ DATE=${DATE:-$(date -u +%Y-%m-%d)}
 DIST=$ROOT/dist # the nfpm files name dist/build/… relative to the repository
 KEY=${NAUKAR_SIGNING_KEY:-$HOME/.config/naukar/release-signing.key}
 # The server's systemd unit (one file for the docs and the package).
-SERVER_UNIT=packaging/server/naukar-server.service
+SERVER_UNIT=server/deploy/naukar-server.service
 export VERSION
 
 step() { STEP_T0=$(date +%s); echo "== $*"; }
