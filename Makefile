@@ -11,8 +11,8 @@ PKGS := ./...
 # Stamped into builds (naukar --version, the About screen, the server's log).
 VERSION ?= $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 COMMIT  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
-LDFLAGS := -X github.com/ainaukar/naukar/version.version=$(VERSION) -X github.com/ainaukar/naukar/version.commit=$(COMMIT) \
-           -X github.com/ainaukar/naukar/version.date=$(shell date -u +%Y-%m-%d)
+LDFLAGS := -X github.com/ainaukar/naukar/app/version.version=$(VERSION) -X github.com/ainaukar/naukar/app/version.commit=$(COMMIT) \
+           -X github.com/ainaukar/naukar/app/version.date=$(shell date -u +%Y-%m-%d)
 
 deps:
 	@bash .ci/deps.sh
@@ -34,7 +34,7 @@ vet:
 	$(GO) vet $(PKGS)
 
 fmt:
-	gofmt -l -w app sync server cmd version main.go main_windows.go
+	gofmt -l -w app sync server packaging main.go main_windows.go
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./app/... ./server/... ./sync/...

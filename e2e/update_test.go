@@ -24,7 +24,7 @@ import (
 // buildVersion compiles naukar stamped with version v and trusting pub.
 func buildVersion(t *testing.T, out, v string, pub ed25519.PublicKey) {
 	t.Helper()
-	ld := "-X github.com/ainaukar/naukar/version.version=" + v +
+	ld := "-X github.com/ainaukar/naukar/app/version.version=" + v +
 		" -X github.com/ainaukar/naukar/app/update.releaseKey=" + update.EncodePublicKey(pub)
 	cmd := exec.Command("go", "build", "-ldflags", ld, "-o", out, "github.com/ainaukar/naukar")
 	cmd.Dir = ".."

@@ -39,11 +39,11 @@ done_step
 
 step "signing key"
 if [ -f "$KEY" ]; then
-  PUB=$("$GO" run ./cmd/naukar-release pubkey --key "$KEY")
+  PUB=$("$GO" run ./packaging/naukar-release pubkey --key "$KEY")
 else
   KEY="$DIST/throwaway-signing.key"
-  "$GO" run ./cmd/naukar-release keygen --out "$KEY" >/dev/null
-  PUB=$("$GO" run ./cmd/naukar-release pubkey --key "$KEY")
+  "$GO" run ./packaging/naukar-release keygen --out "$KEY" >/dev/null
+  PUB=$("$GO" run ./packaging/naukar-release pubkey --key "$KEY")
   echo "   no release key: signed with a THROW-AWAY key ($KEY); these builds trust it. Not for shipping."
 fi
 PKG=github.com/ainaukar/naukar
@@ -102,7 +102,7 @@ if [ "${DIST_WINDOWS:-1}" != 0 ]; then
 fi
 
 step "checksums and signed update manifest"
-"$GO" run ./cmd/naukar-release manifest --key "$KEY" --version "$VERSION" --dir "$DIST"
+"$GO" run ./packaging/naukar-release manifest --key "$KEY" --version "$VERSION" --dir "$DIST"
 (cd "$DIST" && sha256sum --quiet -c SHA256SUMS)
 done_step
 ls -la "$DIST"

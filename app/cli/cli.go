@@ -16,7 +16,7 @@ import (
 	"github.com/ainaukar/naukar/app/backup"
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/store"
-	"github.com/ainaukar/naukar/version"
+	"github.com/ainaukar/naukar/app/version"
 )
 
 // Env is what a command runs with.

@@ -9,7 +9,7 @@ import (
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/update"
 	nsync "github.com/ainaukar/naukar/sync"
-	"github.com/ainaukar/naukar/version"
+	"github.com/ainaukar/naukar/app/version"
 )
 
 func init() {

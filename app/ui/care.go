@@ -18,7 +18,7 @@ import (
 	"github.com/ainaukar/naukar/app/backup"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/update"
-	"github.com/ainaukar/naukar/version"
+	"github.com/ainaukar/naukar/app/version"
 )
 
 // Care is the books' care and the app's updates as the window sees them:

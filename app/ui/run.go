@@ -14,7 +14,7 @@ import (
 	"github.com/ainaukar/naukar/app/backup"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/update"
-	"github.com/ainaukar/naukar/version"
+	"github.com/ainaukar/naukar/app/version"
 )
 
 // AppID is the Fyne application id (also in FyneApp.toml).

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 
 	nsync "github.com/ainaukar/naukar/sync"
-	"github.com/ainaukar/naukar/version"
+	"github.com/ainaukar/naukar/app/version"
 )
 
 // Dir is where downloaded updates wait: NAUKAR_UPDATE_DIR, else

@@ -33,7 +33,7 @@ import (
 	"github.com/ainaukar/naukar/server/housekeeping"
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/store"
-	"github.com/ainaukar/naukar/version"
+	"github.com/ainaukar/naukar/app/version"
 )
 
 func main() {

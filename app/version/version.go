@@ -1,7 +1,7 @@
 // Package version is the build's version, stamped by the linker:
 //
-//	go build -ldflags "-X github.com/ainaukar/naukar/version.version=1.2.0 \
-//	  -X github.com/ainaukar/naukar/version.commit=abc1234 -X github.com/ainaukar/naukar/version.date=2026-11-20"
+//	go build -ldflags "-X github.com/ainaukar/naukar/app/version.version=1.2.0 \
+//	  -X github.com/ainaukar/naukar/app/version.commit=abc1234 -X github.com/ainaukar/naukar/app/version.date=2026-11-20"
 //
 // `make build` and `make dist` do it. A plain `go build` is version "dev",
 // with the commit taken from the Go toolchain's VCS stamp when there is one.
