@@ -8,8 +8,8 @@ import (
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/update"
-	nsync "github.com/ainaukar/naukar/sync"
 	"github.com/ainaukar/naukar/app/version"
+	nsync "github.com/ainaukar/naukar/sync"
 )
 
 func init() {

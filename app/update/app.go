@@ -4,8 +4,8 @@ import (
 	"os"
 	"path/filepath"
 
-	nsync "github.com/ainaukar/naukar/sync"
 	"github.com/ainaukar/naukar/app/version"
+	nsync "github.com/ainaukar/naukar/sync"
 )
 
 // Dir is where downloaded updates wait: NAUKAR_UPDATE_DIR, else

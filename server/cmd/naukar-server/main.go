@@ -29,11 +29,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ainaukar/naukar/app/version"
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/housekeeping"
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/store"
-	"github.com/ainaukar/naukar/app/version"
 )
 
 func main() {
