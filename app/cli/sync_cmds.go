@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"github.com/ainaukar/naukar/app/syncapp"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/app/syncapp/client"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 func init() {
@@ -35,7 +36,7 @@ func password(env *Env, v string) string {
 
 func cmdSyncSignup(env *Env, args []string) error {
 	fs := newFlags(env, "sync signup", "sync signup --server URL --name NAME --email EMAIL --phone PHONE --password PW --business-name NAME --state CODE")
-	var req nsync.SignupRequest
+	var req protocol.SignupRequest
 	server := fs.String("server", "", "sync server URL (required)")
 	fs.StringVar(&req.Owner.Name, "name", "", "owner's name")
 	fs.StringVar(&req.Owner.Email, "email", "", "owner's email")
@@ -103,7 +104,7 @@ func cmdSyncLogin(env *Env, args []string) error {
 }
 
 func syncErr(err error) error {
-	if ae, ok := err.(*nsync.APIError); ok {
+	if ae, ok := err.(*client.APIError); ok {
 		return fmt.Errorf("%s", ae.Message)
 	}
 	return err
@@ -128,7 +129,7 @@ func cmdSync(env *Env, args []string) error {
 	defer cancel()
 	st, err := eng.Round(ctx)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "naukar sync: %s\n", nsync.Explain(err))
+		fmt.Fprintf(env.Stderr, "naukar sync: %s\n", client.Explain(err))
 		return exitError{1}
 	}
 	if !*quiet {
@@ -182,7 +183,7 @@ func cmdSyncLogout(env *Env, args []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := syncapp.Logout(ctx, s); err != nil {
-		fmt.Fprintf(env.Stderr, "naukar sync logout: signed out here, but the server could not be told (%s)\n", nsync.Explain(err))
+		fmt.Fprintf(env.Stderr, "naukar sync logout: signed out here, but the server could not be told (%s)\n", client.Explain(err))
 		return exitError{1}
 	}
 	fmt.Fprintln(env.Stdout, "Signed out. The books stay on this device.")

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/app/update"
 	"github.com/ainaukar/naukar/app/version"
-	nsync "github.com/ainaukar/naukar/sync"
 )
 
 func init() {
@@ -27,7 +27,7 @@ func cliUpdater(env *Env) (*update.Updater, error) {
 		}
 		defer s.Close()
 		setting, _ := s.Meta("update_url")
-		server, _ := s.Meta(nsync.MetaServer)
+		server, _ := s.Meta(client.MetaServer)
 		meta = func(k string) (string, error) {
 			if k == "update_url" {
 				return setting, nil

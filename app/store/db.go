@@ -23,7 +23,7 @@ import (
 	_ "modernc.org/sqlite" // the SQLite driver
 
 	"github.com/ainaukar/naukar/app/books"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 //go:embed migrations/*.sql
@@ -35,7 +35,7 @@ type Store struct {
 	path  string
 	w     *sql.DB
 	r     *sql.DB
-	clock *nsync.Clock
+	clock *protocol.Clock
 	now   func() time.Time
 
 	deviceID   string
@@ -300,13 +300,13 @@ func (s *Store) loadMeta() error {
 	s.deviceID, s.businessID = m["device_id"], m["business_id"]
 	series := m["series"]
 	s.series.Store(&series)
-	var last nsync.HLC
+	var last protocol.HLC
 	if m["hlc"] != "" {
-		if h, err := nsync.ParseHLC(m["hlc"]); err == nil {
+		if h, err := protocol.ParseHLC(m["hlc"]); err == nil {
 			last = h
 		}
 	}
-	s.clock = nsync.NewClock(s.deviceID, last, s.now)
+	s.clock = protocol.NewClock(s.deviceID, last, s.now)
 	return nil
 }
 
@@ -359,7 +359,7 @@ func (s *Store) setMeta(kv map[string]string) error {
 type Tx struct {
 	*sql.Tx
 	s   *Store
-	hlc nsync.HLC // the stamp of this transaction's changes (set lazily)
+	hlc protocol.HLC // the stamp of this transaction's changes (set lazily)
 }
 
 func (tx *Tx) setMeta(kv map[string]string) error {

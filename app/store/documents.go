@@ -10,7 +10,7 @@ import (
 	gojson "github.com/goccy/go-json"
 
 	"github.com/ainaukar/naukar/app/books"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // insertDocument writes a document if it is absent and derives its effects
@@ -118,7 +118,7 @@ func (tx *Tx) createDocument(table, id string, doc any) error {
 	}
 	// The outbox points at the document rather than holding a second copy
 	// (PendingMutations reads it from the document's row).
-	return tx.enqueue(nsync.Mutation{Table: table, ID: id, HLC: stamp, Op: nsync.OpInsert})
+	return tx.enqueue(protocol.Mutation{Table: table, ID: id, HLC: stamp, Op: protocol.OpInsert})
 }
 
 const (

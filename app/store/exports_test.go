@@ -7,7 +7,7 @@ import (
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
 	"github.com/ainaukar/naukar/app/store"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // TestExportDetailsAreDocuments: an export's shipping bill added after the
@@ -61,7 +61,7 @@ func TestExportDetailsAreDocuments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var changes []nsync.Change
+	var changes []protocol.Change
 	var details int
 	for i, m := range muts {
 		if m.Table == "export_details" {
@@ -69,9 +69,9 @@ func TestExportDetailsAreDocuments(t *testing.T) {
 		}
 		op := m.Op
 		if op == "" {
-			op = nsync.OpInsert
+			op = protocol.OpInsert
 		}
-		changes = append(changes, nsync.Change{Seq: int64(i + 1), Table: m.Table, ID: m.ID, HLC: m.HLC, Op: op, Data: m.Data})
+		changes = append(changes, protocol.Change{Seq: int64(i + 1), Table: m.Table, ID: m.ID, HLC: m.HLC, Op: op, Data: m.Data})
 	}
 	if details != 2 {
 		t.Fatalf("the outbox holds %d export_details documents, want 2", details)

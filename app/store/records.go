@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // canonical marshals v to its fields and their canonical JSON (sorted keys),
@@ -21,12 +21,12 @@ func canonical(v any) (map[string]json.RawMessage, []byte, error) {
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return nil, nil, err
 	}
-	return fields, nsync.Row{Fields: fields}.DataJSON(), nil
+	return fields, protocol.Row{Fields: fields}.DataJSON(), nil
 }
 
 // recordRow reads the current merge state of a record ("" table-specific
 // tables use unknown_rows). It returns nil when absent.
-func (tx *Tx) recordRow(table, id string) (*nsync.Row, error) {
+func (tx *Tx) recordRow(table, id string) (*protocol.Row, error) {
 	var data, fieldHLC, hlc string
 	var err error
 	if isKnownRecordTable(table) {
@@ -40,7 +40,7 @@ func (tx *Tx) recordRow(table, id string) (*nsync.Row, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s %s: %w", table, id, err)
 	}
-	r := &nsync.Row{Table: table, ID: id, HLC: hlc}
+	r := &protocol.Row{Table: table, ID: id, HLC: hlc}
 	if err := json.Unmarshal([]byte(data), &r.Fields); err != nil {
 		return nil, fmt.Errorf("read %s %s: %w", table, id, err)
 	}
@@ -59,7 +59,7 @@ func isKnownRecordTable(t string) bool {
 }
 
 // writeRecord stores the merged row.
-func (tx *Tx) writeRecord(r nsync.Row, insert bool) error {
+func (tx *Tx) writeRecord(r protocol.Row, insert bool) error {
 	fh, _ := json.Marshal(r.FieldHLC)
 	data := r.DataJSON()
 	del := 0
@@ -109,7 +109,7 @@ const (
 	insCode    = `INSERT OR IGNORE INTO product_codes(code, product_id) VALUES (?, ?)`
 )
 
-func (tx *Tx) writeProduct(r nsync.Row, insert bool, fh string, del int, data string) error {
+func (tx *Tx) writeProduct(r protocol.Row, insert bool, fh string, del int, data string) error {
 	var rid int64
 	var name, sku string
 	if insert {
@@ -141,7 +141,7 @@ func (tx *Tx) writeProduct(r nsync.Row, insert bool, fh string, del int, data st
 }
 
 // afterRecord keeps derived tables of a record in step.
-func (tx *Tx) afterRecord(r nsync.Row, insert bool) error {
+func (tx *Tx) afterRecord(r protocol.Row, insert bool) error {
 	if r.Table != "products" {
 		return nil
 	}
@@ -200,7 +200,7 @@ func (tx *Tx) putRecord(table, id string, v any) (bool, error) {
 	if len(changed) == 0 {
 		return false, nil
 	}
-	return true, tx.applyLocal(table, id, nsync.OpUpsert, changed, cur)
+	return true, tx.applyLocal(table, id, protocol.OpUpsert, changed, cur)
 }
 
 // deleteRecord tombstones a record.
@@ -212,18 +212,18 @@ func (tx *Tx) deleteRecord(table, id string) error {
 	if cur == nil {
 		return nil
 	}
-	return tx.applyLocal(table, id, nsync.OpDelete, map[string]json.RawMessage{}, cur)
+	return tx.applyLocal(table, id, protocol.OpDelete, map[string]json.RawMessage{}, cur)
 }
 
-func (tx *Tx) applyLocal(table, id, op string, changed map[string]json.RawMessage, cur *nsync.Row) error {
+func (tx *Tx) applyLocal(table, id, op string, changed map[string]json.RawMessage, cur *protocol.Row) error {
 	stamp := tx.stamp()
-	data := nsync.Row{Fields: changed}.DataJSON()
-	m := nsync.Mutation{Table: table, ID: id, HLC: stamp, Op: op, Data: data}
-	in, err := nsync.RowFromMutation(m)
+	data := protocol.Row{Fields: changed}.DataJSON()
+	m := protocol.Mutation{Table: table, ID: id, HLC: stamp, Op: op, Data: data}
+	in, err := protocol.RowFromMutation(m)
 	if err != nil {
 		return err
 	}
-	merged, _ := nsync.Merge(nsync.KindRecord, cur, in)
+	merged, _ := protocol.Merge(protocol.KindRecord, cur, in)
 	if err := tx.writeRecord(merged, cur == nil); err != nil {
 		return err
 	}
@@ -231,7 +231,7 @@ func (tx *Tx) applyLocal(table, id, op string, changed map[string]json.RawMessag
 }
 
 // enqueue writes the outbox entry of a change.
-func (tx *Tx) enqueue(m nsync.Mutation) error {
+func (tx *Tx) enqueue(m protocol.Mutation) error {
 	if _, err := tx.Exec(insOutbox, m.Table, m.ID, m.HLC, m.Op, string(m.Data)); err != nil {
 		return fmt.Errorf("queue %s %s for sync: %w", m.Table, m.ID, err)
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/ainaukar/naukar/app/books"
 
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // pendingSQL reads the outbox; a document's entry has no data of its own
@@ -21,7 +21,7 @@ import (
 var pendingSQL = func() string {
 	q := `SELECT n, tbl, row_id, hlc, op, CASE WHEN data <> '' THEN data`
 	for _, t := range syncedTables {
-		if nsync.TableKind(t) == nsync.KindDocument {
+		if protocol.TableKind(t) == protocol.KindDocument {
 			q += ` WHEN tbl = '` + t + `' THEN (SELECT data FROM ` + t + ` WHERE id = row_id)`
 		}
 	}
@@ -29,15 +29,15 @@ var pendingSQL = func() string {
 }()
 
 // PendingMutations returns up to limit queued changes in order.
-func (s *Store) PendingMutations(limit int) ([]nsync.Mutation, error) {
+func (s *Store) PendingMutations(limit int) ([]protocol.Mutation, error) {
 	rows, err := s.r.Query(pendingSQL, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
 	defer rows.Close()
-	var out []nsync.Mutation
+	var out []protocol.Mutation
 	for rows.Next() {
-		var m nsync.Mutation
+		var m protocol.Mutation
 		var data string
 		if err := rows.Scan(&m.N, &m.Table, &m.ID, &m.HLC, &m.Op, &data); err != nil {
 			return nil, err
@@ -69,7 +69,7 @@ func (s *Store) AckMutations(lastN int64) error {
 // in one transaction, so a dropped link resumes where it stopped. It uses
 // the same merge as the server: records per field by stamp, documents
 // insert-if-absent with their derived effects.
-func (s *Store) ApplyChanges(ctx context.Context, changes []nsync.Change, cursor int64) (applied int, err error) {
+func (s *Store) ApplyChanges(ctx context.Context, changes []protocol.Change, cursor int64) (applied int, err error) {
 	if err := s.maybeStartBulk(ctx, len(changes)); err != nil {
 		return 0, err
 	}
@@ -79,7 +79,7 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []nsync.Change, cursor
 	}
 	err = s.tx(ctx, func(tx *Tx) error {
 		for i, c := range changes {
-			if h, err := nsync.ParseHLC(c.HLC); err == nil {
+			if h, err := protocol.ParseHLC(c.HLC); err == nil {
 				if err := s.clock.Observe(h); err != nil {
 					return err
 				}
@@ -108,7 +108,7 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []nsync.Change, cursor
 // decodeChanges decodes a pulled page's documents and record fields on all
 // cores, before the write transaction: decoding is most of the work of
 // applying a page and needs no lock.
-func decodeChanges(changes []nsync.Change) ([]any, error) {
+func decodeChanges(changes []protocol.Change) ([]any, error) {
 	out := make([]any, len(changes))
 	errs := make([]error, len(changes))
 	workers := min(runtime.GOMAXPROCS(0), 4, 1+len(changes)/64)
@@ -119,7 +119,7 @@ func decodeChanges(changes []nsync.Change) ([]any, error) {
 			defer wg.Done()
 			for i := w; i < len(changes); i += workers {
 				c := changes[i]
-				if nsync.TableKind(c.Table) == nsync.KindDocument {
+				if protocol.TableKind(c.Table) == protocol.KindDocument {
 					out[i], errs[i] = decodeDoc(c.Table, c.Data)
 					continue
 				}
@@ -140,15 +140,15 @@ func decodeChanges(changes []nsync.Change) ([]any, error) {
 
 // applyChange merges one pulled change; decoded is its document or, for a
 // record, its fields (from decodeChanges).
-func (tx *Tx) applyChange(c nsync.Change, decoded any) (bool, error) {
-	if nsync.TableKind(c.Table) == nsync.KindDocument {
+func (tx *Tx) applyChange(c protocol.Change, decoded any) (bool, error) {
+	if protocol.TableKind(c.Table) == protocol.KindDocument {
 		if decoded == nil { // a table this build does not know
 			return tx.insertDocument(c.Table, c.ID, c.HLC, c.Data)
 		}
 		return tx.insertDoc(c.Table, c.ID, c.HLC, c.Data, decoded)
 	}
 	fields, _ := decoded.(map[string]json.RawMessage)
-	in := nsync.Row{Table: c.Table, ID: c.ID, HLC: c.HLC, FieldHLC: c.FieldHLC, Fields: fields}
+	in := protocol.Row{Table: c.Table, ID: c.ID, HLC: c.HLC, FieldHLC: c.FieldHLC, Fields: fields}
 	if in.FieldHLC == nil {
 		in.FieldHLC = map[string]string{}
 	}
@@ -161,7 +161,7 @@ func (tx *Tx) applyChange(c nsync.Change, decoded any) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	merged, changed := nsync.Merge(nsync.KindRecord, cur, in)
+	merged, changed := protocol.Merge(protocol.KindRecord, cur, in)
 	if !changed {
 		return false, nil
 	}
@@ -228,7 +228,7 @@ func (s *Store) AdoptBusiness(newID string) error {
 func (s *Store) RequeueAll() error {
 	return s.tx(context.Background(), func(tx *Tx) error {
 		for _, t := range syncedTables {
-			if nsync.TableKind(t) == nsync.KindDocument {
+			if protocol.TableKind(t) == protocol.KindDocument {
 				if _, err := tx.Exec(`INSERT INTO outbox(tbl, row_id, hlc, op, data) SELECT ?, id, hlc, 'insert', '' FROM `+t+` ORDER BY rid`, t); err != nil {
 					return err
 				}
@@ -291,7 +291,7 @@ func (tx *Tx) requeueRecords(q, table string) error {
 		}
 		sort.Strings(stamps)
 		for _, st := range stamps {
-			m := nsync.Mutation{Table: r.table, ID: r.id, HLC: st, Op: nsync.OpUpsert, Data: nsync.Row{Fields: byStamp[st]}.DataJSON()}
+			m := protocol.Mutation{Table: r.table, ID: r.id, HLC: st, Op: protocol.OpUpsert, Data: protocol.Row{Fields: byStamp[st]}.DataJSON()}
 			if err := tx.enqueue(m); err != nil {
 				return err
 			}
@@ -316,5 +316,3 @@ func (s *Store) JoinBusiness(businessID, series string) error {
 	}
 	return s.SetMeta(map[string]string{"business_id": businessID, "series": series})
 }
-
-var _ nsync.Local = (*Store)(nil)

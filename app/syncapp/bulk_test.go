@@ -9,7 +9,7 @@ import (
 	"github.com/ainaukar/naukar/app/demo"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/app/syncapp/client"
 )
 
 // TestNewDeviceBulkDownload: a new device downloads a business of a few
@@ -24,7 +24,7 @@ func TestNewDeviceBulkDownload(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	join := func(name string) (*store.Store, *nsync.Engine) {
+	join := func(name string) (*store.Store, *client.Engine) {
 		s, err := store.Open(filepath.Join(t.TempDir(), "new.db"), store.Options{})
 		if err != nil {
 			t.Fatal(err)

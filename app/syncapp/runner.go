@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/ainaukar/naukar/app/store"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/app/syncapp/client"
 )
 
 // Runner syncs the books in the background while the app is open: at
@@ -15,7 +15,7 @@ import (
 type Runner struct {
 	s        *store.Store
 	interval time.Duration
-	onStatus func(nsync.Status)
+	onStatus func(client.Status)
 
 	mu     gosync.Mutex
 	kick   chan struct{}
@@ -25,7 +25,7 @@ type Runner struct {
 
 // NewRunner makes a runner; onStatus (may be nil) hears every round's
 // outcome, from a background goroutine.
-func NewRunner(s *store.Store, interval time.Duration, onStatus func(nsync.Status)) *Runner {
+func NewRunner(s *store.Store, interval time.Duration, onStatus func(client.Status)) *Runner {
 	return &Runner{s: s, interval: interval, onStatus: onStatus, kick: make(chan struct{}, 1)}
 }
 
@@ -45,7 +45,7 @@ func (r *Runner) Start() error {
 	r.mu.Unlock()
 	go func() {
 		defer close(done)
-		eng.Run(ctx, r.kick, r.interval, func(st nsync.Status, _ error) {
+		eng.Run(ctx, r.kick, r.interval, func(st client.Status, _ error) {
 			if r.onStatus != nil {
 				r.onStatus(st)
 			}

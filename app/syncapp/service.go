@@ -5,7 +5,8 @@ import (
 	"time"
 
 	"github.com/ainaukar/naukar/app/store"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/app/syncapp/client"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // Service is what the Sync screen uses: one books file and its background
@@ -17,7 +18,7 @@ type Service struct {
 
 // NewService wires a books file to a background runner (started if the
 // books are already signed in). onStatus hears every background round.
-func NewService(s *store.Store, onStatus func(nsync.Status)) *Service {
+func NewService(s *store.Store, onStatus func(client.Status)) *Service {
 	r := NewRunner(s, time.Minute, onStatus)
 	_ = r.Start() // not signed in yet is fine
 	return &Service{Store: s, Runner: r}
@@ -31,15 +32,15 @@ func (v *Service) SignedIn() bool {
 
 // Server is the sync server URL the books use ("" before sign-in).
 func (v *Service) Server() string {
-	s, _ := v.Store.Meta(nsync.MetaServer)
+	s, _ := v.Store.Meta(client.MetaServer)
 	return s
 }
 
 // Status is the last outcome and what waits to be pushed.
-func (v *Service) Status() (nsync.Status, error) { return Status(v.Store) }
+func (v *Service) Status() (client.Status, error) { return Status(v.Store) }
 
 // Signup creates an account and its business.
-func (v *Service) Signup(ctx context.Context, server string, req nsync.SignupRequest) error {
+func (v *Service) Signup(ctx context.Context, server string, req protocol.SignupRequest) error {
 	_, err := Signup(ctx, server, req)
 	return err
 }
@@ -54,10 +55,10 @@ func (v *Service) Login(ctx context.Context, server, login, password, device str
 }
 
 // SyncNow runs one round at once.
-func (v *Service) SyncNow(ctx context.Context) (nsync.Status, error) {
+func (v *Service) SyncNow(ctx context.Context) (client.Status, error) {
 	eng, err := Engine(v.Store)
 	if err != nil {
-		return nsync.Status{}, err
+		return client.Status{}, err
 	}
 	return eng.Round(ctx)
 }

@@ -22,9 +22,10 @@ import (
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp"
+	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/server/api"
 	srvstore "github.com/ainaukar/naukar/server/store"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 var ctx = context.Background()
@@ -81,7 +82,7 @@ type device struct {
 	path  string
 	skew  time.Duration
 	s     *store.Store
-	eng   *nsync.Engine
+	eng   *client.Engine
 	tr    *faulty
 	token string
 	devID string
@@ -136,7 +137,7 @@ func (w *world) open(d *device) {
 		w.t.Fatalf("%v", err)
 	}
 	d.s = s
-	d.eng = &nsync.Engine{Local: s, Client: nsync.NewClient(w.baseURL, nsync.WithHTTPClient(&http.Client{Transport: d.tr}), nsync.WithRetries(0, 0, 0)),
+	d.eng = &client.Engine{Local: s, Client: client.NewClient(w.baseURL, client.WithHTTPClient(&http.Client{Transport: d.tr}), client.WithRetries(0, 0, 0)),
 		Token: d.token, DeviceID: d.devID, BatchSize: 7, PageSize: 11}
 }
 
@@ -160,9 +161,9 @@ func setupWorld(t *testing.T, f failer, n int, skews []time.Duration) *world {
 	w := &world{t: f, clk: clk, issued: map[string]string{}}
 	w.srv = newServer(t, func() time.Time { clk.mu.Lock(); defer clk.mu.Unlock(); return clk.now })
 	w.baseURL = w.srv.URL
-	c := nsync.NewClient(w.baseURL)
-	if _, err := c.Signup(ctx, nsync.SignupRequest{Owner: nsync.SignupOwner{Name: "Ravi", Email: "ravi@example.com", Phone: "9876543210", Password: "correct horse"},
-		Business: nsync.SignupBusiness{Name: "Sharma Stores", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}); err != nil {
+	c := client.NewClient(w.baseURL)
+	if _, err := c.Signup(ctx, protocol.SignupRequest{Owner: protocol.SignupOwner{Name: "Ravi", Email: "ravi@example.com", Phone: "9876543210", Password: "correct horse"},
+		Business: protocol.SignupBusiness{Name: "Sharma Stores", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}); err != nil {
 		f.Fatalf("%v", err)
 	}
 	dir := t.TempDir()
@@ -186,7 +187,7 @@ func setupWorld(t *testing.T, f failer, n int, skews []time.Duration) *world {
 		if err != nil {
 			f.Fatalf("login %s: %v", d.name, err)
 		}
-		d.devID, _ = d.s.Meta(nsync.MetaDeviceID)
+		d.devID, _ = d.s.Meta(client.MetaDeviceID)
 		d.token, _ = syncapp.TokenStore{BooksPath: d.path}.Load()
 		d.eng.Token, d.eng.DeviceID = d.token, d.devID
 		if i == 0 && !res.Uploading || i > 0 && !res.Joining {
@@ -483,8 +484,8 @@ func TestFarClockRefused(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 	_, err := d.eng.Round(ctx)
-	if err == nil || !strings.Contains(nsync.Explain(err), "date and time") {
-		t.Fatalf("got %v (%s)", err, nsync.Explain(err))
+	if err == nil || !strings.Contains(client.Explain(err), "date and time") {
+		t.Fatalf("got %v (%s)", err, client.Explain(err))
 	}
 	if n, _ := d.s.PendingCount(); n != 1 {
 		t.Fatalf("pending %d", n)
@@ -531,7 +532,7 @@ func TestServerRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.syncAll(t)
-	oldEpoch, _ := w.devs[0].s.Meta(nsync.MetaEpoch)
+	oldEpoch, _ := w.devs[0].s.Meta(client.MetaEpoch)
 
 	w.srv.db.Close()
 	if _, err := srvstore.RestoreSQLite(ctx, w.srv.dir, backup); err != nil {
@@ -541,7 +542,7 @@ func TestServerRestore(t *testing.T) {
 
 	sell(w.devs[1]) // made while the server was being restored
 	w.check(t)
-	newEpoch, _ := w.devs[0].s.Meta(nsync.MetaEpoch)
+	newEpoch, _ := w.devs[0].s.Meta(client.MetaEpoch)
 	if newEpoch == oldEpoch || newEpoch == "" {
 		t.Fatalf("epoch %q → %q", oldEpoch, newEpoch)
 	}
@@ -562,8 +563,8 @@ func TestRunnerSyncsInBackground(t *testing.T) {
 	}()
 	a, b := w.devs[0], w.devs[1]
 	t.Setenv("NAUKAR_KEYRING", "file")
-	statuses := make(chan nsync.Status, 16)
-	r := syncapp.NewRunner(a.s, time.Hour, func(st nsync.Status) {
+	statuses := make(chan client.Status, 16)
+	r := syncapp.NewRunner(a.s, time.Hour, func(st client.Status) {
 		select {
 		case statuses <- st:
 		default:
@@ -616,7 +617,7 @@ func TestRevokedDevice(t *testing.T) {
 		}
 	}()
 	a, b := w.devs[0], w.devs[1]
-	c := nsync.NewClient(w.baseURL)
+	c := client.NewClient(w.baseURL)
 	if err := c.RevokeDevice(ctx, a.token, b.devID); err != nil {
 		t.Fatal(err)
 	}
@@ -626,8 +627,8 @@ func TestRevokedDevice(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = b.eng.Round(ctx)
-	if err == nil || !nsync.Permanent(err) || !strings.Contains(nsync.Explain(err), "sign in again") {
-		t.Fatalf("revoked device sync: %v / %s", err, nsync.Explain(err))
+	if err == nil || !client.Permanent(err) || !strings.Contains(client.Explain(err), "sign in again") {
+		t.Fatalf("revoked device sync: %v / %s", err, client.Explain(err))
 	}
 	if n, _ := b.s.PendingCount(); n != 1 {
 		t.Fatalf("pending after revoke %d", n)

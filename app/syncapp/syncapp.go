@@ -19,7 +19,8 @@ import (
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/store"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/app/syncapp/client"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 const keyringService = "in.ainaukar.naukar"
@@ -79,8 +80,8 @@ func (t TokenStore) Delete() {
 }
 
 // Signup creates an account and business on the server.
-func Signup(ctx context.Context, server string, req nsync.SignupRequest) (nsync.SignupResponse, error) {
-	return nsync.NewClient(server).Signup(ctx, req)
+func Signup(ctx context.Context, server string, req protocol.SignupRequest) (protocol.SignupResponse, error) {
+	return client.NewClient(server).Signup(ctx, req)
 }
 
 // LoginResult says what a sign-in did.
@@ -97,8 +98,8 @@ type LoginResult struct {
 // data of another business are refused (export first).
 func Login(ctx context.Context, s *store.Store, server, login, password, device string) (LoginResult, error) {
 	var res LoginResult
-	c := nsync.NewClient(server)
-	lr, err := c.Login(ctx, nsync.LoginRequest{Login: login, Password: password, DeviceName: device})
+	c := client.NewClient(server)
+	lr, err := c.Login(ctx, protocol.LoginRequest{Login: login, Password: password, DeviceName: device})
 	if err != nil {
 		return res, err
 	}
@@ -148,18 +149,21 @@ func Login(ctx context.Context, s *store.Store, server, login, password, device 
 		return res, err
 	}
 	res.TokenWhere = where
-	err = s.SetMeta(map[string]string{nsync.MetaServer: strings.TrimRight(server, "/"), nsync.MetaDeviceID: lr.DeviceID,
-		nsync.MetaEpoch: lr.Epoch, nsync.MetaLastError: ""})
+	err = s.SetMeta(map[string]string{client.MetaServer: strings.TrimRight(server, "/"), client.MetaDeviceID: lr.DeviceID,
+		client.MetaEpoch: lr.Epoch, client.MetaLastError: ""})
 	return res, err
 }
+
+// The books are the engine's local side.
+var _ client.Local = (*store.Store)(nil)
 
 // ErrNotSignedIn means the books have no sync account yet.
 var ErrNotSignedIn = books.Errorf(books.EINVALID, "These books are not signed in to a sync server: run `naukar sync login --server URL --login EMAIL --password … --device-name …` (or Settings → Sync).")
 
 // Engine builds the sync engine for signed-in books.
-func Engine(s *store.Store) (*nsync.Engine, error) {
-	server, _ := s.Meta(nsync.MetaServer)
-	dev, _ := s.Meta(nsync.MetaDeviceID)
+func Engine(s *store.Store) (*client.Engine, error) {
+	server, _ := s.Meta(client.MetaServer)
+	dev, _ := s.Meta(client.MetaDeviceID)
 	tok, err := TokenStore{BooksPath: s.Path()}.Load()
 	if err != nil {
 		return nil, err
@@ -167,15 +171,15 @@ func Engine(s *store.Store) (*nsync.Engine, error) {
 	if server == "" || dev == "" || tok == "" {
 		return nil, ErrNotSignedIn
 	}
-	return &nsync.Engine{Local: s, Client: nsync.NewClient(server, nsync.WithTimeout(60*time.Second)), Token: tok, DeviceID: dev}, nil
+	return &client.Engine{Local: s, Client: client.NewClient(server, client.WithTimeout(60*time.Second)), Token: tok, DeviceID: dev}, nil
 }
 
 // Status reads the last sync outcome from the books.
-func Status(s *store.Store) (nsync.Status, error) {
-	var st nsync.Status
+func Status(s *store.Store) (client.Status, error) {
+	var st client.Status
 	var err error
-	st.LastSynced, _ = s.Meta(nsync.MetaLastSynced)
-	st.Error, _ = s.Meta(nsync.MetaLastError)
+	st.LastSynced, _ = s.Meta(client.MetaLastSynced)
+	st.Error, _ = s.Meta(client.MetaLastError)
 	st.Pending, err = s.PendingCount()
 	return st, err
 }
@@ -184,17 +188,17 @@ func Status(s *store.Store) (nsync.Status, error) {
 func Logout(ctx context.Context, s *store.Store) error {
 	ts := TokenStore{BooksPath: s.Path()}
 	tok, _ := ts.Load()
-	server, _ := s.Meta(nsync.MetaServer)
+	server, _ := s.Meta(client.MetaServer)
 	var err error
 	if tok != "" && server != "" {
-		err = nsync.NewClient(server, nsync.WithRetries(0, 0, 0)).Logout(ctx, tok)
+		err = client.NewClient(server, client.WithRetries(0, 0, 0)).Logout(ctx, tok)
 	}
 	ts.Delete()
-	if serr := s.SetMeta(map[string]string{nsync.MetaDeviceID: "", nsync.MetaLastError: ""}); serr != nil {
+	if serr := s.SetMeta(map[string]string{client.MetaDeviceID: "", client.MetaLastError: ""}); serr != nil {
 		return serr
 	}
-	var ae *nsync.APIError
-	if errors.As(err, &ae) && (ae.Code == nsync.CodeRevoked || ae.Code == nsync.CodeReRegister || ae.Code == nsync.CodeUnauthorized) {
+	var ae *client.APIError
+	if errors.As(err, &ae) && (ae.Code == protocol.CodeRevoked || ae.Code == protocol.CodeReRegister || ae.Code == protocol.CodeUnauthorized) {
 		return nil
 	}
 	return err

@@ -11,9 +11,9 @@ import (
 	"github.com/ainaukar/naukar/app/reports"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp"
+	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/app/ui/reportsview"
 	"github.com/ainaukar/naukar/app/ui/syncview"
-	nsync "github.com/ainaukar/naukar/sync"
 )
 
 // storePrinter prints saved bills through app/printing with this counter's
@@ -40,7 +40,7 @@ func wire(st *store.Store, opt *Options) *syncapp.Service {
 		opt.Reports = func(w fyne.Window) fyne.CanvasObject { return reportsview.New(w, svc) }
 	}
 	var view atomic.Pointer[syncview.View] // set on the UI goroutine, read by the runner
-	sv := syncapp.NewService(st, func(status nsync.Status) {
+	sv := syncapp.NewService(st, func(status client.Status) {
 		if v := view.Load(); v != nil {
 			v.ShowStatus(status)
 		}

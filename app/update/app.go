@@ -4,8 +4,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/app/version"
-	nsync "github.com/ainaukar/naukar/sync"
 )
 
 // Dir is where downloaded updates wait: NAUKAR_UPDATE_DIR, else
@@ -31,7 +31,7 @@ func ForBooks(meta func(string) (string, error)) (*Updater, error) {
 	var setting, server string
 	if meta != nil {
 		setting, _ = meta("update_url")
-		server, _ = meta(nsync.MetaServer)
+		server, _ = meta(client.MetaServer)
 	}
 	return &Updater{ManifestURL: ManifestURL(setting, server), PublicKey: pub, Current: version.Version(), Dir: Dir()}, nil
 }

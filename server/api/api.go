@@ -21,7 +21,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/ainaukar/naukar/server/core"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // LoginLimit bounds failed logins per account and per client IP within
@@ -99,21 +99,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // statusOf maps every error code to its HTTP status.
 var statusOf = map[string]int{
-	nsync.CodeInvalid:      http.StatusBadRequest,
-	nsync.CodeClockSkew:    http.StatusBadRequest,
-	nsync.CodeUnauthorized: http.StatusUnauthorized,
-	nsync.CodeReRegister:   http.StatusUnauthorized,
-	nsync.CodeRevoked:      http.StatusUnauthorized,
-	nsync.CodeForbidden:    http.StatusForbidden,
-	nsync.CodeNotFound:     http.StatusNotFound,
-	nsync.CodeConflict:     http.StatusConflict,
-	nsync.CodeOutOfOrder:   http.StatusConflict,
-	nsync.CodeEpochChanged: http.StatusConflict,
-	core.CodeTooLarge:      http.StatusRequestEntityTooLarge,
-	nsync.CodeTooOld:       http.StatusUpgradeRequired,
-	nsync.CodeRateLimited:  http.StatusTooManyRequests,
-	nsync.CodeNotConfig:    http.StatusNotImplemented,
-	nsync.CodeInternal:     http.StatusInternalServerError,
+	protocol.CodeInvalid:      http.StatusBadRequest,
+	protocol.CodeClockSkew:    http.StatusBadRequest,
+	protocol.CodeUnauthorized: http.StatusUnauthorized,
+	protocol.CodeReRegister:   http.StatusUnauthorized,
+	protocol.CodeRevoked:      http.StatusUnauthorized,
+	protocol.CodeForbidden:    http.StatusForbidden,
+	protocol.CodeNotFound:     http.StatusNotFound,
+	protocol.CodeConflict:     http.StatusConflict,
+	protocol.CodeOutOfOrder:   http.StatusConflict,
+	protocol.CodeEpochChanged: http.StatusConflict,
+	core.CodeTooLarge:         http.StatusRequestEntityTooLarge,
+	protocol.CodeTooOld:       http.StatusUpgradeRequired,
+	protocol.CodeRateLimited:  http.StatusTooManyRequests,
+	protocol.CodeNotConfig:    http.StatusNotImplemented,
+	protocol.CodeInternal:     http.StatusInternalServerError,
 }
 
 // StatusOf returns the HTTP status for an error code.
@@ -177,7 +177,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &e) && e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", itoa(int64((e.RetryAfter+time.Second-1)/time.Second)))
 	}
-	var body nsync.ErrorBody
+	var body protocol.ErrorBody
 	body.Error.Code, body.Error.Message = code, msg
 	s.writeJSON(w, status, body)
 }
@@ -191,7 +191,7 @@ func decode(r *http.Request, v any) error {
 			return &core.Error{Code: core.CodeTooLarge, Err: err,
 				Message: "The request is too large. Send fewer changes per batch."}
 		}
-		return &core.Error{Code: nsync.CodeInvalid, Err: err, Message: "The request body is not valid JSON."}
+		return &core.Error{Code: protocol.CodeInvalid, Err: err, Message: "The request body is not valid JSON."}
 	}
 	return nil
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/ainaukar/naukar/server/store/storetest"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // benchEnv is newEnv for benchmarks (the suite helpers take *testing.T).
@@ -15,14 +15,14 @@ func benchEnv(b *testing.B, open storetest.Opener) (*env, *device) {
 	return e, &biz.dev
 }
 
-func batch(d *device, n int) []nsync.Mutation {
-	ms := make([]nsync.Mutation, n)
+func batch(d *device, n int) []protocol.Mutation {
+	ms := make([]protocol.Mutation, n)
 	for i := range ms {
 		data := map[string]any{"name": fmt.Sprint("Item ", i), "price": 1000 + i, "hsn": "3401", "gst_rate": 1800}
 		if i%2 == 0 {
-			ms[i] = d.mut("products", newID(), nsync.OpUpsert, data)
+			ms[i] = d.mut("products", newID(), protocol.OpUpsert, data)
 		} else {
-			ms[i] = d.mut("invoices", newID(), nsync.OpInsert, data)
+			ms[i] = d.mut("invoices", newID(), protocol.OpInsert, data)
 		}
 	}
 	return ms

@@ -13,7 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/ainaukar/naukar/server/core"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -98,12 +98,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		name = "Device"
 	}
 	if utf8.RuneCountInString(name) > 100 {
-		s.writeError(w, r, core.Errorf(nsync.CodeInvalid, "Device name must be at most 100 characters."))
+		s.writeError(w, r, core.Errorf(protocol.CodeInvalid, "Device name must be at most 100 characters."))
 		return
 	}
 	la, err := s.store.AccountByLogin(ctx, login)
 	found := err == nil
-	if err != nil && core.ErrorCode(err) != nsync.CodeNotFound {
+	if err != nil && core.ErrorCode(err) != protocol.CodeNotFound {
 		s.writeError(w, r, err)
 		return
 	}
@@ -116,7 +116,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		wait := max(oldest.Add(s.loginLimit.Window).Sub(now), time.Second)
 		s.security(r, core.SecurityEvent{Kind: core.EventLoginLimited, AccountID: la.Account.ID,
 			BusinessID: la.BusinessID, Detail: "login " + core.MaskLogin(login)})
-		s.writeError(w, r, &core.Error{Code: nsync.CodeRateLimited, RetryAfter: wait,
+		s.writeError(w, r, &core.Error{Code: protocol.CodeRateLimited, RetryAfter: wait,
 			Message: "Too many wrong passwords. Please wait " + strconv.Itoa(int(wait.Minutes())+1) + " minutes and try again."})
 		return
 	}
@@ -263,7 +263,7 @@ func (s *Server) securityLog(w http.ResponseWriter, r *http.Request) {
 // pushBody is a push request; business_id is not part of the protocol and
 // is refused when it names another business than the token's.
 type pushRequest struct {
-	nsync.PushRequest
+	protocol.PushRequest
 	BusinessID string `json:"business_id,omitempty"`
 }
 
@@ -275,12 +275,12 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.ProtocolVersion < 1 {
-		s.writeError(w, r, core.Errorf(nsync.CodeTooOld,
+		s.writeError(w, r, core.Errorf(protocol.CodeTooOld,
 			"This copy of AI Naukar is too old to sync with the server. Please update the app."))
 		return
 	}
 	if req.DeviceID != sess.DeviceID || (req.BusinessID != "" && req.BusinessID != sess.BusinessID) {
-		s.writeError(w, r, core.Errorf(nsync.CodeForbidden,
+		s.writeError(w, r, core.Errorf(protocol.CodeForbidden,
 			"The request names a different device or business than the one signed in."))
 		return
 	}
@@ -290,17 +290,17 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Epoch != "" && req.Epoch != epoch {
-		s.writeError(w, r, core.Errorf(nsync.CodeEpochChanged,
+		s.writeError(w, r, core.Errorf(protocol.CodeEpochChanged,
 			"The server was restored from a backup. This device must sync again from the start."))
 		return
 	}
 	for _, m := range req.Mutations {
-		h, err := nsync.ParseHLC(m.HLC)
+		h, err := protocol.ParseHLC(m.HLC)
 		if err != nil {
 			continue // rejected as invalid by the store
 		}
-		if err := nsync.CheckSkew(h, now); err != nil {
-			s.writeError(w, r, &core.Error{Code: nsync.CodeClockSkew, Err: err,
+		if err := protocol.CheckSkew(h, now); err != nil {
+			s.writeError(w, r, &core.Error{Code: protocol.CodeClockSkew, Err: err,
 				Message: "The date and time on this PC are ahead of the real time. Fix the PC clock, then sync again. (" + err.Error() + ")"})
 			return
 		}
@@ -325,7 +325,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("since"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			s.writeError(w, r, core.Errorf(nsync.CodeInvalid, "since must be a whole number of 0 or more."))
+			s.writeError(w, r, core.Errorf(protocol.CodeInvalid, "since must be a whole number of 0 or more."))
 			return
 		}
 		since = n
@@ -333,7 +333,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			s.writeError(w, r, core.Errorf(nsync.CodeInvalid, "limit must be a whole number of 1 or more."))
+			s.writeError(w, r, core.Errorf(protocol.CodeInvalid, "limit must be a whole number of 1 or more."))
 			return
 		}
 		limit = min(n, maxPullLimit)
@@ -344,7 +344,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if e := q.Get("epoch"); e != "" && e != resp.Epoch {
-		s.writeError(w, r, core.Errorf(nsync.CodeEpochChanged,
+		s.writeError(w, r, core.Errorf(protocol.CodeEpochChanged,
 			"The server was restored from a backup. This device must sync again from the start."))
 		return
 	}

@@ -17,11 +17,12 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/server/store/storetest"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // instance is one naukar-server instance: its own store connections, HTTP
@@ -29,7 +30,7 @@ import (
 type instance struct {
 	db  *store.DB
 	srv *httptest.Server
-	c   *nsync.Client
+	c   *client.Client
 	q   *jobs.Queue
 }
 
@@ -101,7 +102,7 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 		in.srv = httptest.NewServer(api.New(api.Config{Store: in.db, Logger: log, BcryptCost: bcrypt.MinCost,
 			SessionTTL: instanceSessionTTL}))
 		t.Cleanup(in.srv.Close)
-		in.c = nsync.NewClient(in.srv.URL, nsync.WithRetries(0, time.Millisecond, time.Millisecond))
+		in.c = client.NewClient(in.srv.URL, client.WithRetries(0, time.Millisecond, time.Millisecond))
 		in.q = jobs.New(in.db, jobs.Config{Logger: log, ID: name, PollInterval: 50 * time.Millisecond})
 		jobs.Register(in.q, jobs.Kind{Unique: true}, func(ctx context.Context, j *jobs.Job[effectArgs]) error {
 			eff.add(j.Args.Key, name)
@@ -143,8 +144,8 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	type dev struct {
 		device
 		biz  int
-		seen map[string]nsync.Change // by table/id, as pulled
-		docs []int64                 // seqs of the documents pulled, in order
+		seen map[string]protocol.Change // by table/id, as pulled
+		docs []int64                    // seqs of the documents pulled, in order
 		next int64
 	}
 	var devs []*dev
@@ -160,12 +161,12 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 		b.id = res.BusinessID
 		owners = append(owners, b)
 		for di := range 3 {
-			r, err := rnd().c.Login(ctx, nsync.LoginRequest{Login: b.email, Password: b.password, DeviceName: fmt.Sprint("Counter ", di+1)})
+			r, err := rnd().c.Login(ctx, protocol.LoginRequest{Login: b.email, Password: b.password, DeviceName: fmt.Sprint("Counter ", di+1)})
 			if err != nil {
 				t.Fatal(err)
 			}
-			d := &dev{device: device{token: r.Token, id: r.DeviceID, series: r.Series, clock: nsync.NewClock(r.DeviceID, nsync.HLC{}, nil)},
-				biz: bi, seen: map[string]nsync.Change{}}
+			d := &dev{device: device{token: r.Token, id: r.DeviceID, series: r.Series, clock: protocol.NewClock(r.DeviceID, protocol.HLC{}, nil)},
+				biz: bi, seen: map[string]protocol.Change{}}
 			if di == 0 {
 				b.dev = d.device
 			}
@@ -200,17 +201,17 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	for _, d := range devs {
 		g.Go(func() error {
 			for r := range rounds {
-				var ms []nsync.Mutation
+				var ms []protocol.Mutation
 				for k := range perPush {
 					if d.biz == 1 && k%2 == 0 {
 						p := products[rand.IntN(len(products))]
-						ms = append(ms, d.mut("products", p, nsync.OpUpsert, map[string]any{
+						ms = append(ms, d.mut("products", p, protocol.OpUpsert, map[string]any{
 							"name": fmt.Sprintf("Item by %s round %d", d.series, r), "price": rand.IntN(10000)}))
 						continue
 					}
-					ms = append(ms, d.mut("invoices", newID(), nsync.OpInsert, map[string]any{"series": d.series, "round": r}))
+					ms = append(ms, d.mut("invoices", newID(), protocol.OpInsert, map[string]any{"series": d.series, "round": r}))
 				}
-				if _, err := rnd().c.Push(ctx, d.token, nsync.PushRequest{DeviceID: d.id, ProtocolVersion: 1, Mutations: ms}); err != nil {
+				if _, err := rnd().c.Push(ctx, d.token, protocol.PushRequest{DeviceID: d.id, ProtocolVersion: 1, Mutations: ms}); err != nil {
 					return fmt.Errorf("device %s push: %w", d.series, err)
 				}
 				if err := pull(d); err != nil {
@@ -227,9 +228,9 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	// Convergence: after a last pull, every device of a business holds
 	// exactly the server's snapshot, as served by either instance.
 	for bi, b := range owners {
-		var snaps [2]map[string]nsync.Change
+		var snaps [2]map[string]protocol.Change
 		for i, in := range insts {
-			snaps[i] = map[string]nsync.Change{}
+			snaps[i] = map[string]protocol.Change{}
 			for since := int64(0); ; {
 				res, err := in.c.Pull(ctx, b.dev.token, since, 1000)
 				if err != nil {
@@ -299,13 +300,13 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	if err := insts[0].c.RevokeDevice(ctx, owner.dev.token, victim.id); err != nil {
 		t.Fatal(err)
 	}
-	_, err := insts[1].c.Push(ctx, victim.token, nsync.PushRequest{DeviceID: victim.id, ProtocolVersion: 1,
-		Mutations: []nsync.Mutation{victim.mut("invoices", newID(), nsync.OpInsert, map[string]any{})}})
-	wantCode(t, err, 401, nsync.CodeRevoked)
+	_, err := insts[1].c.Push(ctx, victim.token, protocol.PushRequest{DeviceID: victim.id, ProtocolVersion: 1,
+		Mutations: []protocol.Mutation{victim.mut("invoices", newID(), protocol.OpInsert, map[string]any{})}})
+	wantCode(t, err, 401, protocol.CodeRevoked)
 	for {
 		_, err := insts[1].c.Pull(ctx, victim.token, victim.next, 10)
 		if err != nil {
-			wantCode(t, err, 401, nsync.CodeRevoked)
+			wantCode(t, err, 401, protocol.CodeRevoked)
 			break
 		}
 		if time.Since(revoked) > instanceSessionTTL+200*time.Millisecond {
@@ -355,7 +356,7 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 func newEffects() *effects { return &effects{n: map[string]int{}, by: map[string]string{}} }
 
 // sameRows compares two views of a business by seq, stamp and data.
-func sameRows(a, b map[string]nsync.Change) bool {
+func sameRows(a, b map[string]protocol.Change) bool {
 	if len(a) != len(b) {
 		return false
 	}

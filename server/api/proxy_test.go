@@ -13,7 +13,7 @@ import (
 
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/store/storetest"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // TestTrustProxyTakesTheProxysAddress: behind a reverse proxy that appends
@@ -34,7 +34,7 @@ func TestTrustProxyTakesTheProxysAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var res nsync.SignupResponse
+	var res protocol.SignupResponse
 	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil || resp.StatusCode != http.StatusCreated {
 		t.Fatalf("signup: %d %v", resp.StatusCode, err)
 	}

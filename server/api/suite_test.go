@@ -18,10 +18,11 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/server/store/storetest"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // env is one server on loopback over a fresh store, with a client and a
@@ -30,7 +31,7 @@ type env struct {
 	t      testing.TB
 	db     *store.DB
 	srv    *httptest.Server
-	c      *nsync.Client
+	c      *client.Client
 	offset atomic.Int64 // added to time.Now by the server clock
 }
 
@@ -47,7 +48,7 @@ func newEnv(t testing.TB, open storetest.Opener) *env {
 	})
 	e.srv = httptest.NewServer(s)
 	t.Cleanup(e.srv.Close)
-	e.c = nsync.NewClient(e.srv.URL, nsync.WithRetries(2, 10*time.Millisecond, 50*time.Millisecond))
+	e.c = client.NewClient(e.srv.URL, client.WithRetries(2, 10*time.Millisecond, 50*time.Millisecond))
 	return e
 }
 
@@ -62,15 +63,15 @@ type business struct {
 type device struct {
 	token, id, series string
 	n                 int64 // last mutation number used
-	clock             *nsync.Clock
+	clock             *protocol.Clock
 }
 
 var signupCount atomic.Int64
 
-func signupReq(email, phone string) nsync.SignupRequest {
-	return nsync.SignupRequest{
-		Owner: nsync.SignupOwner{Name: "Ramesh Kumar", Email: email, Phone: phone, Password: "correct horse"},
-		Business: nsync.SignupBusiness{Name: "Kumar Kirana", GSTIN: "27AAPFU0939F1ZV", StateCode: "27",
+func signupReq(email, phone string) protocol.SignupRequest {
+	return protocol.SignupRequest{
+		Owner: protocol.SignupOwner{Name: "Ramesh Kumar", Email: email, Phone: phone, Password: "correct horse"},
+		Business: protocol.SignupBusiness{Name: "Kumar Kirana", GSTIN: "27AAPFU0939F1ZV", StateCode: "27",
 			Address: "12 MG Road", City: "Pune", Category: "grocery"},
 		AgeConfirmed: true, TermsAccepted: true,
 	}
@@ -91,25 +92,25 @@ func (e *env) mustSignup() *business {
 
 func (e *env) mustLogin(b *business, name string) device {
 	e.t.Helper()
-	res, err := e.c.Login(ctx, nsync.LoginRequest{Login: b.email, Password: b.password, DeviceName: name})
+	res, err := e.c.Login(ctx, protocol.LoginRequest{Login: b.email, Password: b.password, DeviceName: name})
 	if err != nil {
 		e.t.Fatalf("login: %v", err)
 	}
-	return device{token: res.Token, id: res.DeviceID, series: res.Series, clock: nsync.NewClock(res.DeviceID, nsync.HLC{}, nil)}
+	return device{token: res.Token, id: res.DeviceID, series: res.Series, clock: protocol.NewClock(res.DeviceID, protocol.HLC{}, nil)}
 }
 
 // mut builds the next mutation of d.
-func (d *device) mut(table, id, op string, data any) nsync.Mutation {
+func (d *device) mut(table, id, op string, data any) protocol.Mutation {
 	d.n++
 	raw, _ := json.Marshal(data)
-	return nsync.Mutation{N: d.n, Table: table, ID: id, HLC: d.clock.Now().String(), Op: op, Data: raw}
+	return protocol.Mutation{N: d.n, Table: table, ID: id, HLC: d.clock.Now().String(), Op: op, Data: raw}
 }
 
-func (e *env) push(d *device, ms ...nsync.Mutation) (nsync.PushResponse, error) {
-	return e.c.Push(ctx, d.token, nsync.PushRequest{DeviceID: d.id, ProtocolVersion: 1, Mutations: ms})
+func (e *env) push(d *device, ms ...protocol.Mutation) (protocol.PushResponse, error) {
+	return e.c.Push(ctx, d.token, protocol.PushRequest{DeviceID: d.id, ProtocolVersion: 1, Mutations: ms})
 }
 
-func (e *env) mustPush(d *device, ms ...nsync.Mutation) nsync.PushResponse {
+func (e *env) mustPush(d *device, ms ...protocol.Mutation) protocol.PushResponse {
 	e.t.Helper()
 	res, err := e.push(d, ms...)
 	if err != nil {
@@ -119,9 +120,9 @@ func (e *env) mustPush(d *device, ms ...nsync.Mutation) nsync.PushResponse {
 }
 
 // pullAll pages through the whole feed.
-func (e *env) pullAll(d *device, since int64) []nsync.Change {
+func (e *env) pullAll(d *device, since int64) []protocol.Change {
 	e.t.Helper()
-	var out []nsync.Change
+	var out []protocol.Change
 	for {
 		res, err := e.c.Pull(ctx, d.token, since, 1000)
 		if err != nil {
@@ -153,9 +154,9 @@ func (e *env) row(d *device, table, id string) map[string]any {
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // wantCode checks err is an *APIError with status and code.
-func wantCode(t *testing.T, err error, status int, code string) *nsync.APIError {
+func wantCode(t *testing.T, err error, status int, code string) *client.APIError {
 	t.Helper()
-	var ae *nsync.APIError
+	var ae *client.APIError
 	if !errors.As(err, &ae) {
 		t.Fatalf("want API error %d %s, got %v", status, code, err)
 	}
@@ -215,7 +216,7 @@ func testSignup(t *testing.T, e *env) {
 		t.Fatalf("ids missing: %+v", res)
 	}
 	// Phone was stored normalised: log in with another spelling.
-	l, err := e.c.Login(ctx, nsync.LoginRequest{Login: "9876543210", Password: "correct horse", DeviceName: "PC"})
+	l, err := e.c.Login(ctx, protocol.LoginRequest{Login: "9876543210", Password: "correct horse", DeviceName: "PC"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,26 +230,26 @@ func testSignup(t *testing.T, e *env) {
 
 	bad := []struct {
 		name   string
-		mutate func(r *nsync.SignupRequest)
+		mutate func(r *protocol.SignupRequest)
 		want   string
 	}{
-		{"ErrUnder18", func(r *nsync.SignupRequest) { r.AgeConfirmed = false }, "18"},
-		{"ErrTerms", func(r *nsync.SignupRequest) { r.TermsAccepted = false }, "terms"},
-		{"ErrName", func(r *nsync.SignupRequest) { r.Owner.Name = " " }, "Owner name"},
-		{"ErrEmail", func(r *nsync.SignupRequest) { r.Owner.Email = "not-an-email" }, "email"},
-		{"ErrPhone", func(r *nsync.SignupRequest) { r.Owner.Phone = "12345" }, "Phone"},
-		{"ErrPassword", func(r *nsync.SignupRequest) { r.Owner.Password = "short" }, "8 characters"},
-		{"ErrStateCode", func(r *nsync.SignupRequest) { r.Business.StateCode = "40"; r.Business.GSTIN = "" }, "State code"},
-		{"ErrGSTINChecksum", func(r *nsync.SignupRequest) { r.Business.GSTIN = "27AAPFU0939F1ZW" }, "check character"},
-		{"ErrGSTINState", func(r *nsync.SignupRequest) { r.Business.GSTIN = "29AABCR1718E1ZL" }, "state"},
-		{"ErrBusinessName", func(r *nsync.SignupRequest) { r.Business.Name = "" }, "Business name"},
+		{"ErrUnder18", func(r *protocol.SignupRequest) { r.AgeConfirmed = false }, "18"},
+		{"ErrTerms", func(r *protocol.SignupRequest) { r.TermsAccepted = false }, "terms"},
+		{"ErrName", func(r *protocol.SignupRequest) { r.Owner.Name = " " }, "Owner name"},
+		{"ErrEmail", func(r *protocol.SignupRequest) { r.Owner.Email = "not-an-email" }, "email"},
+		{"ErrPhone", func(r *protocol.SignupRequest) { r.Owner.Phone = "12345" }, "Phone"},
+		{"ErrPassword", func(r *protocol.SignupRequest) { r.Owner.Password = "short" }, "8 characters"},
+		{"ErrStateCode", func(r *protocol.SignupRequest) { r.Business.StateCode = "40"; r.Business.GSTIN = "" }, "State code"},
+		{"ErrGSTINChecksum", func(r *protocol.SignupRequest) { r.Business.GSTIN = "27AAPFU0939F1ZW" }, "check character"},
+		{"ErrGSTINState", func(r *protocol.SignupRequest) { r.Business.GSTIN = "29AABCR1718E1ZL" }, "state"},
+		{"ErrBusinessName", func(r *protocol.SignupRequest) { r.Business.Name = "" }, "Business name"},
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			req := signupReq("b@example.in", "9123456789")
 			tc.mutate(&req)
 			_, err := e.c.Signup(ctx, req)
-			ae := wantCode(t, err, 400, nsync.CodeInvalid)
+			ae := wantCode(t, err, 400, protocol.CodeInvalid)
 			if !strings.Contains(ae.Message, tc.want) {
 				t.Fatalf("message %q does not mention %q", ae.Message, tc.want)
 			}
@@ -268,11 +269,11 @@ func testSignupDuplicates(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	_, err := e.c.Signup(ctx, signupReq("DUP@example.in", "9000000002"))
-	if ae := wantCode(t, err, 409, nsync.CodeConflict); !strings.Contains(ae.Message, "email") {
+	if ae := wantCode(t, err, 409, protocol.CodeConflict); !strings.Contains(ae.Message, "email") {
 		t.Fatalf("message %q", ae.Message)
 	}
 	_, err = e.c.Signup(ctx, signupReq("other@example.in", "+91-9000000001"))
-	if ae := wantCode(t, err, 409, nsync.CodeConflict); !strings.Contains(ae.Message, "phone") {
+	if ae := wantCode(t, err, 409, protocol.CodeConflict); !strings.Contains(ae.Message, "phone") {
 		t.Fatalf("message %q", ae.Message)
 	}
 }
@@ -282,7 +283,7 @@ func testLoginSeries(t *testing.T, e *env) {
 	if b.dev.series != "A" {
 		t.Fatalf("first series %q", b.dev.series)
 	}
-	byPhone, err := e.c.Login(ctx, nsync.LoginRequest{Login: "+91" + b.phone, Password: b.password, DeviceName: "Laptop"})
+	byPhone, err := e.c.Login(ctx, protocol.LoginRequest{Login: "+91" + b.phone, Password: b.password, DeviceName: "Laptop"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +309,7 @@ func testLoginSeries(t *testing.T, e *env) {
 	series := make(chan string, 8)
 	for range 8 {
 		wg.Go(func() {
-			l, err := e.c.Login(ctx, nsync.LoginRequest{Login: b.email, Password: b.password})
+			l, err := e.c.Login(ctx, protocol.LoginRequest{Login: b.email, Password: b.password})
 			if err != nil {
 				t.Error(err)
 				return
@@ -330,21 +331,21 @@ func testLoginSeries(t *testing.T, e *env) {
 			t.Fatalf("series %s missing: %v", s, seen)
 		}
 	}
-	_, err = e.c.Login(ctx, nsync.LoginRequest{Login: b.email, Password: "wrong password"})
-	wantCode(t, err, 401, nsync.CodeUnauthorized)
-	_, err = e.c.Login(ctx, nsync.LoginRequest{Login: "nobody@example.in", Password: "whatever1"})
-	wantCode(t, err, 401, nsync.CodeUnauthorized)
+	_, err = e.c.Login(ctx, protocol.LoginRequest{Login: b.email, Password: "wrong password"})
+	wantCode(t, err, 401, protocol.CodeUnauthorized)
+	_, err = e.c.Login(ctx, protocol.LoginRequest{Login: "nobody@example.in", Password: "whatever1"})
+	wantCode(t, err, 401, protocol.CodeUnauthorized)
 }
 
 func testLoginRateLimit(t *testing.T, e *env) {
 	b := e.mustSignup()
 	for range api.DefaultLoginLimit.PerAccount {
-		_, err := e.c.Login(ctx, nsync.LoginRequest{Login: b.email, Password: "wrong password"})
-		wantCode(t, err, 401, nsync.CodeUnauthorized)
+		_, err := e.c.Login(ctx, protocol.LoginRequest{Login: b.email, Password: "wrong password"})
+		wantCode(t, err, 401, protocol.CodeUnauthorized)
 	}
 	// Even the right password waits now.
-	_, err := e.c.Login(ctx, nsync.LoginRequest{Login: b.email, Password: b.password})
-	wantCode(t, err, 429, nsync.CodeRateLimited)
+	_, err := e.c.Login(ctx, protocol.LoginRequest{Login: b.email, Password: b.password})
+	wantCode(t, err, 429, protocol.CodeRateLimited)
 	// Raw request to see Retry-After.
 	resp, err := http.Post(e.srv.URL+"/v1/login", "application/json",
 		strings.NewReader(`{"login":"`+b.email+`","password":"x"}`))
@@ -360,16 +361,16 @@ func testLoginRateLimit(t *testing.T, e *env) {
 	_ = other
 	// After the window the failures age out.
 	e.offset.Store(int64(api.DefaultLoginLimit.Window + time.Minute))
-	if _, err := e.c.Login(ctx, nsync.LoginRequest{Login: b.email, Password: b.password}); err != nil {
+	if _, err := e.c.Login(ctx, protocol.LoginRequest{Login: b.email, Password: b.password}); err != nil {
 		t.Fatalf("login after window: %v", err)
 	}
 	// Per IP: many failures against unknown accounts limit the IP.
 	for i := range api.DefaultLoginLimit.PerIP {
-		_, err := e.c.Login(ctx, nsync.LoginRequest{Login: fmt.Sprintf("ghost%d@example.in", i), Password: "wrong password"})
-		wantCode(t, err, 401, nsync.CodeUnauthorized)
+		_, err := e.c.Login(ctx, protocol.LoginRequest{Login: fmt.Sprintf("ghost%d@example.in", i), Password: "wrong password"})
+		wantCode(t, err, 401, protocol.CodeUnauthorized)
 	}
-	_, err = e.c.Login(ctx, nsync.LoginRequest{Login: other.email, Password: other.password})
-	wantCode(t, err, 429, nsync.CodeRateLimited)
+	_, err = e.c.Login(ctx, protocol.LoginRequest{Login: other.email, Password: other.password})
+	wantCode(t, err, 429, protocol.CodeRateLimited)
 }
 
 func testRevoke(t *testing.T, e *env) {
@@ -382,25 +383,25 @@ func testRevoke(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	_, err := e.c.Me(ctx, second.token)
-	if ae := wantCode(t, err, 401, nsync.CodeRevoked); !strings.Contains(ae.Message, "sign in again") {
+	if ae := wantCode(t, err, 401, protocol.CodeRevoked); !strings.Contains(ae.Message, "sign in again") {
 		t.Fatalf("message %q", ae.Message)
 	}
-	_, err = e.push(&second, second.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "x"}))
-	wantCode(t, err, 401, nsync.CodeRevoked)
+	_, err = e.push(&second, second.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "x"}))
+	wantCode(t, err, 401, protocol.CodeRevoked)
 	_, err = e.c.Pull(ctx, second.token, 0, 10)
-	wantCode(t, err, 401, nsync.CodeRevoked)
+	wantCode(t, err, 401, protocol.CodeRevoked)
 
 	_, err = e.c.Me(ctx, "no-such-token")
-	if ae := wantCode(t, err, 401, nsync.CodeReRegister); !strings.Contains(ae.Message, "sign in again") {
+	if ae := wantCode(t, err, 401, protocol.CodeReRegister); !strings.Contains(ae.Message, "sign in again") {
 		t.Fatalf("message %q", ae.Message)
 	}
 	_, err = e.c.Me(ctx, "")
-	wantCode(t, err, 401, nsync.CodeUnauthorized)
+	wantCode(t, err, 401, protocol.CodeUnauthorized)
 
 	// Another business's device cannot be revoked.
 	other := e.mustSignup()
 	err = e.c.RevokeDevice(ctx, b.dev.token, other.dev.id)
-	wantCode(t, err, 404, nsync.CodeNotFound)
+	wantCode(t, err, 404, protocol.CodeNotFound)
 	if _, err := e.c.Me(ctx, other.dev.token); err != nil {
 		t.Fatalf("other business's device was hurt: %v", err)
 	}
@@ -409,7 +410,7 @@ func testRevoke(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	_, err = e.c.Me(ctx, b.dev.token)
-	wantCode(t, err, 401, nsync.CodeRevoked)
+	wantCode(t, err, 401, protocol.CodeRevoked)
 }
 
 // testRevokeOtherInstance revokes a device through one server while a
@@ -420,7 +421,7 @@ func testRevokeOtherInstance(t *testing.T, e *env) {
 	other := httptest.NewServer(api.New(api.Config{Store: e.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: e.now, BcryptCost: bcrypt.MinCost, SessionTTL: ttl}))
 	defer other.Close()
-	oc := nsync.NewClient(other.URL, nsync.WithRetries(0, time.Millisecond, time.Millisecond))
+	oc := client.NewClient(other.URL, client.WithRetries(0, time.Millisecond, time.Millisecond))
 	b := e.mustSignup()
 	second := e.mustLogin(b, "Counter 2")
 	if _, err := oc.Pull(ctx, second.token, 0, 10); err != nil {
@@ -430,17 +431,17 @@ func testRevokeOtherInstance(t *testing.T, e *env) {
 	if err := e.c.RevokeDevice(ctx, b.dev.token, second.id); err != nil {
 		t.Fatal(err)
 	}
-	m := second.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "x"})
-	_, err := oc.Push(ctx, second.token, nsync.PushRequest{DeviceID: second.id, ProtocolVersion: 1, Mutations: []nsync.Mutation{m}})
-	wantCode(t, err, 401, nsync.CodeRevoked)
+	m := second.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "x"})
+	_, err := oc.Push(ctx, second.token, protocol.PushRequest{DeviceID: second.id, ProtocolVersion: 1, Mutations: []protocol.Mutation{m}})
+	wantCode(t, err, 401, protocol.CodeRevoked)
 	time.Sleep(ttl - time.Since(revokedAt) + 50*time.Millisecond)
 	_, err = oc.Pull(ctx, second.token, 0, 10)
-	wantCode(t, err, 401, nsync.CodeRevoked)
+	wantCode(t, err, 401, protocol.CodeRevoked)
 }
 
 func testSecurityLog(t *testing.T, e *env) {
 	b := e.mustSignup()
-	_, _ = e.c.Login(ctx, nsync.LoginRequest{Login: b.phone, Password: "wrong password"})
+	_, _ = e.c.Login(ctx, protocol.LoginRequest{Login: b.phone, Password: "wrong password"})
 	second := e.mustLogin(b, "Counter 2")
 	if err := e.c.RevokeDevice(ctx, second.token, b.dev.id); err != nil {
 		t.Fatal(err)
@@ -479,10 +480,10 @@ func testSecurityLog(t *testing.T, e *env) {
 func testPushIdempotent(t *testing.T, e *env) {
 	b := e.mustSignup()
 	d := &b.dev
-	ms := []nsync.Mutation{
-		d.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "Tea", "price": 1000}),
-		d.mut("parties", newID(), nsync.OpUpsert, map[string]any{"name": "Sita"}),
-		d.mut("invoices", newID(), nsync.OpInsert, map[string]any{"number": "A-1", "total": 1000}),
+	ms := []protocol.Mutation{
+		d.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Tea", "price": 1000}),
+		d.mut("parties", newID(), protocol.OpUpsert, map[string]any{"name": "Sita"}),
+		d.mut("invoices", newID(), protocol.OpInsert, map[string]any{"number": "A-1", "total": 1000}),
 	}
 	res := e.mustPush(d, ms...)
 	if res.LastN != 3 || res.Accepted != 3 || len(res.Rejected) != 0 || res.Epoch == "" {
@@ -498,7 +499,7 @@ func testPushIdempotent(t *testing.T, e *env) {
 		t.Fatalf("retry changed the feed: %+v -> %+v", before, after)
 	}
 	// A batch that overlaps: 2..4 applies only 4.
-	m4 := d.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "Sugar"})
+	m4 := d.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Sugar"})
 	res = e.mustPush(d, ms[1], ms[2], m4)
 	if res.LastN != 4 || res.Accepted != 1 {
 		t.Fatalf("overlap = %+v", res)
@@ -512,12 +513,12 @@ func testPushIdempotent(t *testing.T, e *env) {
 func testPushGap(t *testing.T, e *env) {
 	b := e.mustSignup()
 	d := &b.dev
-	e.mustPush(d, d.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "Tea"}))
-	m2 := d.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "Rice"})
-	d.mut("products", newID(), nsync.OpUpsert, nil) // 3 is lost
-	m4 := d.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "Dal"})
+	e.mustPush(d, d.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Tea"}))
+	m2 := d.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Rice"})
+	d.mut("products", newID(), protocol.OpUpsert, nil) // 3 is lost
+	m4 := d.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Dal"})
 	_, err := e.push(d, m2, m4)
-	if ae := wantCode(t, err, 409, nsync.CodeOutOfOrder); !strings.Contains(ae.Message, "3") {
+	if ae := wantCode(t, err, 409, protocol.CodeOutOfOrder); !strings.Contains(ae.Message, "3") {
 		t.Fatalf("message %q", ae.Message)
 	}
 	// Nothing of the refused batch applied, not even 2.
@@ -525,7 +526,7 @@ func testPushGap(t *testing.T, e *env) {
 		t.Fatalf("feed has %d rows, want 1", len(got))
 	}
 	_, err = e.push(d, m4)
-	wantCode(t, err, 409, nsync.CodeOutOfOrder)
+	wantCode(t, err, 409, protocol.CodeOutOfOrder)
 	if res := e.mustPush(d, m2); res.LastN != 2 {
 		t.Fatalf("push 2 = %+v", res)
 	}
@@ -534,17 +535,17 @@ func testPushGap(t *testing.T, e *env) {
 func testInvalidMutation(t *testing.T, e *env) {
 	b := e.mustSignup()
 	d := &b.dev
-	good1 := d.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "Tea"})
-	badDoc := d.mut("invoices", newID(), nsync.OpUpsert, map[string]any{"total": 5})
-	badTable := d.mut("Bad-Table", newID(), nsync.OpUpsert, map[string]any{"x": 1})
-	badID := d.mut("products", "123", nsync.OpUpsert, map[string]any{"x": 1})
-	badData := d.mut("products", newID(), nsync.OpUpsert, []int{1, 2})
+	good1 := d.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Tea"})
+	badDoc := d.mut("invoices", newID(), protocol.OpUpsert, map[string]any{"total": 5})
+	badTable := d.mut("Bad-Table", newID(), protocol.OpUpsert, map[string]any{"x": 1})
+	badID := d.mut("products", "123", protocol.OpUpsert, map[string]any{"x": 1})
+	badData := d.mut("products", newID(), protocol.OpUpsert, []int{1, 2})
 	badOp := d.mut("products", newID(), "merge", map[string]any{"x": 1})
-	badJSON := d.mut("products", newID(), nsync.OpUpsert, nil)
+	badJSON := d.mut("products", newID(), protocol.OpUpsert, nil)
 	badJSON.Data = json.RawMessage(`{"x":`)
-	badHLC := d.mut("products", newID(), nsync.OpUpsert, map[string]any{"x": 1})
+	badHLC := d.mut("products", newID(), protocol.OpUpsert, map[string]any{"x": 1})
 	badHLC.HLC = "yesterday"
-	good2 := d.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "Rice"})
+	good2 := d.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Rice"})
 	// Raw JSON that is not valid cannot travel inside a valid body; send it as a string instead.
 	badJSON.Data = json.RawMessage(`"{\"x\":"`)
 	res := e.mustPush(d, good1, badDoc, badTable, badID, badData, badOp, badJSON, badHLC, good2)
@@ -552,7 +553,7 @@ func testInvalidMutation(t *testing.T, e *env) {
 		t.Fatalf("push = %+v", res)
 	}
 	for _, r := range res.Rejected {
-		if r.Code != nsync.CodeInvalid || r.Message == "" {
+		if r.Code != protocol.CodeInvalid || r.Message == "" {
 			t.Fatalf("rejection %+v", r)
 		}
 	}
@@ -567,7 +568,7 @@ func testInvalidMutation(t *testing.T, e *env) {
 		t.Fatalf("rejections = %+v", pull.Rejections)
 	}
 	// The queue moves on.
-	if res := e.mustPush(d, d.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "Dal"})); res.LastN != 10 {
+	if res := e.mustPush(d, d.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Dal"})); res.LastN != 10 {
 		t.Fatalf("next push = %+v", res)
 	}
 	// Another device does not see this device's rejections.
@@ -583,10 +584,10 @@ func testPerFieldLWW(t *testing.T, e *env) {
 	d2v := e.mustLogin(b, "Counter 2")
 	d2 := &d2v
 	pid := newID()
-	e.mustPush(d1, d1.mut("products", pid, nsync.OpUpsert, map[string]any{"name": "Soap", "price": 1000, "hsn": "3401"}))
+	e.mustPush(d1, d1.mut("products", pid, protocol.OpUpsert, map[string]any{"name": "Soap", "price": 1000, "hsn": "3401"}))
 	// Different fields edited on two devices: both survive.
-	e.mustPush(d1, d1.mut("products", pid, nsync.OpUpsert, map[string]any{"name": "Soap Bar"}))
-	e.mustPush(d2, d2.mut("products", pid, nsync.OpUpsert, map[string]any{"price": 1200}))
+	e.mustPush(d1, d1.mut("products", pid, protocol.OpUpsert, map[string]any{"name": "Soap Bar"}))
+	e.mustPush(d2, d2.mut("products", pid, protocol.OpUpsert, map[string]any{"price": 1200}))
 	got := e.row(d1, "products", pid)
 	if got["name"] != "Soap Bar" || got["price"] != float64(1200) || got["hsn"] != "3401" {
 		t.Fatalf("row = %v", got)
@@ -596,10 +597,10 @@ func testPerFieldLWW(t *testing.T, e *env) {
 	for _, order := range []string{"newer-first", "older-first"} {
 		t.Run(order, func(t *testing.T) {
 			id := newID()
-			e.mustPush(d1, d1.mut("products", id, nsync.OpUpsert, map[string]any{"name": "Oil", "price": 100}))
-			older := d2.mut("products", id, nsync.OpUpsert, map[string]any{"price": 140})
+			e.mustPush(d1, d1.mut("products", id, protocol.OpUpsert, map[string]any{"name": "Oil", "price": 100}))
+			older := d2.mut("products", id, protocol.OpUpsert, map[string]any{"price": 140})
 			time.Sleep(2 * time.Millisecond)
-			newer := d1.mut("products", id, nsync.OpUpsert, map[string]any{"price": 150})
+			newer := d1.mut("products", id, protocol.OpUpsert, map[string]any{"price": 150})
 			if order == "newer-first" {
 				e.mustPush(d1, newer)
 				e.mustPush(d2, older)
@@ -626,18 +627,18 @@ func testDocuments(t *testing.T, e *env) {
 	d2v := e.mustLogin(b, "Counter 2")
 	d2 := &d2v
 	id := newID()
-	e.mustPush(d1, d1.mut("invoices", id, nsync.OpInsert, map[string]any{"number": "A-1", "total": 11800}))
+	e.mustPush(d1, d1.mut("invoices", id, protocol.OpInsert, map[string]any{"number": "A-1", "total": 11800}))
 	seqBefore := e.pullAll(d1, 0)[0].Seq
-	res := e.mustPush(d2, d2.mut("invoices", id, nsync.OpInsert, map[string]any{"number": "B-1", "total": 99}))
+	res := e.mustPush(d2, d2.mut("invoices", id, protocol.OpInsert, map[string]any{"number": "B-1", "total": 99}))
 	if res.Accepted != 1 || len(res.Rejected) != 0 {
 		t.Fatalf("push = %+v", res)
 	}
-	res = e.mustPush(d2, d2.mut("invoices", id, nsync.OpDelete, nil))
+	res = e.mustPush(d2, d2.mut("invoices", id, protocol.OpDelete, nil))
 	if len(res.Rejected) != 1 {
 		t.Fatalf("delete of a document not rejected: %+v", res)
 	}
 	feed := e.pullAll(d2, 0)
-	if len(feed) != 1 || feed[0].Seq != seqBefore || feed[0].Op != nsync.OpInsert {
+	if len(feed) != 1 || feed[0].Seq != seqBefore || feed[0].Op != protocol.OpInsert {
 		t.Fatalf("feed = %+v", feed)
 	}
 	if got := e.row(d2, "invoices", id); got["number"] != "A-1" || got["total"] != float64(11800) {
@@ -650,14 +651,14 @@ func testTombstoneUnknownTable(t *testing.T, e *env) {
 	d := &b.dev
 	pid, lid := newID(), newID()
 	e.mustPush(d,
-		d.mut("products", pid, nsync.OpUpsert, map[string]any{"name": "Tea"}),
-		d.mut("products", pid, nsync.OpDelete, nil),
-		d.mut("loyalty_points", lid, nsync.OpUpsert, map[string]any{"points": 7, "future_field": "kept"}))
+		d.mut("products", pid, protocol.OpUpsert, map[string]any{"name": "Tea"}),
+		d.mut("products", pid, protocol.OpDelete, nil),
+		d.mut("loyalty_points", lid, protocol.OpUpsert, map[string]any{"points": 7, "future_field": "kept"}))
 	feed := e.pullAll(d, 0)
 	if len(feed) != 2 {
 		t.Fatalf("feed = %+v", feed)
 	}
-	if feed[0].ID != pid || feed[0].Op != nsync.OpDelete || !strings.Contains(string(feed[0].Data), `"deleted":1`) {
+	if feed[0].ID != pid || feed[0].Op != protocol.OpDelete || !strings.Contains(string(feed[0].Data), `"deleted":1`) {
 		t.Fatalf("tombstone = %+v", feed[0])
 	}
 	if feed[1].Table != "loyalty_points" || !strings.Contains(string(feed[1].Data), `"future_field":"kept"`) {
@@ -668,18 +669,18 @@ func testTombstoneUnknownTable(t *testing.T, e *env) {
 func testPullPaging(t *testing.T, e *env) {
 	b := e.mustSignup()
 	d := &b.dev
-	var ms []nsync.Mutation
+	var ms []protocol.Mutation
 	ids := make([]string, 25)
 	for i := range ids {
 		ids[i] = newID()
-		ms = append(ms, d.mut("products", ids[i], nsync.OpUpsert, map[string]any{"name": fmt.Sprint("P", i)}))
+		ms = append(ms, d.mut("products", ids[i], protocol.OpUpsert, map[string]any{"name": fmt.Sprint("P", i)}))
 	}
 	e.mustPush(d, ms...)
 	// Edit the first row: the feed keeps only its newest version, at the end.
-	e.mustPush(d, d.mut("products", ids[0], nsync.OpUpsert, map[string]any{"name": "P0 new"}))
+	e.mustPush(d, d.mut("products", ids[0], protocol.OpUpsert, map[string]any{"name": "P0 new"}))
 	var since int64
 	var pages []int
-	var all []nsync.Change
+	var all []protocol.Change
 	for {
 		p, err := e.c.Pull(ctx, d.token, since, 10)
 		if err != nil {
@@ -729,17 +730,17 @@ func testPullPaging(t *testing.T, e *env) {
 func testTenantIsolation(t *testing.T, e *env) {
 	a, b := e.mustSignup(), e.mustSignup()
 	shared := newID() // the same row id in both businesses stays two rows
-	e.mustPush(&a.dev, a.dev.mut("products", shared, nsync.OpUpsert, map[string]any{"name": "A's"}))
-	e.mustPush(&b.dev, b.dev.mut("products", shared, nsync.OpUpsert, map[string]any{"name": "B's"}))
-	e.mustPush(&b.dev, b.dev.mut("parties", newID(), nsync.OpUpsert, map[string]any{"name": "B secret"}))
+	e.mustPush(&a.dev, a.dev.mut("products", shared, protocol.OpUpsert, map[string]any{"name": "A's"}))
+	e.mustPush(&b.dev, b.dev.mut("products", shared, protocol.OpUpsert, map[string]any{"name": "B's"}))
+	e.mustPush(&b.dev, b.dev.mut("parties", newID(), protocol.OpUpsert, map[string]any{"name": "B secret"}))
 	feed := e.pullAll(&a.dev, 0)
 	if len(feed) != 1 || !strings.Contains(string(feed[0].Data), "A's") {
 		t.Fatalf("A sees %+v", feed)
 	}
 	// A's token naming B's device is refused.
-	_, err := e.c.Push(ctx, a.dev.token, nsync.PushRequest{DeviceID: b.dev.id, ProtocolVersion: 1,
-		Mutations: []nsync.Mutation{a.dev.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "x"})}})
-	wantCode(t, err, 403, nsync.CodeForbidden)
+	_, err := e.c.Push(ctx, a.dev.token, protocol.PushRequest{DeviceID: b.dev.id, ProtocolVersion: 1,
+		Mutations: []protocol.Mutation{a.dev.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "x"})}})
+	wantCode(t, err, 403, protocol.CodeForbidden)
 	a.dev.n--
 	// A body naming B's business is refused.
 	body := fmt.Sprintf(`{"device_id":%q,"business_id":%q,"protocol_version":1,"mutations":[]}`, a.dev.id, b.id)
@@ -773,18 +774,18 @@ func testEpoch(t *testing.T, e *env) {
 	d := &b.dev
 	me, _ := e.c.Me(ctx, d.token)
 	old := me.Epoch
-	m := d.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "Tea"})
-	if _, err := e.c.Push(ctx, d.token, nsync.PushRequest{DeviceID: d.id, ProtocolVersion: 1, Epoch: old,
-		Mutations: []nsync.Mutation{m}}); err != nil {
+	m := d.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Tea"})
+	if _, err := e.c.Push(ctx, d.token, protocol.PushRequest{DeviceID: d.id, ProtocolVersion: 1, Epoch: old,
+		Mutations: []protocol.Mutation{m}}); err != nil {
 		t.Fatal(err)
 	}
 	fresh, err := e.db.NewEpoch(ctx)
 	if err != nil || fresh == old {
 		t.Fatalf("new epoch %q %v", fresh, err)
 	}
-	_, err = e.c.Push(ctx, d.token, nsync.PushRequest{DeviceID: d.id, ProtocolVersion: 1, Epoch: old,
-		Mutations: []nsync.Mutation{d.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "Rice"})}})
-	if ae := wantCode(t, err, 409, nsync.CodeEpochChanged); !strings.Contains(ae.Message, "restored") {
+	_, err = e.c.Push(ctx, d.token, protocol.PushRequest{DeviceID: d.id, ProtocolVersion: 1, Epoch: old,
+		Mutations: []protocol.Mutation{d.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Rice"})}})
+	if ae := wantCode(t, err, 409, protocol.CodeEpochChanged); !strings.Contains(ae.Message, "restored") {
 		t.Fatalf("message %q", ae.Message)
 	}
 	p, err := e.c.Pull(ctx, d.token, 0, 10)
@@ -806,18 +807,18 @@ func testEpoch(t *testing.T, e *env) {
 func testClockSkew(t *testing.T, e *env) {
 	b := e.mustSignup()
 	d := &b.dev
-	ok := d.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "Tea"})
-	ahead := d.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": "Future"})
-	ahead.HLC = nsync.HLC{Wall: time.Now().Add(nsync.MaxSkew + time.Minute).UnixMilli(), Device: d.id}.String()
+	ok := d.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Tea"})
+	ahead := d.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Future"})
+	ahead.HLC = protocol.HLC{Wall: time.Now().Add(protocol.MaxSkew + time.Minute).UnixMilli(), Device: d.id}.String()
 	_, err := e.push(d, ok, ahead)
-	if ae := wantCode(t, err, 400, nsync.CodeClockSkew); !strings.Contains(ae.Message, "clock") {
+	if ae := wantCode(t, err, 400, protocol.CodeClockSkew); !strings.Contains(ae.Message, "clock") {
 		t.Fatalf("message %q", ae.Message)
 	}
 	if feed := e.pullAll(d, 0); len(feed) != 0 {
 		t.Fatalf("a refused batch applied %d rows", len(feed))
 	}
 	// Within the bound is fine.
-	ahead.HLC = nsync.HLC{Wall: time.Now().Add(nsync.MaxSkew - time.Minute).UnixMilli(), Device: d.id}.String()
+	ahead.HLC = protocol.HLC{Wall: time.Now().Add(protocol.MaxSkew - time.Minute).UnixMilli(), Device: d.id}.String()
 	if res := e.mustPush(d, ok, ahead); res.LastN != 2 {
 		t.Fatalf("push = %+v", res)
 	}
@@ -825,8 +826,8 @@ func testClockSkew(t *testing.T, e *env) {
 
 func testTooOld(t *testing.T, e *env) {
 	b := e.mustSignup()
-	_, err := e.c.Push(ctx, b.dev.token, nsync.PushRequest{DeviceID: b.dev.id, ProtocolVersion: -1})
-	if ae := wantCode(t, err, 426, nsync.CodeTooOld); !strings.Contains(ae.Message, "update") {
+	_, err := e.c.Push(ctx, b.dev.token, protocol.PushRequest{DeviceID: b.dev.id, ProtocolVersion: -1})
+	if ae := wantCode(t, err, 426, protocol.CodeTooOld); !strings.Contains(ae.Message, "update") {
 		t.Fatalf("message %q", ae.Message)
 	}
 }
@@ -834,7 +835,7 @@ func testTooOld(t *testing.T, e *env) {
 func testTooLarge(t *testing.T, e *env) {
 	b := e.mustSignup()
 	big := strings.Repeat("x", 9<<20)
-	_, err := e.push(&b.dev, b.dev.mut("products", newID(), nsync.OpUpsert, map[string]any{"name": big}))
+	_, err := e.push(&b.dev, b.dev.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": big}))
 	wantCode(t, err, 413, "too_large")
 }
 
@@ -850,9 +851,9 @@ func testConcurrentPushes(t *testing.T, e *env) {
 	for _, d := range devs {
 		wg.Go(func() {
 			for range batches {
-				var ms []nsync.Mutation
+				var ms []protocol.Mutation
 				for range perBatch {
-					ms = append(ms, d.mut("invoices", newID(), nsync.OpInsert, map[string]any{"series": d.series}))
+					ms = append(ms, d.mut("invoices", newID(), protocol.OpInsert, map[string]any{"series": d.series}))
 				}
 				if _, err := e.push(d, ms...); err != nil {
 					t.Error(err)

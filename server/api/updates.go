@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/ainaukar/naukar/server/core"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // updateName is what a release file may be called (no folders, no dot first).
@@ -22,12 +22,12 @@ var updateName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$`)
 // with ranges so a cut download resumes.
 func (s *Server) updateFile(w http.ResponseWriter, r *http.Request) {
 	if s.updatesDir == "" {
-		s.writeError(w, r, core.Errorf(nsync.CodeNotFound, "This server does not serve app updates (its operator sets NAUKAR_UPDATES_DIR)."))
+		s.writeError(w, r, core.Errorf(protocol.CodeNotFound, "This server does not serve app updates (its operator sets NAUKAR_UPDATES_DIR)."))
 		return
 	}
 	name := r.PathValue("file")
 	if !updateName.MatchString(name) || strings.Contains(name, "..") {
-		s.writeError(w, r, core.Errorf(nsync.CodeNotFound, "No such update file."))
+		s.writeError(w, r, core.Errorf(protocol.CodeNotFound, "No such update file."))
 		return
 	}
 	f, err := os.Open(filepath.Join(s.updatesDir, name))
@@ -35,13 +35,13 @@ func (s *Server) updateFile(w http.ResponseWriter, r *http.Request) {
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.log.Error("update file", "file", name, "err", err)
 		}
-		s.writeError(w, r, core.Errorf(nsync.CodeNotFound, "No such update file."))
+		s.writeError(w, r, core.Errorf(protocol.CodeNotFound, "No such update file."))
 		return
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() {
-		s.writeError(w, r, core.Errorf(nsync.CodeNotFound, "No such update file."))
+		s.writeError(w, r, core.Errorf(protocol.CodeNotFound, "No such update file."))
 		return
 	}
 	if strings.HasSuffix(name, ".json") {

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/ainaukar/naukar/server/api"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 func TestUpdateFiles(t *testing.T) {
@@ -49,9 +49,9 @@ func TestUpdateFiles(t *testing.T) {
 	}
 	for _, p := range []string{"/v1/updates/missing.exe", "/v1/updates/..%2Fsecret.txt", "/v1/updates/.hidden"} {
 		resp, body = get(p, "")
-		var eb nsync.ErrorBody
+		var eb protocol.ErrorBody
 		json.Unmarshal([]byte(body), &eb)
-		if resp.StatusCode != 404 || eb.Error.Code != nsync.CodeNotFound || strings.Contains(body, "not for clients") {
+		if resp.StatusCode != 404 || eb.Error.Code != protocol.CodeNotFound || strings.Contains(body, "not for clients") {
 			t.Fatalf("%s: %d %s", p, resp.StatusCode, body)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // Account is a person who signs in: the owner of a business.
@@ -104,19 +104,19 @@ func (s *Signup) Normalize() {
 // the first problem.
 func (s *Signup) Validate() error {
 	if !s.AgeConfirmed {
-		return Errorf(nsync.CodeInvalid, "AI Naukar is only for people aged 18 or over: please confirm your age.")
+		return Errorf(protocol.CodeInvalid, "AI Naukar is only for people aged 18 or over: please confirm your age.")
 	}
 	if !s.TermsAccepted {
-		return Errorf(nsync.CodeInvalid, "Please accept the terms of service and privacy policy to create an account.")
+		return Errorf(protocol.CodeInvalid, "Please accept the terms of service and privacy policy to create an account.")
 	}
 	if err := checkName("Owner name", s.Owner.Name, 100); err != nil {
 		return err
 	}
 	if len(s.Owner.Email) > 254 || !emailRE.MatchString(s.Owner.Email) {
-		return Errorf(nsync.CodeInvalid, "Email %q does not look like an email address.", s.Owner.Email)
+		return Errorf(protocol.CodeInvalid, "Email %q does not look like an email address.", s.Owner.Email)
 	}
 	if _, ok := NormalizePhone(s.Owner.Phone); !ok {
-		return Errorf(nsync.CodeInvalid, "Phone must be a 10-digit Indian mobile number (optionally starting with +91).")
+		return Errorf(protocol.CodeInvalid, "Phone must be a 10-digit Indian mobile number (optionally starting with +91).")
 	}
 	if err := CheckPassword(s.Owner.Password); err != nil {
 		return err
@@ -126,19 +126,19 @@ func (s *Signup) Validate() error {
 		return err
 	}
 	if !ValidStateCode(b.StateCode) {
-		return Errorf(nsync.CodeInvalid, "State code %q is not a GST state code (two digits, 01 to 38, or 97).", b.StateCode)
+		return Errorf(protocol.CodeInvalid, "State code %q is not a GST state code (two digits, 01 to 38, or 97).", b.StateCode)
 	}
 	if b.GSTIN != "" {
 		if err := CheckGSTIN(b.GSTIN); err != nil {
 			return err
 		}
 		if b.GSTIN[:2] != b.StateCode {
-			return Errorf(nsync.CodeInvalid, "GSTIN %s belongs to state %s but the business state code is %s.", b.GSTIN, b.GSTIN[:2], b.StateCode)
+			return Errorf(protocol.CodeInvalid, "GSTIN %s belongs to state %s but the business state code is %s.", b.GSTIN, b.GSTIN[:2], b.StateCode)
 		}
 	}
 	for _, f := range []struct{ name, v string }{{"Address", b.Address}, {"City", b.City}, {"Category", b.Category}} {
 		if utf8.RuneCountInString(f.v) > 500 || hasControl(f.v) {
-			return Errorf(nsync.CodeInvalid, "%s is too long or has invalid characters.", f.name)
+			return Errorf(protocol.CodeInvalid, "%s is too long or has invalid characters.", f.name)
 		}
 	}
 	return nil
@@ -147,20 +147,20 @@ func (s *Signup) Validate() error {
 // CheckPassword enforces the password rules.
 func CheckPassword(p string) error {
 	if utf8.RuneCountInString(p) < 8 {
-		return Errorf(nsync.CodeInvalid, "Password must be at least 8 characters long.")
+		return Errorf(protocol.CodeInvalid, "Password must be at least 8 characters long.")
 	}
 	if len(p) > 72 { // bcrypt reads at most 72 bytes
-		return Errorf(nsync.CodeInvalid, "Password must be at most 72 bytes long.")
+		return Errorf(protocol.CodeInvalid, "Password must be at most 72 bytes long.")
 	}
 	return nil
 }
 
 func checkName(what, v string, max int) error {
 	if v == "" {
-		return Errorf(nsync.CodeInvalid, "%s is required.", what)
+		return Errorf(protocol.CodeInvalid, "%s is required.", what)
 	}
 	if utf8.RuneCountInString(v) > max || hasControl(v) {
-		return Errorf(nsync.CodeInvalid, "%s is too long or has invalid characters.", what)
+		return Errorf(protocol.CodeInvalid, "%s is too long or has invalid characters.", what)
 	}
 	return nil
 }
@@ -227,16 +227,16 @@ const gstinAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 // CheckGSTIN validates the shape and check character of a GSTIN.
 func CheckGSTIN(g string) error {
 	if len(g) != 15 {
-		return Errorf(nsync.CodeInvalid, "GSTIN must be 15 characters long.")
+		return Errorf(protocol.CodeInvalid, "GSTIN must be 15 characters long.")
 	}
 	if !ValidStateCode(g[:2]) {
-		return Errorf(nsync.CodeInvalid, "GSTIN %s does not start with a valid state code.", g)
+		return Errorf(protocol.CodeInvalid, "GSTIN %s does not start with a valid state code.", g)
 	}
 	sum := 0
 	for i := 0; i < 15; i++ {
 		v := strings.IndexByte(gstinAlphabet, g[i])
 		if v < 0 {
-			return Errorf(nsync.CodeInvalid, "GSTIN %s has a character that is not a digit or capital letter.", g)
+			return Errorf(protocol.CodeInvalid, "GSTIN %s has a character that is not a digit or capital letter.", g)
 		}
 		if i == 14 {
 			break
@@ -245,7 +245,7 @@ func CheckGSTIN(g string) error {
 		sum += p/36 + p%36
 	}
 	if want := gstinAlphabet[(36-sum%36)%36]; g[14] != want {
-		return Errorf(nsync.CodeInvalid, "GSTIN %s is not valid: its check character should be %c. Please check it for typing mistakes.", g, want)
+		return Errorf(protocol.CodeInvalid, "GSTIN %s is not valid: its check character should be %c. Please check it for typing mistakes.", g, want)
 	}
 	return nil
 }

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/ainaukar/naukar/server/core"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 func TestCheckGSTIN(t *testing.T) {
@@ -20,7 +20,7 @@ func TestCheckGSTIN(t *testing.T) {
 		"ErrGSTINChars":    "27aapfu0939f1zv",
 	} {
 		t.Run(name, func(t *testing.T) {
-			if err := core.CheckGSTIN(g); core.ErrorCode(err) != nsync.CodeInvalid {
+			if err := core.CheckGSTIN(g); core.ErrorCode(err) != protocol.CodeInvalid {
 				t.Fatalf("%s: got %v", g, err)
 			}
 		})
@@ -75,32 +75,32 @@ func TestValidStateCode(t *testing.T) {
 
 func TestCheckMutation(t *testing.T) {
 	id := "01890f3e-8a4b-7cc2-9d3e-0123456789ab"
-	hlc := nsync.HLC{Wall: 1700000000000, Device: "d1"}.String()
-	ok := []nsync.Mutation{
-		{N: 1, Table: "products", ID: id, HLC: hlc, Op: nsync.OpUpsert, Data: []byte(`{"name":"Tea"}`)},
-		{N: 1, Table: "products", ID: id, HLC: hlc, Op: nsync.OpDelete},
-		{N: 1, Table: "invoices", ID: id, HLC: hlc, Op: nsync.OpInsert, Data: []byte(`{"total":1}`)},
-		{N: 1, Table: "future_table", ID: id, HLC: hlc, Op: nsync.OpUpsert, Data: []byte(`{"x":1}`)},
+	hlc := protocol.HLC{Wall: 1700000000000, Device: "d1"}.String()
+	ok := []protocol.Mutation{
+		{N: 1, Table: "products", ID: id, HLC: hlc, Op: protocol.OpUpsert, Data: []byte(`{"name":"Tea"}`)},
+		{N: 1, Table: "products", ID: id, HLC: hlc, Op: protocol.OpDelete},
+		{N: 1, Table: "invoices", ID: id, HLC: hlc, Op: protocol.OpInsert, Data: []byte(`{"total":1}`)},
+		{N: 1, Table: "future_table", ID: id, HLC: hlc, Op: protocol.OpUpsert, Data: []byte(`{"x":1}`)},
 	}
 	for _, m := range ok {
 		if _, rej := core.CheckMutation(m); rej != nil {
 			t.Errorf("%+v rejected: %+v", m, rej)
 		}
 	}
-	bad := map[string]nsync.Mutation{
-		"ErrTable":       {Table: "Products;", ID: id, HLC: hlc, Op: nsync.OpUpsert, Data: []byte(`{}`)},
-		"ErrID":          {Table: "products", ID: "1", HLC: hlc, Op: nsync.OpUpsert, Data: []byte(`{}`)},
+	bad := map[string]protocol.Mutation{
+		"ErrTable":       {Table: "Products;", ID: id, HLC: hlc, Op: protocol.OpUpsert, Data: []byte(`{}`)},
+		"ErrID":          {Table: "products", ID: "1", HLC: hlc, Op: protocol.OpUpsert, Data: []byte(`{}`)},
 		"ErrOp":          {Table: "products", ID: id, HLC: hlc, Op: "patch", Data: []byte(`{}`)},
-		"ErrDocUpdate":   {Table: "invoices", ID: id, HLC: hlc, Op: nsync.OpUpsert, Data: []byte(`{}`)},
-		"ErrNotObject":   {Table: "products", ID: id, HLC: hlc, Op: nsync.OpUpsert, Data: []byte(`[1]`)},
-		"ErrNoData":      {Table: "products", ID: id, HLC: hlc, Op: nsync.OpUpsert},
-		"ErrBadJSON":     {Table: "products", ID: id, HLC: hlc, Op: nsync.OpUpsert, Data: []byte(`{"x":`)},
-		"ErrHLC":         {Table: "products", ID: id, HLC: "now", Op: nsync.OpUpsert, Data: []byte(`{}`)},
-		"ErrDeleteArray": {Table: "products", ID: id, HLC: hlc, Op: nsync.OpDelete, Data: []byte(`[1]`)},
+		"ErrDocUpdate":   {Table: "invoices", ID: id, HLC: hlc, Op: protocol.OpUpsert, Data: []byte(`{}`)},
+		"ErrNotObject":   {Table: "products", ID: id, HLC: hlc, Op: protocol.OpUpsert, Data: []byte(`[1]`)},
+		"ErrNoData":      {Table: "products", ID: id, HLC: hlc, Op: protocol.OpUpsert},
+		"ErrBadJSON":     {Table: "products", ID: id, HLC: hlc, Op: protocol.OpUpsert, Data: []byte(`{"x":`)},
+		"ErrHLC":         {Table: "products", ID: id, HLC: "now", Op: protocol.OpUpsert, Data: []byte(`{}`)},
+		"ErrDeleteArray": {Table: "products", ID: id, HLC: hlc, Op: protocol.OpDelete, Data: []byte(`[1]`)},
 	}
 	for name, m := range bad {
 		t.Run(name, func(t *testing.T) {
-			if _, rej := core.CheckMutation(m); rej == nil || rej.Code != nsync.CodeInvalid || rej.Message == "" {
+			if _, rej := core.CheckMutation(m); rej == nil || rej.Code != protocol.CodeInvalid || rej.Message == "" {
 				t.Fatalf("got %+v", rej)
 			}
 		})

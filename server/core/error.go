@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"time"
 
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // Error codes used by the server besides the sync ones in package sync.
@@ -47,7 +47,7 @@ func ErrorCode(err error) string {
 	if errors.As(err, &e) {
 		return e.Code
 	}
-	return nsync.CodeInternal
+	return protocol.CodeInternal
 }
 
 // ErrorMessage returns the user-facing message of err.
@@ -61,12 +61,12 @@ func ErrorMessage(err error) string {
 
 // Common errors.
 var (
-	ErrDeviceUnknown = &Error{Code: nsync.CodeReRegister,
+	ErrDeviceUnknown = &Error{Code: protocol.CodeReRegister,
 		Message: "This device is not known to the server. Please sign in again."}
-	ErrDeviceRevoked = &Error{Code: nsync.CodeRevoked,
+	ErrDeviceRevoked = &Error{Code: protocol.CodeRevoked,
 		Message: "This device was signed out or removed by the owner. Please sign in again."}
-	ErrUnauthorized = &Error{Code: nsync.CodeUnauthorized,
+	ErrUnauthorized = &Error{Code: protocol.CodeUnauthorized,
 		Message: "Please sign in: the request has no valid token."}
-	ErrBadLogin = &Error{Code: nsync.CodeUnauthorized,
+	ErrBadLogin = &Error{Code: protocol.CodeUnauthorized,
 		Message: "Wrong email/phone or password."}
 )

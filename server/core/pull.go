@@ -6,23 +6,23 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // PullPage is the reply to a pull as the store reads it. It encodes to
-// exactly the JSON of nsync.PullResponse, but keeps each change's field
+// exactly the JSON of protocol.PullResponse, but keeps each change's field
 // stamps as the JSON text the store holds, so a page goes out without
 // decoding and re-encoding a map per row.
 type PullPage struct {
-	Changes    []Change          `json:"changes"`
-	Next       int64             `json:"next"`
-	More       bool              `json:"more"`
-	Epoch      string            `json:"epoch"`
-	Rejections []nsync.Rejection `json:"rejections,omitempty"`
-	ServerTime int64             `json:"server_time"`
+	Changes    []Change             `json:"changes"`
+	Next       int64                `json:"next"`
+	More       bool                 `json:"more"`
+	Epoch      string               `json:"epoch"`
+	Rejections []protocol.Rejection `json:"rejections,omitempty"`
+	ServerTime int64                `json:"server_time"`
 }
 
-// Change is nsync.Change with FieldHLC as raw JSON (empty when the row has
+// Change is protocol.Change with FieldHLC as raw JSON (empty when the row has
 // no field stamps, as omitempty leaves out an empty map).
 type Change struct {
 	Seq      int64           `json:"seq"`
@@ -46,11 +46,11 @@ func RawFieldHLC(b []byte) json.RawMessage {
 }
 
 // Response decodes the page into the wire type.
-func (p PullPage) Response() (nsync.PullResponse, error) {
-	out := nsync.PullResponse{Changes: make([]nsync.Change, len(p.Changes)), Next: p.Next, More: p.More,
+func (p PullPage) Response() (protocol.PullResponse, error) {
+	out := protocol.PullResponse{Changes: make([]protocol.Change, len(p.Changes)), Next: p.Next, More: p.More,
 		Epoch: p.Epoch, Rejections: p.Rejections, ServerTime: p.ServerTime}
 	for i, c := range p.Changes {
-		out.Changes[i] = nsync.Change{Seq: c.Seq, Table: c.Table, ID: c.ID, HLC: c.HLC, Op: c.Op, Data: c.Data, DeviceID: c.DeviceID}
+		out.Changes[i] = protocol.Change{Seq: c.Seq, Table: c.Table, ID: c.ID, HLC: c.HLC, Op: c.Op, Data: c.Data, DeviceID: c.DeviceID}
 		if len(c.FieldHLC) > 0 {
 			if err := json.Unmarshal(c.FieldHLC, &out.Changes[i].FieldHLC); err != nil {
 				return out, err

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/ainaukar/naukar/server/core"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // rawValues are data and field stamps as they may sit in the store:
@@ -20,7 +20,7 @@ var rawValues = []string{
 	`{"deleted":1,"x":null,"y":true,"z":[{"q":"r s"}]}`, `{"price":"0000001234567.0000000001.dev"}`,
 }
 
-func pageOf(changes []core.Change, rej []nsync.Rejection) core.PullPage {
+func pageOf(changes []core.Change, rej []protocol.Rejection) core.PullPage {
 	return core.PullPage{Changes: changes, Next: 42, More: len(changes)%2 == 0, Epoch: "abc<1>", Rejections: rej, ServerTime: 1767225600000}
 }
 
@@ -34,7 +34,7 @@ func checkSame(t *testing.T, p core.PullPage) {
 		t.Fatalf("AppendJSON differs from encoding/json:\n got %s\nwant %s", got, want.Bytes())
 	}
 	// And it reads back as the wire type, equal to the page's decoding.
-	var back nsync.PullResponse
+	var back protocol.PullResponse
 	if err := json.Unmarshal(want.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}
@@ -54,17 +54,17 @@ func TestPullPageJSONMatchesEncodingJSON(t *testing.T) {
 	var changes []core.Change
 	for i, d := range rawValues {
 		c := core.Change{Seq: int64(i + 1), Table: "products", ID: "0190aaaa-0000-7000-8000-00000000000" + string(rune('a'+i%6)),
-			HLC: "0001767225600000.0000000001.dev", Op: nsync.OpUpsert, Data: json.RawMessage(d), DeviceID: "dev-1"}
+			HLC: "0001767225600000.0000000001.dev", Op: protocol.OpUpsert, Data: json.RawMessage(d), DeviceID: "dev-1"}
 		if i%3 == 0 {
 			c.FieldHLC = core.RawFieldHLC([]byte(`{"name":"0001767225600000.0000000001.dev"}`))
 		}
 		if i%4 == 0 {
-			c.Table, c.Op, c.DeviceID = "invoices", nsync.OpInsert, ""
+			c.Table, c.Op, c.DeviceID = "invoices", protocol.OpInsert, ""
 		}
 		changes = append(changes, c)
 	}
-	rej := []nsync.Rejection{{N: 3, Table: "Bad Table", ID: "x", Code: nsync.CodeInvalid, Message: `table name must be "a-z" & <digits>`},
-		{N: 4, Table: "t", ID: "चाय", Code: nsync.CodeInvalid, Message: "id must be a UUID"}}
+	rej := []protocol.Rejection{{N: 3, Table: "Bad Table", ID: "x", Code: protocol.CodeInvalid, Message: `table name must be "a-z" & <digits>`},
+		{N: 4, Table: "t", ID: "चाय", Code: protocol.CodeInvalid, Message: "id must be a UUID"}}
 	checkSame(t, pageOf(changes, rej))
 
 	// Random JSON objects with random spacing and characters.
@@ -104,7 +104,7 @@ func TestPullPageJSONMatchesEncodingJSON(t *testing.T) {
 			stamps[k] = str()
 		}
 		fh, _ := json.MarshalIndent(stamps, "", sp())
-		checkSame(t, pageOf([]core.Change{{Seq: int64(i), Table: "products", ID: str(), HLC: str(), Op: nsync.OpUpsert,
+		checkSame(t, pageOf([]core.Change{{Seq: int64(i), Table: "products", ID: str(), HLC: str(), Op: protocol.OpUpsert,
 			Data: enc, FieldHLC: core.RawFieldHLC(fh), DeviceID: str()}}, nil))
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // Security event kinds.
@@ -81,7 +81,7 @@ type Store interface {
 
 	// Push applies a batch in one transaction (see DESIGN.md, sync protocol).
 	// The request has been checked for protocol version, device and epoch.
-	Push(ctx context.Context, s Session, req nsync.PushRequest, now time.Time) (nsync.PushResponse, error)
+	Push(ctx context.Context, s Session, req protocol.PushRequest, now time.Time) (protocol.PushResponse, error)
 	// Pull returns up to limit changes with seq > since.
 	Pull(ctx context.Context, s Session, since int64, limit int, now time.Time) (PullPage, error)
 

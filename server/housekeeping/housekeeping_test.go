@@ -12,7 +12,7 @@ import (
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/server/store/storetest"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 var ctx = context.Background()
@@ -21,11 +21,11 @@ var ctx = context.Background()
 // UUID), numbered from n, stored as rejections made at.
 func reject(t *testing.T, db *store.DB, s core.Session, n int64, count int, at time.Time) {
 	t.Helper()
-	ms := make([]nsync.Mutation, count)
+	ms := make([]protocol.Mutation, count)
 	for i := range ms {
-		ms[i] = nsync.Mutation{N: n + int64(i), Table: "products", ID: "not-a-uuid", Op: nsync.OpUpsert, Data: []byte(`{}`)}
+		ms[i] = protocol.Mutation{N: n + int64(i), Table: "products", ID: "not-a-uuid", Op: protocol.OpUpsert, Data: []byte(`{}`)}
 	}
-	res, err := db.Push(ctx, s, nsync.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: ms}, at)
+	res, err := db.Push(ctx, s, protocol.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: ms}, at)
 	if err != nil || len(res.Rejected) != count {
 		t.Fatalf("push: %d rejected, %v", len(res.Rejected), err)
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/server/store/storetest"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 type noopArgs struct {
@@ -79,7 +79,7 @@ func BenchmarkPush1000WithJobs(b *testing.B) {
 				b.StopTimer()
 				ms := storetest.Mutations(s, n, 1000)
 				b.StartTimer()
-				res, err := db.Push(ctx, s, nsync.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: ms}, time.Now())
+				res, err := db.Push(ctx, s, protocol.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: ms}, time.Now())
 				if err != nil || res.Accepted != 1000 {
 					b.Fatalf("push: %+v %v", res.Accepted, err)
 				}
@@ -99,7 +99,7 @@ func BenchmarkPull1000WithJobs(b *testing.B) {
 			s := storetest.Business(b, db)
 			ctx := context.Background()
 			for i := range 10 {
-				if _, err := db.Push(ctx, s, nsync.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1,
+				if _, err := db.Push(ctx, s, protocol.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1,
 					Mutations: storetest.Mutations(s, int64(i*1000+1), 1000)}, time.Now()); err != nil {
 					b.Fatal(err)
 				}

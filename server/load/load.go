@@ -35,7 +35,8 @@ import (
 
 	"github.com/google/uuid"
 
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/app/syncapp/client"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // Config bounds a run.
@@ -140,7 +141,7 @@ func CheckLoopback(raw string) error {
 // device is one simulated device.
 type device struct {
 	token, auth, id string
-	clock           *nsync.Clock
+	clock           *protocol.Clock
 	n, since        int64
 	product         string
 	pending         []byte // a push body not yet acknowledged, sent again as is
@@ -186,8 +187,8 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 		IdleConnTimeout: time.Minute, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, Timeout: 60 * time.Second}
-	c := nsync.NewClient(base, nsync.WithHTTPClient(hc), nsync.WithTimeout(60*time.Second),
-		nsync.WithRetries(2, 100*time.Millisecond, 2*time.Second), nsync.WithUserAgent("naukar-load"))
+	c := client.NewClient(base, client.WithHTTPClient(hc), client.WithTimeout(60*time.Second),
+		client.WithRetries(2, 100*time.Millisecond, 2*time.Second), client.WithUserAgent("naukar-load"))
 
 	var rb [4]byte
 	_, _ = rand.Read(rb[:])
@@ -197,9 +198,9 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	for i := range emails {
 		phone, _ := rand.Int(rand.Reader, big.NewInt(1e9))
 		emails[i] = fmt.Sprintf("load-%s-%d@load.invalid", tag, i)
-		_, err := c.Signup(ctx, nsync.SignupRequest{
-			Owner:        nsync.SignupOwner{Name: "Load Test", Email: emails[i], Phone: fmt.Sprintf("9%09d", phone.Int64()), Password: password},
-			Business:     nsync.SignupBusiness{Name: fmt.Sprintf("Load Test %s %d", tag, i), StateCode: "27"},
+		_, err := c.Signup(ctx, protocol.SignupRequest{
+			Owner:        protocol.SignupOwner{Name: "Load Test", Email: emails[i], Phone: fmt.Sprintf("9%09d", phone.Int64()), Password: password},
+			Business:     protocol.SignupBusiness{Name: fmt.Sprintf("Load Test %s %d", tag, i), StateCode: "27"},
 			AgeConfirmed: true, TermsAccepted: true,
 		})
 		if err != nil {
@@ -217,7 +218,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	for range 16 {
 		wg.Go(func() {
 			for i := range next {
-				l, err := c.Login(ctx, nsync.LoginRequest{Login: emails[i%len(emails)], Password: password, DeviceName: fmt.Sprint("load ", i)})
+				l, err := c.Login(ctx, protocol.LoginRequest{Login: emails[i%len(emails)], Password: password, DeviceName: fmt.Sprint("load ", i)})
 				if err != nil {
 					mu.Lock()
 					loginErr = err
@@ -225,7 +226,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 					continue
 				}
 				devs[i] = &device{token: l.Token, auth: "Bearer " + l.Token, id: l.DeviceID,
-					clock: nsync.NewClock(l.DeviceID, nsync.HLC{}, nil), product: uuid.Must(uuid.NewV7()).String()}
+					clock: protocol.NewClock(l.DeviceID, protocol.HLC{}, nil), product: uuid.Must(uuid.NewV7()).String()}
 			}
 		})
 	}
@@ -442,7 +443,7 @@ func (lc *loadClient) do(ctx context.Context, d *device, method, path string, bo
 		return err
 	}
 	if resp.StatusCode != http.StatusOK {
-		var eb nsync.ErrorBody
+		var eb protocol.ErrorBody
 		_ = json.Unmarshal(d.buf.Bytes(), &eb)
 		return fmt.Errorf("%s %s: %d %s: %s", method, strings.SplitN(path, "?", 2)[0], resp.StatusCode, eb.Error.Code, eb.Error.Message)
 	}

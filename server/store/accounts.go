@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ainaukar/naukar/server/core"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
@@ -78,9 +78,9 @@ func (db *DB) CreateAccount(ctx context.Context, a core.NewAccount) (string, str
 
 func takenError(field string) error {
 	if field == "phone" {
-		return core.Errorf(nsync.CodeConflict, "An account with this phone number already exists. Please sign in instead.")
+		return core.Errorf(protocol.CodeConflict, "An account with this phone number already exists. Please sign in instead.")
 	}
-	return core.Errorf(nsync.CodeConflict, "An account with this email already exists. Please sign in instead.")
+	return core.Errorf(protocol.CodeConflict, "An account with this email already exists. Please sign in instead.")
 }
 
 const accountCols = `a.id, a.name, a.email, a.phone, a.password_hash, a.created_at`
@@ -100,7 +100,7 @@ func (db *DB) AccountByLogin(ctx context.Context, login string) (core.LoginAccou
 		WHERE a.email = $1 OR a.phone = $1 ORDER BY b.created_at LIMIT 1`, login)
 	err := scanAccount(row, &la.Account, &la.BusinessID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return la, core.Errorf(nsync.CodeNotFound, "no such account")
+		return la, core.Errorf(protocol.CodeNotFound, "no such account")
 	}
 	if err != nil {
 		return la, fmt.Errorf("find account: %w", err)
@@ -154,7 +154,7 @@ func (db *DB) CreateDevice(ctx context.Context, accountID, businessID, name, tok
 		err := tx.QueryRowContext(ctx, `UPDATE businesses SET devices_added = devices_added + 1
 			WHERE id = $1 AND account_id = $2 RETURNING devices_added`, businessID, accountID).Scan(&n)
 		if errors.Is(err, sql.ErrNoRows) {
-			return core.Errorf(nsync.CodeNotFound, "no such business")
+			return core.Errorf(protocol.CodeNotFound, "no such business")
 		}
 		if err != nil {
 			return fmt.Errorf("next series: %w", err)
@@ -253,7 +253,7 @@ func (db *DB) RevokeDevice(ctx context.Context, s core.Session, deviceID string,
 		d, err = scanDevice(tx.QueryRowContext(ctx, `UPDATE devices SET revoked_at = COALESCE(revoked_at, $1)
 			WHERE id = $2 AND business_id = $3 RETURNING `+deviceCols, ms(now), deviceID, s.BusinessID))
 		if errors.Is(err, sql.ErrNoRows) {
-			return core.Errorf(nsync.CodeNotFound, "No device with id %s in this business.", deviceID)
+			return core.Errorf(protocol.CodeNotFound, "No device with id %s in this business.", deviceID)
 		}
 		return err
 	})

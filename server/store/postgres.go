@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
 
 	"github.com/ainaukar/naukar/server/core"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // migrationLockKey is one arbitrary advisory lock key for "naukar
@@ -110,7 +110,7 @@ const (
 )
 
 // pushPostgres runs a push on one pgx connection in two round trips.
-func (db *DB) pushPostgres(ctx context.Context, p *pushPlan, resp *nsync.PushResponse) error {
+func (db *DB) pushPostgres(ctx context.Context, p *pushPlan, resp *protocol.PushResponse) error {
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("push: %w", err)
@@ -132,7 +132,7 @@ func (db *DB) pushPostgres(ctx context.Context, p *pushPlan, resp *nsync.PushRes
 	})
 }
 
-func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *nsync.PushResponse) error {
+func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *protocol.PushResponse) error {
 	s := p.s
 	tbls, ids := make([]string, len(p.keys)), make([]string, len(p.keys))
 	for i, k := range p.keys {

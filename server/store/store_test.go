@@ -15,7 +15,7 @@ import (
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/server/store/storetest"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 var ctx = context.Background()
@@ -23,7 +23,7 @@ var ctx = context.Background()
 // mustBusiness creates an account, business and device and returns the session.
 func mustBusiness(tb testing.TB, db *store.DB) core.Session { return storetest.Business(tb, db) }
 
-func mutations(s core.Session, from int64, count int) []nsync.Mutation {
+func mutations(s core.Session, from int64, count int) []protocol.Mutation {
 	return storetest.Mutations(s, from, count)
 }
 
@@ -34,7 +34,7 @@ func TestBackupRotateRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := mustBusiness(t, db)
-	if _, err := db.Push(ctx, s, nsync.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: mutations(s, 1, 10)}, time.Now()); err != nil {
+	if _, err := db.Push(ctx, s, protocol.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: mutations(s, 1, 10)}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	oldEpoch, _ := db.Epoch(ctx)
@@ -52,7 +52,7 @@ func TestBackupRotateRestore(t *testing.T) {
 		t.Fatalf("kept %v", left)
 	}
 	// Changes after the snapshot vanish on restore, and the epoch changes.
-	if _, err := db.Push(ctx, s, nsync.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: mutations(s, 11, 5)}, time.Now()); err != nil {
+	if _, err := db.Push(ctx, s, protocol.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: mutations(s, 11, 5)}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -120,7 +120,7 @@ func BenchmarkPush1000(b *testing.B) {
 				b.StopTimer()
 				ms := mutations(s, n, 1000)
 				b.StartTimer()
-				res, err := db.Push(ctx, s, nsync.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: ms}, time.Now())
+				res, err := db.Push(ctx, s, protocol.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: ms}, time.Now())
 				if err != nil || res.Accepted != 1000 {
 					b.Fatalf("push: %+v %v", res.Accepted, err)
 				}
@@ -138,7 +138,7 @@ func BenchmarkPull1000(b *testing.B) {
 			db := st.Open(b)
 			s := mustBusiness(b, db)
 			for i := range 10 {
-				if _, err := db.Push(ctx, s, nsync.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1,
+				if _, err := db.Push(ctx, s, protocol.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1,
 					Mutations: mutations(s, int64(i*1000+1), 1000)}, time.Now()); err != nil {
 					b.Fatal(err)
 				}
@@ -171,15 +171,15 @@ func BenchmarkPushRoundTrip(b *testing.B) {
 				s       core.Session
 				n       int64
 				product string
-				clock   *nsync.Clock
+				clock   *protocol.Clock
 			}
 			var devs []*dev
 			for range roundTripBusinesses {
 				s := mustBusiness(b, db)
-				if _, err := db.Push(ctx, s, nsync.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: mutations(s, 1, 1000)}, time.Now()); err != nil {
+				if _, err := db.Push(ctx, s, protocol.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: mutations(s, 1, 1000)}, time.Now()); err != nil {
 					b.Fatal(err)
 				}
-				devs = append(devs, &dev{s: s, n: 1000, product: uuid.Must(uuid.NewV7()).String(), clock: nsync.NewClock(s.DeviceID, nsync.HLC{}, nil)})
+				devs = append(devs, &dev{s: s, n: 1000, product: uuid.Must(uuid.NewV7()).String(), clock: protocol.NewClock(s.DeviceID, protocol.HLC{}, nil)})
 			}
 			invoice := []byte(`{"number":"A-1","date":"2026-01-15","lines":[{"product":"Tea","qty":1,"price":15500,"gst_rate":500}],"total":16275}`)
 			b.ReportAllocs()
@@ -187,12 +187,12 @@ func BenchmarkPushRoundTrip(b *testing.B) {
 			for b.Loop() {
 				d := devs[i%len(devs)]
 				i++
-				ms := []nsync.Mutation{
-					{N: d.n + 1, Table: "products", ID: d.product, HLC: d.clock.Now().String(), Op: nsync.OpUpsert, Data: []byte(fmt.Sprintf(`{"price":%d}`, i))},
-					{N: d.n + 2, Table: "invoices", ID: uuid.Must(uuid.NewV7()).String(), HLC: d.clock.Now().String(), Op: nsync.OpInsert, Data: invoice},
-					{N: d.n + 3, Table: "invoices", ID: uuid.Must(uuid.NewV7()).String(), HLC: d.clock.Now().String(), Op: nsync.OpInsert, Data: invoice},
+				ms := []protocol.Mutation{
+					{N: d.n + 1, Table: "products", ID: d.product, HLC: d.clock.Now().String(), Op: protocol.OpUpsert, Data: []byte(fmt.Sprintf(`{"price":%d}`, i))},
+					{N: d.n + 2, Table: "invoices", ID: uuid.Must(uuid.NewV7()).String(), HLC: d.clock.Now().String(), Op: protocol.OpInsert, Data: invoice},
+					{N: d.n + 3, Table: "invoices", ID: uuid.Must(uuid.NewV7()).String(), HLC: d.clock.Now().String(), Op: protocol.OpInsert, Data: invoice},
 				}
-				res, err := db.Push(ctx, d.s, nsync.PushRequest{DeviceID: d.s.DeviceID, ProtocolVersion: 1, Mutations: ms}, time.Now())
+				res, err := db.Push(ctx, d.s, protocol.PushRequest{DeviceID: d.s.DeviceID, ProtocolVersion: 1, Mutations: ms}, time.Now())
 				if err != nil || res.Accepted != 3 {
 					b.Fatalf("push: %+v %v", res, err)
 				}
@@ -212,7 +212,7 @@ func BenchmarkPullRoundTrip(b *testing.B) {
 			var ss []core.Session
 			for range roundTripBusinesses {
 				s := mustBusiness(b, db)
-				if _, err := db.Push(ctx, s, nsync.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: mutations(s, 1, 1000)}, time.Now()); err != nil {
+				if _, err := db.Push(ctx, s, protocol.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: mutations(s, 1, 1000)}, time.Now()); err != nil {
 					b.Fatal(err)
 				}
 				ss = append(ss, s)
@@ -262,7 +262,7 @@ func TestConcurrentPushesFailAlone(t *testing.T) {
 						if i%4 == 3 {
 							from += 2 // a gap: refused every time
 						}
-						_, err := db.Push(ctx, s, nsync.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: mutations(s, from, 4)}, time.Now())
+						_, err := db.Push(ctx, s, protocol.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: mutations(s, from, 4)}, time.Now())
 						switch {
 						case s == revoked:
 							if !errors.Is(err, core.ErrDeviceRevoked) {
@@ -270,7 +270,7 @@ func TestConcurrentPushesFailAlone(t *testing.T) {
 							}
 							return
 						case i%4 == 3:
-							if core.ErrorCode(err) != nsync.CodeOutOfOrder {
+							if core.ErrorCode(err) != protocol.CodeOutOfOrder {
 								errs <- fmt.Errorf("gap: %v", err)
 							}
 						case err != nil:

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/ainaukar/naukar/server/core"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // chunkSizes splits n rows into the row counts of multi-row SQLite
@@ -102,7 +102,7 @@ type rowKey struct{ table, id string }
 
 // loadedRow is a row's state during a push: as read, or as merged.
 type loadedRow struct {
-	row    nsync.Row
+	row    protocol.Row
 	device string
 	dirty  bool
 }
@@ -111,17 +111,17 @@ type loadedRow struct {
 // database is touched.
 type pushPlan struct {
 	s     core.Session
-	req   nsync.PushRequest
+	req   protocol.PushRequest
 	epoch string
 	now   time.Time
-	rows  []nsync.Row        // per mutation; valid when rejs[i] is nil
-	rejs  []*nsync.Rejection // per mutation
-	keys  []rowKey           // the rows valid mutations touch, each once
+	rows  []protocol.Row        // per mutation; valid when rejs[i] is nil
+	rejs  []*protocol.Rejection // per mutation
+	keys  []rowKey              // the rows valid mutations touch, each once
 }
 
-func newPushPlan(s core.Session, req nsync.PushRequest, epoch string, now time.Time) *pushPlan {
+func newPushPlan(s core.Session, req protocol.PushRequest, epoch string, now time.Time) *pushPlan {
 	p := &pushPlan{s: s, req: req, epoch: epoch, now: now,
-		rows: make([]nsync.Row, len(req.Mutations)), rejs: make([]*nsync.Rejection, len(req.Mutations))}
+		rows: make([]protocol.Row, len(req.Mutations)), rejs: make([]*protocol.Rejection, len(req.Mutations))}
 	seen := make(map[rowKey]bool, len(req.Mutations))
 	for i, m := range req.Mutations {
 		p.rows[i], p.rejs[i] = core.CheckMutation(m)
@@ -141,7 +141,7 @@ func newPushPlan(s core.Session, req nsync.PushRequest, epoch string, now time.T
 type pushWrite struct {
 	rows     []writeRow // changed rows with their new seqs, in seq order
 	seq      int64      // the business's seq counter after the push
-	rejected []nsync.Rejection
+	rejected []protocol.Rejection
 	lastN    int64
 }
 
@@ -156,7 +156,7 @@ type writeRow struct {
 // selectNew walks the batch from the device's last applied n: mutations
 // already applied are skipped, a gap refuses the batch, invalid ones
 // become rejections. It returns the rows to merge and the new last n.
-func (p *pushPlan) selectNew(lastN int64, resp *nsync.PushResponse) ([]nsync.Row, int64, error) {
+func (p *pushPlan) selectNew(lastN int64, resp *protocol.PushResponse) ([]protocol.Row, int64, error) {
 	n := lastN
 	// After a server restore the device's numbers are ahead of what the
 	// restored database remembers; the first push under the new epoch
@@ -164,13 +164,13 @@ func (p *pushPlan) selectNew(lastN int64, resp *nsync.PushResponse) ([]nsync.Row
 	if p.req.Rebase && p.req.Epoch == p.epoch && len(p.req.Mutations) > 0 && p.req.Mutations[0].N > n+1 {
 		n = p.req.Mutations[0].N - 1
 	}
-	var apply []nsync.Row
+	var apply []protocol.Row
 	for i, m := range p.req.Mutations {
 		if m.N <= n {
 			continue // already applied: a retried batch changes nothing
 		}
 		if m.N != n+1 {
-			return nil, 0, core.Errorf(nsync.CodeOutOfOrder,
+			return nil, 0, core.Errorf(protocol.CodeOutOfOrder,
 				"Mutation %d is next for this device but the batch has %d; push again from %d (last applied %d).",
 				n+1, m.N, n+1, n)
 		}
@@ -186,17 +186,17 @@ func (p *pushPlan) selectNew(lastN int64, resp *nsync.PushResponse) ([]nsync.Row
 
 // merge merges the rows into cur with sync.Merge and gives each changed
 // row the next seq after seq, in the order the batch first changed it.
-func (p *pushPlan) merge(apply []nsync.Row, cur map[rowKey]*loadedRow, seq int64, resp *nsync.PushResponse) (pushWrite, error) {
+func (p *pushPlan) merge(apply []protocol.Row, cur map[rowKey]*loadedRow, seq int64, resp *protocol.PushResponse) (pushWrite, error) {
 	w := pushWrite{seq: seq}
 	var changed []rowKey
 	for _, in := range apply {
 		k := rowKey{in.Table, in.ID}
 		c := cur[k]
-		var curRow *nsync.Row
+		var curRow *protocol.Row
 		if c != nil {
 			curRow = &c.row
 		}
-		out, ch := nsync.Merge(nsync.TableKind(in.Table), curRow, in)
+		out, ch := protocol.Merge(protocol.TableKind(in.Table), curRow, in)
 		resp.Accepted++
 		if !ch {
 			continue
@@ -260,20 +260,20 @@ func appendJSONString(b []byte, s string) []byte {
 // order, which is what lets a puller trust its cursor), then the device
 // row; merges the rows with sync.Merge and writes them with fresh seqs,
 // stores rejections and records last_n.
-func (db *DB) Push(ctx context.Context, s core.Session, req nsync.PushRequest, now time.Time) (nsync.PushResponse, error) {
+func (db *DB) Push(ctx context.Context, s core.Session, req protocol.PushRequest, now time.Time) (protocol.PushResponse, error) {
 	epoch, err := db.Epoch(ctx)
 	if err != nil {
-		return nsync.PushResponse{}, err
+		return protocol.PushResponse{}, err
 	}
 	p := newPushPlan(s, req, epoch, now)
-	resp := nsync.PushResponse{ServerTime: now.UnixMilli(), Epoch: epoch}
+	resp := protocol.PushResponse{ServerTime: now.UnixMilli(), Epoch: epoch}
 	if db.dialect.arrays {
 		err = db.pushPostgres(ctx, p, &resp)
 	} else {
 		err = db.pushSQLite(ctx, p, &resp)
 	}
 	if err != nil {
-		return nsync.PushResponse{}, err
+		return protocol.PushResponse{}, err
 	}
 	return resp, nil
 }
@@ -306,7 +306,7 @@ const (
 // some requests for a long time.
 type pushJob struct {
 	p    *pushPlan
-	resp *nsync.PushResponse
+	resp *protocol.PushResponse
 	read func() error
 	done chan error
 }
@@ -324,7 +324,7 @@ func (db *DB) onWriter(ctx context.Context, read func() error) error {
 	return <-job.done
 }
 
-func (db *DB) pushSQLite(ctx context.Context, p *pushPlan, resp *nsync.PushResponse) error {
+func (db *DB) pushSQLite(ctx context.Context, p *pushPlan, resp *protocol.PushResponse) error {
 	job := &pushJob{p: p, resp: resp, done: make(chan error, 1)}
 	select {
 	case db.pushes <- job:
@@ -419,7 +419,7 @@ func (db *DB) runGroup(jobs []*pushJob) {
 
 // safePushInTx is pushInTx with a panic turned into an error: the writer
 // goroutine serves every push, so one bad push must not stop it.
-func (db *DB) safePushInTx(ctx context.Context, tx *sql.Tx, p *pushPlan, resp *nsync.PushResponse) (err error) {
+func (db *DB) safePushInTx(ctx context.Context, tx *sql.Tx, p *pushPlan, resp *protocol.PushResponse) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("push: panic: %v", v)
@@ -429,7 +429,7 @@ func (db *DB) safePushInTx(ctx context.Context, tx *sql.Tx, p *pushPlan, resp *n
 }
 
 // pushInTx runs one push inside the SQLite write transaction tx.
-func (db *DB) pushInTx(ctx context.Context, tx *sql.Tx, p *pushPlan, resp *nsync.PushResponse) error {
+func (db *DB) pushInTx(ctx context.Context, tx *sql.Tx, p *pushPlan, resp *protocol.PushResponse) error {
 	s := p.s
 	{
 		st, err := db.txStmt(ctx, tx, sqliteLockDevice)
@@ -515,7 +515,7 @@ func (db *DB) inList(from, n int) string {
 // loadRowsSQLite reads the current state of the rows a batch touches.
 // Documents are only checked for existence: an existing document never
 // changes.
-func (db *DB) loadRowsSQLite(ctx context.Context, tx *sql.Tx, businessID string, in []nsync.Row) (map[rowKey]*loadedRow, error) {
+func (db *DB) loadRowsSQLite(ctx context.Context, tx *sql.Tx, businessID string, in []protocol.Row) (map[rowKey]*loadedRow, error) {
 	keys := make([]rowKey, 0, len(in))
 	seen := make(map[rowKey]bool, len(in))
 	for _, r := range in {
@@ -568,8 +568,8 @@ func (db *DB) loadRowsSQLite(ctx context.Context, tx *sql.Tx, businessID string,
 // loadedFrom builds a stored row for the merge. A document's body is not
 // decoded: the merge never changes an existing document.
 func loadedFrom(table, id, hlc string, deleted int64, data, fieldHLC []byte, device string) (*loadedRow, error) {
-	r := nsync.Row{Table: table, ID: id, HLC: hlc, Deleted: deleted != 0}
-	if nsync.TableKind(table) != nsync.KindDocument {
+	r := protocol.Row{Table: table, ID: id, HLC: hlc, Deleted: deleted != 0}
+	if protocol.TableKind(table) != protocol.KindDocument {
 		if err := json.Unmarshal(data, &r.Fields); err != nil {
 			return nil, fmt.Errorf("load row %s %s: %w", table, id, err)
 		}
@@ -643,19 +643,19 @@ func (db *DB) Pull(ctx context.Context, s core.Session, since int64, limit int, 
 			}
 			c.Data = data
 			if kind == 1 {
-				resp.Rejections = append(resp.Rejections, nsync.Rejection{N: c.Seq, Table: c.Table, ID: c.ID,
+				resp.Rejections = append(resp.Rejections, protocol.Rejection{N: c.Seq, Table: c.Table, ID: c.ID,
 					Code: c.HLC, Message: string(c.Data)})
 				continue
 			}
 			switch {
-			case nsync.TableKind(c.Table) == nsync.KindDocument:
-				c.Op = nsync.OpInsert
+			case protocol.TableKind(c.Table) == protocol.KindDocument:
+				c.Op = protocol.OpInsert
 			case deleted != 0:
-				c.Op = nsync.OpDelete
+				c.Op = protocol.OpDelete
 			default:
-				c.Op = nsync.OpUpsert
+				c.Op = protocol.OpUpsert
 			}
-			if c.Op != nsync.OpInsert {
+			if c.Op != protocol.OpInsert {
 				c.FieldHLC = core.RawFieldHLC(fieldHLC)
 			}
 			resp.Changes = append(resp.Changes, c)
@@ -689,6 +689,6 @@ func (db *DB) Pull(ctx context.Context, s core.Session, since int64, limit int, 
 	if len(resp.Changes) > 0 {
 		resp.Next = resp.Changes[len(resp.Changes)-1].Seq
 	}
-	slices.SortFunc(resp.Rejections, func(a, b nsync.Rejection) int { return cmp.Compare(a.N, b.N) })
+	slices.SortFunc(resp.Rejections, func(a, b protocol.Rejection) int { return cmp.Compare(a.N, b.N) })
 	return resp, nil
 }

@@ -18,7 +18,8 @@ import (
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
 	"github.com/ainaukar/naukar/app/syncapp"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/app/syncapp/client"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // Do applies f on the UI goroutine (fyne.Do in the app; direct in tests).
@@ -103,12 +104,12 @@ func (v *View) reload() {
 }
 
 // ShowStatus updates the screen with a status (e.g. from the background runner).
-func (v *View) ShowStatus(st nsync.Status) {
+func (v *View) ShowStatus(st client.Status) {
 	signed := v.svc.SignedIn()
 	v.do(func() { v.show(st, nil, signed) })
 }
 
-func (v *View) show(st nsync.Status, err error, signed bool) {
+func (v *View) show(st client.Status, err error, signed bool) {
 	last := "never"
 	if t, perr := time.Parse(time.RFC3339, st.LastSynced); perr == nil {
 		last = t.Local().Format("02 Jan 2006, 3:04 PM")
@@ -162,7 +163,7 @@ func (v *View) busy(what string, work func(ctx context.Context) (string, error))
 }
 
 func explain(err error) string {
-	if ae, ok := err.(*nsync.APIError); ok {
+	if ae, ok := err.(*client.APIError); ok {
 		if ae.Message != "" && ae.Status < 500 {
 			return ae.Message
 		}
@@ -170,7 +171,7 @@ func explain(err error) string {
 	if books.ErrorCode(err) != books.EINTERNAL {
 		return books.ErrorMessage(err)
 	}
-	return nsync.Explain(err)
+	return client.Explain(err)
 }
 
 func (v *View) doSignIn() {
@@ -243,8 +244,8 @@ func (v *View) showSignup() {
 		if len(state.Selected) >= 2 {
 			sc = state.Selected[:2]
 		}
-		req := nsync.SignupRequest{Owner: nsync.SignupOwner{Name: name.Text, Email: email.Text, Phone: phone.Text, Password: pw.Text},
-			Business:     nsync.SignupBusiness{Name: biz.Text, GSTIN: gstin.Text, StateCode: sc},
+		req := protocol.SignupRequest{Owner: protocol.SignupOwner{Name: name.Text, Email: email.Text, Phone: phone.Text, Password: pw.Text},
+			Business:     protocol.SignupBusiness{Name: biz.Text, GSTIN: gstin.Text, StateCode: sc},
 			AgeConfirmed: adult.Checked, TermsAccepted: terms.Checked}
 		server := v.server.Text
 		v.busy("Creating the account…", func(ctx context.Context) (string, error) {

@@ -17,10 +17,11 @@ import (
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp"
+	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/app/ui/syncview"
 	"github.com/ainaukar/naukar/server/api"
 	srvstore "github.com/ainaukar/naukar/server/store"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // all returns the laid-out objects of type T in the window.
@@ -64,8 +65,8 @@ func TestSignInAndSyncFromScreen(t *testing.T) {
 	defer db.Close()
 	srv := httptest.NewServer(api.New(api.Config{Store: db, BcryptCost: 4, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	defer srv.Close()
-	if _, err := nsync.NewClient(srv.URL).Signup(t.Context(), nsync.SignupRequest{Owner: nsync.SignupOwner{Name: "Ravi", Email: "ravi@example.com", Phone: "9876543210", Password: "correct horse"},
-		Business: nsync.SignupBusiness{Name: "Sharma Stores", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}); err != nil {
+	if _, err := client.NewClient(srv.URL).Signup(t.Context(), protocol.SignupRequest{Owner: protocol.SignupOwner{Name: "Ravi", Email: "ravi@example.com", Phone: "9876543210", Password: "correct horse"},
+		Business: protocol.SignupBusiness{Name: "Sharma Stores", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}); err != nil {
 		t.Fatal(err)
 	}
 	s, err := store.Open(filepath.Join(t.TempDir(), "books.db"), store.Options{})

@@ -11,7 +11,7 @@ import (
 
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/store"
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // Business creates an account, its business and one device in db and
@@ -35,16 +35,16 @@ func Business(tb testing.TB, db *store.DB) core.Session {
 
 // Mutations returns count valid mutations of the session's device numbered
 // from from: new products (records) and invoices (documents) in turn.
-func Mutations(s core.Session, from int64, count int) []nsync.Mutation {
-	clock := nsync.NewClock(s.DeviceID, nsync.HLC{}, nil)
-	out := make([]nsync.Mutation, count)
+func Mutations(s core.Session, from int64, count int) []protocol.Mutation {
+	clock := protocol.NewClock(s.DeviceID, protocol.HLC{}, nil)
+	out := make([]protocol.Mutation, count)
 	for i := range out {
-		table, op := "products", nsync.OpUpsert
+		table, op := "products", protocol.OpUpsert
 		if i%2 == 1 {
-			table, op = "invoices", nsync.OpInsert
+			table, op = "invoices", protocol.OpInsert
 		}
 		data, _ := json.Marshal(map[string]any{"name": fmt.Sprint("Item ", i), "price": 1000 + i, "hsn": "3401", "gst_rate": 1800})
-		out[i] = nsync.Mutation{N: from + int64(i), Table: table, ID: uuid.Must(uuid.NewV7()).String(),
+		out[i] = protocol.Mutation{N: from + int64(i), Table: table, ID: uuid.Must(uuid.NewV7()).String(),
 			HLC: clock.Now().String(), Op: op, Data: data}
 	}
 	return out

@@ -1,4 +1,4 @@
-package sync_test
+package client_test
 
 import (
 	"context"
@@ -9,11 +9,12 @@ import (
 	"testing"
 	"time"
 
-	nsync "github.com/ainaukar/naukar/sync"
+	"github.com/ainaukar/naukar/app/syncapp/client"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
-func fastClient(url string) *nsync.Client {
-	return nsync.NewClient(url, nsync.WithRetries(3, time.Millisecond, 5*time.Millisecond), nsync.WithTimeout(5*time.Second))
+func fastClient(url string) *client.Client {
+	return client.NewClient(url, client.WithRetries(3, time.Millisecond, 5*time.Millisecond), client.WithTimeout(5*time.Second))
 }
 
 // flaky answers with fail(w) for the first n calls, then with ok.
@@ -64,7 +65,7 @@ func TestClientRetriesIdempotentCalls(t *testing.T) {
 	}
 	t.Run("Push", func(t *testing.T) {
 		srv, calls := flaky(t, 1, status(502), `{"last_n":3,"accepted":3,"epoch":"e1","server_time":1}`)
-		res, err := fastClient(srv.URL).Push(context.Background(), "tok", nsync.PushRequest{DeviceID: "d"})
+		res, err := fastClient(srv.URL).Push(context.Background(), "tok", protocol.PushRequest{DeviceID: "d"})
 		if err != nil || res.LastN != 3 || calls.Load() != 2 {
 			t.Fatalf("push = %+v, %v after %d calls", res, err, calls.Load())
 		}
@@ -72,7 +73,7 @@ func TestClientRetriesIdempotentCalls(t *testing.T) {
 	t.Run("GivesUp", func(t *testing.T) {
 		srv, calls := flaky(t, 100, status(503), `{}`)
 		_, err := fastClient(srv.URL).Me(context.Background(), "tok")
-		var ae *nsync.APIError
+		var ae *client.APIError
 		if !errors.As(err, &ae) || ae.Status != 503 || calls.Load() != 4 {
 			t.Fatalf("err = %v after %d calls", err, calls.Load())
 		}
@@ -81,17 +82,17 @@ func TestClientRetriesIdempotentCalls(t *testing.T) {
 
 func TestClientDoesNotRetryLoginOrClientErrors(t *testing.T) {
 	srv, calls := flaky(t, 1, status(503), `{"token":"t"}`)
-	_, err := fastClient(srv.URL).Login(context.Background(), nsync.LoginRequest{Login: "a@b.in", Password: "x"})
-	var ae *nsync.APIError
+	_, err := fastClient(srv.URL).Login(context.Background(), protocol.LoginRequest{Login: "a@b.in", Password: "x"})
+	var ae *client.APIError
 	if !errors.As(err, &ae) || ae.Status != 503 || calls.Load() != 1 {
 		t.Fatalf("login err = %v after %d calls", err, calls.Load())
 	}
 	srv, calls = flaky(t, 1, hangUp, `{}`)
-	if _, err := fastClient(srv.URL).Signup(context.Background(), nsync.SignupRequest{}); err == nil || calls.Load() != 1 {
+	if _, err := fastClient(srv.URL).Signup(context.Background(), protocol.SignupRequest{}); err == nil || calls.Load() != 1 {
 		t.Fatalf("signup err = %v after %d calls", err, calls.Load())
 	}
 	srv, calls = flaky(t, 5, status(409), `{}`)
-	if _, err := fastClient(srv.URL).Push(context.Background(), "tok", nsync.PushRequest{}); err == nil || calls.Load() != 1 {
+	if _, err := fastClient(srv.URL).Push(context.Background(), "tok", protocol.PushRequest{}); err == nil || calls.Load() != 1 {
 		t.Fatalf("push 409 err = %v after %d calls", err, calls.Load())
 	}
 }
@@ -116,12 +117,12 @@ func TestClientDecodesErrors(t *testing.T) {
 	defer srv.Close()
 	c := fastClient(srv.URL + "/")
 	_, err := c.Me(context.Background(), "tok")
-	var ae *nsync.APIError
-	if !errors.As(err, &ae) || ae.Status != 401 || ae.Code != nsync.CodeRevoked || ae.Message != "Please sign in again." {
+	var ae *client.APIError
+	if !errors.As(err, &ae) || ae.Status != 401 || ae.Code != protocol.CodeRevoked || ae.Message != "Please sign in again." {
 		t.Fatalf("err = %#v", err)
 	}
 	_, err = c.Pull(context.Background(), "tok", 42, 10)
-	if !errors.As(err, &ae) || ae.Status != 400 || ae.Code != nsync.CodeInternal {
+	if !errors.As(err, &ae) || ae.Status != 400 || ae.Code != protocol.CodeInternal {
 		t.Fatalf("err = %#v", err)
 	}
 }

@@ -1,7 +1,4 @@
-// Package sync holds what the desktop app and the server share about syncing
-// the books: the wire types, the hybrid logical clock, table kinds and the one
-// merge function both sides use. It must not import Fyne or any store.
-package sync
+package protocol
 
 import (
 	"errors"

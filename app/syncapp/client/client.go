@@ -1,4 +1,4 @@
-package sync
+package client
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-resty/resty/v2"
 	gojson "github.com/goccy/go-json"
+
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // APIError is an error answer of the server: the HTTP status and the
@@ -25,94 +27,6 @@ type APIError struct {
 
 func (e *APIError) Error() string {
 	return fmt.Sprintf("server said %d %s: %s", e.Status, e.Code, e.Message)
-}
-
-// SignupOwner is the owner part of a signup.
-type SignupOwner struct {
-	Name     string `json:"name"`
-	Email    string `json:"email"`
-	Phone    string `json:"phone"`
-	Password string `json:"password"`
-}
-
-// SignupBusiness is the business part of a signup.
-type SignupBusiness struct {
-	Name      string `json:"name"`
-	GSTIN     string `json:"gstin,omitempty"`
-	StateCode string `json:"state_code"`
-	Address   string `json:"address,omitempty"`
-	City      string `json:"city,omitempty"`
-	Category  string `json:"category,omitempty"`
-}
-
-// SignupRequest is the body of POST /v1/signup.
-type SignupRequest struct {
-	Owner         SignupOwner    `json:"owner"`
-	Business      SignupBusiness `json:"business"`
-	AgeConfirmed  bool           `json:"age_confirmed"`
-	TermsAccepted bool           `json:"terms_accepted"`
-}
-
-// SignupResponse is the reply to a signup.
-type SignupResponse struct {
-	AccountID  string `json:"account_id"`
-	BusinessID string `json:"business_id"`
-}
-
-// LoginRequest is the body of POST /v1/login; Login is an email or phone.
-type LoginRequest struct {
-	Login      string `json:"login"`
-	Password   string `json:"password"`
-	DeviceName string `json:"device_name"`
-}
-
-// LoginResponse is the reply to a login: the device token (keep it in the
-// OS keyring), the device's invoice series and the server epoch.
-type LoginResponse struct {
-	Token      string `json:"token"`
-	DeviceID   string `json:"device_id"`
-	Series     string `json:"series"`
-	BusinessID string `json:"business_id"`
-	Epoch      string `json:"epoch"`
-}
-
-// AccountInfo is the signed-in account.
-type AccountInfo struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
-	Email string `json:"email"`
-	Phone string `json:"phone"`
-}
-
-// BusinessInfo is the signed-in business.
-type BusinessInfo struct {
-	ID        string `json:"id"`
-	Name      string `json:"name"`
-	GSTIN     string `json:"gstin,omitempty"`
-	StateCode string `json:"state_code"`
-	Address   string `json:"address,omitempty"`
-	City      string `json:"city,omitempty"`
-	Category  string `json:"category,omitempty"`
-}
-
-// DeviceInfo is a registered device.
-type DeviceInfo struct {
-	ID         string     `json:"id"`
-	Name       string     `json:"name"`
-	Series     string     `json:"series"`
-	LastN      int64      `json:"last_n"`
-	CreatedAt  time.Time  `json:"created_at"`
-	LastSeenAt *time.Time `json:"last_seen_at,omitempty"`
-	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
-	Current    bool       `json:"current,omitempty"`
-}
-
-// MeResponse is the reply to GET /v1/me.
-type MeResponse struct {
-	Account  AccountInfo  `json:"account"`
-	Business BusinessInfo `json:"business"`
-	Device   DeviceInfo   `json:"device"`
-	Epoch    string       `json:"epoch"`
 }
 
 // Client is a typed HTTP client of the naukar sync server. It is safe for
@@ -152,7 +66,7 @@ func WithUserAgent(ua string) ClientOption { return func(c *clientConfig) { c.us
 // "https://sync.example.in").
 func NewClient(baseURL string, opts ...ClientOption) *Client {
 	cfg := clientConfig{timeout: 30 * time.Second, retries: 3, minWait: 500 * time.Millisecond,
-		maxWait: 10 * time.Second, userAgent: "naukar-sync/" + strconv.Itoa(ProtocolVersion)}
+		maxWait: 10 * time.Second, userAgent: "naukar-sync/" + strconv.Itoa(protocol.ProtocolVersion)}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -227,11 +141,11 @@ func (c *Client) do(ctx context.Context, method, path, token string, body, out a
 	}
 	if resp.IsError() {
 		e := &APIError{Status: resp.StatusCode()}
-		var eb ErrorBody
+		var eb protocol.ErrorBody
 		if json.Unmarshal(resp.Body(), &eb) == nil && eb.Error.Code != "" {
 			e.Code, e.Message = eb.Error.Code, eb.Error.Message
 		} else {
-			e.Code, e.Message = CodeInternal, http.StatusText(resp.StatusCode())
+			e.Code, e.Message = protocol.CodeInternal, http.StatusText(resp.StatusCode())
 		}
 		return e
 	}
@@ -244,31 +158,31 @@ func (c *Client) do(ctx context.Context, method, path, token string, body, out a
 }
 
 // Signup creates an account and its business. It is not retried.
-func (c *Client) Signup(ctx context.Context, req SignupRequest) (SignupResponse, error) {
-	var out SignupResponse
+func (c *Client) Signup(ctx context.Context, req protocol.SignupRequest) (protocol.SignupResponse, error) {
+	var out protocol.SignupResponse
 	err := c.do(ctx, http.MethodPost, "/v1/signup", "", req, &out, false)
 	return out, err
 }
 
 // Login registers this device and returns its token. It is not retried: a
 // retry could register a second device.
-func (c *Client) Login(ctx context.Context, req LoginRequest) (LoginResponse, error) {
-	var out LoginResponse
+func (c *Client) Login(ctx context.Context, req protocol.LoginRequest) (protocol.LoginResponse, error) {
+	var out protocol.LoginResponse
 	err := c.do(ctx, http.MethodPost, "/v1/login", "", req, &out, false)
 	return out, err
 }
 
 // Me returns the account, business and device of token.
-func (c *Client) Me(ctx context.Context, token string) (MeResponse, error) {
-	var out MeResponse
+func (c *Client) Me(ctx context.Context, token string) (protocol.MeResponse, error) {
+	var out protocol.MeResponse
 	err := c.do(ctx, http.MethodGet, "/v1/me", token, nil, &out, true)
 	return out, err
 }
 
 // Devices lists the devices of the business.
-func (c *Client) Devices(ctx context.Context, token string) ([]DeviceInfo, error) {
+func (c *Client) Devices(ctx context.Context, token string) ([]protocol.DeviceInfo, error) {
 	var out struct {
-		Devices []DeviceInfo `json:"devices"`
+		Devices []protocol.DeviceInfo `json:"devices"`
 	}
 	err := c.do(ctx, http.MethodGet, "/v1/devices", token, nil, &out, true)
 	return out.Devices, err
@@ -286,18 +200,18 @@ func (c *Client) Logout(ctx context.Context, token string) error {
 
 // Push sends a batch of mutations. It is retried: the mutation numbers make
 // a repeated batch change nothing.
-func (c *Client) Push(ctx context.Context, token string, req PushRequest) (PushResponse, error) {
-	var out PushResponse
+func (c *Client) Push(ctx context.Context, token string, req protocol.PushRequest) (protocol.PushResponse, error) {
+	var out protocol.PushResponse
 	if req.ProtocolVersion == 0 {
-		req.ProtocolVersion = ProtocolVersion
+		req.ProtocolVersion = protocol.ProtocolVersion
 	}
 	err := c.do(ctx, http.MethodPost, "/v1/sync/push", token, req, &out, true)
 	return out, err
 }
 
 // Pull returns up to limit changes after since (limit 0: server default).
-func (c *Client) Pull(ctx context.Context, token string, since int64, limit int) (PullResponse, error) {
-	var out PullResponse
+func (c *Client) Pull(ctx context.Context, token string, since int64, limit int) (protocol.PullResponse, error) {
+	var out protocol.PullResponse
 	q := url.Values{"since": {strconv.FormatInt(since, 10)}}
 	if limit > 0 {
 		q.Set("limit", strconv.Itoa(limit))

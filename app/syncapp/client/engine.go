@@ -1,4 +1,4 @@
-package sync
+package client
 
 import (
 	"context"
@@ -9,17 +9,19 @@ import (
 	"strconv"
 	gosync "sync"
 	"time"
+
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // Local is what the engine needs of the device's books. app/store
 // implements it; every method is one SQLite transaction.
 type Local interface {
 	// PendingMutations returns queued changes in mutation-number order.
-	PendingMutations(limit int) ([]Mutation, error)
+	PendingMutations(limit int) ([]protocol.Mutation, error)
 	// AckMutations drops queued changes with n <= lastN.
 	AckMutations(lastN int64) error
 	// ApplyChanges merges a pulled page and saves cursor with it.
-	ApplyChanges(ctx context.Context, changes []Change, cursor int64) (int, error)
+	ApplyChanges(ctx context.Context, changes []protocol.Change, cursor int64) (int, error)
 	// RequeueAll queues the device's whole books again (after a server
 	// restore), so nothing the restored server lost is lost for good.
 	RequeueAll() error
@@ -41,11 +43,11 @@ const (
 
 // Status is what the UI and `naukar sync status` show.
 type Status struct {
-	LastSynced string      `json:"last_synced"` // RFC 3339, "" never
-	Pending    int         `json:"pending"`
-	Error      string      `json:"error"`
-	Rejected   []Rejection `json:"rejected,omitempty"`
-	Pulled     int         `json:"pulled,omitempty"` // rows applied by the last round
+	LastSynced string               `json:"last_synced"` // RFC 3339, "" never
+	Pending    int                  `json:"pending"`
+	Error      string               `json:"error"`
+	Rejected   []protocol.Rejection `json:"rejected,omitempty"`
+	Pulled     int                  `json:"pulled,omitempty"` // rows applied by the last round
 }
 
 // Engine pushes the outbox and pulls the feed for one device. It never
@@ -114,7 +116,7 @@ func (e *Engine) round(ctx context.Context, mayResync bool) (Status, error) {
 	var st Status
 	if err := e.push(ctx); err != nil {
 		var ae *APIError
-		if mayResync && errors.As(err, &ae) && ae.Code == CodeEpochChanged {
+		if mayResync && errors.As(err, &ae) && ae.Code == protocol.CodeEpochChanged {
 			if err := e.resync(ctx, ""); err != nil {
 				return st, err
 			}
@@ -147,7 +149,7 @@ func (e *Engine) push(ctx context.Context) error {
 		}
 		epoch, _ := e.Local.Meta(MetaEpoch)
 		rebase, _ := e.Local.Meta(MetaRebase)
-		resp, err := e.Client.Push(ctx, e.Token, PushRequest{DeviceID: e.DeviceID, ProtocolVersion: ProtocolVersion,
+		resp, err := e.Client.Push(ctx, e.Token, protocol.PushRequest{DeviceID: e.DeviceID, ProtocolVersion: protocol.ProtocolVersion,
 			Epoch: epoch, Rebase: rebase == "1", Mutations: muts})
 		if err != nil {
 			return err
@@ -169,7 +171,7 @@ func (e *Engine) push(ctx context.Context) error {
 	}
 }
 
-func (e *Engine) noteRejected(rs []Rejection) {
+func (e *Engine) noteRejected(rs []protocol.Rejection) {
 	if len(rs) > 20 {
 		rs = rs[len(rs)-20:]
 	}
@@ -177,20 +179,20 @@ func (e *Engine) noteRejected(rs []Rejection) {
 	_ = e.Local.SetMeta(map[string]string{MetaRejected: string(b)})
 }
 
-func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []Rejection, error) {
+func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []protocol.Rejection, error) {
 	page := e.PageSize
 	if page <= 0 {
 		page = 1000
 	}
 	applied := 0
-	var rejected []Rejection
+	var rejected []protocol.Rejection
 	// While a page is applied, the next one is already being fetched (its
 	// cursor is known from the page), so the network, the server and the
 	// local writes overlap. A prefetched page that is not used is dropped.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type fetched struct {
-		resp PullResponse
+		resp protocol.PullResponse
 		err  error
 	}
 	fetch := func(since int64) <-chan fetched {
@@ -242,7 +244,7 @@ func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []Rejection, er
 		}
 		n, err := e.Local.ApplyChanges(ctx, resp.Changes, next)
 		if err != nil {
-			if errors.Is(err, ErrClockSkew) {
+			if errors.Is(err, protocol.ErrClockSkew) {
 				return applied, rejected, fmt.Errorf("%w: %v", ErrClock, err)
 			}
 			return applied, rejected, err
@@ -290,20 +292,20 @@ func Explain(err error) string {
 		return ""
 	case errors.As(err, &ae):
 		switch ae.Code {
-		case CodeReRegister, CodeRevoked, CodeUnauthorized:
+		case protocol.CodeReRegister, protocol.CodeRevoked, protocol.CodeUnauthorized:
 			return ErrSignInAgain.Error()
-		case CodeTooOld:
+		case protocol.CodeTooOld:
 			return ErrUpgrade.Error()
-		case CodeClockSkew:
+		case protocol.CodeClockSkew:
 			return ErrClock.Error()
-		case CodeRateLimited:
+		case protocol.CodeRateLimited:
 			return "The server is busy; sync will try again shortly."
 		}
 		if ae.Status >= 500 {
 			return "The sync server had a problem; sync will try again shortly."
 		}
 		return "The server refused the sync: " + ae.Message
-	case errors.Is(err, ErrClockSkew), errors.Is(err, ErrClock):
+	case errors.Is(err, protocol.ErrClockSkew), errors.Is(err, ErrClock):
 		return ErrClock.Error()
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "Sync was interrupted; it will continue next time."
@@ -316,7 +318,7 @@ func Permanent(err error) bool {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		switch ae.Code {
-		case CodeReRegister, CodeRevoked, CodeUnauthorized, CodeTooOld, CodeClockSkew, CodeForbidden:
+		case protocol.CodeReRegister, protocol.CodeRevoked, protocol.CodeUnauthorized, protocol.CodeTooOld, protocol.CodeClockSkew, protocol.CodeForbidden:
 			return true
 		}
 	}

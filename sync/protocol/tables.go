@@ -1,4 +1,4 @@
-package sync
+package protocol
 
 // Kind says how a table's rows merge.
 type Kind int

@@ -1,0 +1,94 @@
+package protocol
+
+import "time"
+
+// The bodies of the account endpoints (/v1/signup, /v1/login, /v1/me,
+// /v1/devices), read by the server and sent by the app.
+
+// SignupOwner is the owner part of a signup.
+type SignupOwner struct {
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+	Phone    string `json:"phone"`
+	Password string `json:"password"`
+}
+
+// SignupBusiness is the business part of a signup.
+type SignupBusiness struct {
+	Name      string `json:"name"`
+	GSTIN     string `json:"gstin,omitempty"`
+	StateCode string `json:"state_code"`
+	Address   string `json:"address,omitempty"`
+	City      string `json:"city,omitempty"`
+	Category  string `json:"category,omitempty"`
+}
+
+// SignupRequest is the body of POST /v1/signup.
+type SignupRequest struct {
+	Owner         SignupOwner    `json:"owner"`
+	Business      SignupBusiness `json:"business"`
+	AgeConfirmed  bool           `json:"age_confirmed"`
+	TermsAccepted bool           `json:"terms_accepted"`
+}
+
+// SignupResponse is the reply to a signup.
+type SignupResponse struct {
+	AccountID  string `json:"account_id"`
+	BusinessID string `json:"business_id"`
+}
+
+// LoginRequest is the body of POST /v1/login; Login is an email or phone.
+type LoginRequest struct {
+	Login      string `json:"login"`
+	Password   string `json:"password"`
+	DeviceName string `json:"device_name"`
+}
+
+// LoginResponse is the reply to a login: the device token (keep it in the
+// OS keyring), the device's invoice series and the server epoch.
+type LoginResponse struct {
+	Token      string `json:"token"`
+	DeviceID   string `json:"device_id"`
+	Series     string `json:"series"`
+	BusinessID string `json:"business_id"`
+	Epoch      string `json:"epoch"`
+}
+
+// AccountInfo is the signed-in account.
+type AccountInfo struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+	Phone string `json:"phone"`
+}
+
+// BusinessInfo is the signed-in business.
+type BusinessInfo struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	GSTIN     string `json:"gstin,omitempty"`
+	StateCode string `json:"state_code"`
+	Address   string `json:"address,omitempty"`
+	City      string `json:"city,omitempty"`
+	Category  string `json:"category,omitempty"`
+}
+
+// DeviceInfo is a registered device.
+type DeviceInfo struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Series     string     `json:"series"`
+	LastN      int64      `json:"last_n"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastSeenAt *time.Time `json:"last_seen_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	Current    bool       `json:"current,omitempty"`
+}
+
+// MeResponse is the reply to GET /v1/me.
+type MeResponse struct {
+	Account  AccountInfo  `json:"account"`
+	Business BusinessInfo `json:"business"`
+	Device   DeviceInfo   `json:"device"`
+	Epoch    string       `json:"epoch"`
+}
