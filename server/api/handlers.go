@@ -25,12 +25,6 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// SignupResponse is the reply to POST /v1/signup.
-type SignupResponse struct {
-	AccountID  string `json:"account_id"`
-	BusinessID string `json:"business_id"`
-}
-
 func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 	var req core.Signup
 	if err := decode(r, &req); err != nil {
@@ -54,23 +48,7 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.security(r, core.SecurityEvent{Kind: core.EventSignup, BusinessID: businessID, AccountID: accountID})
-	s.writeJSON(w, http.StatusCreated, SignupResponse{AccountID: accountID, BusinessID: businessID})
-}
-
-// LoginRequest is the body of POST /v1/login.
-type LoginRequest struct {
-	Login      string `json:"login"` // email or phone
-	Password   string `json:"password"`
-	DeviceName string `json:"device_name"`
-}
-
-// LoginResponse is the reply to POST /v1/login.
-type LoginResponse struct {
-	Token      string `json:"token"`
-	DeviceID   string `json:"device_id"`
-	Series     string `json:"series"`
-	BusinessID string `json:"business_id"`
-	Epoch      string `json:"epoch"`
+	s.writeJSON(w, http.StatusCreated, protocol.SignupResponse{AccountID: accountID, BusinessID: businessID})
 }
 
 // normalizeLogin returns the stored form of an email or phone.
@@ -86,7 +64,7 @@ func normalizeLogin(login string) string {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	var req LoginRequest
+	var req protocol.LoginRequest
 	if err := decode(r, &req); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -155,26 +133,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	s.security(r, ev)
 	ev.Kind, ev.Detail = core.EventDeviceAdded, "device "+dev.Name+" series "+dev.Series
 	s.security(r, ev)
-	s.writeJSON(w, http.StatusOK, LoginResponse{Token: token, DeviceID: dev.ID, Series: dev.Series,
+	s.writeJSON(w, http.StatusOK, protocol.LoginResponse{Token: token, DeviceID: dev.ID, Series: dev.Series,
 		BusinessID: la.BusinessID, Epoch: epoch})
-}
-
-// MeResponse is the reply to GET /v1/me.
-type MeResponse struct {
-	Account  core.Account  `json:"account"`
-	Business core.Business `json:"business"`
-	Device   core.Device   `json:"device"`
-	Epoch    string        `json:"epoch"`
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	ctx, sess := r.Context(), sessionFrom(r.Context())
-	var resp MeResponse
-	var err error
-	if resp.Account, err = s.store.Account(ctx, sess); err != nil {
+	var resp protocol.MeResponse
+	acct, err := s.store.Account(ctx, sess)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	resp.Account = acct.Account
 	if resp.Business, err = s.store.Business(ctx, sess); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -196,17 +167,6 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, resp)
 }
 
-// DeviceView is a device as listed, marking the caller's own device.
-type DeviceView struct {
-	core.Device
-	Current bool `json:"current"`
-}
-
-// DevicesResponse is the reply to GET /v1/devices.
-type DevicesResponse struct {
-	Devices []DeviceView `json:"devices"`
-}
-
 func (s *Server) devices(w http.ResponseWriter, r *http.Request) {
 	sess := sessionFrom(r.Context())
 	devs, err := s.store.Devices(r.Context(), sess)
@@ -214,9 +174,9 @@ func (s *Server) devices(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	resp := DevicesResponse{Devices: make([]DeviceView, 0, len(devs))}
+	resp := protocol.DevicesResponse{Devices: make([]protocol.DeviceView, 0, len(devs))}
 	for _, d := range devs {
-		resp.Devices = append(resp.Devices, DeviceView{Device: d, Current: d.ID == sess.DeviceID})
+		resp.Devices = append(resp.Devices, protocol.DeviceView{Device: d, Current: d.ID == sess.DeviceID})
 	}
 	s.writeJSON(w, http.StatusOK, resp)
 }

@@ -3,49 +3,24 @@ package core
 import (
 	"regexp"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
-// Account is a person who signs in: the owner of a business.
+// Account is an owner as the server keeps it: what the API shows of it
+// (protocol.Account) and the password hash, which it never shows.
 type Account struct {
-	ID           string    `json:"id"`
-	Name         string    `json:"name"`
-	Email        string    `json:"email"`
-	Phone        string    `json:"phone"` // normalised 91XXXXXXXXXX
-	PasswordHash string    `json:"-"`
-	CreatedAt    time.Time `json:"created_at"`
+	protocol.Account
+	PasswordHash string `json:"-"`
 }
 
-// Business is one shop's books on the server.
-type Business struct {
-	ID        string    `json:"id"`
-	AccountID string    `json:"account_id"`
-	Name      string    `json:"name"`
-	GSTIN     string    `json:"gstin,omitempty"`
-	StateCode string    `json:"state_code"`
-	Address   string    `json:"address,omitempty"`
-	City      string    `json:"city,omitempty"`
-	Category  string    `json:"category,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-}
+// Business is one shop's books on the server, as the API shows it.
+type Business = protocol.Business
 
-// Device is one registered copy of the app. Each device of a business has
-// its own invoice series so two counters billing offline never clash.
-type Device struct {
-	ID         string     `json:"id"`
-	BusinessID string     `json:"business_id"`
-	AccountID  string     `json:"account_id"`
-	Name       string     `json:"name"`
-	Series     string     `json:"series"`
-	LastN      int64      `json:"last_n"`
-	CreatedAt  time.Time  `json:"created_at"`
-	LastSeenAt *time.Time `json:"last_seen_at,omitempty"`
-	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
-}
+// Device is one registered copy of the app, as the API shows it.
+type Device = protocol.Device
 
 // Session is what an authenticated device token stands for. The business
 // of every request is taken from here, never from a request body.
@@ -55,31 +30,8 @@ type Session struct {
 	DeviceID   string
 }
 
-// SignupOwner is the owner part of a signup.
-type SignupOwner struct {
-	Name     string `json:"name"`
-	Email    string `json:"email"`
-	Phone    string `json:"phone"`
-	Password string `json:"password"`
-}
-
-// SignupBusiness is the business part of a signup.
-type SignupBusiness struct {
-	Name      string `json:"name"`
-	GSTIN     string `json:"gstin"`
-	StateCode string `json:"state_code"`
-	Address   string `json:"address"`
-	City      string `json:"city"`
-	Category  string `json:"category"`
-}
-
-// Signup is the body of POST /v1/signup.
-type Signup struct {
-	Owner         SignupOwner    `json:"owner"`
-	Business      SignupBusiness `json:"business"`
-	AgeConfirmed  bool           `json:"age_confirmed"`
-	TermsAccepted bool           `json:"terms_accepted"`
-}
+// Signup is the body of POST /v1/signup with the server's checks on it.
+type Signup protocol.SignupRequest
 
 var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s.]+$`)
 

@@ -54,41 +54,59 @@ type LoginResponse struct {
 	Epoch      string `json:"epoch"`
 }
 
-// AccountInfo is the signed-in account.
-type AccountInfo struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
-	Email string `json:"email"`
-	Phone string `json:"phone"`
+// Account is the person who signs in, the owner of a business, as the
+// server shows it.
+type Account struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Email     string    `json:"email"`
+	Phone     string    `json:"phone"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
-// BusinessInfo is the signed-in business.
-type BusinessInfo struct {
-	ID        string `json:"id"`
-	Name      string `json:"name"`
-	GSTIN     string `json:"gstin,omitempty"`
-	StateCode string `json:"state_code"`
-	Address   string `json:"address,omitempty"`
-	City      string `json:"city,omitempty"`
-	Category  string `json:"category,omitempty"`
+// Business is one shop's books on the server.
+type Business struct {
+	ID        string    `json:"id"`
+	AccountID string    `json:"account_id"`
+	Name      string    `json:"name"`
+	GSTIN     string    `json:"gstin,omitempty"`
+	StateCode string    `json:"state_code"`
+	Address   string    `json:"address,omitempty"`
+	City      string    `json:"city,omitempty"`
+	Category  string    `json:"category,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
-// DeviceInfo is a registered device.
-type DeviceInfo struct {
+// Device is one registered copy of the app. Each device of a business has
+// its own invoice series so two counters billing offline never clash. It is
+// the reply to DELETE /v1/devices/{id}.
+type Device struct {
 	ID         string     `json:"id"`
+	BusinessID string     `json:"business_id"`
+	AccountID  string     `json:"account_id"`
 	Name       string     `json:"name"`
 	Series     string     `json:"series"`
 	LastN      int64      `json:"last_n"`
 	CreatedAt  time.Time  `json:"created_at"`
 	LastSeenAt *time.Time `json:"last_seen_at,omitempty"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
-	Current    bool       `json:"current,omitempty"`
+}
+
+// DeviceView is a device as listed, marking the caller's own device.
+type DeviceView struct {
+	Device
+	Current bool `json:"current"`
+}
+
+// DevicesResponse is the reply to GET /v1/devices.
+type DevicesResponse struct {
+	Devices []DeviceView `json:"devices"`
 }
 
 // MeResponse is the reply to GET /v1/me.
 type MeResponse struct {
-	Account  AccountInfo  `json:"account"`
-	Business BusinessInfo `json:"business"`
-	Device   DeviceInfo   `json:"device"`
-	Epoch    string       `json:"epoch"`
+	Account  Account  `json:"account"`
+	Business Business `json:"business"`
+	Device   Device   `json:"device"`
+	Epoch    string   `json:"epoch"`
 }

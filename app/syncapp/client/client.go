@@ -180,10 +180,8 @@ func (c *Client) Me(ctx context.Context, token string) (protocol.MeResponse, err
 }
 
 // Devices lists the devices of the business.
-func (c *Client) Devices(ctx context.Context, token string) ([]protocol.DeviceInfo, error) {
-	var out struct {
-		Devices []protocol.DeviceInfo `json:"devices"`
-	}
+func (c *Client) Devices(ctx context.Context, token string) ([]protocol.DeviceView, error) {
+	var out protocol.DevicesResponse
 	err := c.do(ctx, http.MethodGet, "/v1/devices", token, nil, &out, true)
 	return out.Devices, err
 }
