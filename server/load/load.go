@@ -35,7 +35,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
@@ -187,8 +186,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 		IdleConnTimeout: time.Minute, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, Timeout: 60 * time.Second}
-	c := client.NewClient(base, client.WithHTTPClient(hc), client.WithTimeout(60*time.Second),
-		client.WithRetries(2, 100*time.Millisecond, 2*time.Second), client.WithUserAgent("naukar-load"))
+	lc := &loadClient{base: base, hc: hc, batch: cfg.Batch}
 
 	var rb [4]byte
 	_, _ = rand.Read(rb[:])
@@ -198,11 +196,11 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	for i := range emails {
 		phone, _ := rand.Int(rand.Reader, big.NewInt(1e9))
 		emails[i] = fmt.Sprintf("load-%s-%d@load.invalid", tag, i)
-		_, err := c.Signup(ctx, protocol.SignupRequest{
+		err := lc.post(ctx, "/v1/signup", protocol.SignupRequest{
 			Owner:        protocol.SignupOwner{Name: "Load Test", Email: emails[i], Phone: fmt.Sprintf("9%09d", phone.Int64()), Password: password},
 			Business:     protocol.SignupBusiness{Name: fmt.Sprintf("Load Test %s %d", tag, i), StateCode: "27"},
 			AgeConfirmed: true, TermsAccepted: true,
-		})
+		}, &protocol.SignupResponse{})
 		if err != nil {
 			return Report{}, fmt.Errorf("load: signup: %w", err)
 		}
@@ -218,7 +216,8 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	for range 16 {
 		wg.Go(func() {
 			for i := range next {
-				l, err := c.Login(ctx, protocol.LoginRequest{Login: emails[i%len(emails)], Password: password, DeviceName: fmt.Sprint("load ", i)})
+				var l protocol.LoginResponse
+				err := lc.post(ctx, "/v1/login", protocol.LoginRequest{Login: emails[i%len(emails)], Password: password, DeviceName: fmt.Sprint("load ", i)}, &l)
 				if err != nil {
 					mu.Lock()
 					loginErr = err
@@ -443,11 +442,45 @@ func (lc *loadClient) do(ctx context.Context, d *device, method, path string, bo
 		return err
 	}
 	if resp.StatusCode != http.StatusOK {
-		var eb protocol.ErrorBody
-		_ = json.Unmarshal(d.buf.Bytes(), &eb)
-		return fmt.Errorf("%s %s: %d %s: %s", method, strings.SplitN(path, "?", 2)[0], resp.StatusCode, eb.Error.Code, eb.Error.Message)
+		return replyError(method, path, resp.StatusCode, d.buf.Bytes())
 	}
 	return nil
+}
+
+// post sends a JSON body without a token (sign-up, login; not retried, as
+// neither is idempotent) and decodes a 2xx reply into out.
+func (lc *loadClient) post(ctx context.Context, path string, in, out any) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, lc.base+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header["Content-Type"] = []string{"application/json"}
+	req.Header["User-Agent"] = []string{"naukar-load"}
+	resp, err := lc.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	reply, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode/100 != 2 {
+		return replyError(http.MethodPost, path, resp.StatusCode, reply)
+	}
+	return json.Unmarshal(reply, out)
+}
+
+// replyError is a reply other than the expected one, with the server's
+// error code and message.
+func replyError(method, path string, status int, body []byte) error {
+	var eb protocol.ErrorBody
+	_ = json.Unmarshal(body, &eb)
+	return fmt.Errorf("%s %s: %d %s: %s", method, strings.SplitN(path, "?", 2)[0], status, eb.Error.Code, eb.Error.Message)
 }
 
 // invoiceTail is the rest of a sale invoice document after its number: two
