@@ -155,14 +155,18 @@ func TestPriceReturnProRata(t *testing.T) {
 	}
 }
 
-func TestPhone(t *testing.T) {
+func TestPartyPhone(t *testing.T) {
 	for in, want := range map[string]string{"+91 98765-43210": "9876543210", "09876543210": "9876543210", "919876543210": "9876543210", "98765 43210": "9876543210"} {
-		if got := books.NormalizePhone(in); got != want {
-			t.Errorf("%q → %q, want %q", in, got, want)
+		p := books.Party{Name: "Ramesh", Phone: in}
+		p.Normalize()
+		if err := p.Validate(); err != nil || p.Phone != want {
+			t.Errorf("%q → %q (%v), want %q", in, p.Phone, err, want)
 		}
 	}
-	if books.MaskPhone("9876543210") != "******3210" {
-		t.Error(books.MaskPhone("9876543210"))
+	p := books.Party{Name: "Ramesh", Phone: " 98765 ext 2 "}
+	p.Normalize()
+	if err := p.Validate(); books.ErrorCode(err) != books.EINVALID || !strings.Contains(err.Error(), `"98765 ext 2" is not a 10-digit Indian mobile number`) {
+		t.Fatalf("bad phone: %v", err)
 	}
 }
 

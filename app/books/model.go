@@ -1,6 +1,7 @@
 package books
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -42,14 +43,7 @@ func (b *Business) Registered() bool { return b.GSTIN != "" }
 // Normalize trims fields, upper-cases codes and fills defaults.
 func (b *Business) Normalize() {
 	b.Name = strings.TrimSpace(b.Name)
-	b.GSTIN = gst.NormalizeGSTIN(b.GSTIN)
-	b.StateCode = strings.TrimSpace(b.StateCode)
-	if sc, err := gst.NormalizeStateCode(b.StateCode); err == nil {
-		b.StateCode = sc
-	}
-	if b.StateCode == "" && b.GSTIN != "" {
-		b.StateCode = gst.GSTINState(b.GSTIN)
-	}
+	b.GSTIN, b.StateCode = gst.NormalizeRegistration(b.GSTIN, b.StateCode)
 	b.UPI = strings.TrimSpace(b.UPI)
 	b.InvoicePrefix = strings.ToUpper(strings.TrimSpace(b.InvoicePrefix))
 	b.CreditNotePrefix = strings.ToUpper(strings.TrimSpace(b.CreditNotePrefix))
@@ -63,16 +57,8 @@ func (b *Business) Validate() error {
 	if b.Name == "" {
 		return Invalid("name", "Business name is required.")
 	}
-	if !gst.ValidStateCode(b.StateCode) {
-		return Invalid("state_code", "State code %q is not a GST state code; use two digits such as 27 for Maharashtra.", b.StateCode)
-	}
-	if b.GSTIN != "" {
-		if err := gst.ValidateGSTIN(b.GSTIN); err != nil {
-			return Invalid("gstin", "%s", err.Error())
-		}
-		if gst.GSTINState(b.GSTIN) != b.StateCode {
-			return Invalid("state_code", "GSTIN %s belongs to state %s but the business state is %s.", b.GSTIN, gst.GSTINState(b.GSTIN), b.StateCode)
-		}
+	if err := gst.CheckRegistration(b.GSTIN, b.StateCode); err != nil {
+		return invalidGST(err)
 	}
 	if b.UPI != "" {
 		if err := gst.ValidateVPA(b.UPI); err != nil {
@@ -201,14 +187,11 @@ func (p *Party) Normalize() {
 	if p.Kind == "" {
 		p.Kind = Customer
 	}
-	p.Phone = NormalizePhone(p.Phone)
-	p.GSTIN = gst.NormalizeGSTIN(p.GSTIN)
-	if sc, err := gst.NormalizeStateCode(p.StateCode); err == nil {
-		p.StateCode = sc
+	p.Phone = strings.TrimSpace(p.Phone)
+	if m, err := gst.NormalizeMobile(p.Phone); err == nil {
+		p.Phone = m
 	}
-	if p.StateCode == "" && p.GSTIN != "" {
-		p.StateCode = gst.GSTINState(p.GSTIN)
-	}
+	p.GSTIN, p.StateCode = gst.NormalizeRegistration(p.GSTIN, p.StateCode)
 	p.Email = strings.TrimSpace(p.Email)
 }
 
@@ -220,8 +203,10 @@ func (p *Party) Validate() error {
 	if p.Kind != Customer && p.Kind != Supplier {
 		return Invalid("kind", "Party kind must be customer or supplier, not %q.", p.Kind)
 	}
-	if p.Phone != "" && !ValidPhone(p.Phone) {
-		return Invalid("phone", "Phone %q is not a 10-digit Indian mobile number.", p.Phone)
+	if p.Phone != "" {
+		if _, err := gst.NormalizeMobile(p.Phone); err != nil {
+			return invalidGST(err)
+		}
 	}
 	if p.GSTIN != "" {
 		if err := gst.ValidateGSTIN(p.GSTIN); err != nil {
@@ -237,34 +222,16 @@ func (p *Party) Validate() error {
 	return nil
 }
 
-// NormalizePhone keeps digits and drops an Indian country code or trunk 0:
-// "+91 98765-43210" → "9876543210". Other inputs are returned digits-only.
-func NormalizePhone(s string) string {
-	var b strings.Builder
-	for _, c := range s {
-		if c >= '0' && c <= '9' {
-			b.WriteRune(c)
-		}
+// invalidGST turns an *gst.Error into an EINVALID error of the books, naming
+// the books' field ("state" is the books' "state_code").
+func invalidGST(err error) *Error {
+	var ge *gst.Error
+	if !errors.As(err, &ge) {
+		return Invalid("", "%s", err.Error())
 	}
-	d := b.String()
-	switch {
-	case len(d) == 12 && strings.HasPrefix(d, "91"):
-		d = d[2:]
-	case len(d) == 11 && strings.HasPrefix(d, "0"):
-		d = d[1:]
+	field := ge.Field
+	if field == "state" {
+		field = "state_code"
 	}
-	return d
-}
-
-// ValidPhone reports whether s is a normalised 10-digit Indian mobile number.
-func ValidPhone(s string) bool {
-	return len(s) == 10 && s[0] >= '6' && s[0] <= '9'
-}
-
-// MaskPhone shows only the last four digits, for logs.
-func MaskPhone(s string) string {
-	if len(s) <= 4 {
-		return "****"
-	}
-	return strings.Repeat("*", len(s)-4) + s[len(s)-4:]
+	return Invalid(field, "%s", ge.Msg)
 }

@@ -136,6 +136,86 @@ func NormalizeStateCode(s string) (string, error) {
 	return "", newErr("state", fmt.Sprintf("state %q is not known; enter the 2-digit GST state code (for example 27) or the state name as spelt in the GST list (for example Maharashtra)", s))
 }
 
+// A code is valid in two senses. As a place of supply, or a party's state,
+// every code in the GST list is valid (ValidStateCode): 96 Other Countries
+// for exports, and the legacy 25 and 28 that old documents carry. As a
+// registered business's own state (the shop's profile, a sign-up) only a
+// code a registration can carry today is valid (CheckBusinessState): a
+// current state or union territory, or 97 Other Territory (registrations in
+// India's offshore areas); 96 is refused (a shop abroad has no GST
+// registration; 96 only ever names where an export goes), and so are 25
+// and 28, which no registration carries any more.
+
+// CheckBusinessState checks code, a 2-digit state code (see
+// NormalizeStateCode for typed input), as the state a registered business
+// is in. Each failure is an *Error for the field "state" saying which code
+// to use instead.
+func CheckBusinessState(code string) error {
+	switch code {
+	case "":
+		return newErr("state", "State is empty; choose the state the business is in (for example 27 for Maharashtra).")
+	case "96":
+		return newErr("state", "State code 96 (Other Countries) is only a place of supply for exports; choose the state in India the business is registered in (for example 27 for Maharashtra).")
+	case "25":
+		return newErr("state", "State code 25 (Daman & Diu) is no longer used; Daman & Diu is 26 (Dadra & Nagar Haveli and Daman & Diu) since 2020.")
+	case "28":
+		return newErr("state", "State code 28 (old Andhra Pradesh) is no longer used; Andhra Pradesh is 37 and Telangana 36.")
+	}
+	if !ValidStateCode(code) {
+		return newErr("state", fmt.Sprintf("State code %q is not a GST state code; use a 2-digit code from 01 to 38 or 97 (for example 27 for Maharashtra).", code))
+	}
+	return nil
+}
+
+// NormalizeRegistration canonicalises a GSTIN and state code as typed: the
+// GSTIN trimmed and upper-cased; the state as NormalizeStateCode gives it
+// ("7" and "Delhi" give "07"), or trimmed when it does not parse, so that a
+// check can name it; and, when no state is given, the GSTIN's own.
+func NormalizeRegistration(gstin, state string) (string, string) {
+	gstin = NormalizeGSTIN(gstin)
+	state = strings.TrimSpace(state)
+	if sc, err := NormalizeStateCode(state); err == nil {
+		state = sc
+	}
+	if state == "" && gstin != "" {
+		state = GSTINState(gstin)
+	}
+	return gstin, state
+}
+
+// CheckRegistration checks a registered business's state code and GSTIN
+// ("" when it is not GST registered), normalised by NormalizeRegistration:
+// the state must pass CheckBusinessState, the GSTIN ValidateGSTIN, and the
+// GSTIN must belong to that state. The shop's profile in the books and the
+// server's sign-up both check with it.
+func CheckRegistration(gstin, state string) error {
+	if err := CheckBusinessState(state); err != nil {
+		return err
+	}
+	if gstin == "" {
+		return nil
+	}
+	if err := ValidateGSTIN(gstin); err != nil {
+		return err
+	}
+	if g := GSTINState(gstin); g != state {
+		return newErr("state", fmt.Sprintf("GSTIN %s belongs to state %s but the business state is %s.", gstin, g, state))
+	}
+	return nil
+}
+
+// BusinessStates returns the states a registered business can be in, for
+// pickers: States() without 96 Other Countries (see CheckBusinessState).
+func BusinessStates() []State {
+	out := make([]State, 0, len(currentStates))
+	for _, s := range currentStates {
+		if CheckBusinessState(s.Code) == nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // IsUT reports whether code is a union territory without a legislature, where
 // UTGST replaces SGST: 04, 26, 31, 35, 38 and 97, and the legacy 25 (Daman & Diu).
 func IsUT(code string) bool {

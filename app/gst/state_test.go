@@ -136,3 +136,41 @@ func TestSupplyTypeFor(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckBusinessState(t *testing.T) {
+	for _, code := range []string{"01", "07", "26", "27", "36", "37", "38", "97"} {
+		AssertNoErr(t, gst.CheckBusinessState(code))
+	}
+	for code, msg := range map[string]string{
+		"":   "State is empty; choose the state the business is in (for example 27 for Maharashtra).",
+		"96": "State code 96 (Other Countries) is only a place of supply for exports; choose the state in India the business is registered in (for example 27 for Maharashtra).",
+		"25": "State code 25 (Daman & Diu) is no longer used; Daman & Diu is 26 (Dadra & Nagar Haveli and Daman & Diu) since 2020.",
+		"28": "State code 28 (old Andhra Pradesh) is no longer used; Andhra Pradesh is 37 and Telangana 36.",
+		"39": `State code "39" is not a GST state code; use a 2-digit code from 01 to 38 or 97 (for example 27 for Maharashtra).`,
+		"7":  `State code "7" is not a GST state code; use a 2-digit code from 01 to 38 or 97 (for example 27 for Maharashtra).`,
+		"00": "",
+		"99": "",
+	} {
+		t.Run("Err"+code, func(t *testing.T) { AssertErr(t, gst.CheckBusinessState(code), "state", msg) })
+	}
+	// 96 and the legacy codes stay valid where a place of supply or a
+	// party's state is meant.
+	for _, code := range []string{"96", "25", "28"} {
+		if !gst.ValidStateCode(code) {
+			t.Errorf("ValidStateCode(%q) = false", code)
+		}
+	}
+}
+
+func TestBusinessStates(t *testing.T) {
+	all, biz := gst.States(), gst.BusinessStates()
+	if len(biz) != len(all)-1 {
+		t.Fatalf("BusinessStates has %d states, want %d (all but 96)", len(biz), len(all)-1)
+	}
+	for _, s := range biz {
+		if s.Code == "96" {
+			t.Fatal("BusinessStates offers 96 Other Countries")
+		}
+		AssertNoErr(t, gst.CheckBusinessState(s.Code))
+	}
+}

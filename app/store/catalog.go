@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/gst"
 )
 
 // Init creates the books' business profile. It refuses books already set up.
@@ -526,9 +527,10 @@ func (s *Store) FindParty(nameOrPhone string) (books.Party, error) {
 
 func (s *Store) findParty(q querier, nameOrPhone string) (books.Party, error) {
 	key := strings.TrimSpace(nameOrPhone)
+	phone, _ := gst.NormalizeMobile(key) // "" for a name
 	var id string
 	err := q.QueryRow(`SELECT id FROM parties WHERE deleted = 0 AND (phone = ? OR name = ? COLLATE NOCASE OR id = ?) ORDER BY rid LIMIT 1`,
-		books.NormalizePhone(key), key, key).Scan(&id)
+		phone, key, key).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return books.Party{}, books.Errorf(books.ENOTFOUND, "No party named or with phone %q.", key)
 	}

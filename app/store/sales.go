@@ -93,7 +93,7 @@ func (tx *Tx) createSale(biz *books.Business, d *books.SaleDraft) (*books.Invoic
 // (of kind) when none matches, and fills missing facts from the party.
 func (tx *Tx) resolveParty(p *books.PartySnapshot, kind string) error {
 	var id, data string
-	phone := books.NormalizePhone(p.Phone)
+	phone, _ := gst.NormalizeMobile(p.Phone) // "" when there is none
 	gstin := gst.NormalizeGSTIN(p.GSTIN)
 	name := strings.TrimSpace(p.Name)
 	// One indexed lookup at a time, most specific first.

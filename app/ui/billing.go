@@ -260,6 +260,16 @@ func (s *BillingScreen) itemChanged(text string) {
 	})
 }
 
+func digitCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
 func hasLetter(s string) bool {
 	for _, r := range s {
 		if unicode.IsLetter(r) {
@@ -725,7 +735,7 @@ func balanceText(b int64) string {
 // addCustomer asks for a new customer's details (name or phone prefilled).
 func (s *BillingScreen) addCustomer(text string) {
 	p := books.Party{Kind: books.Customer}
-	if d := books.NormalizePhone(text); len(d) >= 6 && !hasLetter(text) {
+	if digitCount(text) >= 6 && !hasLetter(text) { // looks like a phone number, maybe partial
 		p.Phone = text
 	} else {
 		p.Name = text

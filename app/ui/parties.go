@@ -284,7 +284,7 @@ func (a *App) partyDialog(p books.Party, saved func(books.Party)) {
 	} else {
 		kind.SetSelected(L("customer"))
 	}
-	states, stateNames := statePicker()
+	states, stateNames := statePicker(gst.States())
 	state := widget.NewSelect(stateNames, nil)
 	if i := indexOf(states, p.StateCode); i >= 0 {
 		state.SetSelectedIndex(i)
@@ -362,10 +362,11 @@ func (a *App) partyDialog(p books.Party, saved func(books.Party)) {
 	}
 }
 
-// statePicker returns state codes and "27 Maharashtra" labels.
-func statePicker() ([]string, []string) {
+// statePicker returns the codes and "27 Maharashtra" labels of states, for a
+// select: gst.States() for a party, gst.BusinessStates() for the shop.
+func statePicker(states []gst.State) ([]string, []string) {
 	var codes, names []string
-	for _, st := range gst.States() {
+	for _, st := range states {
 		codes = append(codes, st.Code)
 		names = append(names, st.Code+" "+st.Name)
 	}

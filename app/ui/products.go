@@ -656,7 +656,7 @@ func (a *App) purchaseDialog(done func()) {
 		name := strings.TrimSpace(supplier.Text)
 		if name != "" {
 			draft.Party = &books.PartySnapshot{Name: name}
-			if ph := books.NormalizePhone(name); books.ValidPhone(ph) {
+			if ph, err := gst.NormalizeMobile(name); err == nil {
 				draft.Party = &books.PartySnapshot{Name: name, Phone: ph}
 			}
 		}

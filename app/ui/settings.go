@@ -34,7 +34,7 @@ func newProfileForm(a *App, b books.Business) *profileForm {
 	f.Name, f.GSTIN = a.entry(L("e.g. Sharma General Stores")), a.entry(L("15 characters, e.g. 27AAPFU0939F1ZV"))
 	f.Address, f.City, f.Pincode, f.Phone = a.entry(""), a.entry(""), a.entry(""), a.entry("")
 	f.UPI, f.Prefix = a.entry(L("e.g. shop@okicici (for the payment QR)")), a.entry("INV")
-	codes, names := statePicker()
+	codes, names := statePicker(gst.BusinessStates())
 	f.codes = codes
 	f.State = widget.NewSelect(names, nil)
 	f.Composition = widget.NewCheck(L("Composition dealer (issue bills of supply)"), nil)

@@ -262,7 +262,7 @@ func (v *View) showSignup() {
 
 func stateOptions() []string {
 	var out []string
-	for _, s := range gst.States() {
+	for _, s := range gst.BusinessStates() {
 		out = append(out, s.Code+" "+s.Name)
 	}
 	return out
