@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/ainaukar/naukar/app/gst"
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
@@ -51,13 +52,14 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusCreated, protocol.SignupResponse{AccountID: accountID, BusinessID: businessID})
 }
 
-// normalizeLogin returns the stored form of an email or phone.
+// normalizeLogin returns the stored form of an email or phone (its 10
+// digits, however it is typed: the sign-up's rule).
 func normalizeLogin(login string) string {
 	login = strings.TrimSpace(login)
 	if strings.Contains(login, "@") {
 		return strings.ToLower(login)
 	}
-	if p, ok := core.NormalizePhone(login); ok {
+	if p, err := gst.NormalizeMobile(login); err == nil {
 		return p
 	}
 	return login

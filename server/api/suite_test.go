@@ -215,16 +215,19 @@ func testSignup(t *testing.T, e *env) {
 	if res.AccountID == "" || res.BusinessID == "" {
 		t.Fatalf("ids missing: %+v", res)
 	}
-	// Phone was stored normalised: log in with another spelling.
-	l, err := e.c.Login(ctx, protocol.LoginRequest{Login: "9876543210", Password: "correct horse", DeviceName: "PC"})
-	if err != nil {
-		t.Fatal(err)
+	// The phone was stored as its 10 digits (as the app keeps phones): log
+	// in with any spelling of it.
+	var l protocol.LoginResponse
+	for _, login := range []string{"9876543210", "09876543210", "+91 98765-43210", "919876543210"} {
+		if l, err = e.c.Login(ctx, protocol.LoginRequest{Login: login, Password: "correct horse", DeviceName: "PC"}); err != nil {
+			t.Fatalf("login as %q: %v", login, err)
+		}
 	}
 	me, err := e.c.Me(ctx, l.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if me.Account.Phone != "919876543210" || me.Business.GSTIN != "27AAPFU0939F1ZV" || me.Business.ID != res.BusinessID {
+	if me.Account.Phone != "9876543210" || me.Business.GSTIN != "27AAPFU0939F1ZV" || me.Business.ID != res.BusinessID {
 		t.Fatalf("me = %+v", me)
 	}
 
@@ -237,9 +240,10 @@ func testSignup(t *testing.T, e *env) {
 		{"ErrTerms", func(r *protocol.SignupRequest) { r.TermsAccepted = false }, "terms"},
 		{"ErrName", func(r *protocol.SignupRequest) { r.Owner.Name = " " }, "Owner name"},
 		{"ErrEmail", func(r *protocol.SignupRequest) { r.Owner.Email = "not-an-email" }, "email"},
-		{"ErrPhone", func(r *protocol.SignupRequest) { r.Owner.Phone = "12345" }, "Phone"},
+		{"ErrPhone", func(r *protocol.SignupRequest) { r.Owner.Phone = "12345" }, "10-digit Indian mobile number"},
 		{"ErrPassword", func(r *protocol.SignupRequest) { r.Owner.Password = "short" }, "8 characters"},
 		{"ErrStateCode", func(r *protocol.SignupRequest) { r.Business.StateCode = "40"; r.Business.GSTIN = "" }, "State code"},
+		{"ErrStateAbroad", func(r *protocol.SignupRequest) { r.Business.StateCode = "96"; r.Business.GSTIN = "" }, "only a place of supply for exports"},
 		{"ErrGSTINChecksum", func(r *protocol.SignupRequest) { r.Business.GSTIN = "27AAPFU0939F1ZW" }, "check character"},
 		{"ErrGSTINState", func(r *protocol.SignupRequest) { r.Business.GSTIN = "29AABCR1718E1ZL" }, "state"},
 		{"ErrBusinessName", func(r *protocol.SignupRequest) { r.Business.Name = "" }, "Business name"},
@@ -272,9 +276,11 @@ func testSignupDuplicates(t *testing.T, e *env) {
 	if ae := wantCode(t, err, 409, protocol.CodeConflict); !strings.Contains(ae.Message, "email") {
 		t.Fatalf("message %q", ae.Message)
 	}
-	_, err = e.c.Signup(ctx, signupReq("other@example.in", "+91-9000000001"))
-	if ae := wantCode(t, err, 409, protocol.CodeConflict); !strings.Contains(ae.Message, "phone") {
-		t.Fatalf("message %q", ae.Message)
+	for _, phone := range []string{"+91-9000000001", "09000000001"} {
+		_, err = e.c.Signup(ctx, signupReq("other@example.in", phone))
+		if ae := wantCode(t, err, 409, protocol.CodeConflict); !strings.Contains(ae.Message, "phone") {
+			t.Fatalf("%s: message %q", phone, ae.Message)
+		}
 	}
 }
 

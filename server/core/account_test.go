@@ -7,45 +7,9 @@ import (
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
-func TestCheckGSTIN(t *testing.T) {
-	for _, g := range []string{"27AAPFU0939F1ZV", "29AABCR1718E1ZL"} {
-		if err := core.CheckGSTIN(g); err != nil {
-			t.Errorf("%s: %v", g, err)
-		}
-	}
-	for name, g := range map[string]string{
-		"ErrGSTINChecksum": "27AAPFU0939F1ZW",
-		"ErrGSTINLength":   "27AAPFU0939F1Z",
-		"ErrGSTINState":    "99AAPFU0939F1ZV",
-		"ErrGSTINChars":    "27aapfu0939f1zv",
-	} {
-		t.Run(name, func(t *testing.T) {
-			if err := core.CheckGSTIN(g); core.ErrorCode(err) != protocol.CodeInvalid {
-				t.Fatalf("%s: got %v", g, err)
-			}
-		})
-	}
-}
-
-func TestNormalizePhone(t *testing.T) {
-	for in, want := range map[string]string{
-		"9876543210": "919876543210", "+919876543210": "919876543210", "91 98765-43210": "919876543210",
-		"919876543210": "919876543210", "+91 6000000000": "916000000000",
-	} {
-		if got, ok := core.NormalizePhone(in); !ok || got != want {
-			t.Errorf("%q: got %q %v, want %q", in, got, ok, want)
-		}
-	}
-	for _, in := range []string{"", "12345", "5876543210", "98765432101", "+1 9876543210", "98765abcde"} {
-		if got, ok := core.NormalizePhone(in); ok {
-			t.Errorf("%q accepted as %q", in, got)
-		}
-	}
-}
-
 func TestMask(t *testing.T) {
-	if got := core.MaskPhone("919876543210"); got != "********3210" {
-		t.Errorf("MaskPhone = %q", got)
+	if got := core.MaskLogin("9876543210"); got != "******3210" {
+		t.Errorf("MaskLogin(phone) = %q", got)
 	}
 	if got := core.MaskLogin("ramesh@example.in"); got != "r*****@example.in" {
 		t.Errorf("MaskLogin = %q", got)
@@ -56,19 +20,6 @@ func TestSeriesName(t *testing.T) {
 	for n, want := range map[int64]string{1: "A", 2: "B", 26: "Z", 27: "AA", 28: "AB", 52: "AZ", 53: "BA", 702: "ZZ", 703: "AAA"} {
 		if got := core.SeriesName(n); got != want {
 			t.Errorf("SeriesName(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
-func TestValidStateCode(t *testing.T) {
-	for _, s := range []string{"01", "27", "38", "97"} {
-		if !core.ValidStateCode(s) {
-			t.Errorf("%s refused", s)
-		}
-	}
-	for _, s := range []string{"00", "39", "96", "99", "7", "ab", "027"} {
-		if core.ValidStateCode(s) {
-			t.Errorf("%s accepted", s)
 		}
 	}
 }

@@ -12,13 +12,13 @@ import (
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
-// Error codes used by the server besides the sync ones in package sync.
+// Error codes used by the server besides the shared ones in sync/protocol.
 const (
 	CodeTooLarge = "too_large" // request body over the limit
 )
 
 // Error is the one application error type. Code is a machine code the
-// client branches on (see package sync for the list); Message is a sentence
+// client branches on (see sync/protocol for the list); Message is a sentence
 // a shopkeeper can read. Err is internal detail for the log only.
 type Error struct {
 	Code       string

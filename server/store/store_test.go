@@ -80,6 +80,51 @@ func TestBackupRotateRestore(t *testing.T) {
 	}
 }
 
+// TestOldPhonesStillLogIn: an account the server stored before phones were
+// kept as 10 digits (91 and the 10 digits) is moved by the migration, so its
+// owner still signs in by phone, however the number is typed, and nobody
+// can sign up again with the same number.
+func TestOldPhonesStillLogIn(t *testing.T) {
+	for _, st := range storetest.Stores {
+		t.Run(st.Name, func(t *testing.T) {
+			db := st.Open(t)
+			s := mustBusiness(t, db)
+			acct, err := db.Account(ctx, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			phone := acct.Phone
+			if len(phone) != 10 {
+				t.Fatalf("phone kept as %q, want 10 digits", phone)
+			}
+			// As an older server left it: 91 and the digits, migration not run.
+			if err := db.ExecForTest(ctx, `UPDATE accounts SET phone = '91' || phone WHERE id = $1`, s.AccountID); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.ExecForTest(ctx, `DELETE FROM schema_migrations WHERE name = '0003_phone_national.sql'`); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.AccountByLogin(ctx, phone); core.ErrorCode(err) != protocol.CodeNotFound {
+				t.Fatalf("before the migration the old row should not be found by its 10 digits: %v", err)
+			}
+			if err := db.MigrateForTest(ctx); err != nil {
+				t.Fatal(err)
+			}
+			la, err := db.AccountByLogin(ctx, phone)
+			if err != nil || la.Account.ID != s.AccountID || la.Account.Phone != phone || la.BusinessID != s.BusinessID {
+				t.Fatalf("login by phone after the migration: %+v, %v", la, err)
+			}
+			su := core.Signup{Owner: protocol.SignupOwner{Name: "Other", Email: "other-" + s.AccountID + "@example.in", Phone: "+91 " + phone},
+				Business: protocol.SignupBusiness{Name: "Shop", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}
+			su.Normalize()
+			_, _, err = db.CreateAccount(ctx, core.NewAccount{Signup: su, PasswordHash: "x", Now: time.Now()})
+			if core.ErrorCode(err) != protocol.CodeConflict {
+				t.Fatalf("a second account with the same phone: %v", err)
+			}
+		})
+	}
+}
+
 func TestMigrateTwice(t *testing.T) {
 	for _, st := range storetest.Stores {
 		t.Run(st.Name, func(t *testing.T) {

@@ -20,7 +20,7 @@ func Business(tb testing.TB, db *store.DB) core.Session {
 	tb.Helper()
 	ctx := context.Background()
 	id := uuid.NewString()[:8]
-	su := core.Signup{Owner: protocol.SignupOwner{Name: "Owner", Email: id + "@example.in", Phone: "91" + fmt.Sprintf("9%09d", time.Now().UnixNano()%1e9)},
+	su := core.Signup{Owner: protocol.SignupOwner{Name: "Owner", Email: id + "@example.in", Phone: fmt.Sprintf("9%09d", time.Now().UnixNano()%1e9)},
 		Business: protocol.SignupBusiness{Name: "Shop", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}
 	acc, biz, err := db.CreateAccount(ctx, core.NewAccount{Signup: su, PasswordHash: "x", Now: time.Now()})
 	if err != nil {
