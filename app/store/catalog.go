@@ -22,7 +22,7 @@ func (s *Store) Init(b books.Business) (string, error) {
 	if err := b.Validate(); err != nil {
 		return "", err
 	}
-	if s.businessID != "" {
+	if s.BusinessID() != "" {
 		return "", books.Errorf(books.ECONFLICT, "These books are already set up for a business; change the profile in Settings or use `naukar business set`.")
 	}
 	id := newID()
@@ -30,12 +30,12 @@ func (s *Store) Init(b books.Business) (string, error) {
 		if err := tx.setMeta(map[string]string{"business_id": id}); err != nil {
 			return err
 		}
-		tx.s.businessID = id
+		s.setBusinessID(id)
 		_, err := tx.putRecord("business", id, &b)
 		return err
 	})
 	if err != nil {
-		s.businessID = ""
+		s.setBusinessID("")
 		return "", err
 	}
 	return id, nil
@@ -47,14 +47,15 @@ func (s *Store) Business() (books.Business, error) {
 	if err := s.requireBooks(); err != nil {
 		return b, err
 	}
-	_, ok, err := s.getRecord(s.r, "business", s.businessID, &b)
+	id := s.BusinessID()
+	_, ok, err := s.getRecord(s.r, "business", id, &b)
 	if err != nil {
 		return b, err
 	}
 	if !ok {
 		return b, books.Errorf(books.ENOTFOUND, "The business profile is missing from these books.")
 	}
-	b.ID = s.businessID
+	b.ID = id
 	return b, nil
 }
 
@@ -77,27 +78,28 @@ func (tx *Tx) business() (books.Business, error) {
 	if err := s.requireBooks(); err != nil {
 		return books.Business{}, err
 	}
+	id := s.BusinessID()
 	var hlc string
-	err := tx.QueryRow(businessStamp, s.businessID).Scan(&hlc)
+	err := tx.QueryRow(businessStamp, id).Scan(&hlc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return books.Business{}, books.Errorf(books.ENOTFOUND, "The business profile is missing from these books.")
 	}
 	if err != nil {
 		return books.Business{}, fmt.Errorf("read business: %w", err)
 	}
-	if c := s.biz.Load(); c != nil && c.id == s.businessID && c.hlc == hlc {
+	if c := s.biz.Load(); c != nil && c.id == id && c.hlc == hlc {
 		return c.biz, nil
 	}
 	var data string
-	if err := tx.QueryRow(businessRow, s.businessID).Scan(&hlc, &data); err != nil {
+	if err := tx.QueryRow(businessRow, id).Scan(&hlc, &data); err != nil {
 		return books.Business{}, fmt.Errorf("read business: %w", err)
 	}
 	var b books.Business
 	if err := json.Unmarshal([]byte(data), &b); err != nil {
 		return books.Business{}, fmt.Errorf("read business: %w", err)
 	}
-	b.ID = s.businessID
-	s.biz.Store(&bizCache{id: s.businessID, hlc: hlc, biz: b})
+	b.ID = id
+	s.biz.Store(&bizCache{id: id, hlc: hlc, biz: b})
 	return b, nil
 }
 
@@ -111,7 +113,7 @@ func (s *Store) SaveBusiness(b books.Business) error {
 		return err
 	}
 	return s.tx(context.Background(), func(tx *Tx) error {
-		_, err := tx.putRecord("business", s.businessID, &b)
+		_, err := tx.putRecord("business", s.BusinessID(), &b)
 		return err
 	})
 }

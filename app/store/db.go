@@ -38,8 +38,10 @@ type Store struct {
 	clock *protocol.Clock
 	now   func() time.Time
 
-	deviceID   string
-	businessID string
+	deviceID string
+	// businessID is written by a sign-in (AdoptBusiness, JoinBusiness) while
+	// saves on other goroutines read it.
+	businessID atomic.Pointer[string]
 	series     atomic.Pointer[string] // read by screens on other goroutines
 
 	stmts map[string]*sql.Stmt // prepared at open; read-only afterwards
@@ -183,7 +185,14 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) DeviceID() string { return s.deviceID }
 
 // BusinessID is the business these books belong to ("" before init).
-func (s *Store) BusinessID() string { return s.businessID }
+func (s *Store) BusinessID() string {
+	if p := s.businessID.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+func (s *Store) setBusinessID(id string) { s.businessID.Store(&id) }
 
 // Series is this device's invoice series (A for the first device).
 func (s *Store) Series() string {
@@ -297,7 +306,8 @@ func (s *Store) loadMeta() error {
 		}
 		m["device_id"], m["series"] = id, "A"
 	}
-	s.deviceID, s.businessID = m["device_id"], m["business_id"]
+	s.deviceID = m["device_id"]
+	s.setBusinessID(m["business_id"])
 	series := m["series"]
 	s.series.Store(&series)
 	var last protocol.HLC
@@ -339,14 +349,22 @@ func (s *Store) Meta(key string) (string, error) {
 
 // SetMeta writes local settings (not synced) in one transaction.
 func (s *Store) SetMeta(kv map[string]string) error {
-	if err := s.setMeta(kv); err != nil {
+	old := s.BusinessID()
+	err := s.tx(context.Background(), func(tx *Tx) error {
+		if err := tx.setMeta(kv); err != nil {
+			return err
+		}
+		if v, ok := kv["business_id"]; ok {
+			s.setBusinessID(v) // before the commit: see AdoptBusiness
+		}
+		return nil
+	})
+	if err != nil {
+		s.setBusinessID(old)
 		return err
 	}
 	if v, ok := kv["series"]; ok {
 		s.series.Store(&v)
-	}
-	if v, ok := kv["business_id"]; ok {
-		s.businessID = v
 	}
 	return nil
 }
@@ -404,7 +422,7 @@ func (s *Store) tx(ctx context.Context, fn func(*Tx) error) error {
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 func (s *Store) requireBooks() error {
-	if s.businessID == "" {
+	if s.BusinessID() == "" {
 		return books.Errorf(books.EINVALID, "These books are not set up yet: run `naukar init --name NAME --state CODE` first.")
 	}
 	return nil

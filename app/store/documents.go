@@ -29,7 +29,7 @@ func (tx *Tx) insertDoc(table, id, hlc string, data []byte, doc any) (bool, erro
 			return false, fmt.Errorf("read %s %s: %w", table, id, err)
 		}
 	}
-	args := append(make([]any, 0, 28), id, tx.s.businessID, hlc, string(data))
+	args := append(make([]any, 0, 28), id, tx.s.BusinessID(), hlc, string(data))
 	args = append(args, docColumns(doc, data)...)
 	res, err := tx.Exec(insDocument(table), args...)
 	if err != nil {

@@ -71,11 +71,11 @@ func (tx *Tx) writeRecord(r protocol.Row, insert bool) error {
 	case !isKnownRecordTable(r.Table):
 		_, err = tx.Exec(`INSERT INTO unknown_rows(tbl, id, business_id, hlc, field_hlc, deleted, data) VALUES (?,?,?,?,?,?,?)
 			ON CONFLICT(tbl, id) DO UPDATE SET hlc = excluded.hlc, field_hlc = excluded.field_hlc, deleted = excluded.deleted, data = excluded.data`,
-			r.Table, r.ID, tx.s.businessID, r.HLC, string(fh), del, string(data))
+			r.Table, r.ID, tx.s.BusinessID(), r.HLC, string(fh), del, string(data))
 	case r.Table == "products":
 		return tx.writeProduct(r, insert, string(fh), del, string(data))
 	case insert:
-		_, err = tx.Exec(insRecord(r.Table), r.ID, tx.s.businessID, r.HLC, string(fh), del, string(data))
+		_, err = tx.Exec(insRecord(r.Table), r.ID, tx.s.BusinessID(), r.HLC, string(fh), del, string(data))
 	default:
 		_, err = tx.Exec(updRecord(r.Table), r.HLC, string(fh), del, string(data), r.ID)
 	}
@@ -113,7 +113,7 @@ func (tx *Tx) writeProduct(r protocol.Row, insert bool, fh string, del int, data
 	var rid int64
 	var name, sku string
 	if insert {
-		if err := tx.QueryRow(insProduct, r.ID, tx.s.businessID, r.HLC, fh, del, data).Scan(&rid, &name, &sku); err != nil {
+		if err := tx.QueryRow(insProduct, r.ID, tx.s.BusinessID(), r.HLC, fh, del, data).Scan(&rid, &name, &sku); err != nil {
 			return fmt.Errorf("save products %s: %w", r.ID, err)
 		}
 	} else {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -646,5 +648,60 @@ func TestStockJournal(t *testing.T) {
 	}
 	if q, err := s2.StockOnHand(p.ID); err != nil || q != 46000 {
 		t.Fatalf("stock after reopen %d %v", q, err)
+	}
+}
+
+// TestSignInWhileSaving: the first device of an account signs in (its books
+// take the server's id for their business) while the counter keeps saving
+// products and bills. Run with -race: the business id is read by every save
+// and written by the sign-in. Every row, saved before or after, belongs to
+// the new business; none is left under the old id.
+func TestSignInWhileSaving(t *testing.T) {
+	s := MustBooks(t)
+	tea := MustProduct(t, s, books.Product{Name: "Tea", SKU: "T1", SalePrice: 1000, GSTRate: 500})
+	oldID := s.BusinessID()
+	newID := "01990000-0000-7000-8000-000000000001"
+	var adopted atomic.Bool
+	started := make(chan struct{})
+	errs := make(chan error, 1)
+	go func() {
+		defer close(errs)
+		after := 0
+		for i := 0; after < 5; i++ {
+			if _, err := s.SaveProduct(books.Product{Name: fmt.Sprint("Item ", i), SKU: fmt.Sprint("I", i), SalePrice: 1000, GSTRate: 1800, Unit: "NOS"}); err != nil {
+				errs <- err
+				return
+			}
+			if _, err := s.CreateSale(ctx, &books.SaleDraft{Date: day("2026-10-05"), Lines: []books.DraftLine{line(tea, 1)}}); err != nil {
+				errs <- err
+				return
+			}
+			_ = s.BusinessID() // as the sync screen reads it
+			if i == 2 {
+				close(started)
+			}
+			if adopted.Load() {
+				after++
+			}
+		}
+	}()
+	<-started
+	if err := s.AdoptBusiness(newID); err != nil {
+		t.Fatal(err)
+	}
+	adopted.Store(true)
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+	if s.BusinessID() != newID {
+		t.Fatalf("business id %q, want %q", s.BusinessID(), newID)
+	}
+	for _, table := range []string{"products", "invoices", "business"} {
+		if n := count(t, s, `SELECT count(*) FROM `+table+` WHERE business_id <> ?`, newID); n != 0 {
+			t.Errorf("%d %s rows are not under the new business id (old %s)", n, table, oldID)
+		}
+	}
+	if b, err := s.Business(); err != nil || b.ID != newID {
+		t.Fatalf("business profile after sign-in: %+v, %v", b, err)
 	}
 }

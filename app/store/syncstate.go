@@ -189,7 +189,7 @@ func (s *Store) HasLocalData() (bool, error) {
 // AdoptBusiness gives books that have never synced the server's id for
 // their business (the first device of a new account uploads its books).
 func (s *Store) AdoptBusiness(newID string) error {
-	old := s.businessID
+	old := s.BusinessID()
 	if old == newID {
 		return nil
 	}
@@ -213,12 +213,20 @@ func (s *Store) AdoptBusiness(newID string) error {
 				return err
 			}
 		}
-		return tx.setMeta(map[string]string{"business_id": newID})
+		if err := tx.setMeta(map[string]string{"business_id": newID}); err != nil {
+			return err
+		}
+		// Set before the commit: a save reads the id inside its own
+		// transaction, which cannot begin until this one has committed (one
+		// writer connection), so no save made after the sign-in writes a row
+		// under the old id.
+		s.setBusinessID(newID)
+		return nil
 	})
 	if err != nil {
+		s.setBusinessID(old)
 		return fmt.Errorf("adopt business: %w", err)
 	}
-	s.businessID = newID
 	return nil
 }
 
@@ -304,7 +312,7 @@ func (tx *Tx) requeueRecords(q, table string) error {
 // Books with data of their own are refused: they would silently mix two
 // shops' books. The way out is to export them first and start fresh books.
 func (s *Store) JoinBusiness(businessID, series string) error {
-	if s.businessID == businessID {
+	if s.BusinessID() == businessID {
 		return s.SetMeta(map[string]string{"series": series})
 	}
 	has, err := s.HasLocalData()
