@@ -16,8 +16,12 @@ import (
 // Local is what the engine needs of the device's books. app/store
 // implements it; every method is one SQLite transaction.
 type Local interface {
-	// PendingMutations returns queued changes in mutation-number order.
+	// PendingMutations returns up to limit queued changes in
+	// mutation-number order.
 	PendingMutations(limit int) ([]protocol.Mutation, error)
+	// PendingCount returns how many changes are queued, without reading
+	// them.
+	PendingCount() (int, error)
 	// AckMutations drops queued changes with n <= lastN.
 	AckMutations(lastN int64) error
 	// ApplyChanges merges a pulled page and saves cursor with it.
@@ -94,7 +98,7 @@ func (e *Engine) Round(ctx context.Context) (Status, error) {
 		err = serr
 	}
 	st.Error = msg
-	if n, perr := e.pending(); perr == nil {
+	if n, perr := e.Local.PendingCount(); perr == nil {
 		st.Pending = n
 	}
 	return st, err
@@ -105,11 +109,6 @@ func (e *Engine) now() time.Time {
 		return e.Now()
 	}
 	return time.Now()
-}
-
-func (e *Engine) pending() (int, error) {
-	ms, err := e.Local.PendingMutations(1 << 30)
-	return len(ms), err
 }
 
 func (e *Engine) round(ctx context.Context, mayResync bool) (Status, error) {
