@@ -79,7 +79,7 @@ func (s *Server) auth(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		hash := HashToken(strings.TrimSpace(token))
-		now := time.Now()
+		now := s.now() // Config.Now: the session cache ages by the server's clock
 		sess, gen, ok := s.sessions.get(hash, now)
 		if !ok {
 			var err error

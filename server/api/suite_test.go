@@ -37,6 +37,9 @@ type env struct {
 
 func (e *env) now() time.Time { return time.Now().Add(time.Duration(e.offset.Load())) }
 
+// advance moves the servers' clock (and the devices' clocks) forward by d.
+func (e *env) advance(d time.Duration) { e.offset.Add(int64(d)) }
+
 func newEnv(t testing.TB, open storetest.Opener) *env {
 	t.Helper()
 	e := &env{t: t, db: open(t)}
@@ -96,7 +99,7 @@ func (e *env) mustLogin(b *business, name string) device {
 	if err != nil {
 		e.t.Fatalf("login: %v", err)
 	}
-	return device{token: res.Token, id: res.DeviceID, series: res.Series, clock: protocol.NewClock(res.DeviceID, protocol.HLC{}, nil)}
+	return device{token: res.Token, id: res.DeviceID, series: res.Series, clock: protocol.NewClock(res.DeviceID, protocol.HLC{}, e.now)}
 }
 
 // mut builds the next mutation of d.
@@ -421,11 +424,15 @@ func testRevoke(t *testing.T, e *env) {
 
 // testRevokeOtherInstance revokes a device through one server while a
 // second server on the same store has its token cached: the second refuses
-// its pushes at once and its pulls once the cache entry expires.
+// its pushes at once and its pulls once the cache entry expires, after the
+// default cache time by the second server's clock (moved, not slept).
 func testRevokeOtherInstance(t *testing.T, e *env) {
-	const ttl = 300 * time.Millisecond
+	const ttl = 2 * time.Second // the documented default (server/README.md)
+	start := e.now()
+	var elapsed atomic.Int64
+	otherNow := func() time.Time { return start.Add(time.Duration(elapsed.Load())) }
 	other := httptest.NewServer(api.New(api.Config{Store: e.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: e.now, BcryptCost: bcrypt.MinCost, SessionTTL: ttl}))
+		Now: otherNow, BcryptCost: bcrypt.MinCost}))
 	defer other.Close()
 	oc := client.NewClient(other.URL, client.WithRetries(0, time.Millisecond, time.Millisecond))
 	b := e.mustSignup()
@@ -433,14 +440,19 @@ func testRevokeOtherInstance(t *testing.T, e *env) {
 	if _, err := oc.Pull(ctx, second.token, 0, 10); err != nil {
 		t.Fatal(err)
 	}
-	revokedAt := time.Now()
 	if err := e.c.RevokeDevice(ctx, b.dev.token, second.id); err != nil {
 		t.Fatal(err)
 	}
 	m := second.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "x"})
 	_, err := oc.Push(ctx, second.token, protocol.PushRequest{DeviceID: second.id, ProtocolVersion: 1, Mutations: []protocol.Mutation{m}})
 	wantCode(t, err, 401, protocol.CodeRevoked)
-	time.Sleep(ttl - time.Since(revokedAt) + 50*time.Millisecond)
+	// Within the cache time the other instance still serves pulls...
+	elapsed.Store(int64(ttl - time.Millisecond))
+	if _, err := oc.Pull(ctx, second.token, 0, 10); err != nil {
+		t.Fatalf("pull within the cache time: %v", err)
+	}
+	// ...and refuses them once it has passed.
+	elapsed.Store(int64(ttl + time.Millisecond))
 	_, err = oc.Pull(ctx, second.token, 0, 10)
 	wantCode(t, err, 401, protocol.CodeRevoked)
 }
@@ -605,7 +617,7 @@ func testPerFieldLWW(t *testing.T, e *env) {
 			id := newID()
 			e.mustPush(d1, d1.mut("products", id, protocol.OpUpsert, map[string]any{"name": "Oil", "price": 100}))
 			older := d2.mut("products", id, protocol.OpUpsert, map[string]any{"price": 140})
-			time.Sleep(2 * time.Millisecond)
+			e.advance(2 * time.Millisecond)
 			newer := d1.mut("products", id, protocol.OpUpsert, map[string]any{"price": 150})
 			if order == "newer-first" {
 				e.mustPush(d1, newer)
