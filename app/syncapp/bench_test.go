@@ -9,8 +9,6 @@ import (
 	"github.com/ainaukar/naukar/app/demo"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp"
-	"github.com/ainaukar/naukar/app/syncapp/client"
-	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // BenchmarkNewDeviceDownload uploads the benchmark business (100,000
@@ -36,9 +34,7 @@ func uploadedBusiness(tb testing.TB, sz demo.Size) (*testServer, *store.Store, t
 		tb.Fatal(err)
 	}
 	srv := newServer(tb, time.Now)
-	c := client.NewClient(srv.URL)
-	if _, err := c.Signup(bctx, protocol.SignupRequest{Owner: protocol.SignupOwner{Name: "Ravi", Email: "ravi@example.com", Phone: "9876543210", Password: "correct horse"},
-		Business: protocol.SignupBusiness{Name: "Sharma General Stores", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}); err != nil {
+	if err := signup(srv.URL, "Sharma General Stores"); err != nil {
 		tb.Fatal(err)
 	}
 	first, err := store.Open(path, store.Options{})

@@ -41,10 +41,9 @@ func (l *pageLocal) PendingCount() (int, error) {
 // (documents and all) into memory; it reads the outbox only a batch at a
 // time, after a good round and after a failed one alike.
 func TestRoundCountsPendingWithoutReadingTheOutbox(t *testing.T) {
+	t.Setenv("NAUKAR_KEYRING", "file")
 	srv := newServer(t, nil)
-	if _, err := client.NewClient(srv.URL).Signup(ctx, protocol.SignupRequest{
-		Owner:    protocol.SignupOwner{Name: "Ravi", Email: "ravi@example.com", Phone: "9876543210", Password: "correct horse"},
-		Business: protocol.SignupBusiness{Name: "Sharma Stores", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}); err != nil {
+	if err := signup(srv.URL, "Sharma Stores"); err != nil {
 		t.Fatal(err)
 	}
 	s, err := store.Open(filepath.Join(t.TempDir(), "books.db"), store.Options{})

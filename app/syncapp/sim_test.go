@@ -156,14 +156,21 @@ type failer interface {
 	Errorf(format string, args ...any)
 }
 
+// signup signs the test owner (ravi@example.com, password "correct horse")
+// up on the server at url, with a business called business.
+func signup(url, business string) error {
+	_, err := client.NewClient(url).Signup(ctx, protocol.SignupRequest{
+		Owner:    protocol.SignupOwner{Name: "Ravi", Email: "ravi@example.com", Phone: "9876543210", Password: "correct horse"},
+		Business: protocol.SignupBusiness{Name: business, StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true})
+	return err
+}
+
 func setupWorld(t *testing.T, f failer, n int, skews []time.Duration) *world {
 	clk := &clock{now: time.Date(2026, 10, 5, 9, 0, 0, 0, time.Local)}
 	w := &world{t: f, clk: clk, issued: map[string]string{}}
 	w.srv = newServer(t, func() time.Time { clk.mu.Lock(); defer clk.mu.Unlock(); return clk.now })
 	w.baseURL = w.srv.URL
-	c := client.NewClient(w.baseURL)
-	if _, err := c.Signup(ctx, protocol.SignupRequest{Owner: protocol.SignupOwner{Name: "Ravi", Email: "ravi@example.com", Phone: "9876543210", Password: "correct horse"},
-		Business: protocol.SignupBusiness{Name: "Sharma Stores", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}); err != nil {
+	if err := signup(w.baseURL, "Sharma Stores"); err != nil {
 		f.Fatalf("%v", err)
 	}
 	dir := t.TempDir()

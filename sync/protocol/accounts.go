@@ -64,16 +64,12 @@ type Account struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// Business is one shop's books on the server.
+// Business is one shop's books on the server: what was signed up, with its
+// ids and time (JSON: id, account_id, the sign-up's fields, created_at).
 type Business struct {
-	ID        string    `json:"id"`
-	AccountID string    `json:"account_id"`
-	Name      string    `json:"name"`
-	GSTIN     string    `json:"gstin,omitempty"`
-	StateCode string    `json:"state_code"`
-	Address   string    `json:"address,omitempty"`
-	City      string    `json:"city,omitempty"`
-	Category  string    `json:"category,omitempty"`
+	ID        string `json:"id"`
+	AccountID string `json:"account_id"`
+	SignupBusiness
 	CreatedAt time.Time `json:"created_at"`
 }
 
