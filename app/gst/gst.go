@@ -1,7 +1,9 @@
 // Package gst holds the Indian GST rules the books must get right: GSTIN and
 // state codes, tax rates by date, tax computation in integer paise, rounding,
 // amounts in words, financial years, invoice numbers, units and UPI payment
-// links. Every function is pure: no I/O, no clock, no global state that changes.
+// links; and the other Indian identifiers both the app and the server check,
+// mobile numbers. Every function is pure: no I/O, no clock, no global state
+// that changes, so the server uses the same rules.
 package gst
 
 // Error is the error returned by the validators and parsers in this package.

@@ -1,7 +1,7 @@
 // Package syncapp connects a books file to the sync server: sign up, sign
 // in (upload the first device's books, or download an existing business on
 // fresh books), keep the device token in the OS keychain, and run the
-// engine of package sync over the store.
+// engine of app/syncapp/client over the store.
 package syncapp
 
 import (
