@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	gosync "sync"
 	"testing"
 	"time"
@@ -373,5 +374,34 @@ func TestInstancesMigrateTogether(t *testing.T) {
 		if db := <-dbs; db != nil {
 			defer db.Close()
 		}
+	}
+}
+
+// TestMigrationVersions: every migration has a version of its own (two files
+// with one number would leave one unapplied, as a version is applied once)
+// and both dialects have the same migrations.
+func TestMigrationVersions(t *testing.T) {
+	names := map[string][]string{}
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		entries, err := os.ReadDir(filepath.Join("migrations", dialect))
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]string{}
+		for _, e := range entries {
+			version, _, ok := strings.Cut(e.Name(), "_")
+			if !ok || !strings.HasSuffix(e.Name(), ".sql") {
+				t.Errorf("%s/%s: want NNNN_name.sql", dialect, e.Name())
+				continue
+			}
+			if other, dup := seen[version]; dup {
+				t.Errorf("%s: %s and %s share version %s", dialect, other, e.Name(), version)
+			}
+			seen[version] = e.Name()
+			names[dialect] = append(names[dialect], e.Name())
+		}
+	}
+	if got, want := strings.Join(names["postgres"], " "), strings.Join(names["sqlite"], " "); got != want {
+		t.Errorf("the dialects' migrations differ:\nsqlite   %s\npostgres %s", want, got)
 	}
 }
