@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -82,20 +83,70 @@ func (h *harness) settle(what string, cond func() bool) {
 	}
 }
 
-// press types a shortcut as the window does: the main menu item with that
-// key runs first (Fyne ≥ 2.6 desktop drivers do the same).
+// press types an action's key, as the desktop driver delivers it.
 func (h *harness) press(a ui.Action) {
 	h.t.Helper()
-	want := ui.ShortcutFor(a).Fyne().ShortcutName()
-	for _, m := range h.Win.MainMenu().Items {
-		for _, it := range m.Items {
-			if it.Shortcut != nil && it.Shortcut.ShortcutName() == want {
-				it.Action()
-				return
+	s := ui.ShortcutFor(a)
+	h.shortcut(s.Key, s.Mod)
+}
+
+// shortcut types a key with modifiers the way Fyne's desktop driver
+// (glfw, Fyne ≥ 2.6) delivers it: a main-menu item with that shortcut runs
+// first; else the focused widget gets it if it takes shortcuts; else the
+// canvas.
+func (h *harness) shortcut(key fyne.KeyName, mod fyne.KeyModifier) {
+	h.t.Helper()
+	sc := &desktop.CustomShortcut{KeyName: key, Modifier: mod}
+	if mm := h.Win.MainMenu(); mm != nil {
+		for _, m := range mm.Items {
+			for _, it := range m.Items {
+				if it.Shortcut != nil && it.Shortcut.ShortcutName() == sc.ShortcutName() {
+					it.Action()
+					return
+				}
 			}
 		}
 	}
-	h.t.Fatalf("no menu item has the shortcut of %s", a)
+	if f, ok := h.Win.Canvas().Focused().(fyne.Shortcutable); ok {
+		f.TypedShortcut(sc)
+		return
+	}
+	h.Win.Canvas().(fyne.Shortcutable).TypedShortcut(sc)
+}
+
+// tab moves the focus to the next box, as Tab does.
+func (h *harness) tab() {
+	h.Win.Canvas().(test.WindowlessCanvas).FocusNext()
+}
+
+// focused is the text box with the focus.
+func (h *harness) focused() *ui.Entry {
+	h.t.Helper()
+	e, ok := h.Win.Canvas().Focused().(*ui.Entry)
+	if !ok {
+		h.t.Fatalf("the focus is on %T, not a text box", h.Win.Canvas().Focused())
+	}
+	return e
+}
+
+// esc presses Esc: the focused box gets it, else the window.
+func (h *harness) esc() {
+	h.t.Helper()
+	if f := h.Win.Canvas().Focused(); f != nil {
+		f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		return
+	}
+	h.Win.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+}
+
+// invoices counts the invoices in the books.
+func (h *harness) invoices() int {
+	h.t.Helper()
+	rows, err := h.Books.ListInvoices(store.InvoiceFilter{Limit: 100000})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return len(rows)
 }
 
 // key sends a key to the focused box.

@@ -1,0 +1,115 @@
+package ui_test
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/ainaukar/naukar/app/ui"
+)
+
+// The counter's first week (issue 12): what a new shop hits, typed with
+// keys as a cashier does.
+
+// Item 1: in the product form, Ctrl+S saves the product; nothing reaches
+// the bill behind the form.
+func TestCtrlSInProductFormSavesTheProductNotTheBill(t *testing.T) {
+	h := demoHarness(t)
+	bills := h.invoices()
+	n, _ := h.Books.CountProducts()
+	h.press(ui.ActProducts)
+	h.press(ui.ActAdd)
+	h.settle("product form", h.App.DialogOpen)
+	test.Type(h.focused(), "Nirma Bathing Soap 100g") // the form starts in the name box
+	h.typeInto(h.dialogEntry(4), "32")                // sale price
+	h.press(ui.ActSaveBill)                           // Ctrl+S
+	h.settle("product saved", func() bool { c, _ := h.Books.CountProducts(); return c == n+1 && !h.App.DialogOpen() })
+	if h.App.Current() != ui.ActProducts {
+		t.Fatalf("Ctrl+S in the product form moved to %s", h.App.Current())
+	}
+	if got := h.invoices(); got != bills {
+		t.Fatalf("Ctrl+S in the product form saved a bill (%d → %d)", bills, got)
+	}
+	if !strings.Contains(h.App.Status(), "Saved product Nirma Bathing Soap 100g") {
+		t.Fatalf("status %q", h.App.Status())
+	}
+	hits, _ := h.Books.SearchProducts("Nirma Bathing", 1)
+	if len(hits) != 1 || hits[0].SalePrice != 3200 {
+		t.Fatalf("saved product %+v", hits)
+	}
+}
+
+// Item 1: Enter in a box of the product form submits it.
+func TestEnterSubmitsTheProductForm(t *testing.T) {
+	h := demoHarness(t)
+	n, _ := h.Books.CountProducts()
+	h.press(ui.ActProducts)
+	h.press(ui.ActAdd)
+	h.settle("product form", h.App.DialogOpen)
+	test.Type(h.focused(), "Vim Bar 200g")
+	h.key(fyne.KeyReturn)
+	h.settle("product saved", func() bool { c, _ := h.Books.CountProducts(); return c == n+1 && !h.App.DialogOpen() })
+}
+
+// Item 1: in the new-party form opened from a bill, Ctrl+S saves the party
+// and puts it on the bill; the bill is saved only by the next Ctrl+S, with
+// its party.
+func TestCtrlSInPartyFormSavesThePartyNotTheBill(t *testing.T) {
+	h := demoHarness(t)
+	b := h.App.Billing
+	bills := h.invoices()
+	h.scan(h.product(0).SKU)
+	h.settle("line", func() bool { return len(b.Bill.Lines) == 1 })
+	h.press(ui.ActCustomer)
+	test.Type(b.CustomerBox, "Ramesh Newcustomer")
+	h.key(fyne.KeyReturn) // no such party: the new-party form opens
+	h.settle("party form", h.App.DialogOpen)
+	test.Type(h.focused(), "9876501234") // the name is filled in; the phone box has the focus
+	h.press(ui.ActSaveBill)
+	h.settle("party picked", func() bool { return !h.App.DialogOpen() && b.Bill.Party != nil })
+	if got := h.invoices(); got != bills {
+		t.Fatalf("Ctrl+S in the party form saved the bill (%d → %d)", bills, got)
+	}
+	if b.Bill.Party.Name != "Ramesh Newcustomer" || len(b.Bill.Lines) != 1 {
+		t.Fatalf("bill after the party form: party %+v, %d lines", b.Bill.Party, len(b.Bill.Lines))
+	}
+	h.press(ui.ActSaveBill)
+	h.settle("bill saved", func() bool { return !b.Saving() && b.LastInvoice() != "" })
+	inv, _, err := h.Books.Invoice(b.LastInvoice())
+	if err != nil || inv.Party == nil || inv.Party.Name != "Ramesh Newcustomer" {
+		t.Fatalf("saved bill %+v %v", inv, err)
+	}
+}
+
+// Item 1: while a dialog is open, no shortcut reaches the screen behind it.
+func TestShortcutsDoNotReachBehindADialog(t *testing.T) {
+	h := demoHarness(t)
+	b := h.App.Billing
+	h.scan(h.product(0).SKU)
+	h.settle("line", func() bool { return len(b.Bill.Lines) == 1 })
+	h.press(ui.ActProducts)
+	h.press(ui.ActAdd)
+	h.settle("product form", h.App.DialogOpen)
+	for _, a := range []ui.Action{ui.ActBilling, ui.ActNewBill, ui.ActDeleteLine, ui.ActHoldBill, ui.ActRecallBill, ui.ActCustomer, ui.ActToday} {
+		h.press(a)
+		h.settle("nothing", func() bool { return true })
+		if !h.App.DialogOpen() || h.App.Current() != ui.ActProducts || len(b.Bill.Lines) != 1 || len(b.Held()) != 0 {
+			t.Fatalf("%s reached behind the product form: dialog %v, screen %s, %d lines, %d held",
+				ui.ShortcutFor(a).KeyText(), h.App.DialogOpen(), h.App.Current(), len(b.Bill.Lines), len(b.Held()))
+		}
+	}
+	h.esc()
+	if h.App.DialogOpen() {
+		t.Fatal("Esc did not close the form")
+	}
+	// With no dialog, Ctrl+S on another screen does not save the bill
+	// out of sight.
+	bills := h.invoices()
+	h.press(ui.ActSaveBill)
+	h.settle("nothing", func() bool { return true })
+	if h.invoices() != bills || len(b.Bill.Lines) != 1 {
+		t.Fatal("Ctrl+S on the Products screen saved the bill behind it")
+	}
+}
