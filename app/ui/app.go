@@ -134,7 +134,7 @@ type App struct {
 	body    *fyne.Container
 	status  *widget.Label
 	tip     *widget.Label
-	dialogs []dialog.Dialog
+	dialogs []*modal
 
 	Billing  *BillingScreen
 	Invoices *InvoicesScreen
@@ -162,7 +162,7 @@ func New(w fyne.Window, b Books, opt Options) *App {
 
 // Start shows the first-run wizard for new books, else the billing screen.
 func (a *App) Start() {
-	a.Win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) { a.keyHook(k) })
+	a.Win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) { a.keyHook(nil, k) })
 	biz, err := a.Books.Business()
 	if err != nil {
 		a.Wizard = newWizard(a, func(b books.Business) {
@@ -233,7 +233,7 @@ func (a *App) menu() *fyne.MainMenu {
 	items := map[string][]*fyne.MenuItem{}
 	for _, s := range Shortcuts {
 		s := s
-		it := fyne.NewMenuItem(L(s.Label), func() { a.Run(s.Action) })
+		it := fyne.NewMenuItem(L(s.Label), func() { a.onShortcut(s.Action) })
 		it.Shortcut = s.Fyne()
 		items[s.Menu] = append(items[s.Menu], it)
 	}
@@ -242,6 +242,21 @@ func (a *App) menu() *fyne.MainMenu {
 		fyne.NewMenu(L("Edit"), items["edit"]...),
 		fyne.NewMenu(L("Go"), items["go"]...),
 	)
+}
+
+// onShortcut is where every key of Shortcuts lands (the main menu runs
+// them before the focused box can take them). A key acts on what has the
+// focus: while a dialog or any other pop-up is open the keyboard belongs to
+// it, so Ctrl+S submits a form and every other key does nothing; nothing
+// reaches the screen behind a modal.
+func (a *App) onShortcut(act Action) {
+	if a.Win.Canvas().Overlays().Top() != nil {
+		if m := a.topModal(); m != nil && act == ActSaveBill && m.submit != nil {
+			m.submit()
+		}
+		return
+	}
+	a.Run(act)
 }
 
 // Run performs an action, as its key or menu item does.
@@ -255,7 +270,19 @@ func (a *App) Run(act Action) {
 		return
 	}
 	switch act {
-	case ActNewBill, ActSaveBill, ActHoldBill, ActRecallBill, ActLastBill, ActDeleteLine, ActCustomer, ActPayment, ActItemBox:
+	case ActSaveBill, ActHoldBill, ActDeleteLine:
+		// These change the bill, so they act only where the bill is in
+		// front; another screen may give the key a meaning of its own.
+		if a.current == ActBilling {
+			a.Billing.handle(act)
+			return
+		}
+		if h, ok := a.pages[a.current].(actionHandler); ok && h.handle(act) {
+			return
+		}
+		a.Say(L("%s works on the Billing screen (%s)."), Hint(act), ShortcutFor(ActBilling).KeyText())
+		return
+	case ActNewBill, ActRecallBill, ActLastBill, ActCustomer, ActPayment, ActItemBox:
 		if a.current != ActBilling {
 			a.closeDialogs()
 			a.show(ActBilling, a.Billing)
@@ -286,25 +313,61 @@ func (a *App) show(act Action, p page) {
 // Current is the action of the screen in front.
 func (a *App) Current() Action { return a.current }
 
-// keyHook sees keys before the focused box: Esc closes the top dialog.
-func (a *App) keyHook(k *fyne.KeyEvent) bool {
+// keyHook sees keys before the focused box e (nil: no box has the focus):
+// Esc closes the top dialog; Enter in a box of a form that gives Enter no
+// meaning of its own submits the form.
+func (a *App) keyHook(e *Entry, k *fyne.KeyEvent) bool {
 	if k.Name == fyne.KeyEscape && len(a.dialogs) > 0 {
-		a.dialogs[len(a.dialogs)-1].Hide()
-		return true
+		if m := a.topModal(); m != nil {
+			m.d.Hide()
+			return true
+		}
+		return false // another pop-up is on top: it closes itself
 	}
-	if k.Name == fyne.KeyEscape && a.current == ActBilling && a.Billing != nil {
+	if k.Name == fyne.KeyEscape && a.current == ActBilling && a.Billing != nil && len(a.dialogs) == 0 {
 		a.Billing.focusItemBox()
 		return true
+	}
+	if (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) && e != nil && e.OnSubmitted == nil && !e.MultiLine {
+		if m := a.topModal(); m != nil && m.submit != nil {
+			m.submit()
+			return true
+		}
 	}
 	return false
 }
 
+// modal is an open dialog. It owns the keyboard while it is on top.
+type modal struct {
+	d       dialog.Dialog
+	overlay fyne.CanvasObject // the canvas overlay that shows it
+	submit  func()            // what Ctrl+S and Enter do; nil: nothing
+}
+
+// topModal is the dialog on top of the window, if it is one of the app's
+// (nil when another pop-up, such as an open list or a file chooser, is on
+// top of it).
+func (a *App) topModal() *modal {
+	if len(a.dialogs) == 0 {
+		return nil
+	}
+	m := a.dialogs[len(a.dialogs)-1]
+	if top := a.Win.Canvas().Overlays().Top(); top == nil || top != m.overlay {
+		return nil
+	}
+	return m
+}
+
 // openDialog shows d and tracks it so Esc can close it.
-func (a *App) openDialog(d dialog.Dialog) {
-	a.dialogs = append(a.dialogs, d)
+func (a *App) openDialog(d dialog.Dialog) { a.openModal(d, nil) }
+
+// openModal shows d; submit is what Ctrl+S and Enter do in it.
+func (a *App) openModal(d dialog.Dialog, submit func()) {
+	m := &modal{d: d, submit: submit}
+	a.dialogs = append(a.dialogs, m)
 	d.SetOnClosed(func() {
 		for i := len(a.dialogs) - 1; i >= 0; i-- {
-			if a.dialogs[i] == d {
+			if a.dialogs[i] == m {
 				a.dialogs = append(a.dialogs[:i], a.dialogs[i+1:]...)
 				break
 			}
@@ -314,11 +377,12 @@ func (a *App) openDialog(d dialog.Dialog) {
 		}
 	})
 	d.Show()
+	m.overlay = a.Win.Canvas().Overlays().Top()
 }
 
 func (a *App) closeDialogs() {
 	for len(a.dialogs) > 0 {
-		a.dialogs[len(a.dialogs)-1].Hide()
+		a.dialogs[len(a.dialogs)-1].d.Hide()
 	}
 }
 
@@ -414,23 +478,53 @@ func (w *wrapped) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimple
 
 func (*wrapped) shown() {}
 
-// formDialog shows body with a cancel and an OK button. ok runs on the OK
-// button (and on Enter in boxes that call it); it returns true to close.
-// Esc or cancel closes without doing anything.
-func (a *App) formDialog(title, okLabel string, body fyne.CanvasObject, size fyne.Size, ok func() bool) dialog.Dialog {
-	var d *dialog.CustomDialog
-	okBtn := widget.NewButtonWithIcon(okLabel, theme.ConfirmIcon(), func() {
-		if ok() {
-			d.Hide()
-		}
+// formDlg is an open form. Ctrl+S, Enter in its boxes and its OK button
+// submit it; while its saving runs, further submits are ignored, so a
+// second Ctrl+S never saves twice.
+type formDlg struct {
+	*dialog.CustomDialog
+	a    *App
+	ok   func() bool
+	btn  *widget.Button
+	busy bool
+}
+
+// formDialog shows body with a close and an OK button. ok runs on submit;
+// it returns true to close the form at once, or false to keep it open (a
+// form that saves in the background calls run and hides itself when the
+// books accept it). Esc or Close closes it without doing anything.
+func (a *App) formDialog(title, okLabel string, body fyne.CanvasObject, size fyne.Size, ok func() bool) *formDlg {
+	f := &formDlg{a: a, ok: ok}
+	f.btn = widget.NewButtonWithIcon(okLabel+" (Ctrl+S)", theme.ConfirmIcon(), f.Submit)
+	f.btn.Importance = widget.HighImportance
+	f.CustomDialog = dialog.NewCustomWithoutButtons(title, body, a.Win)
+	cancel := widget.NewButtonWithIcon(L("Close (Esc)"), theme.CancelIcon(), f.Hide)
+	f.SetButtons([]fyne.CanvasObject{cancel, f.btn})
+	f.Resize(size)
+	a.openModal(f.CustomDialog, f.Submit)
+	return f
+}
+
+// Submit submits the form, as Ctrl+S does.
+func (f *formDlg) Submit() {
+	if f.busy {
+		return
+	}
+	if f.ok() {
+		f.Hide()
+	}
+}
+
+// run does a form's saving off the UI goroutine, then done on it. Until
+// done has run the form takes no second submit.
+func (f *formDlg) run(work func() error, done func(error)) {
+	f.busy = true
+	f.btn.Disable()
+	f.a.background(work, func(err error) {
+		f.busy = false
+		f.btn.Enable()
+		done(err)
 	})
-	okBtn.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(L("Close (Esc)"), theme.CancelIcon(), func() { d.Hide() })
-	d = dialog.NewCustomWithoutButtons(title, body, a.Win)
-	d.SetButtons([]fyne.CanvasObject{cancel, okBtn})
-	d.Resize(size)
-	a.openDialog(d)
-	return d
 }
 
 // focus moves the keyboard focus to f. Widgets are rendered lazily (at the

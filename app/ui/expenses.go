@@ -78,11 +78,15 @@ func (s *ExpensesScreen) shown() {
 }
 
 func (s *ExpensesScreen) handle(act Action) bool {
-	if act == ActAdd || act == ActFind {
+	switch act {
+	case ActAdd, ActFind:
 		s.a.focus(s.Amount)
-		return true
+	case ActSaveBill: // Ctrl+S saves the expense being typed
+		s.Save()
+	default:
+		return false
 	}
-	return false
+	return true
 }
 
 // Reload reads the categories and recent expenses.

@@ -294,7 +294,6 @@ func (id *InvoiceDialog) Cancel() {
 	a := id.a
 	reason := a.entry(L("Why? e.g. wrong items billed"))
 	msg := errorText()
-	var d dialog.Dialog
 	do := func() bool {
 		r := strings.TrimSpace(reason.Text)
 		if r == "" {
@@ -304,13 +303,8 @@ func (id *InvoiceDialog) Cancel() {
 		id.CancelWith(r)
 		return true
 	}
-	reason.OnSubmitted = func(string) {
-		if do() {
-			d.Hide()
-		}
-	}
 	body := container.NewVBox(wrapLabel(fmt.Sprintf(L("Cancel invoice %s of %s? Its stock and money are reversed; the invoice stays in the books, marked cancelled."), id.Inv.Number, gst.FormatINR(id.Inv.GrandTotal))), reason, msg)
-	d = a.formDialog(L("Cancel invoice"), L("Cancel invoice"), body, fyne.NewSize(560, 260), do)
+	a.formDialog(L("Cancel invoice"), L("Cancel invoice"), body, fyne.NewSize(560, 260), do)
 	a.focus(reason)
 }
 
@@ -356,7 +350,7 @@ func (id *InvoiceDialog) Return() {
 	refund := widget.NewSelect(labels, nil)
 	refund.SetSelectedIndex(0)
 	msg := errorText()
-	var d dialog.Dialog
+	var d *formDlg
 	do := func() bool {
 		var items []books.ReturnLine
 		for i, e := range qtys {
@@ -383,7 +377,7 @@ func (id *InvoiceDialog) Return() {
 			in.Refunds = []books.PaymentPart{}
 		}
 		var cn *books.CreditNote
-		a.background(func() error {
+		d.run(func() error {
 			var err error
 			if mode != "" {
 				// Price first to refund the exact credit note total.

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -232,7 +231,7 @@ func (s *PartiesScreen) money(dir string) {
 	if dir == books.PaymentOut && h.Balance < 0 {
 		amount.SetText(gst.FormatAmount(-h.Balance))
 	}
-	var d dialog.Dialog
+	var d *formDlg
 	save := func() bool {
 		v, err := gst.ParseAmount(amount.Text)
 		if err != nil || v <= 0 {
@@ -240,7 +239,7 @@ func (s *PartiesScreen) money(dir string) {
 			return false
 		}
 		p := books.Payment{Direction: dir, Party: &books.PartySnapshot{ID: h.ID, Name: h.Name}, Mode: mode.Selected, Amount: v, Note: note.Text}
-		s.a.background(func() error {
+		d.run(func() error {
 			_, err := s.a.Books.RecordPayment(context.Background(), p)
 			return err
 		}, func(err error) {
@@ -258,7 +257,6 @@ func (s *PartiesScreen) money(dir string) {
 		})
 		return false
 	}
-	amount.OnSubmitted = func(string) { save() }
 	title := L("Receive money from") + " " + h.Name
 	if dir == books.PaymentOut {
 		title = L("Pay money to") + " " + h.Name
@@ -297,7 +295,7 @@ func (a *App) partyDialog(p books.Party, saved func(books.Party)) {
 	}
 	gstin.OnChanged = func(t string) { gstinLive(t, errs["gstin"], state, states) }
 	general := errorText()
-	var d dialog.Dialog
+	var d *formDlg
 	save := func() bool {
 		for _, l := range errs {
 			setError(l, "")
@@ -317,7 +315,7 @@ func (a *App) partyDialog(p books.Party, saved func(books.Party)) {
 			return false
 		}
 		q.OpeningBalance = ob
-		a.background(func() error {
+		d.run(func() error {
 			var err error
 			q.ID, err = a.Books.SaveParty(q)
 			return err

@@ -307,7 +307,9 @@ func (a *App) productForm(p books.Product, stock int64, saved func()) {
 			setError(errs["hsn"], "")
 		}
 	}
-	var d dialog.Dialog
+	// A scanner ends a barcode with Enter: that moves on, it does not save.
+	barcode.OnSubmitted = func(string) { a.focus(hsn) }
+	var d *formDlg
 	save := func() bool {
 		for _, l := range errs {
 			setError(l, "")
@@ -359,7 +361,7 @@ func (a *App) productForm(p books.Product, stock int64, saved func()) {
 		if bad {
 			return false
 		}
-		a.background(func() error {
+		d.run(func() error {
 			var err error
 			q.ID, err = a.Books.SaveProduct(q)
 			return err
@@ -435,7 +437,7 @@ func (a *App) adjustStock(p *books.Product, done func()) {
 			a.focus(qty)
 		})
 	}
-	var d dialog.Dialog
+	var d *formDlg
 	save := func() bool {
 		if prod == nil {
 			setError(msg, L("Type the barcode or SKU and press Enter to find the product."))
@@ -447,7 +449,7 @@ func (a *App) adjustStock(p *books.Product, done func()) {
 			return false
 		}
 		adj := books.StockAdjustment{ProductID: prod.ID, Qty: q, Reason: reason.Text}
-		a.background(func() error {
+		d.run(func() error {
 			_, err := a.Books.AdjustStock(context.Background(), adj)
 			return err
 		}, func(err error) {
@@ -537,14 +539,14 @@ func (a *App) importDialog(done func()) {
 		fd.Resize(fyne.NewSize(900, 600))
 		fd.Show()
 	})
-	var d dialog.Dialog
+	var d *formDlg
 	save := func() bool {
 		if len(ps) == 0 {
 			setError(msg, L("Load a CSV file without errors first (type the path and press Enter)."))
 			return false
 		}
 		n := 0
-		a.background(func() error {
+		d.run(func() error {
 			var err error
 			n, err = a.Books.ImportProducts(ps, rows)
 			return err
@@ -648,7 +650,13 @@ func (a *App) purchaseDialog(done func()) {
 			a.focus(code)
 		})
 	}
-	var d dialog.Dialog
+	// Enter in the quantity or cost adds the line, as in the code box; in
+	// the supplier and bill number it moves on.
+	qty.OnSubmitted = func(string) { code.OnSubmitted(code.Text) }
+	cost.OnSubmitted = func(string) { code.OnSubmitted(code.Text) }
+	supplier.OnSubmitted = func(string) { a.focus(billNo) }
+	billNo.OnSubmitted = func(string) { a.focus(code) }
+	var d *formDlg
 	save := func() bool {
 		draft.BillNumber = billNo.Text
 		draft.Date = a.Books.Now()
@@ -662,7 +670,7 @@ func (a *App) purchaseDialog(done func()) {
 		}
 		d2 := draft
 		var res *books.Purchase
-		a.background(func() error {
+		d.run(func() error {
 			var err error
 			if res, err = a.Books.CreatePurchase(context.Background(), &d2); err != nil {
 				return err

@@ -48,7 +48,9 @@ type Shortcut struct {
 
 // Shortcuts is the one list of keys. Screen keys use Alt+digit and the bill
 // keys use Ctrl: both reach the app through main-menu items, which Fyne runs
-// before a focused text box can swallow the key.
+// before a focused text box can swallow the key. App.onShortcut then gives
+// the key to what has the focus: an open form takes Ctrl+S, and no key
+// reaches the screen behind a dialog.
 var Shortcuts = []Shortcut{
 	{ActNewBill, "New bill", fyne.KeyN, fyne.KeyModifierShortcutDefault, "bill"},
 	{ActSaveBill, "Save bill", fyne.KeyS, fyne.KeyModifierShortcutDefault, "bill"},
@@ -122,5 +124,6 @@ var OtherKeys = [][2]string{
 	{"3*CODE Enter", "Add three of an item at once"},
 	{"Up / Down", "Move through matches in the item box, or between lines in the bill grid"},
 	{"Tab / Shift+Tab", "Move between quantity, price and discount of a line"},
+	{"Ctrl+S / Enter in a form", "Save the open form (product, party, payment, …); the bill behind it is not touched. While a form is open, no other key reaches the screen behind it"},
 	{"Esc", "Close the dialog (the bill stays as it is); in the item box, clear the text"},
 }

@@ -16,11 +16,11 @@ import (
 type Entry struct {
 	widget.Entry
 	OnKey func(*fyne.KeyEvent) bool // true: handled
-	hook  func(*fyne.KeyEvent) bool
+	hook  func(*Entry, *fyne.KeyEvent) bool
 }
 
 // NewEntry makes an Entry; hook is the app-wide key hook (may be nil).
-func NewEntry(hook func(*fyne.KeyEvent) bool) *Entry {
+func NewEntry(hook func(*Entry, *fyne.KeyEvent) bool) *Entry {
 	e := &Entry{hook: hook}
 	e.ExtendBaseWidget(e)
 	return e
@@ -28,7 +28,7 @@ func NewEntry(hook func(*fyne.KeyEvent) bool) *Entry {
 
 // TypedKey implements fyne.Focusable.
 func (e *Entry) TypedKey(k *fyne.KeyEvent) {
-	if e.hook != nil && e.hook(k) {
+	if e.hook != nil && e.hook(e, k) {
 		return
 	}
 	if e.OnKey != nil && e.OnKey(k) {
