@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/gst"
 	"github.com/ainaukar/naukar/app/ui"
 )
 
@@ -111,5 +113,65 @@ func TestShortcutsDoNotReachBehindADialog(t *testing.T) {
 	h.settle("nothing", func() bool { return true })
 	if h.invoices() != bills || len(b.Bill.Lines) != 1 {
 		t.Fatal("Ctrl+S on the Products screen saved the bill behind it")
+	}
+}
+
+// Item 2: the bill is saved with exactly what the screen shows, or not at
+// all: a quantity, price, discount or payment the bill cannot take makes
+// Ctrl+S refuse, with the box marked and the focus in it.
+func TestSaveTakesWhatIsShownOrRefuses(t *testing.T) {
+	cases := []struct {
+		name      string
+		box       func(b *ui.BillingScreen) *ui.Entry
+		bad, good string
+		check     func(inv *books.Invoice) bool
+	}{
+		{"Qty", func(b *ui.BillingScreen) *ui.Entry { return b.Cell(0, 0) }, "-1", "2",
+			func(inv *books.Invoice) bool { return inv.Lines[0].Qty == 2000 }},
+		{"Price", func(b *ui.BillingScreen) *ui.Entry { return b.Cell(0, 1) }, "4o", "45",
+			func(inv *books.Invoice) bool { return inv.Lines[0].Price == 4500 }},
+		{"Discount", func(b *ui.BillingScreen) *ui.Entry { return b.Cell(0, 2) }, "10x", "10%",
+			func(inv *books.Invoice) bool { return inv.Lines[0].Discount == gst.RoundDiv(inv.Lines[0].Gross(), 10) }},
+		{"UPI", func(b *ui.BillingScreen) *ui.Entry { return b.UPI }, "5O", "",
+			func(inv *books.Invoice) bool { return len(inv.Payments) == 1 && inv.Payments[0].Mode == books.ModeCash }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := demoHarness(t)
+			b := h.App.Billing
+			h.scan(h.product(0).SKU)
+			h.settle("line", func() bool { return len(b.Bill.Lines) == 1 })
+			bills := h.invoices()
+			box := c.box(b)
+			h.typeInto(box, c.bad)
+			h.tab()
+			if box.Text != c.bad {
+				t.Fatalf("the box shows %q after Tab, want %q as typed", box.Text, c.bad)
+			}
+			h.press(ui.ActSaveBill)
+			h.settle("refused", func() bool { return true })
+			if h.invoices() != bills || b.Saving() {
+				t.Fatalf("a bill was saved while the %s box shows %q", c.name, c.bad)
+			}
+			if h.Win.Canvas().Focused() != box {
+				t.Fatalf("the focus is on %T, not in the %s box", h.Win.Canvas().Focused(), c.name)
+			}
+			if b.BoxError(box) == "" {
+				t.Fatalf("the %s box is not marked", c.name)
+			}
+			if len(b.Bill.Lines) != 1 {
+				t.Fatal("the bill was cleared")
+			}
+			h.typeInto(box, c.good)
+			if b.BoxError(box) != "" {
+				t.Fatalf("the %s box is still marked after %q: %s", c.name, c.good, b.BoxError(box))
+			}
+			h.press(ui.ActSaveBill)
+			h.settle("saved", func() bool { return !b.Saving() && b.LastInvoice() != "" })
+			inv, _, err := h.Books.Invoice(b.LastInvoice())
+			if err != nil || !c.check(inv) {
+				t.Fatalf("saved %+v %v", inv, err)
+			}
+		})
 	}
 }
