@@ -26,6 +26,68 @@ type Bill struct {
 	priced  *books.Invoice
 	err     error
 	changed bool
+	// bad holds the boxes whose text the bill could not take: saving
+	// refuses until each shows a value the bill holds.
+	bad map[Box]error
+}
+
+// Box names a box of the bill that the cashier types into: a cell of the
+// grid (Line ≥ 0, Col one of ColQty, ColPrice, ColDiscount) or a payment
+// box (Line -1, Col one of PayCash, PayUPI, PayCard).
+type Box struct{ Line, Col int }
+
+// Columns of the grid and the payment boxes.
+const (
+	ColQty, ColPrice, ColDiscount = 0, 1, 2
+	PayCash, PayUPI, PayCard      = 0, 1, 2
+)
+
+// BoxError is a box whose text the bill cannot take; Draft returns it so
+// the screen can mark the box and put the focus in it.
+type BoxError struct {
+	Box
+	Err error
+}
+
+func (e *BoxError) Error() string { return e.Msg() }
+
+// Unwrap gives the books error (its code and field).
+func (e *BoxError) Unwrap() error { return e.Err }
+
+// Msg is the plain-words message, naming the line or the payment box.
+func (e *BoxError) Msg() string {
+	if e.Line < 0 {
+		return books.ErrorMessage(e.Err)
+	}
+	col := []string{L("quantity"), L("price"), L("discount")}[e.Col]
+	return fmt.Sprintf(L("Line %d, %s: %s"), e.Line+1, col, books.ErrorMessage(e.Err))
+}
+
+// Invalid reports why box cannot be taken ("" when it can).
+func (b *Bill) Invalid(box Box) error { return b.bad[box] }
+
+func (b *Bill) mark(box Box, err error) error {
+	if err == nil {
+		delete(b.bad, box)
+		return nil
+	}
+	if b.bad == nil {
+		b.bad = map[Box]error{}
+	}
+	b.bad[box] = err
+	return err
+}
+
+// firstBad is the first box, top to bottom, that the bill cannot take.
+func (b *Bill) firstBad() *BoxError {
+	var first *BoxError
+	for box, err := range b.bad {
+		if first == nil || box.Line >= 0 && (first.Line < 0 || box.Line < first.Line || box.Line == first.Line && box.Col < first.Col) ||
+			box.Line < 0 && first.Line < 0 && box.Col < first.Col {
+			first = &BoxError{box, err}
+		}
+	}
+	return first
 }
 
 // Tender is what the customer hands over, by mode, in paise. Cash may be
@@ -90,13 +152,15 @@ func (b *Bill) SetQty(i int, text string) error {
 	if i < 0 || i >= len(b.Lines) {
 		return nil
 	}
+	box := Box{i, ColQty}
 	q, err := gst.ParseQty(text)
 	if err != nil {
-		return books.Invalid("qty", "%s", L("Type a quantity like 2 or 1.5."))
+		return b.mark(box, books.Invalid("qty", "%s", L("Type a quantity like 2 or 1.5.")))
 	}
 	if q <= 0 {
-		return books.Invalid("qty", "%s", L("Quantity must be more than zero; delete the line to remove it."))
+		return b.mark(box, books.Invalid("qty", "%s", L("Quantity must be more than zero; delete the line to remove it.")))
 	}
+	b.mark(box, nil)
 	b.Lines[i].Qty = q
 	b.reprice()
 	return nil
@@ -107,15 +171,18 @@ func (b *Bill) SetPrice(i int, text string) error {
 	if i < 0 || i >= len(b.Lines) {
 		return nil
 	}
+	box := Box{i, ColPrice}
 	if strings.TrimSpace(text) == "" {
+		b.mark(box, nil)
 		b.Lines[i].Price = nil
 		b.reprice()
 		return nil
 	}
 	v, err := gst.ParseAmount(text)
 	if err != nil || v < 0 {
-		return books.Invalid("price", "%s", L("Type a price in rupees, like 45 or 45.50."))
+		return b.mark(box, books.Invalid("price", "%s", L("Type a price in rupees, like 45 or 45.50.")))
 	}
+	b.mark(box, nil)
 	b.Lines[i].Price = &v
 	b.reprice()
 	return nil
@@ -129,23 +196,52 @@ func (b *Bill) SetDiscount(i int, text string) error {
 	}
 	t := strings.TrimSpace(text)
 	l := &b.Lines[i]
+	box := Box{i, ColDiscount}
+	bad := func() error {
+		return b.mark(box, books.Invalid("discount", "%s", L("Type a discount like 10% or 25 (rupees).")))
+	}
 	switch {
 	case t == "":
 		l.DiscountBP, l.Discount = 0, 0
 	case strings.HasSuffix(t, "%"):
 		r, err := gst.ParseRate(t)
 		if err != nil || r > 10000 {
-			return books.Invalid("discount", "%s", L("Type a discount like 10% or 25 (rupees)."))
+			return bad()
 		}
 		l.DiscountBP, l.Discount = int64(r), 0
 	default:
 		v, err := gst.ParseAmount(t)
 		if err != nil || v < 0 {
-			return books.Invalid("discount", "%s", L("Type a discount like 10% or 25 (rupees)."))
+			return bad()
 		}
 		l.DiscountBP, l.Discount = 0, v
 	}
+	b.mark(box, nil)
 	b.reprice()
+	return nil
+}
+
+// SetPayment sets the amount paid by a mode (PayCash, PayUPI, PayCard)
+// from its box's text ("" is none).
+func (b *Bill) SetPayment(mode int, text string) error {
+	t := strings.TrimSpace(text)
+	var v int64
+	if t != "" {
+		var err error
+		if v, err = gst.ParseAmount(t); err != nil || v < 0 {
+			label := []string{L("Cash"), L("UPI"), L("Card")}[mode]
+			return b.mark(Box{-1, mode}, books.Invalid("payments", L("%s: type an amount in rupees, like 500."), label))
+		}
+	}
+	b.mark(Box{-1, mode}, nil)
+	switch mode {
+	case PayCash:
+		b.Tender.Cash, b.Tender.CashEntered = v, t != ""
+	case PayUPI:
+		b.Tender.UPI = v
+	case PayCard:
+		b.Tender.Card = v
+	}
 	return nil
 }
 
@@ -157,6 +253,17 @@ func (b *Bill) Remove(i int) {
 	b.Lines = append(b.Lines[:i], b.Lines[i+1:]...)
 	if i < len(b.Stock) {
 		b.Stock = append(b.Stock[:i], b.Stock[i+1:]...)
+	}
+	// The boxes of the lines below move up with them.
+	bad := b.bad
+	b.bad = nil
+	for box, err := range bad {
+		switch {
+		case box.Line < i:
+			b.mark(box, err)
+		case box.Line > i:
+			b.mark(Box{box.Line - 1, box.Col}, err)
+		}
 	}
 	b.reprice()
 }
@@ -270,6 +377,9 @@ func (b *Bill) Draft() (*books.SaleDraft, *books.Invoice, Settlement, error) {
 	if len(b.Lines) == 0 {
 		return nil, nil, Settlement{}, books.Invalid("lines", "%s", L("The bill is empty: scan or type an item first."))
 	}
+	if bad := b.firstBad(); bad != nil {
+		return nil, nil, Settlement{}, bad
+	}
 	if b.err != nil {
 		return nil, nil, Settlement{}, b.err
 	}
@@ -309,7 +419,7 @@ func (b *Bill) Hold() HeldBill {
 
 // Recall puts a held bill back on the counter (replacing what is there).
 func (b *Bill) Recall(h HeldBill) {
-	b.Lines, b.Stock, b.Party, b.Terms, b.Tender = h.Lines, h.Stock, h.Party, h.Terms, h.Tender
+	b.Lines, b.Stock, b.Party, b.Terms, b.Tender, b.bad = h.Lines, h.Stock, h.Party, h.Terms, h.Tender, nil
 	for len(b.Stock) < len(b.Lines) {
 		b.Stock = append(b.Stock, 1<<50)
 	}
@@ -318,7 +428,7 @@ func (b *Bill) Recall(h HeldBill) {
 
 // Clear empties the bill for the next customer.
 func (b *Bill) Clear() {
-	b.Lines, b.Stock, b.Party, b.Terms, b.Tender = nil, nil, nil, SaleTerms{}, Tender{}
+	b.Lines, b.Stock, b.Party, b.Terms, b.Tender, b.bad = nil, nil, nil, SaleTerms{}, Tender{}, nil
 	b.reprice()
 }
 

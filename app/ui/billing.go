@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -437,22 +438,92 @@ func (s *BillingScreen) cellChanged(i, col int, text string) {
 	}
 	var err error
 	switch col {
-	case 0:
+	case ColQty:
 		err = s.Bill.SetQty(i, text)
-	case 1:
+	case ColPrice:
 		err = s.Bill.SetPrice(i, text)
-	case 2:
+	case ColDiscount:
 		err = s.Bill.SetDiscount(i, text)
 	}
+	markBox(s.Cell(i, col), err)
 	if err != nil {
 		setError(s.lineMsg, fmt.Sprintf("%s %d: %s", L("Line"), i+1, Message(err)))
 		return
 	}
-	setError(s.lineMsg, "")
-	if col == 0 {
+	if bad := s.Bill.firstBad(); bad != nil && bad.Line >= 0 {
+		setError(s.lineMsg, bad.Msg())
+	} else {
+		setError(s.lineMsg, "")
+	}
+	if col == ColQty {
 		setError(s.itemMsg, s.Bill.StockWarning(i))
 	}
 	s.refreshValues()
+}
+
+// markBox shows err on a box with a red border ("nil" clears it).
+func markBox(e *Entry, err error) {
+	if e == nil {
+		return
+	}
+	e.AlwaysShowValidationError = true
+	e.SetValidationError(err)
+}
+
+// BoxError is why the bill cannot take what box e shows ("" when it can).
+func (s *BillingScreen) BoxError(e *Entry) string {
+	if box, ok := s.boxOf(e); ok {
+		if err := s.Bill.Invalid(box); err != nil {
+			return Message(err)
+		}
+	}
+	return ""
+}
+
+// boxOf names the bill's box e is.
+func (s *BillingScreen) boxOf(e *Entry) (Box, bool) {
+	for i, r := range s.rows {
+		for col, c := range []*Entry{r.qty, r.price, r.disc} {
+			if c == e {
+				return Box{i, col}, true
+			}
+		}
+	}
+	for mode, c := range []*Entry{s.Cash, s.UPI, s.Card} {
+		if c == e {
+			return Box{-1, mode}, true
+		}
+	}
+	return Box{}, false
+}
+
+// entryOf is the text box of a bill's box.
+func (s *BillingScreen) entryOf(b Box) *Entry {
+	if b.Line < 0 {
+		return []*Entry{s.Cash, s.UPI, s.Card}[b.Col]
+	}
+	return s.Cell(b.Line, b.Col)
+}
+
+// refuseBad marks the first box the bill cannot take, says why and puts
+// the focus in it; false when every box is fine.
+func (s *BillingScreen) refuseBad(err error) bool {
+	var be *BoxError
+	if !errors.As(err, &be) {
+		return false
+	}
+	e := s.entryOf(be.Box)
+	markBox(e, be.Err)
+	if be.Line >= 0 {
+		setError(s.lineMsg, be.Msg())
+	} else {
+		setError(s.payMsg, be.Msg())
+	}
+	s.a.Say("%s", be.Msg())
+	if e != nil {
+		s.a.focus(e)
+	}
+	return true
 }
 
 func (s *BillingScreen) gridKey(i, col int, k *fyne.KeyEvent) bool {
@@ -519,16 +590,23 @@ func (s *BillingScreen) refresh() {
 		r := s.rows[i]
 		setText(r.n, strconv.Itoa(i+1))
 		setText(r.name, l.Product.Name)
-		setIfDiff(r.qty, gst.FormatQty(l.Qty))
+		// A box the bill could not take keeps what the cashier typed (and
+		// its mark) until it is put right: saving refuses meanwhile.
+		if s.Bill.Invalid(Box{i, ColQty}) == nil {
+			setIfDiff(r.qty, gst.FormatQty(l.Qty))
+		}
 		price := l.Product.SalePrice
 		if l.Price != nil {
 			price = *l.Price
 		}
-		if v, err := gst.ParseAmount(r.price.Text); err != nil || v != price {
+		if v, err := gst.ParseAmount(r.price.Text); s.Bill.Invalid(Box{i, ColPrice}) == nil && (err != nil || v != price) {
 			r.price.SetText(gst.FormatAmount(price))
 		}
-		if l.DiscountBP == 0 && l.Discount == 0 && r.disc.Text != "" && r.disc.Text != "0" {
+		if s.Bill.Invalid(Box{i, ColDiscount}) == nil && l.DiscountBP == 0 && l.Discount == 0 && r.disc.Text != "" && r.disc.Text != "0" {
 			r.disc.SetText("")
+		}
+		for col, c := range []*Entry{r.qty, r.price, r.disc} {
+			markBox(c, s.Bill.Invalid(Box{i, col}))
 		}
 	}
 	s.syncing = false
@@ -752,20 +830,14 @@ func (s *BillingScreen) tenderChanged() {
 		return
 	}
 	var msgs []string
-	parse := func(e *Entry, label string) int64 {
-		t := strings.TrimSpace(e.Text)
-		if t == "" {
-			return 0
-		}
-		v, err := gst.ParseAmount(t)
+	for mode, e := range []*Entry{s.Cash, s.UPI, s.Card} {
+		err := s.Bill.SetPayment(mode, e.Text)
+		markBox(e, err)
 		if err != nil {
-			msgs = append(msgs, fmt.Sprintf(L("%s: type an amount in rupees, like 500."), label))
+			msgs = append(msgs, Message(err))
 		}
-		return v
 	}
-	t := Tender{Cash: parse(s.Cash, L("Cash")), UPI: parse(s.UPI, L("UPI")), Card: parse(s.Card, L("Card")),
-		Credit: s.Credit.Checked, CashEntered: strings.TrimSpace(s.Cash.Text) != ""}
-	s.Bill.Tender = t
+	s.Bill.Tender.Credit = s.Credit.Checked
 	s.refreshPayment()
 	if len(msgs) > 0 {
 		setError(s.payMsg, strings.Join(msgs, " "))
@@ -797,6 +869,9 @@ func (s *BillingScreen) refreshPayment() {
 // and saves in the background. If the books refuse it, the bill comes back.
 func (s *BillingScreen) Save() {
 	d, inv, st, err := s.Bill.Draft()
+	if s.refuseBad(err) {
+		return
+	}
 	if err != nil {
 		msg := Message(err)
 		if s.Bill.Empty() {
@@ -882,6 +957,9 @@ func (s *BillingScreen) refreshAll() {
 	s.UPI.SetText(amountText(s.Bill.Tender.UPI, false))
 	s.Card.SetText(amountText(s.Bill.Tender.Card, false))
 	s.Credit.SetChecked(s.Bill.Tender.Credit)
+	for _, e := range []*Entry{s.Cash, s.UPI, s.Card} {
+		markBox(e, nil)
+	}
 	s.syncing = false
 	// Rows are rebuilt: their cells belong to the old lines.
 	for _, r := range s.rows {
@@ -919,6 +997,10 @@ func (s *BillingScreen) confirmDiscard() {
 func (s *BillingScreen) Hold() {
 	if s.Bill.Empty() {
 		s.a.Say("%s", L("The bill is empty; there is nothing to hold."))
+		return
+	}
+	if bad := s.Bill.firstBad(); bad != nil {
+		s.refuseBad(bad) // held as shown, or not at all
 		return
 	}
 	h := s.Bill.Hold()
