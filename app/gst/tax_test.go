@@ -69,7 +69,7 @@ func TestCompute(t *testing.T) {
 			lines:  []gst.LineInput{{Amount: 10000, Inclusive: true, Rate: 1800}},
 			supply: gst.Intra,
 			want: gst.Result{
-				Lines:   []gst.LineTax{{Taxable: 8475, CGST: 763, SGST: 763, Total: 10001}},
+				Lines:   []gst.LineTax{{Taxable: 8475, CGST: 763, SGST: 763, Total: 10000}},
 				Groups:  []gst.RateGroup{{Rate: 1800, Category: gst.Taxable, Taxable: 8475, CGST: 763, SGST: 763}},
 				Taxable: 8475, CGST: 763, SGST: 763, Total: 10001, RoundOff: -1, GrandTotal: 10000,
 			},
@@ -161,6 +161,80 @@ func TestCompute(t *testing.T) {
 	}
 }
 
+// TestInclusiveLineAmounts: a tax-inclusive line shows qty × inclusive
+// price, exactly; the tax per invoice per rate is what the portal checks,
+// and the round off takes the paisa the per-rate rounding leaves.
+func TestInclusiveLineAmounts(t *testing.T) {
+	type line struct {
+		amount int64
+		rate   gst.RateBP
+		incl   bool
+	}
+	cases := []struct {
+		name   string
+		lines  []line
+		supply gst.SupplyType
+		// per group, as the portal checks it: taxable, CGST (= SGST) or IGST
+		groups    [][3]int64
+		lineTotal []int64
+		grand     int64
+	}{
+		{"HundredAt18", []line{{10000, 1800, true}}, gst.Intra,
+			[][3]int64{{8475, 763, 0}}, []int64{10000}, 10000},
+		{"TwoAt28RupeesAt5", []line{{5600, 500, true}}, gst.Intra,
+			[][3]int64{{5333, 133, 0}}, []int64{5600}, 5600},
+		{"ThreeAt10RupeesAt40", []line{{3000, 4000, true}}, gst.Intra,
+			[][3]int64{{2143, 429, 0}}, []int64{3000}, 3000},
+		{"ThreeAt10RupeesAt12", []line{{3000, 1200, true}}, gst.Intra,
+			[][3]int64{{2679, 161, 0}}, []int64{3000}, 3000},
+		{"HundredAt18Inter", []line{{10000, 1800, true}}, gst.Inter,
+			[][3]int64{{8475, 0, 1526}}, []int64{10000}, 10000},
+		{"MixedRates", []line{
+			{10000, 1800, true}, // ₹100 incl. 18%
+			{5600, 500, true},   // 2 × ₹28 incl. 5%
+			{10000, 1800, true}, // another ₹100 incl. 18%
+			{5000, 1800, false}, // ₹50 + 18%
+			{3000, 4000, true},  // 3 × ₹10 incl. 40%
+			{999, 1800, true},   // ₹9.99 incl. 18%
+		}, gst.Intra,
+			// 18%: 8475 + 8475 + 5000 + 847 = 22797 → 2051.73 each half → 2052
+			[][3]int64{{22797, 2052, 0}, {5333, 133, 0}, {2143, 429, 0}},
+			[]int64{10000, 5600, 10000, 5900, 3000, 999}, 35500},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := make([]gst.LineInput, len(tc.lines))
+			for i, l := range tc.lines {
+				in[i] = gst.LineInput{Amount: l.amount, Rate: l.rate, Inclusive: l.incl}
+			}
+			got := gst.Compute(in, tc.supply)
+			for i, want := range tc.lineTotal {
+				if got.Lines[i].Total != want {
+					t.Errorf("line %d shows %d, want %d (%+v)", i+1, got.Lines[i].Total, want, got.Lines[i])
+				}
+			}
+			if len(got.Groups) != len(tc.groups) {
+				t.Fatalf("%d groups, want %d", len(got.Groups), len(tc.groups))
+			}
+			for g, want := range tc.groups {
+				gr := got.Groups[g]
+				if gr.Taxable != want[0] || gr.CGST != want[1] || gr.SGST != want[1] || gr.IGST != want[2] {
+					t.Errorf("group %s%%: taxable %d CGST %d SGST %d IGST %d, want %v", gr.Rate, gr.Taxable, gr.CGST, gr.SGST, gr.IGST, want)
+				}
+				// The portal's check: tax = taxable × rate per invoice per rate.
+				if tc.supply == gst.Intra && gr.CGST != gst.RoundDiv(gr.Taxable*int64(gr.Rate), 20000) ||
+					tc.supply == gst.Inter && gr.IGST != gst.RoundDiv(gr.Taxable*int64(gr.Rate), 10000) {
+					t.Errorf("group %s%%: tax is not taxable × rate", gr.Rate)
+				}
+			}
+			if got.GrandTotal != tc.grand {
+				t.Errorf("grand total %d, want %d", got.GrandTotal, tc.grand)
+			}
+			assertLinesSumToGroups(t, in, got)
+		})
+	}
+}
+
 func TestComputeMultiRateInvoice(t *testing.T) {
 	lines := []gst.LineInput{
 		{Amount: 100, Rate: 500},                     // group 5%
@@ -247,6 +321,18 @@ func assertLinesSumToGroups(t *testing.T, lines []gst.LineInput, r gst.Result) {
 	}
 	if r.Total != r.Taxable+r.CGST+r.SGST+r.IGST+r.Cess || r.GrandTotal%100 != 0 || r.GrandTotal-r.Total != r.RoundOff {
 		t.Errorf("bad totals: %+v", r)
+	}
+	// A line shows what the customer was shown: an inclusive line its
+	// amount, and its own figures add up to it within a paisa or two.
+	for i, l := range lines {
+		lt := r.Lines[i]
+		sum := lt.Taxable + lt.CGST + lt.SGST + lt.IGST + lt.Cess
+		if !l.Inclusive && lt.Total != sum {
+			t.Errorf("line %d total %d is not its taxable and tax %d", i, lt.Total, sum)
+		}
+		if l.Inclusive && (lt.Total != l.Amount || sum-lt.Total > 2 || lt.Total-sum > 2) {
+			t.Errorf("inclusive line %d of %d: total %d, taxable and tax %d", i, l.Amount, lt.Total, sum)
+		}
 	}
 }
 

@@ -175,3 +175,40 @@ func TestSaveTakesWhatIsShownOrRefuses(t *testing.T) {
 		})
 	}
 }
+
+// Item 3: a tax-inclusive item's line shows qty × price on the counter
+// screen, and the round off takes the paisa of the per-rate tax.
+func TestInclusiveLineShowsQtyTimesPrice(t *testing.T) {
+	h := demoHarness(t)
+	b := h.App.Billing
+	for _, p := range []books.Product{
+		{Name: "Pears Soap 125g", SKU: "PEARS125", SalePrice: 10000, PriceIncludesTax: true, GSTRate: 1800, Unit: "PCS"},
+		{Name: "Tata Salt 1kg Incl", SKU: "SALTINCL", SalePrice: 2800, PriceIncludesTax: true, GSTRate: 500, Unit: "PCS"},
+	} {
+		if _, err := h.Books.SaveProduct(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.scan("PEARS125")
+	h.settle("line", func() bool { return len(b.Bill.Lines) == 1 })
+	if got := b.LineAmount(0); got != "100.00" {
+		t.Fatalf("₹100.00 incl. 18%% shows %s", got)
+	}
+	if b.Total() != "₹100.00" {
+		t.Fatalf("total %s, want ₹100.00", b.Total())
+	}
+	h.scan("2*SALTINCL")
+	h.settle("line", func() bool { return len(b.Bill.Lines) == 2 })
+	if got := b.LineAmount(1); got != "56.00" {
+		t.Fatalf("2 × ₹28.00 incl. 5%% shows %s", got)
+	}
+	if b.Total() != "₹156.00" {
+		t.Fatalf("total %s, want ₹156.00", b.Total())
+	}
+	h.press(ui.ActSaveBill)
+	h.settle("saved", func() bool { return !b.Saving() && b.LastInvoice() != "" })
+	inv, _, _ := h.Books.Invoice(b.LastInvoice())
+	if inv.Lines[0].Total != 10000 || inv.Lines[1].Total != 5600 || inv.GrandTotal != 15600 {
+		t.Fatalf("saved lines %d, %d, total %d", inv.Lines[0].Total, inv.Lines[1].Total, inv.GrandTotal)
+	}
+}
