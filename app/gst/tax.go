@@ -51,7 +51,9 @@ type LineInput struct {
 // LineTax is the tax of one line, allocated from its rate group.
 type LineTax struct {
 	Taxable, CGST, SGST, IGST, Cess int64
-	Total                           int64 // Taxable plus all taxes
+	// Total is the line's amount: Taxable plus all taxes, and for a
+	// tax-inclusive line always its Amount (what the customer was shown).
+	Total int64
 }
 
 // RateGroup is the tax of all lines of one category, rate and cess rate.
@@ -85,6 +87,15 @@ type groupKey struct {
 // rate, and cess at CessRate. Each group amount is then allocated to the
 // group's lines in proportion to their taxable values by largest remainder
 // (ties to the earlier line), so line amounts add up exactly to the group.
+//
+// A tax-inclusive line's Total is its Amount, whatever the rounding of the
+// group: ₹100.00 incl. 18% is a line of 100.00 (taxable 84.75 + CGST 7.63
+// + SGST 7.63 is 100.01 for the invoice, and the round off takes the
+// paisa). Its Taxable is the Amount less its allocated tax; the paise by
+// which those differ from the group's taxable value go back one each to the
+// group's largest inclusive lines, so the lines' taxable values still add up
+// exactly to the group's (the figure the returns report).
+//
 // Lines that are not Taxable carry no tax. Amounts must not be negative; the
 // caller validates them.
 func Compute(lines []LineInput, supply SupplyType) Result {
@@ -153,6 +164,7 @@ func Compute(lines []LineInput, supply SupplyType) Result {
 				h.set(&res.Lines[i], shares[j])
 			}
 		}
+		inclusiveLineTaxable(lines, res.Lines, members)
 		res.Taxable += grp.Taxable
 		res.CGST += grp.CGST
 		res.SGST += grp.SGST
@@ -162,10 +174,44 @@ func Compute(lines []LineInput, supply SupplyType) Result {
 	for i := range res.Lines {
 		l := &res.Lines[i]
 		l.Total = l.Taxable + l.CGST + l.SGST + l.IGST + l.Cess
+		if lines[i].Inclusive {
+			l.Total = lines[i].Amount
+		}
 	}
 	res.Total = res.Taxable + res.CGST + res.SGST + res.IGST + res.Cess
 	res.RoundOff, res.GrandTotal = RoundOff(res.Total)
 	return res
+}
+
+// inclusiveLineTaxable makes the taxable value of each tax-inclusive line
+// of one group its Amount less its allocated tax, then hands the paise that
+// leaves over (or short) of the group's taxable value back one each to the
+// largest of those lines, so the group's lines keep adding up to it.
+func inclusiveLineTaxable(in []LineInput, out []LineTax, members []int) {
+	var incl []int
+	var left int64
+	for _, i := range members {
+		if !in[i].Inclusive {
+			continue
+		}
+		l := &out[i]
+		want := in[i].Amount - (l.CGST + l.SGST + l.IGST + l.Cess)
+		left += l.Taxable - want
+		l.Taxable = want
+		incl = append(incl, i)
+	}
+	if left == 0 {
+		return
+	}
+	sort.SliceStable(incl, func(a, b int) bool { return out[incl[a]].Taxable > out[incl[b]].Taxable })
+	step := int64(1)
+	if left < 0 {
+		step = -1
+	}
+	for k := 0; left != 0; k = (k + 1) % len(incl) {
+		out[incl[k]].Taxable += step
+		left -= step
+	}
 }
 
 // Allocate splits amount over weights in proportion, by the largest-remainder

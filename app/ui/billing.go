@@ -1124,6 +1124,14 @@ func (s *BillingScreen) PaymentMessage() string {
 	return s.payMsg.Text
 }
 
+// LineAmount is the amount shown on line i of the grid.
+func (s *BillingScreen) LineAmount(i int) string {
+	if i < 0 || i >= len(s.rows) {
+		return ""
+	}
+	return s.rows[i].amount.Text
+}
+
 // Change is the change-to-return shown.
 func (s *BillingScreen) Change() string { return s.change.Text }
 
