@@ -134,11 +134,9 @@ func newInvoiceDocument(inv *books.Invoice, opt *Options) (*document, error) {
 		}
 	}
 	d.finish(opt)
-	if d.supplier.UPI != "" && !d.cancelled && d.totals.GrandTotal > 0 {
+	// The QR asks for what is still due; a bill paid in full has none.
+	if d.supplier.UPI != "" && !d.cancelled && d.due > 0 {
 		d.upiAmount = d.due
-		if d.upiAmount <= 0 {
-			d.upiAmount = d.totals.GrandTotal
-		}
 		u, err := gst.UPIPayURL(d.supplier.UPI, d.supplier.Name, d.upiAmount, "Invoice "+d.number, d.number)
 		if err == nil {
 			d.upiURL = u

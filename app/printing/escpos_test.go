@@ -305,16 +305,20 @@ func TestESCPOSReceiptLayout(t *testing.T) {
 						break
 					}
 				}
-				// The UPI QR code, by GS ( k, with the amount and the bill number.
+				// The UPI QR code, by GS ( k, with the balance due and the
+				// bill number; none when the bill is paid in full.
 				var qr string
 				for _, it := range d.items {
 					if it.qr != "" {
 						qr = it.qr
 					}
 				}
-				if !strings.HasPrefix(qr, "upi://pay?pa=sharmastores@okicici") || !strings.Contains(qr, "&tr="+strings.ReplaceAll(inv.Number, "/", "%2F")) ||
-					!strings.Contains(qr, "&am=") {
-					t.Errorf("QR content %q", qr)
+				switch {
+				case inv.Due() == 0 && qr != "":
+					t.Errorf("a bill paid in full has a QR: %q", qr)
+				case inv.Due() > 0 && (!strings.HasPrefix(qr, "upi://pay?pa=sharmastores@okicici") || !strings.Contains(qr, "&tr="+strings.ReplaceAll(inv.Number, "/", "%2F")) ||
+					!strings.Contains(qr, "&am="+gst.FormatAmount(inv.Due())+"&")):
+					t.Errorf("QR content %q, want the balance due %s", qr, gst.FormatAmount(inv.Due()))
 				}
 			})
 		}
@@ -359,7 +363,7 @@ func TestESCPOSHindiIsRaster(t *testing.T) {
 
 func TestESCPOSDrawerAndRasterQR(t *testing.T) {
 	biz := shop()
-	inv := sale(t, biz, nil, catalogue[:3], "SGS/26-27/A/0002")
+	inv := sale(t, biz, localBuyer, catalogue[:3], "SGS/26-27/A/0002") // part on credit: a QR for the rest
 	d, _ := mustESCPOS(t, inv, printing.ReceiptOptions{Width: 32, Drawer: true, QR: printing.QRRaster, Business: biz})
 	if !d.drawer || d.cmds[len(d.cmds)-1] != "ESC p 0 25 250" {
 		t.Errorf("drawer pulse missing or not last: %v", d.cmds[len(d.cmds)-2:])
@@ -400,7 +404,7 @@ func TestESCPOSDrawerAndRasterQR(t *testing.T) {
 
 func mustUPI(t *testing.T, inv *books.Invoice) string {
 	t.Helper()
-	u, err := gst.UPIPayURL(inv.Supplier.UPI, inv.Supplier.Name, inv.GrandTotal, "Invoice "+inv.Number, inv.Number)
+	u, err := gst.UPIPayURL(inv.Supplier.UPI, inv.Supplier.Name, inv.Due(), "Invoice "+inv.Number, inv.Number)
 	if err != nil {
 		t.Fatal(err)
 	}
