@@ -212,3 +212,69 @@ func TestInclusiveLineShowsQtyTimesPrice(t *testing.T) {
 		t.Fatalf("saved lines %d, %d, total %d", inv.Lines[0].Total, inv.Lines[1].Total, inv.GrandTotal)
 	}
 }
+
+// Item 5: at 1366×768 the payment panel fits in every state: no scrollbar,
+// the grand total whole, the line saying what goes on the account above
+// the Save button. The desktop driver draws the menu bar inside the
+// window, so the screen gets 1366×738 of it.
+func TestPaymentPanelFitsAt1366x768(t *testing.T) {
+	h := demoHarness(t)
+	h.Win.Resize(fyne.NewSize(1366, 768-30))
+	b := h.App.Billing
+	fits := func(state string) {
+		t.Helper()
+		h.settle(state, func() bool { return true })
+		if over := b.PanelOverflow(); over != "" {
+			t.Errorf("%s: %s", state, over)
+		}
+	}
+	// A bill with every tax row: CGST, SGST, cess and round off.
+	if _, err := h.Books.SaveProduct(books.Product{Name: "Gold Flake Kings 20s", SKU: "GFK20", SalePrice: 3400_00, GSTRate: 4000, CessRate: 500, Unit: "PCS"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 6; i++ {
+		h.scan(h.product(i * 5).SKU)
+	}
+	h.scan("GFK20")
+	h.settle("lines", func() bool { return len(b.Bill.Lines) == 7 })
+	fits("seven lines, walk-in")
+
+	// A customer picked by name, the rest on their account.
+	parties, _ := h.Books.ListParties("", 100)
+	var cust string
+	for _, p := range parties {
+		if p.Kind == books.Customer && p.Phone != "" {
+			cust = p.Name
+			break
+		}
+	}
+	h.press(ui.ActCustomer)
+	test.Type(b.CustomerBox, cust[:3])
+	h.settle("matches", func() bool { return len(b.CustomerHits()) > 0 })
+	fits("customer matches open")
+	h.typeInto(b.CustomerBox, cust)
+	h.settle("match", func() bool { return len(b.CustomerHits()) > 0 })
+	h.key(fyne.KeyReturn)
+	h.settle("customer", func() bool { return b.Bill.Party != nil })
+	h.press(ui.ActPayment)
+	test.Type(b.Cash, "500")
+	h.tab() // UPI
+	h.tab() // Card
+	h.tab() // Rest on credit
+	test.Type(h.Win.Canvas().Focused().(fyne.Focusable), " ")
+	if !b.Credit.Checked {
+		t.Fatal("Space on the credit tick did not tick it")
+	}
+	if !strings.Contains(b.PaymentMessage(), "goes on the customer's account") {
+		t.Fatalf("payment message %q", b.PaymentMessage())
+	}
+	fits("rest on credit")
+
+	// A walk-in paying short.
+	test.Tap(h.screenButton("Walk-in"))
+	h.typeInto(b.Cash, "100")
+	if !strings.Contains(b.PaymentMessage(), "still to pay") {
+		t.Fatalf("payment message %q", b.PaymentMessage())
+	}
+	fits("walk-in paying short")
+}
