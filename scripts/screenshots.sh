@@ -17,3 +17,4 @@ out=docs/screenshots
 /tmp/naukar-screenshots -out "$out" -set main
 /tmp/naukar-screenshots -out "$out" -set wizard
 LANG=hi_IN.UTF-8 /tmp/naukar-screenshots -out "$out" -set hindi
+/tmp/naukar-screenshots -out "$out" -set payment

@@ -59,11 +59,12 @@ type BillingScreen struct {
 	custN       int
 	terms       *termsPicker // GST terms: export, SEZ, reverse charge (supply.go)
 
-	taxRows map[string]*taxRow
-	right   *fyne.Container // the totals and payment column, laid out again when tax rows show or hide
-	taxBox  *fyne.Container
-	total   *bigLabel
-	words   *widget.Label
+	taxRows     map[string]*taxRow
+	right       *fyne.Container // the totals and payment column, laid out again when tax rows show or hide
+	rightScroll *container.Scroll
+	taxBox      *fyne.Container
+	total       *bigLabel
+	words       *widget.Label
 
 	Cash, UPI, Card *Entry
 	Credit          *widget.Check
@@ -132,30 +133,33 @@ func newBillingScreen(a *App) *BillingScreen {
 			}
 		})
 	s.custList.OnSelected = func(id widget.ListItemID) { s.custSel = id }
-	s.custListC = container.NewGridWrap(fyne.NewSize(380, 150), s.custList)
+	// The matches open over the totals (not above them), so the column
+	// keeps its height while a name is typed.
+	s.custListC = container.NewGridWrap(fyne.NewSize(380, 150), container.NewStack(rect(theme.Color(theme.ColorNameMenuBackground)), s.custList))
 	s.custListC.Hide()
 	s.custLabel = widget.NewLabel(L("Walk-in customer"))
 	s.custLabel.Truncation = fyne.TextTruncateEllipsis
 	s.custClear = widget.NewButton(L("Walk-in"), func() { s.pickParty(nil, 0) })
 	s.custClear.Hide()
-	cust := container.NewVBox(container.NewBorder(nil, nil, boldLabel(L("Customer")), NewTipButton("", Hint(ActCustomer)+" · "+L("new customer"), theme.ContentAddIcon(), func() { s.addCustomer(s.CustomerBox.Text) }), s.CustomerBox),
-		s.custListC, container.NewBorder(nil, nil, nil, s.custClear, s.custLabel))
+	custBox := container.NewBorder(nil, nil, boldLabel(L("Customer")), NewTipButton("", Hint(ActCustomer)+" · "+L("new customer"), theme.ContentAddIcon(), func() { s.addCustomer(s.CustomerBox.Text) }), s.CustomerBox)
+	custWho := container.NewBorder(nil, nil, nil, s.custClear, s.custLabel)
 
-	// Totals.
+	// Totals, two to a row: every head fits at 1366×768.
 	s.taxRows = map[string]*taxRow{}
-	s.taxBox = container.NewVBox()
-	for _, k := range []string{"Taxable value", "CGST", "SGST", "UTGST", "IGST", "Cess", "Round off"} {
+	s.taxBox = container.NewGridWithColumns(2)
+	for _, k := range []string{"Taxable value", "Round off", "CGST", "SGST", "UTGST", "IGST", "Cess"} {
 		r := newTaxRow(L(k))
 		s.taxRows[k] = r
 		s.taxBox.Add(r.obj)
 	}
-	s.total = newBigLabel(44)
+	s.total = newBigLabel(40)
 	s.words = widget.NewLabel("")
 	s.words.Wrapping = fyne.TextWrapWord
+	s.words.SizeName = theme.SizeNameCaptionText
 	totalRow := container.NewBorder(nil, nil, boldLabel(L("Grand total")), nil, s.total)
 
-	// Payment.
-	s.Cash = a.entry(L("cash received"))
+	// Payment: the three modes on one row.
+	s.Cash = a.entry(L("cash"))
 	s.UPI = a.entry("0")
 	s.Card = a.entry("0")
 	for _, e := range []*Entry{s.Cash, s.UPI, s.Card} {
@@ -165,11 +169,10 @@ func newBillingScreen(a *App) *BillingScreen {
 	s.Credit = widget.NewCheck(L("Rest on credit (customer's account)"), func(bool) { s.tenderChanged() })
 	s.change = newBigLabel(28)
 	s.payMsg = errorText()
-	pay := widget.NewForm(
-		widget.NewFormItem(L("Cash"), s.Cash),
-		widget.NewFormItem(L("UPI"), s.UPI),
-		widget.NewFormItem(L("Card"), s.Card),
-	)
+	mode := func(label string, e *Entry) fyne.CanvasObject {
+		return container.NewBorder(nil, nil, boldLabel(label), nil, e)
+	}
+	pay := container.NewGridWithColumns(3, mode(L("Cash"), s.Cash), mode(L("UPI"), s.UPI), mode(L("Card"), s.Card))
 	changeRow := container.NewBorder(nil, nil, boldLabel(L("Change to return")), nil, s.change)
 
 	s.saveBtn = ActionButton(ActSaveBill, Hint(ActSaveBill), theme.DocumentSaveIcon(), func() { s.a.Run(ActSaveBill) })
@@ -184,10 +187,12 @@ func newBillingScreen(a *App) *BillingScreen {
 	buttons := container.NewVBox(s.saveBtn, container.NewGridWithColumns(2, hold, s.recallBtn, newBill, last))
 
 	s.terms = newTermsPicker(s)
-	right := container.NewVBox(cust, s.terms.obj, widget.NewSeparator(), s.taxBox, totalRow, s.words, widget.NewSeparator(),
+	below := container.NewVBox(custWho, s.terms.obj, widget.NewSeparator(), s.taxBox, totalRow, s.words, widget.NewSeparator(),
 		pay, s.Credit, changeRow, s.payMsg)
+	right := container.NewVBox(custBox, container.NewStack(below, container.NewVBox(s.custListC)))
 	s.right = right
-	rightW := container.NewBorder(nil, buttons, widget.NewSeparator(), nil, container.NewVScroll(right))
+	s.rightScroll = container.NewVScroll(right)
+	rightW := container.NewBorder(nil, buttons, widget.NewSeparator(), nil, s.rightScroll)
 	split := container.NewHSplit(left, rightW)
 	split.Offset = 0.6
 	s.content = container.NewPadded(split)
@@ -857,7 +862,7 @@ func (s *BillingScreen) refreshPayment() {
 		return
 	}
 	if st.Credit > 0 {
-		setError(s.payMsg, fmt.Sprintf(L("%s goes on the customer's account."), gst.FormatINR(st.Credit)))
+		setNote(s.payMsg, fmt.Sprintf(L("%s goes on the customer's account."), gst.FormatINR(st.Credit)))
 		return
 	}
 	setError(s.payMsg, "")
@@ -1122,6 +1127,19 @@ func (s *BillingScreen) PaymentMessage() string {
 		return ""
 	}
 	return s.payMsg.Text
+}
+
+// PanelOverflow says what of the totals and payment column does not fit
+// the window ("" when all of it shows): the column would need a scrollbar,
+// or the grand total is cut.
+func (s *BillingScreen) PanelOverflow() string {
+	if need, have := s.right.MinSize().Height, s.rightScroll.Size().Height; need > have+0.5 {
+		return fmt.Sprintf("the column needs %.0f px and has %.0f", need, have)
+	}
+	if need, have := s.total.MinSize().Width, s.total.Size().Width; need > have+0.5 {
+		return fmt.Sprintf("the grand total needs %.0f px and has %.0f", need, have)
+	}
+	return ""
 }
 
 // LineAmount is the amount shown on line i of the grid.

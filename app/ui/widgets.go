@@ -86,8 +86,26 @@ func errorText() *widget.Label {
 	return l
 }
 
-// setError shows msg in l, or hides l when msg is "".
+// setError shows msg in l in red, or hides l when msg is "".
 func setError(l *widget.Label, msg string) {
+	setImportance(l, widget.DangerImportance)
+	showText(l, msg)
+}
+
+// setNote shows msg in l as news rather than a problem ("" hides l).
+func setNote(l *widget.Label, msg string) {
+	setImportance(l, widget.HighImportance)
+	showText(l, msg)
+}
+
+func setImportance(l *widget.Label, imp widget.Importance) {
+	if l.Importance != imp {
+		l.Importance = imp
+		l.Refresh()
+	}
+}
+
+func showText(l *widget.Label, msg string) {
 	setText(l, msg)
 	if msg == "" && l.Visible() {
 		l.Hide()

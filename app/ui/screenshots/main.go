@@ -118,6 +118,10 @@ func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string) {
 		snap("15-billing-hindi")
 		return
 	}
+	if set == "payment" {
+		payment(a, st, do, snap)
+		return
+	}
 	fill()
 	snap("01-billing")
 	do(func() { a.Billing.ShowMatches("tata") })
@@ -161,6 +165,51 @@ func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string) {
 	})
 	fill()
 	snap("16-billing-light")
+}
+
+// payment shoots the payment panel in the states that take the most room
+// at 1366×768: a customer buying on credit, a walk-in paying short, a
+// customer's matches open while typing.
+func payment(a *ui.App, st *store.Store, do func(func()), snap func(string)) {
+	b := a.Billing
+	add := func(n int) {
+		for i := 0; i < n; i++ {
+			hits, _ := st.ListProducts(store.ProductFilter{Offset: i * 5, Limit: 1})
+			p, _ := st.Product(hits[0].ID)
+			stock, _ := st.StockOnHand(p.ID)
+			do(func() { b.AddProduct(p, 1000, stock) })
+		}
+	}
+	var cust books.Party
+	var bal int64
+	parties, _ := st.ListParties("", 50)
+	for _, h := range parties {
+		if h.Kind == books.Customer && h.Phone != "" {
+			cust, _ = st.Party(h.ID)
+			bal = h.Balance
+			if cust.GSTIN != "" {
+				break
+			}
+		}
+	}
+	add(6)
+	do(func() {
+		b.SetCustomer(books.SnapshotOf(&cust, cust.ID), bal)
+		b.Cash.SetText("500")
+		b.Credit.SetChecked(true)
+	})
+	snap("18-payment-rest-on-credit")
+	do(func() {
+		b.SetCustomer(nil, 0)
+		b.Cash.SetText("100")
+	})
+	snap("19-payment-walk-in-short")
+	do(func() {
+		b.Cash.SetText("")
+		a.Run(ui.ActCustomer)
+		b.CustomerBox.SetText(cust.Name[:3])
+	})
+	snap("20-payment-customer-matches")
 }
 
 func ptr(v fyne.ThemeVariant) *fyne.ThemeVariant { return &v }
