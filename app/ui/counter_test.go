@@ -278,3 +278,68 @@ func TestPaymentPanelFitsAt1366x768(t *testing.T) {
 	}
 	fits("walk-in paying short")
 }
+
+// Item 6: in Recall, the arrows move through the held bills and Enter
+// brings back the highlighted one.
+func TestRecallPicksTheHighlightedBillWithEnter(t *testing.T) {
+	h := demoHarness(t)
+	b := h.App.Billing
+	p1, p2 := h.product(0), h.product(1)
+	for _, p := range []books.Product{p1, p2} {
+		h.scan(p.SKU)
+		h.settle("line", func() bool { return len(b.Bill.Lines) == 1 })
+		h.press(ui.ActHoldBill)
+	}
+	if len(b.Held()) != 2 {
+		t.Fatalf("%d bills held", len(b.Held()))
+	}
+	h.press(ui.ActRecallBill)
+	if !h.App.DialogOpen() {
+		t.Fatal("Recall shows no list")
+	}
+	h.key(fyne.KeyDown)
+	h.key(fyne.KeyReturn)
+	if h.App.DialogOpen() {
+		t.Fatal("Enter did not pick a held bill")
+	}
+	if len(b.Bill.Lines) != 1 || b.Bill.Lines[0].ProductID != p2.ID {
+		t.Fatalf("recalled %+v, want the second held bill (%s)", b.Bill.Lines, p2.Name)
+	}
+	if len(b.Held()) != 1 || b.Held()[0].Lines[0].ProductID != p1.ID {
+		t.Fatalf("still held: %+v", b.Held())
+	}
+}
+
+// Item 6: the product form shows every problem at once, each next to its
+// box, and puts the focus in the first box, top to bottom.
+func TestProductFormShowsEveryProblemAtOnce(t *testing.T) {
+	h := demoHarness(t)
+	n, _ := h.Books.CountProducts()
+	h.press(ui.ActProducts)
+	h.press(ui.ActAdd)
+	h.settle("product form", h.App.DialogOpen)
+	h.typeInto(h.dialogEntry(3), "12") // HSN: too short
+	h.typeInto(h.dialogEntry(4), "4o") // sale price: not rupees
+	h.typeInto(h.dialogEntry(8), "-5") // reorder level: negative
+	h.press(ui.ActSaveBill)            // the name is left empty
+	h.settle("refused", func() bool { return true })
+	if c, _ := h.Books.CountProducts(); c != n || !h.App.DialogOpen() {
+		t.Fatal("a product with problems was saved")
+	}
+	text := dialogText(h)
+	for _, want := range []string{"Product name is required", "HSN", "Type rupees", "Reorder level cannot be negative"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the form does not say %q:\n%s", want, text)
+		}
+	}
+	if h.Win.Canvas().Focused() != h.dialogEntry(0) {
+		t.Errorf("the focus is on %T, not in the name box (the first problem)", h.Win.Canvas().Focused())
+	}
+	// Put right, it saves.
+	h.typeInto(h.dialogEntry(0), "Lifebuoy Soap 100g")
+	h.typeInto(h.dialogEntry(3), "3401")
+	h.typeInto(h.dialogEntry(4), "40")
+	h.typeInto(h.dialogEntry(8), "5")
+	h.press(ui.ActSaveBill)
+	h.settle("saved", func() bool { c, _ := h.Books.CountProducts(); return c == n+1 && !h.App.DialogOpen() })
+}
