@@ -7,6 +7,7 @@ package books
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes (machine readable); Msg is what a shopkeeper reads.
@@ -37,6 +38,38 @@ func Invalid(field, format string, args ...any) *Error {
 	return &Error{Code: EINVALID, Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
+// Problems are several field errors found at once (a form shows each next
+// to its field). errors.As finds the first; Error joins their messages.
+type Problems []*Error
+
+func (ps Problems) Error() string {
+	msgs := make([]string, len(ps))
+	for i, e := range ps {
+		msgs[i] = e.Msg
+	}
+	return strings.Join(msgs, " ")
+}
+
+// Unwrap gives each problem.
+func (ps Problems) Unwrap() []error {
+	errs := make([]error, len(ps))
+	for i, e := range ps {
+		errs[i] = e
+	}
+	return errs
+}
+
+// Err is nil with no problems, the one *Error with one, else ps.
+func (ps Problems) Err() error {
+	switch len(ps) {
+	case 0:
+		return nil
+	case 1:
+		return ps[0]
+	}
+	return ps
+}
+
 // ErrorCode returns the code of err, EINTERNAL for foreign errors, "" for nil.
 func ErrorCode(err error) string {
 	if err == nil {
@@ -53,6 +86,10 @@ func ErrorCode(err error) string {
 func ErrorMessage(err error) string {
 	if err == nil {
 		return ""
+	}
+	var ps Problems
+	if errors.As(err, &ps) {
+		return ps.Error()
 	}
 	var e *Error
 	if errors.As(err, &e) {

@@ -122,39 +122,46 @@ func (p *Product) Normalize() {
 }
 
 // Validate checks a product; date decides which GST rates are allowed.
+// It finds every problem at once: one *Error, or Problems in the order of
+// the product form, or nil.
 func (p *Product) Validate(date time.Time) error {
+	var ps Problems
 	if p.Name == "" {
-		return Invalid("name", "Product name is required.")
+		ps = append(ps, Invalid("name", "Product name is required."))
 	}
 	if len(p.Name) > 200 {
-		return Invalid("name", "Product name is too long (at most 200 characters).")
-	}
-	if p.SalePrice < 0 || p.PurchasePrice < 0 || p.MRP < 0 {
-		return Invalid("sale_price", "Prices cannot be negative.")
-	}
-	if !gst.ValidUQC(p.Unit) {
-		return Invalid("unit", "Unit %q is not a GST unit (UQC); use one such as NOS, PCS, KGS, LTR, BOX.", p.Unit)
+		ps = append(ps, Invalid("name", "Product name is too long (at most 200 characters)."))
 	}
 	if p.HSN != "" {
 		if err := gst.ValidateHSN(p.HSN); err != nil {
-			return Invalid("hsn", "%s", err.Error())
+			ps = append(ps, Invalid("hsn", "%s", err.Error()))
 		}
 	}
-	if _, err := gst.ParseCategory(string(p.Category)); err != nil {
-		return Invalid("category", "%s", err.Error())
+	if !gst.ValidUQC(p.Unit) {
+		ps = append(ps, Invalid("unit", "Unit %q is not a GST unit (UQC); use one such as NOS, PCS, KGS, LTR, BOX.", p.Unit))
 	}
-	if p.Category == gst.Taxable {
+	if _, err := gst.ParseCategory(string(p.Category)); err != nil {
+		ps = append(ps, Invalid("category", "%s", err.Error()))
+	} else if p.Category == gst.Taxable {
 		if err := gst.ValidateRate(p.GSTRate, date); err != nil {
-			return Invalid("gst_rate", "%s", err.Error())
+			ps = append(ps, Invalid("gst_rate", "%s", err.Error()))
 		}
 	}
 	if p.CessRate < 0 || p.CessRate > 30000 {
-		return Invalid("cess_rate", "Cess rate must be between 0 and 300%%.")
+		ps = append(ps, Invalid("cess_rate", "Cess rate must be between 0 and 300%%."))
+	}
+	for _, f := range []struct {
+		field string
+		v     int64
+	}{{"sale_price", p.SalePrice}, {"purchase_price", p.PurchasePrice}, {"mrp", p.MRP}} {
+		if f.v < 0 {
+			ps = append(ps, Invalid(f.field, "Prices cannot be negative."))
+		}
 	}
 	if p.ReorderLevel < 0 {
-		return Invalid("reorder_level", "Reorder level cannot be negative.")
+		ps = append(ps, Invalid("reorder_level", "Reorder level cannot be negative."))
 	}
-	return nil
+	return ps.Err()
 }
 
 // Party kinds.

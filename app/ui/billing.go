@@ -1040,22 +1040,21 @@ func (s *BillingScreen) showRecall() {
 		s.a.Say("%s", L("No bills are on hold."))
 		return
 	}
-	box := container.NewVBox()
-	var d dialog.Dialog
+	items := make([]string, len(s.held))
 	for i, h := range s.held {
-		i := i
-		b := widget.NewButton(fmt.Sprintf("%d.  %s", i+1, h.Describe()), func() {
-			d.Hide()
-			s.Recall(i)
-		})
-		b.Alignment = widget.ButtonAlignLeading
-		box.Add(b)
+		items[i] = fmt.Sprintf("%d.  %s", i+1, h.Describe())
 	}
-	d = dialog.NewCustom(L("Recall a held bill"), L("Close (Esc)"), box, s.a.Win)
+	var d dialog.Dialog
+	list := newPickList(items, func(i int) {
+		d.Hide()
+		s.Recall(i)
+	}, s.a.keyHook)
+	note := widget.NewLabel(L("Up and Down to choose, Enter to bring it back."))
+	note.Importance = widget.LowImportance
+	body := container.NewBorder(note, nil, nil, nil, container.NewGridWrap(fyne.NewSize(620, float32(min(len(items), 8))*40+8), list))
+	d = dialog.NewCustom(L("Recall a held bill"), L("Close (Esc)"), body, s.a.Win)
 	s.a.openDialog(d)
-	if len(box.Objects) > 0 {
-		s.a.focus(box.Objects[0].(*widget.Button))
-	}
+	s.a.focus(list)
 }
 
 func (s *BillingScreen) loadHeld() {

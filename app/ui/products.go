@@ -310,20 +310,56 @@ func (a *App) productForm(p books.Product, stock int64, saved func()) {
 	// A scanner ends a barcode with Enter: that moves on, it does not save.
 	barcode.OnSubmitted = func(string) { a.focus(hsn) }
 	var d *formDlg
-	save := func() bool {
-		for _, l := range errs {
-			setError(l, "")
+	// The boxes top to bottom: the focus goes to the first with a problem.
+	order := []struct {
+		key string
+		box fyne.Focusable
+	}{{"name", name}, {"sku", sku}, {"barcode", barcode}, {"hsn", hsn}, {"unit", unit}, {"gst_rate", rate},
+		{"sale_price", price}, {"purchase_price", cost}, {"mrp", mrp}, {"opening_stock", opening}, {"reorder_level", reorder}}
+	// show puts every problem next to its box at once and focuses the
+	// first; problems of no box go under the form.
+	show := func(problems map[string]string, other []string) {
+		for key, l := range errs {
+			setError(l, problems[key])
 		}
-		setError(general, "")
+		setError(general, strings.Join(other, " "))
+		for _, o := range order {
+			if problems[o.key] != "" {
+				a.focus(o.box)
+				return
+			}
+		}
+	}
+	collect := func(err error, problems map[string]string, other *[]string) {
+		var ps books.Problems
+		var be *books.Error
+		switch {
+		case errors.As(err, &ps):
+		case errors.As(err, &be):
+			ps = books.Problems{be}
+		default:
+			*other = append(*other, Message(err))
+		}
+		for _, e := range ps {
+			if errs[e.Field] != nil {
+				if problems[e.Field] == "" {
+					problems[e.Field] = e.Msg
+				}
+			} else {
+				*other = append(*other, e.Msg)
+			}
+		}
+	}
+	save := func() bool {
+		problems := map[string]string{}
+		var other []string
 		q := p
 		q.Name, q.SKU, q.HSN, q.Unit, q.PriceIncludesTax = name.Text, sku.Text, hsn.Text, unit.Selected, incl.Checked
 		q.Barcodes = strings.FieldsFunc(barcode.Text, func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
-		bad := false
 		money := func(e *Entry, key string, dst *int64) {
 			v, err := gst.ParseAmount(orZero(e.Text))
 			if err != nil {
-				setError(errs[key], L("Type rupees, like 45 or 45.50."))
-				bad = true
+				problems[key] = L("Type rupees, like 45 or 45.50.")
 			}
 			*dst = v
 		}
@@ -337,8 +373,7 @@ func (a *App) productForm(p books.Product, stock int64, saved func()) {
 		}{{opening, "opening_stock", &q.OpeningStock}, {reorder, "reorder_level", &q.ReorderLevel}} {
 			v, err := gst.ParseQty(orZero(f.e.Text))
 			if err != nil {
-				setError(errs[f.key], L("Type a quantity like 10 or 2.5."))
-				bad = true
+				problems[f.key] = L("Type a quantity like 10 or 2.5.")
 			}
 			*f.dst = v
 		}
@@ -353,12 +388,18 @@ func (a *App) productForm(p books.Product, stock int64, saved func()) {
 			q.Category = gst.Taxable
 			r, err := gst.ParseRate(rate.Selected)
 			if err != nil {
-				setError(errs["gst_rate"], L("Pick a GST rate."))
-				bad = true
+				problems["gst_rate"] = L("Pick a GST rate.")
 			}
 			q.GSTRate = r
 		}
-		if bad {
+		// The books' own checks, all at once, before anything is saved.
+		check := q
+		check.Normalize()
+		if err := check.Validate(a.Books.Now()); err != nil {
+			collect(err, problems, &other)
+		}
+		show(problems, other)
+		if len(problems) > 0 || len(other) > 0 {
 			return false
 		}
 		d.run(func() error {
@@ -367,12 +408,10 @@ func (a *App) productForm(p books.Product, stock int64, saved func()) {
 			return err
 		}, func(err error) {
 			if err != nil {
-				var be *books.Error
-				if errors.As(err, &be) && errs[be.Field] != nil {
-					setError(errs[be.Field], be.Msg)
-				} else {
-					setError(general, Message(err))
-				}
+				problems := map[string]string{}
+				var other []string
+				collect(err, problems, &other)
+				show(problems, other)
 				return
 			}
 			d.Hide()

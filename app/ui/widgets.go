@@ -220,3 +220,55 @@ func wrapLabel(s string) *widget.Label {
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }
+
+// pickList is a short list picked from with the keyboard: Up and Down move
+// the highlight, Enter (or Space, or a click) picks; other keys go to the
+// app's key hook first (Esc closes the dialog it is in).
+type pickList struct {
+	widget.List
+	items []string
+	sel   int
+	pick  func(int)
+	hook  func(*Entry, *fyne.KeyEvent) bool
+}
+
+func newPickList(items []string, pick func(int), hook func(*Entry, *fyne.KeyEvent) bool) *pickList {
+	l := &pickList{items: items, pick: pick, hook: hook}
+	l.Length = func() int { return len(l.items) }
+	l.CreateItem = func() fyne.CanvasObject { return widget.NewLabel("") }
+	l.UpdateItem = func(id widget.ListItemID, o fyne.CanvasObject) {
+		if id < 0 || id >= len(l.items) {
+			return
+		}
+		lb := o.(*widget.Label)
+		lb.TextStyle.Bold = id == l.sel
+		lb.SetText(l.items[id])
+	}
+	l.OnSelected = func(id widget.ListItemID) { l.pick(id) }
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedKey implements fyne.Focusable.
+func (l *pickList) TypedKey(k *fyne.KeyEvent) {
+	if l.hook != nil && l.hook(nil, k) {
+		return
+	}
+	switch k.Name {
+	case fyne.KeyDown, fyne.KeyUp:
+		// The list moves its own focus highlight; sel follows it.
+		l.List.TypedKey(k)
+		if k.Name == fyne.KeyDown && l.sel < len(l.items)-1 {
+			l.sel++
+		} else if k.Name == fyne.KeyUp && l.sel > 0 {
+			l.sel--
+		}
+		l.Refresh()
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
+		if l.sel < len(l.items) {
+			l.pick(l.sel)
+		}
+	default:
+		l.List.TypedKey(k)
+	}
+}
