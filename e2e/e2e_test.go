@@ -83,6 +83,10 @@ func xdo(t *testing.T, disp string, args ...string) string {
 
 type invoice struct {
 	Number string `json:"number"`
+	Party  *struct {
+		Name  string `json:"name"`
+		Phone string `json:"phone"`
+	} `json:"party"`
 	Lines  []struct {
 		Name string `json:"name"`
 		SKU  string `json:"sku"`
@@ -185,5 +189,159 @@ func TestScanAndSaveInRealWindow(t *testing.T) {
 	}
 	if len(inv.Payments) != 1 || inv.Payments[0].Mode != "cash" {
 		t.Fatalf("payments %+v, want cash in full", inv.Payments)
+	}
+}
+
+// window is the app running under X with the keyboard on its window.
+type window struct {
+	t    *testing.T
+	disp string
+	log  *strings.Builder
+}
+
+// openWindow starts the real app with args and env and waits until its
+// first screen takes keys.
+func openWindow(t *testing.T, bin, home string, args, env []string) *window {
+	t.Helper()
+	disp := display(t)
+	app := exec.Command(bin, args...)
+	app.Env = append(append(os.Environ(), "DISPLAY="+disp, "LANG=en_IN.UTF-8", "HOME="+home), env...)
+	stderr, err := app.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { app.Process.Kill(); app.Wait() })
+	ready := make(chan struct{}, 1)
+	w := &window{t: t, disp: disp, log: &strings.Builder{}}
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			w.log.WriteString(sc.Text() + "\n")
+			if strings.Contains(sc.Text(), "naukar: ready in") {
+				ready <- struct{}{}
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the window did not become ready in 60 s")
+	}
+	win := strings.Fields(xdo(t, disp, "search", "--sync", "--onlyvisible", "--name", "^Naukar$"))[0]
+	xdo(t, disp, "mousemove", "--window", win, "400", "300")
+	xdo(t, disp, "windowfocus", "--sync", win)
+	time.Sleep(300 * time.Millisecond)
+	return w
+}
+
+// typ types text like a person (or a scanner) at the keyboard.
+func (w *window) typ(text string) {
+	w.t.Helper()
+	xdo(w.t, w.disp, "type", "--delay", "20", text)
+}
+
+// key presses keys such as "Return" or "ctrl+s", with a moment after for
+// the app to act.
+func (w *window) key(keys ...string) {
+	w.t.Helper()
+	for _, k := range keys {
+		xdo(w.t, w.disp, "key", k)
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// waitFor polls the books with the CLI until ok holds.
+func waitFor(t *testing.T, w *window, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s\napp log:\n%s", what, w.log.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func invoices(t *testing.T, bin, books string) []invoice {
+	t.Helper()
+	var got []invoice
+	if err := json.Unmarshal(cli(t, bin, books, "invoice", "list", "--json"), &got); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// TestDialogsKeepTheirKeysInRealWindow: Ctrl+S in a form saves that form,
+// never the bill behind it (issue 12): the product form saves the product
+// and no bill; the new-party form opened from a bill saves the party, and
+// the bill is saved by the next Ctrl+S, with its party.
+func TestDialogsKeepTheirKeysInRealWindow(t *testing.T) {
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Fatal("xdotool is not installed (apt-get install xdotool)")
+	}
+	dir := t.TempDir()
+	bin := build(t, dir)
+	books := filepath.Join(dir, "books.db")
+	cli(t, bin, books, "init", "--name", "E2E Kirana", "--state", "27", "--gstin", "27AAPFU0939F1ZV", "--prefix", "E2E")
+	cli(t, bin, books, "product", "add", "--name", "Tata Salt 1kg", "--price", "28", "--gst", "5", "--sku", "SALT1", "--barcode", "8901234567890", "--stock", "40")
+	w := openWindow(t, bin, dir, nil, []string{"NAUKAR_BOOKS=" + books})
+
+	// A bill on the counter, then the product form over another screen.
+	w.typ("8901234567890")
+	w.key("Return", "alt+3", "ctrl+e")
+	w.typ("Nirma Bathing Soap")
+	w.key("ctrl+s")
+	waitFor(t, w, "the product", func() bool {
+		return strings.Contains(string(cli(t, bin, books, "product", "search", "Nirma", "--json")), "Nirma Bathing Soap")
+	})
+	if got := invoices(t, bin, books); len(got) != 0 {
+		t.Fatalf("Ctrl+S in the product form saved a bill: %+v", got)
+	}
+
+	// Back to the bill: a new customer by name, the phone in the form.
+	w.key("alt+1", "ctrl+k")
+	w.typ("Ramesh Newcustomer")
+	w.key("Return")
+	time.Sleep(500 * time.Millisecond)
+	w.typ("9876501234")
+	w.key("ctrl+s")
+	waitFor(t, w, "the party", func() bool {
+		return strings.Contains(string(cli(t, bin, books, "party", "balance", "--json")), "Ramesh Newcustomer")
+	})
+	time.Sleep(500 * time.Millisecond)
+	if got := invoices(t, bin, books); len(got) != 0 {
+		t.Fatalf("Ctrl+S in the party form saved the bill without its party: %+v", got)
+	}
+
+	// The next Ctrl+S saves the bill, with the party.
+	w.key("ctrl+s")
+	var got []invoice
+	waitFor(t, w, "the bill", func() bool { got = invoices(t, bin, books); return len(got) > 0 })
+	if len(got) != 1 || got[0].Party == nil || got[0].Party.Name != "Ramesh Newcustomer" || len(got[0].Lines) != 1 || got[0].Lines[0].SKU != "SALT1" {
+		t.Fatalf("saved %+v, want one bill of SALT1 to Ramesh Newcustomer", got)
+	}
+}
+
+// TestBooksFlagOpensTheWindow: `naukar --books FILE` with no command opens
+// the window on FILE (it printed the usage before).
+func TestBooksFlagOpensTheWindow(t *testing.T) {
+	dir := t.TempDir()
+	bin := build(t, dir)
+	books := filepath.Join(dir, "shop2.db")
+	cli(t, bin, books, "init", "--name", "Second Shop", "--state", "29", "--prefix", "TWO")
+	cli(t, bin, books, "product", "add", "--name", "Parle-G 100g", "--price", "10", "--gst", "18", "--sku", "PG100")
+	w := openWindow(t, bin, dir, []string{"--books", books}, []string{"NAUKAR_BOOKS=" + filepath.Join(dir, "other.db")})
+	w.typ("PG100")
+	w.key("Return", "ctrl+s")
+	var got []invoice
+	waitFor(t, w, "the bill in "+books, func() bool { got = invoices(t, bin, books); return len(got) > 0 })
+	if !strings.HasPrefix(got[0].Number, "TWO") {
+		t.Fatalf("saved %+v", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "other.db")); err == nil {
+		t.Fatal("the window opened NAUKAR_BOOKS, not --books")
 	}
 }
