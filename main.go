@@ -1,6 +1,7 @@
-// Command naukar is AI Naukar's counter app. With no arguments it opens the
-// window on the books at NAUKAR_BOOKS (or the default path); with arguments
-// it is the command line over the same books and never touches the display.
+// Command naukar is AI Naukar's counter app. With no command it opens the
+// window on the books at --books FILE, else NAUKAR_BOOKS, else the default
+// path; with a command it is the command line over the same books and never
+// touches the display.
 package main
 
 import (
@@ -13,8 +14,12 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 {
-		os.Exit(cli.Main(os.Args[1:], &cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}))
+	// No command (naukar, or naukar --books FILE): the window.
+	if books, rest, err := cli.BooksArg(os.Args[1:]); err == nil && len(rest) == 0 {
+		if books == "" {
+			books = cli.DefaultBooksPath()
+		}
+		os.Exit(ui.Run(books, ui.Options{}))
 	}
-	os.Exit(ui.Run(cli.DefaultBooksPath(), ui.Options{}))
+	os.Exit(cli.Main(os.Args[1:], &cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}))
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ainaukar/naukar/app/backup"
 	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/printing"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/version"
 )
@@ -56,22 +57,38 @@ func DefaultBooksPath() string {
 	return filepath.Join(dir, "naukar", "books.db")
 }
 
+// BooksArg takes the global flag --books PATH (or --books=PATH) off the
+// front of args: the books file ("" when not given) and the rest. With no
+// rest, the program opens the window on that file.
+func BooksArg(args []string) (books string, rest []string, err error) {
+	for len(args) > 0 && (args[0] == "--books" || strings.HasPrefix(args[0], "--books=")) {
+		if v, ok := strings.CutPrefix(args[0], "--books="); ok {
+			books, args = v, args[1:]
+		} else if len(args) > 1 {
+			books, args = args[1], args[2:]
+		} else {
+			return "", nil, errors.New("--books needs a file path")
+		}
+		if books == "" {
+			return "", nil, errors.New("--books needs a file path")
+		}
+	}
+	return books, args, nil
+}
+
 // Main runs the CLI with args (without the program name) and returns the
 // process exit code: 0 ok, 1 a problem with the input or the books, 2 usage.
 func Main(args []string, env *Env) int {
 	if env.Books == "" {
 		env.Books = DefaultBooksPath()
 	}
-	// Global flag --books PATH may come first.
-	for len(args) > 0 && strings.HasPrefix(args[0], "--books") {
-		if v, ok := strings.CutPrefix(args[0], "--books="); ok {
-			env.Books, args = v, args[1:]
-		} else if len(args) > 1 {
-			env.Books, args = args[1], args[2:]
-		} else {
-			fmt.Fprintln(env.Stderr, "naukar: --books needs a file path")
-			return 2
-		}
+	books, args, err := BooksArg(args)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "naukar: %v\n", err)
+		return 2
+	}
+	if books != "" {
+		env.Books = books
 	}
 	if len(args) > 0 && (args[0] == "--version" || args[0] == "version") {
 		fmt.Fprintln(env.Stdout, version.String("naukar"))
@@ -134,7 +151,11 @@ func report(env *Env, name string, err error) int {
 		fmt.Fprintf(env.Stderr, "naukar %s: %v\n", name, err)
 		return 1
 	}
-	fmt.Fprintf(env.Stderr, "naukar %s: %s\n", name, books.ErrorMessage(err))
+	msg := books.ErrorMessage(err)
+	if printing.IsSetupError(err) {
+		msg += " Choose this counter's printer with `naukar printer set --name NAME` (or --raw DEVICE|HOST:9100); `naukar printer list` shows the printers."
+	}
+	fmt.Fprintf(env.Stderr, "naukar %s: %s\n", name, msg)
 	return 1
 }
 
@@ -146,7 +167,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "naukar — billing, stock and GST books for your shop.")
-	fmt.Fprintln(w, "With no arguments it opens the window. Commands (each takes --help):")
+	fmt.Fprintln(w, "With no command (naukar, or naukar --books FILE) it opens the window. Commands (each takes --help):")
 	cs := append([]command(nil), commands...)
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {
