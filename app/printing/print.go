@@ -179,6 +179,23 @@ type Job struct {
 // ErrNoPrintSystem says the OS print tools are missing.
 var ErrNoPrintSystem = errors.New("printing: no print system")
 
+// SetupField is the Field of the errors that a change of this counter's
+// printer settings puts right (no printer chosen, a printer that is not
+// there): the window points to Settings, the CLI to `naukar printer set`.
+const SetupField = "printer"
+
+// setupErr is an error of the printer settings, in words that suit both
+// the window and the command line.
+func setupErr(code, format string, args ...any) error {
+	return &books.Error{Code: code, Field: SetupField, Msg: fmt.Sprintf(format, args...)}
+}
+
+// IsSetupError reports whether err is put right in the printer settings.
+func IsSetupError(err error) bool {
+	var be *books.Error
+	return errors.As(err, &be) && be.Field == SetupField
+}
+
 // PrintPDF sends a PDF job to an OS printer (empty: the default printer)
 // and returns the job's id in the queue.
 func PrintPDF(ctx context.Context, printer string, job Job) (string, error) {
@@ -209,7 +226,7 @@ func sendTCP(ctx context.Context, addr string, data []byte) error {
 	d := net.Dialer{Timeout: 5 * time.Second}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return books.Errorf(books.EINVALID, "Cannot reach the printer at %s: %v. Check that it is on and on the same network.", addr, err)
+		return setupErr(books.EINVALID, "Cannot reach the printer at %s: %v. Check that it is on and on the same network.", addr, err)
 	}
 	defer conn.Close()
 	deadline := time.Now().Add(30 * time.Second)
@@ -234,7 +251,7 @@ func sendDevice(path string, data []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return books.Errorf(books.ENOTFOUND, "No printer at %s: is it plugged in and switched on?", path)
+			return setupErr(books.ENOTFOUND, "No printer at %s: is it plugged in and switched on?", path)
 		}
 		if errors.Is(err, os.ErrPermission) {
 			return books.Errorf(books.EINVALID, "Not allowed to write to %s: add this user to the lp group (sudo usermod -aG lp $USER) and log in again.", path)

@@ -39,9 +39,9 @@ func osPrint(ctx context.Context, printer string, job Job) (string, error) {
 		case strings.Contains(msg, "cheduler is not running"):
 			return "", books.Errorf(books.EINVALID, "The print service (CUPS) is not running; start it (sudo systemctl start cups) and try again.")
 		case strings.Contains(msg, "does not exist"), strings.Contains(msg, "Unknown destination"):
-			return "", books.Errorf(books.ENOTFOUND, "There is no printer called %q; see the printers with `lpstat -p`.", printer)
+			return "", setupErr(books.ENOTFOUND, "There is no printer called %q on this computer.", printer)
 		case strings.Contains(msg, "No default destination"):
-			return "", books.Errorf(books.ENOTFOUND, "No default printer is set; choose one with `naukar printer set --name NAME` or set a system default.")
+			return "", setupErr(books.ENOTFOUND, "No printer is chosen for this counter and the computer has no default printer.")
 		}
 		if msg == "" {
 			msg = err.Error()

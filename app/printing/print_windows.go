@@ -42,7 +42,7 @@ func defaultPrinter() (string, error) {
 	var n uint32
 	procGetDefault.Call(0, uintptr(unsafe.Pointer(&n)))
 	if n == 0 {
-		return "", books.Errorf(books.ENOTFOUND, "No default printer is set in Windows; choose one with `naukar printer set --name NAME`.")
+		return "", setupErr(books.ENOTFOUND, "No printer is chosen for this counter and Windows has no default printer.")
 	}
 	buf := make([]uint16, n)
 	r, _, err := procGetDefault.Call(uintptr(unsafe.Pointer(&buf[0])), uintptr(unsafe.Pointer(&n)))
@@ -74,7 +74,7 @@ func spoolRaw(printer, title string, data []byte) (string, error) {
 	}
 	var h syscall.Handle
 	if r, _, err := procOpenPrinter.Call(uintptr(unsafe.Pointer(name)), uintptr(unsafe.Pointer(&h)), 0); r == 0 {
-		return "", books.Errorf(books.ENOTFOUND, "Cannot open the printer %q: %v", printer, err)
+		return "", setupErr(books.ENOTFOUND, "Cannot open the printer %q: %v", printer, err)
 	}
 	defer procClosePrinter.Call(uintptr(h))
 	doc, _ := syscall.UTF16PtrFromString(title)

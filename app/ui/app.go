@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/printing"
 	"github.com/ainaukar/naukar/app/store"
 )
 
@@ -133,8 +134,11 @@ type App struct {
 	nav     map[Action]*widget.Button
 	body    *fyne.Container
 	status  *widget.Label
-	tip     *widget.Label
-	dialogs []*modal
+	// statusAct is the button beside a status message that says where to
+	// put it right (hidden when there is none).
+	statusAct *widget.Button
+	tip       *widget.Label
+	dialogs   []*modal
 
 	Billing  *BillingScreen
 	Invoices *InvoicesScreen
@@ -219,7 +223,11 @@ func (a *App) buildMain() {
 	who.Importance = widget.LowImportance
 	a.body = container.NewStack()
 	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewVScroll(navBox))
-	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(a.tip, who), a.status)
+	a.statusAct = widget.NewButton("", nil)
+	a.statusAct.Importance = widget.HighImportance
+	a.statusAct.Hide()
+	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(a.tip, who),
+		container.NewBorder(nil, nil, nil, a.statusAct, a.status))
 	a.Win.SetContent(container.NewBorder(nil, bottom, side, nil, a.body))
 	a.Win.SetMainMenu(a.menu())
 	a.Run(ActBilling)
@@ -296,6 +304,10 @@ func (a *App) Run(act Action) {
 }
 
 func (a *App) show(act Action, p page) {
+	if act != a.current {
+		// A message belongs to the screen it was said on.
+		a.Say("")
+	}
 	for k, b := range a.nav {
 		if k == act {
 			b.Importance = widget.HighImportance
@@ -408,7 +420,20 @@ func (a *App) background(work func() error, done func(error)) {
 func (a *App) Say(format string, args ...any) {
 	if a.status != nil {
 		a.status.SetText(fmt.Sprintf(format, args...))
+		a.statusAct.Hide()
 	}
+}
+
+// sayWithAction shows a message in the status bar with a button beside it
+// that leads to where it is put right.
+func (a *App) sayWithAction(msg, label string, act func()) {
+	if a.status == nil {
+		return
+	}
+	a.status.SetText(msg)
+	a.statusAct.SetText(label)
+	a.statusAct.OnTapped = act
+	a.statusAct.Show()
 }
 
 // Status is the status bar's text.
@@ -419,7 +444,16 @@ func (a *App) Status() string {
 	return a.status.Text
 }
 
-// showError tells the shopkeeper what went wrong, in plain words.
+// StatusAction is the label of the button beside the status message ("" when none).
+func (a *App) StatusAction() string {
+	if a.statusAct == nil || !a.statusAct.Visible() {
+		return ""
+	}
+	return a.statusAct.Text
+}
+
+// showError tells the shopkeeper what went wrong, in plain words; a
+// printer problem says where in Settings it is put right, with a button.
 func (a *App) showError(err error) {
 	if err == nil {
 		return
@@ -428,8 +462,28 @@ func (a *App) showError(err error) {
 		slog.Error("ui", "err", err)
 	}
 	a.Say("%s", Message(err))
+	if printing.IsSetupError(err) {
+		var d dialog.Dialog
+		open := widget.NewButtonWithIcon(L("Open printer settings"), theme.SettingsIcon(), func() {
+			d.Hide()
+			a.openPrinterSettings()
+		})
+		open.Importance = widget.HighImportance
+		d = dialog.NewCustom(L("Problem"), L("Close (Esc)"), container.NewVBox(wrapLabel(Message(err)), open), a.Win)
+		d.Resize(fyne.NewSize(560, 220))
+		a.openDialog(d)
+		return
+	}
 	d := dialog.NewInformation(L("Problem"), Message(err), a.Win)
 	a.openDialog(d)
+}
+
+// openPrinterSettings shows Settings with the focus on this counter's printer.
+func (a *App) openPrinterSettings() {
+	a.Run(ActSettings)
+	if a.Settings != nil {
+		a.focus(a.Settings.Printer)
+	}
 }
 
 // Message is the plain-words message of err.
@@ -439,6 +493,9 @@ func Message(err error) string {
 	}
 	if errors.Is(err, ErrNoPrinter) {
 		return L("Printing is not set up yet on this computer; the bill is saved and can be printed later from Invoices.")
+	}
+	if printing.IsSetupError(err) {
+		return books.ErrorMessage(err) + " " + L("Choose the printer in Settings (Alt+8) → This counter → Printer.")
 	}
 	return books.ErrorMessage(err)
 }

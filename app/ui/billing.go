@@ -939,6 +939,11 @@ func (s *BillingScreen) LastInvoice() string { return s.lastInv }
 
 func (s *BillingScreen) print(number string) {
 	s.a.background(func() error { return s.a.opt.Printer.PrintInvoice(number) }, func(err error) {
+		if printing.IsSetupError(err) {
+			// No dialog: the scanner may be typing the next bill.
+			s.a.sayWithAction(Message(err), L("Printer settings"), s.a.openPrinterSettings)
+			return
+		}
 		if err != nil {
 			s.a.Say("%s", Message(err))
 			return

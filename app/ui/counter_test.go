@@ -1,6 +1,8 @@
 package ui_test
 
 import (
+	"context"
+	"net"
 	"strings"
 	"testing"
 
@@ -8,7 +10,10 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/demo"
 	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/printing"
+	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/ui"
 )
 
@@ -342,4 +347,61 @@ func TestProductFormShowsEveryProblemAtOnce(t *testing.T) {
 	h.typeInto(h.dialogEntry(8), "5")
 	h.press(ui.ActSaveBill)
 	h.settle("saved", func() bool { c, _ := h.Books.CountProducts(); return c == n+1 && !h.App.DialogOpen() })
+}
+
+// Item 7: a printer problem says where in Settings it is put right, with a
+// button to go there, and never sends the shopkeeper to the command line;
+// the message does not stay on every screen afterwards.
+func TestPrinterProblemPointsToSettings(t *testing.T) {
+	path, err := demo.Cached(context.Background(), demo.Small, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarnessWith(t, path, func(st *store.Store) ui.Options { return ui.Options{Printer: ui.StorePrinter(st)} })
+	// A receipt printer on the network that is switched off: nothing
+	// listens on the port.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	if err := printing.SaveSettings(h.Books, printing.Settings{Format: printing.Roll80, Raw: addr, Auto: true}); err != nil {
+		t.Fatal(err)
+	}
+	b := h.App.Billing
+	h.scan(h.product(0).SKU)
+	h.settle("line", func() bool { return len(b.Bill.Lines) == 1 })
+	h.press(ui.ActSaveBill)
+	h.settle("print tried", func() bool { return h.App.StatusAction() != "" })
+	if st := h.App.Status(); !strings.Contains(st, "Settings") || strings.Contains(st, "naukar ") {
+		t.Fatalf("status %q does not say where in Settings", st)
+	}
+	if h.Win.Canvas().Focused() != b.ItemBox || h.App.DialogOpen() {
+		t.Fatal("a printer problem after a save took the keyboard from the item box")
+	}
+	test.Tap(h.statusButton())
+	if h.App.Current() != ui.ActSettings || h.Win.Canvas().Focused() != h.App.Settings.Printer {
+		t.Fatalf("the button opened %s with the focus on %T", h.App.Current(), h.Win.Canvas().Focused())
+	}
+	if h.App.Status() != "" {
+		t.Fatalf("the problem is still in the status bar on Settings: %q", h.App.Status())
+	}
+
+	// Reprinting the last bill: the problem in a dialog, with the button.
+	h.press(ui.ActLastBill)
+	h.settle("invoice", h.App.DialogOpen)
+	test.Tap(h.button("Reprint"))
+	h.settle("problem", func() bool { return strings.Contains(dialogText(h), "Settings") })
+	if strings.Contains(dialogText(h), "naukar ") {
+		t.Fatalf("the dialog sends the shopkeeper to the command line:\n%s", dialogText(h))
+	}
+	test.Tap(h.button("Open printer settings"))
+	if h.App.DialogOpen() || h.App.Current() != ui.ActSettings {
+		t.Fatalf("dialog open %v, screen %s", h.App.DialogOpen(), h.App.Current())
+	}
+	h.press(ui.ActProducts)
+	if h.App.Status() != "" {
+		t.Fatalf("the problem followed to Products: %q", h.App.Status())
+	}
 }

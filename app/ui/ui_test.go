@@ -34,6 +34,12 @@ type harness struct {
 
 func newHarness(t testing.TB, path string) *harness {
 	t.Helper()
+	return newHarnessWith(t, path, nil)
+}
+
+// newHarnessWith is newHarness with options of the app (opts may be nil).
+func newHarnessWith(t testing.TB, path string, opts func(*store.Store) ui.Options) *harness {
+	t.Helper()
 	test.NewTempApp(t)
 	ui.LoadTranslations()
 	st, err := store.Open(path, store.Options{Now: func() time.Time { return demo.Today }})
@@ -45,7 +51,12 @@ func newHarness(t testing.TB, path string) *harness {
 	h.Win = test.NewWindow(nil)
 	h.Win.Resize(fyne.NewSize(1366, 768))
 	t.Cleanup(h.Win.Close)
-	h.App = ui.New(h.Win, st, ui.Options{Do: func(f func()) { h.queue <- f }})
+	var opt ui.Options
+	if opts != nil {
+		opt = opts(st)
+	}
+	opt.Do = func(f func()) { h.queue <- f }
+	h.App = ui.New(h.Win, st, opt)
 	h.App.Start()
 	return h
 }
@@ -708,6 +719,22 @@ func TestSettingsPrinterAndSeries(t *testing.T) {
 			t.Fatalf("a wrong GSTIN was saved: %s", biz.GSTIN)
 		}
 	})
+}
+
+// statusButton is the button beside the status message.
+func (h *harness) statusButton() *widget.Button {
+	h.t.Helper()
+	var found *widget.Button
+	want := h.App.StatusAction()
+	walk(h.Win.Canvas().Content(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && found == nil && o.Visible() && want != "" && b.Text == want {
+			found = b
+		}
+	})
+	if found == nil {
+		h.t.Fatalf("no button beside the status %q", h.App.Status())
+	}
+	return found
 }
 
 // screenButton finds a button on the screen (not in a dialog) by its text.

@@ -16,6 +16,10 @@ import (
 	"github.com/ainaukar/naukar/app/ui/syncview"
 )
 
+// StorePrinter prints saved bills of st as this counter's printer
+// settings say: the Printer the real app uses.
+func StorePrinter(st *store.Store) Printer { return storePrinter{st} }
+
 // storePrinter prints saved bills through app/printing with this counter's
 // settings (printer, paper, raw receipt printer).
 type storePrinter struct{ st *store.Store }
