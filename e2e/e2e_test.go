@@ -87,7 +87,7 @@ type invoice struct {
 		Name  string `json:"name"`
 		Phone string `json:"phone"`
 	} `json:"party"`
-	Lines  []struct {
+	Lines []struct {
 		Name string `json:"name"`
 		SKU  string `json:"sku"`
 		Qty  any    `json:"qty"`

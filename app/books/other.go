@@ -25,7 +25,7 @@ func PriceReturn(biz *Business, inv *Invoice, cancelled bool, returned map[int]i
 		return nil, Invalid("lines", "Say which items come back and how many.")
 	}
 	if date.Format(DateLayout) < inv.Date {
-		return nil, Invalid("date", "The return date %s is before the invoice date %s.", date.Format(DateLayout), inv.Date)
+		return nil, Invalid("date", "The return date %s is before the invoice date %s.", gst.FormatDay(date), gst.FormatDate(inv.Date))
 	}
 	cn := &CreditNote{Date: date.Format(DateLayout), InvoiceID: inv.ID, InvoiceNumber: inv.Number, InvoiceDate: inv.Date,
 		Supplier: SupplierOf(biz), Party: inv.Party, PlaceOfSupply: inv.PlaceOfSupply, SupplyType: inv.SupplyType,
@@ -231,5 +231,5 @@ func ParseDate(s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, Invalid("date", "Date %q must look like 2026-10-05.", s)
+	return time.Time{}, Invalid("date", "Date %q must look like 05-10-2026 or 2026-10-05.", s)
 }

@@ -240,7 +240,7 @@ func TestBadInput(t *testing.T) {
 		{"ErrBadJSON", `{"lines":[`, []string{"sell", "--json", "-"}, 1, "The sale JSON is not valid"},
 		{"ErrUnknownField", `{"lines":[{"sku":"SALT1","qty":1}],"discount":5}`, []string{"sell", "--json", "-"}, 1, `unknown field "discount"`},
 		{"ErrZeroQty", `{"lines":[{"sku":"SALT1","qty":0}]}`, []string{"sell", "--json", "-"}, 1, "quantity must be more than zero"},
-		{"ErrBadDate", `{"date":"5th Oct","lines":[{"sku":"SALT1","qty":1}]}`, []string{"sell", "--json", "-"}, 1, "must look like 2026-10-05"},
+		{"ErrBadDate", `{"date":"5th Oct","lines":[{"sku":"SALT1","qty":1}]}`, []string{"sell", "--json", "-"}, 1, "must look like 05-10-2026 or 2026-10-05"},
 		{"ErrBadPOS", `{"place_of_supply":"99","lines":[{"sku":"SALT1","qty":1}]}`, []string{"sell", "--json", "-"}, 1, "Place of supply"},
 		{"ErrNoJSONFlag", "", []string{"sell"}, 2, "give the sale with --json"},
 		{"ErrMissingFile", "", []string{"import", "products", filepath.Join(dir, "none.csv")}, 1, "Cannot read"},

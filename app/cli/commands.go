@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -18,6 +19,7 @@ import (
 func init() {
 	register("init", "init --name NAME --state CODE [--gstin GSTIN] [--address …] [--phone …] [--upi ID] [--prefix INV] [--composition]", cmdInit)
 	register("business show", "business show [--json]", cmdBusinessShow)
+	register("business set", "business set [--name NAME] [--gstin GSTIN] [--state CODE] [--address …] [--city …] [--phone …] [--upi ID] [--prefix INV] [--composition]", cmdBusinessSet)
 	register("product add", "product add --name NAME --price RUPEES --gst RATE [--sku …] [--barcode …] [--hsn …] [--unit NOS] [--incl] [--stock QTY]", cmdProductAdd)
 	register("product search", "product search TEXT [--limit 20] [--json]", cmdProductSearch)
 	register("import products", "import products FILE.csv", cmdImportProducts)
@@ -37,20 +39,26 @@ func init() {
 	register("party balance", "party balance [NAME|PHONE] [--json]", cmdPartyBalance)
 }
 
+// businessFlags binds the business profile's flags (init and business set
+// take the same ones).
+func businessFlags(fs *flag.FlagSet, b *books.Business) {
+	fs.StringVar(&b.Name, "name", b.Name, "business name (required)")
+	fs.StringVar(&b.StateCode, "state", b.StateCode, "state code, e.g. 27 for Maharashtra (required; taken from the GSTIN if given)")
+	fs.StringVar(&b.GSTIN, "gstin", b.GSTIN, "GSTIN; leave out if not registered")
+	fs.StringVar(&b.Address, "address", b.Address, "address")
+	fs.StringVar(&b.City, "city", b.City, "city")
+	fs.StringVar(&b.Pincode, "pincode", b.Pincode, "PIN code")
+	fs.StringVar(&b.Phone, "phone", b.Phone, "phone")
+	fs.StringVar(&b.Email, "email", b.Email, "email")
+	fs.StringVar(&b.UPI, "upi", b.UPI, "UPI id for payment QR codes, e.g. shop@okicici")
+	fs.StringVar(&b.InvoicePrefix, "prefix", b.InvoicePrefix, "invoice number prefix")
+	fs.BoolVar(&b.Composition, "composition", b.Composition, "composition dealer: issue bills of supply")
+}
+
 func cmdInit(env *Env, args []string) error {
 	fs := newFlags(env, "init", "init --name NAME --state CODE [--gstin GSTIN] [--address …]")
-	var b books.Business
-	fs.StringVar(&b.Name, "name", "", "business name (required)")
-	fs.StringVar(&b.StateCode, "state", "", "state code, e.g. 27 for Maharashtra (required; taken from the GSTIN if given)")
-	fs.StringVar(&b.GSTIN, "gstin", "", "GSTIN; leave out if not registered")
-	fs.StringVar(&b.Address, "address", "", "address")
-	fs.StringVar(&b.City, "city", "", "city")
-	fs.StringVar(&b.Pincode, "pincode", "", "PIN code")
-	fs.StringVar(&b.Phone, "phone", "", "phone")
-	fs.StringVar(&b.Email, "email", "", "email")
-	fs.StringVar(&b.UPI, "upi", "", "UPI id for payment QR codes, e.g. shop@okicici")
-	fs.StringVar(&b.InvoicePrefix, "prefix", "INV", "invoice number prefix")
-	fs.BoolVar(&b.Composition, "composition", false, "composition dealer: issue bills of supply")
+	b := books.Business{InvoicePrefix: "INV"}
+	businessFlags(fs, &b)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -65,6 +73,43 @@ func cmdInit(env *Env, args []string) error {
 	biz, _ := s.Business()
 	fmt.Fprintf(env.Stdout, "Books for %s are ready at %s (state %s, invoice series %s).\n", biz.Name, env.Books, biz.StateCode, s.Series())
 	return nil
+}
+
+// cmdBusinessSet changes the business profile: only the flags given, with
+// the same checks as init.
+func cmdBusinessSet(env *Env, args []string) error {
+	fs := newFlags(env, "business set", "business set [--name NAME] [--gstin GSTIN] [--state CODE] [--address …] [--upi ID] [--prefix INV] [--composition=false] …")
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			businessFlags(fs, &books.Business{})
+			return parse(fs, args)
+		}
+	}
+	s, err := openExisting(env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	b, err := s.Business()
+	if err != nil {
+		return err
+	}
+	businessFlags(fs, &b)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if len(given) == 0 {
+		return usagef("say what to change, e.g. naukar business set --upi shop@okicici (naukar business set --help lists the fields)")
+	}
+	if given["gstin"] && !given["state"] {
+		b.StateCode = "" // the state follows the new GSTIN
+	}
+	if err := s.SaveBusiness(b); err != nil {
+		return err
+	}
+	return printBusiness(env, s)
 }
 
 func cmdBusinessShow(env *Env, args []string) error {
@@ -85,9 +130,55 @@ func cmdBusinessShow(env *Env, args []string) error {
 	if *asJSON {
 		return printJSON(env.Stdout, b)
 	}
+	return printBusiness(env, s)
+}
+
+// printBusiness shows the business profile in plain text.
+func printBusiness(env *Env, s *store.Store) error {
+	b, err := s.Business()
+	if err != nil {
+		return err
+	}
 	name, _ := gst.StateName(b.StateCode)
-	fmt.Fprintf(env.Stdout, "%s\nGSTIN: %s\nState: %s %s\nSeries: %s\n", b.Name, orDash(b.GSTIN), b.StateCode, name, s.Series())
+	fmt.Fprintf(env.Stdout, "%s\nGSTIN: %s\nState: %s %s\nAddress: %s\nPhone: %s\nUPI: %s\nInvoice prefix: %s\nSeries: %s\n",
+		b.Name, orDash(b.GSTIN), b.StateCode, name, orDash(strings.TrimSpace(strings.Join(nonEmpty(b.Address, b.City, b.Pincode), ", "))),
+		orDash(b.Phone), orDash(b.UPI), b.InvoicePrefix, s.Series())
+	if b.Composition {
+		fmt.Fprintln(env.Stdout, "Composition dealer: bills of supply")
+	}
 	return nil
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, strings.TrimSpace(s))
+		}
+	}
+	return out
+}
+
+// modeName is a payment mode as people write it: "Cash", "UPI".
+func modeName(m string) string {
+	switch m {
+	case books.ModeUPI:
+		return "UPI"
+	case books.ModeBank:
+		return "Bank"
+	}
+	if m == "" {
+		return m
+	}
+	return strings.ToUpper(m[:1]) + m[1:]
+}
+
+// amountOrDash is an amount, or "-" for none.
+func amountOrDash(v int64) string {
+	if v == 0 {
+		return "-"
+	}
+	return gst.FormatAmount(v)
 }
 
 func orDash(s string) string {
@@ -139,7 +230,22 @@ func cmdProductAdd(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(env.Stdout, id)
+	saved, err := s.Product(id)
+	if err != nil {
+		return err
+	}
+	incl := "+ GST"
+	if saved.PriceIncludesTax {
+		incl = "incl. GST"
+	}
+	fmt.Fprintf(env.Stdout, "Added %s: %s %s at %s%%", saved.Name, gst.FormatINR(saved.SalePrice), incl, saved.GSTRate)
+	if saved.SKU != "" {
+		fmt.Fprintf(env.Stdout, ", SKU %s", saved.SKU)
+	}
+	if len(saved.Barcodes) > 0 {
+		fmt.Fprintf(env.Stdout, ", barcode %s", strings.Join(saved.Barcodes, ", "))
+	}
+	fmt.Fprintf(env.Stdout, ", opening stock %s %s (id %s).\n", gst.FormatQty(saved.OpeningStock), saved.Unit, id)
 	return nil
 }
 
@@ -410,7 +516,7 @@ func cmdInvoiceList(env *Env, args []string) error {
 		if r.Cancelled {
 			status = "CANCELLED"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", r.Number, r.Date, orDash(r.PartyName), gst.FormatINR(r.GrandTotal), status)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", r.Number, gst.FormatDate(r.Date), orDash(r.PartyName), gst.FormatINR(r.GrandTotal), status)
 	}
 	return tw.Flush()
 }
@@ -445,7 +551,7 @@ func cmdInvoiceShow(env *Env, args []string) error {
 	if inv.Kind == books.BillOfSupply {
 		title = "BILL OF SUPPLY"
 	}
-	fmt.Fprintf(env.Stdout, "%s %s  %s", title, inv.Number, inv.Date)
+	fmt.Fprintf(env.Stdout, "%s %s  %s", title, inv.Number, gst.FormatDate(inv.Date))
 	if c {
 		fmt.Fprint(env.Stdout, "  CANCELLED")
 	}
@@ -466,15 +572,33 @@ func cmdInvoiceShow(env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "Reverse charge: the recipient pays the tax of %s to the government.\n", gst.FormatINR(inv.Tax()))
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "#\tItem\tQty\tRate\tTaxable\tGST%\tTax\tTotal\t")
+	fmt.Fprintln(tw, "#\tItem\tQty\tRate\tDisc\tTaxable\tGST%\tTax\tTotal\t")
 	for i, l := range inv.Lines {
-		fmt.Fprintf(tw, "%d\t%s\t%s %s\t%s\t%s\t%s\t%s\t%s\t\n", i+1, l.Name, gst.FormatQty(l.Qty), l.Unit, gst.FormatAmount(l.Price),
-			gst.FormatAmount(l.Taxable), l.Rate.String(), gst.FormatAmount(l.CGST+l.SGST+l.IGST+l.Cess), gst.FormatAmount(l.Total))
+		fmt.Fprintf(tw, "%d\t%s\t%s %s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", i+1, l.Name, gst.FormatQty(l.Qty), l.Unit, gst.FormatAmount(l.Price),
+			amountOrDash(l.Discount), gst.FormatAmount(l.Taxable), l.Rate.String(), gst.FormatAmount(l.CGST+l.SGST+l.IGST+l.Cess), gst.FormatAmount(l.Total))
 	}
 	tw.Flush()
+	var disc int64
+	for _, l := range inv.Lines {
+		disc += l.Discount
+	}
+	if disc != 0 {
+		fmt.Fprintf(env.Stdout, "Discount %s\n", gst.FormatINR(disc))
+	}
 	fmt.Fprintf(env.Stdout, "Taxable %s  CGST %s  SGST %s  IGST %s  Cess %s  Round off %s\nTotal %s\n%s\n",
 		gst.FormatINR(inv.Taxable), gst.FormatINR(inv.CGST), gst.FormatINR(inv.SGST), gst.FormatINR(inv.IGST),
 		gst.FormatINR(inv.Cess), gst.FormatINR(inv.RoundOff), gst.FormatINR(inv.GrandTotal), gst.AmountInWords(inv.GrandTotal))
+	var pays []string
+	for _, p := range inv.Payments {
+		if p.Mode != books.ModeCredit {
+			pays = append(pays, modeName(p.Mode)+" "+gst.FormatINR(p.Amount))
+		}
+	}
+	paid := "Paid " + gst.FormatINR(inv.Paid)
+	if len(pays) > 0 {
+		paid += " (" + strings.Join(pays, ", ") + ")"
+	}
+	fmt.Fprintf(env.Stdout, "%s  Due %s\n", paid, gst.FormatINR(inv.Due()))
 	return nil
 }
 
@@ -502,7 +626,7 @@ func cmdInvoiceCancel(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Invoice %s cancelled on %s.\n", c.DocNumber, c.Date)
+	fmt.Fprintf(env.Stdout, "Invoice %s cancelled on %s.\n", c.DocNumber, gst.FormatDate(c.Date))
 	return nil
 }
 
@@ -763,7 +887,7 @@ func cmdExpense(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Expense %s: %s on %s.\n", got.Category, gst.FormatINR(got.Amount), got.Date)
+	fmt.Fprintf(env.Stdout, "Expense %s: %s on %s.\n", got.Category, gst.FormatINR(got.Amount), gst.FormatDate(got.Date))
 	return nil
 }
 
@@ -880,7 +1004,15 @@ func cmdPartyAdd(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(env.Stdout, id)
+	saved, err := s.Party(id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Added %s %s", saved.Kind, saved.Name)
+	if saved.Phone != "" {
+		fmt.Fprintf(env.Stdout, " (%s)", saved.Phone)
+	}
+	fmt.Fprintf(env.Stdout, ", id %s.\n", id)
 	return nil
 }
 
@@ -936,7 +1068,7 @@ func cmdPartyBalance(env *Env, args []string) error {
 }
 
 func cmdImportProducts(env *Env, args []string) error {
-	return importFile(env, args, "import products", "products", func(s *store.Store, r *bytes.Reader) (int, error) {
+	return importFile(env, args, "import products", "product", "products", func(s *store.Store, r *bytes.Reader) (int, error) {
 		ps, rows, err := importer.Products(r)
 		if err != nil {
 			return 0, err
@@ -946,7 +1078,7 @@ func cmdImportProducts(env *Env, args []string) error {
 }
 
 func cmdImportParties(env *Env, args []string) error {
-	return importFile(env, args, "import parties", "parties", func(s *store.Store, r *bytes.Reader) (int, error) {
+	return importFile(env, args, "import parties", "party", "parties", func(s *store.Store, r *bytes.Reader) (int, error) {
 		ps, rows, err := importer.Parties(r)
 		if err != nil {
 			return 0, err
@@ -955,7 +1087,7 @@ func cmdImportParties(env *Env, args []string) error {
 	})
 }
 
-func importFile(env *Env, args []string, name, what string, run func(*store.Store, *bytes.Reader) (int, error)) error {
+func importFile(env *Env, args []string, name, one, many string, run func(*store.Store, *bytes.Reader) (int, error)) error {
 	fs := newFlags(env, name, name+" FILE.csv   (columns: see README)")
 	file, err := parseWithArg(fs, args)
 	if err != nil {
@@ -977,6 +1109,6 @@ func importFile(env *Env, args []string, name, what string, run func(*store.Stor
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(env.Stdout, importer.Describe(n, what))
+	fmt.Fprintln(env.Stdout, importer.Describe(n, one, many))
 	return nil
 }

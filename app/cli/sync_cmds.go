@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ainaukar/naukar/app/gst"
 	"github.com/ainaukar/naukar/app/syncapp"
 	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/sync/protocol"
@@ -133,7 +134,7 @@ func cmdSync(env *Env, args []string) error {
 		return exitError{1}
 	}
 	if !*quiet {
-		fmt.Fprintf(env.Stdout, "Synced: %d change(s) received, %d waiting.\n", st.Pulled, st.Pending)
+		fmt.Fprintf(env.Stdout, "Synced: %s received, %d waiting.\n", gst.Count(st.Pulled, "change", "changes"), st.Pending)
 		for _, r := range st.Rejected {
 			fmt.Fprintf(env.Stdout, "Refused by the server: %s %s: %s\n", r.Table, r.ID, r.Message)
 		}
@@ -160,7 +161,9 @@ func cmdSyncStatus(env *Env, args []string) error {
 		return printJSON(env.Stdout, st)
 	}
 	last := st.LastSynced
-	if last == "" {
+	if t, err := time.Parse(time.RFC3339, last); err == nil {
+		last = gst.FormatDay(t.Local()) + " " + t.Local().Format("15:04")
+	} else if last == "" {
 		last = "never"
 	}
 	fmt.Fprintf(env.Stdout, "Last synced: %s\nChanges waiting: %d\n", last, st.Pending)

@@ -141,3 +141,16 @@ func TestQty(t *testing.T) {
 		AssertErr(t, err, "qty", "quantity is empty")
 	})
 }
+
+func TestFormatDateAndCount(t *testing.T) {
+	for in, want := range map[string]string{"2026-12-03": "03-12-2026", "2027-01-31": "31-01-2027", "": "", "soon": "soon"} {
+		if got := gst.FormatDate(in); got != want {
+			t.Errorf("FormatDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for n, want := range map[int]string{0: "0 products", 1: "1 product", 2: "2 products"} {
+		if got := gst.Count(n, "product", "products"); got != want {
+			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -229,5 +228,6 @@ func Parties(r io.Reader) ([]books.Party, []int, error) {
 	return out, rows, nil
 }
 
-// Describe is a one-line summary of an import result for humans.
-func Describe(n int, what string) string { return fmt.Sprintf("Imported %d %s.", n, what) }
+// Describe is a one-line summary of an import result for humans:
+// "Imported 1 product.", "Imported 3 products."
+func Describe(n int, one, many string) string { return "Imported " + gst.Count(n, one, many) + "." }

@@ -3,7 +3,6 @@ package printing
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
@@ -80,13 +79,7 @@ type rateRow struct {
 }
 
 // printDate turns a books date (2026-11-20) into the Indian 20-11-2026.
-func printDate(d string) string {
-	t, err := time.Parse(books.DateLayout, d)
-	if err != nil {
-		return d
-	}
-	return t.Format("02-01-2006")
-}
+func printDate(d string) string { return gst.FormatDate(d) }
 
 // stateLabel is "27-Maharashtra", or the code alone if unknown.
 func stateLabel(code string) string {

@@ -52,7 +52,7 @@ func Range(from, to string) (Period, error) {
 		return Period{}, books.Invalid("to", "--to: date %q must look like 2026-10-31.", to)
 	}
 	if t.Before(f) {
-		return Period{}, books.Invalid("to", "The period ends (%s) before it starts (%s).", t.Format(books.DateLayout), f.Format(books.DateLayout))
+		return Period{}, books.Invalid("to", "The period ends (%s) before it starts (%s).", gst.FormatDay(t), gst.FormatDay(f))
 	}
 	p := Period{From: f.Format(books.DateLayout), To: t.Format(books.DateLayout), FP: t.Format("012006")}
 	p.Label = f.Format("02-01-2006") + " to " + t.Format("02-01-2006")

@@ -114,8 +114,11 @@ func Cell(k Kind, v any) string {
 }
 
 // Display formats a value for reading on screen: money with Indian
-// grouping (1,23,456.50), rates with a % sign.
+// grouping (1,23,456.50), rates with a % sign, dates as dd-mm-yyyy.
 func Display(k Kind, v any) string {
+	if x, ok := v.(string); ok && k == Date {
+		return gst.FormatDate(x) // dd-mm-yyyy, as people read dates
+	}
 	if x, ok := v.(int64); ok {
 		switch k {
 		case Money:

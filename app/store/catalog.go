@@ -222,6 +222,7 @@ type ProductHit struct {
 	SalePrice int64
 	Stock     int64 // milli-units on hand
 	Reorder   int64
+	Unit      string // UQC, e.g. PCS, KGS
 }
 
 // SearchProducts finds live products as the user types, best first, at
@@ -245,7 +246,7 @@ func (s *Store) SearchProducts(q string, limit int) ([]ProductHit, error) {
 		defer rows.Close()
 		for len(out) < limit && rows.Next() {
 			var h ProductHit
-			if err := rows.Scan(&h.ID, &h.Name, &h.SKU, &h.SalePrice, &h.Reorder, &h.Stock); err != nil {
+			if err := rows.Scan(&h.ID, &h.Name, &h.SKU, &h.SalePrice, &h.Reorder, &h.Stock, &h.Unit); err != nil {
 				return err
 			}
 			if !seen[h.ID] && keep(h) {
@@ -292,8 +293,8 @@ func (s *Store) SearchProducts(q string, limit int) ([]ProductHit, error) {
 	return out, nil
 }
 
-const hitSelect = `SELECT p.id, p.name, coalesce(p.sku, ''), p.sale_price, p.reorder_level, p.opening_stock + coalesce(l.qty, 0)
-	FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id`
+const hitSelect = `SELECT p.id, p.name, coalesce(p.sku, ''), p.sale_price, p.reorder_level, p.opening_stock + coalesce(l.qty, 0),
+	coalesce(p.data->>'unit', '') FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id`
 
 // prefixEnd is the smallest string above every string starting with q
 // (case-insensitively), for an index range scan; "" if there is none.
@@ -384,8 +385,8 @@ func (s *Store) ListProducts(f ProductFilter) ([]ProductHit, error) {
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	q := `SELECT p.id, p.name, coalesce(p.sku, ''), p.sale_price, p.reorder_level, p.opening_stock + coalesce(l.qty, 0) AS stock
-		FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id WHERE p.deleted = 0`
+	q := `SELECT p.id, p.name, coalesce(p.sku, ''), p.sale_price, p.reorder_level, p.opening_stock + coalesce(l.qty, 0) AS stock,
+		coalesce(p.data->>'unit', '') FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id WHERE p.deleted = 0`
 	if f.LowStock {
 		q += ` AND p.reorder_level > 0 AND p.opening_stock + coalesce(l.qty, 0) <= p.reorder_level`
 	}
@@ -398,7 +399,7 @@ func (s *Store) ListProducts(f ProductFilter) ([]ProductHit, error) {
 	var out []ProductHit
 	for rows.Next() {
 		var h ProductHit
-		if err := rows.Scan(&h.ID, &h.Name, &h.SKU, &h.SalePrice, &h.Reorder, &h.Stock); err != nil {
+		if err := rows.Scan(&h.ID, &h.Name, &h.SKU, &h.SalePrice, &h.Reorder, &h.Stock, &h.Unit); err != nil {
 			return nil, err
 		}
 		out = append(out, h)
@@ -425,7 +426,11 @@ type ImportError struct{ Rows []RowError }
 
 func (e *ImportError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d row(s) have problems; nothing was imported:", len(e.Rows))
+	if len(e.Rows) == 1 {
+		b.WriteString("1 row has a problem; nothing was imported:")
+	} else {
+		fmt.Fprintf(&b, "%d rows have problems; nothing was imported:", len(e.Rows))
+	}
 	for i, r := range e.Rows {
 		if i == 20 {
 			fmt.Fprintf(&b, "\n  … and %d more", len(e.Rows)-20)

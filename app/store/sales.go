@@ -279,7 +279,7 @@ func (s *Store) CancelInvoice(ctx context.Context, number, reason string, date t
 			return err
 		}
 		if c.Date < inv.Date {
-			return books.Invalid("date", "The cancellation date %s is before the invoice date %s.", c.Date, inv.Date)
+			return books.Invalid("date", "The cancellation date %s is before the invoice date %s.", gst.FormatDate(c.Date), gst.FormatDate(inv.Date))
 		}
 		return tx.createDocument("cancellations", c.ID, c)
 	})

@@ -49,8 +49,8 @@ func (s *Store) ProductsByRID(rids []int64) ([]ProductHit, error) {
 	for i, r := range rids {
 		args[i] = r
 	}
-	q := `SELECT p.rid, p.id, p.name, coalesce(p.sku, ''), p.sale_price, p.reorder_level, p.opening_stock + coalesce(l.qty, 0)
-		FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id
+	q := `SELECT p.rid, p.id, p.name, coalesce(p.sku, ''), p.sale_price, p.reorder_level, p.opening_stock + coalesce(l.qty, 0),
+		coalesce(p.data->>'unit', '') FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id
 		WHERE p.rid IN (?` + strings.Repeat(",?", len(rids)-1) + `)`
 	rows, err := s.r.Query(q, args...)
 	if err != nil {
@@ -61,7 +61,7 @@ func (s *Store) ProductsByRID(rids []int64) ([]ProductHit, error) {
 	for rows.Next() {
 		var rid int64
 		var h ProductHit
-		if err := rows.Scan(&rid, &h.ID, &h.Name, &h.SKU, &h.SalePrice, &h.Reorder, &h.Stock); err != nil {
+		if err := rows.Scan(&rid, &h.ID, &h.Name, &h.SKU, &h.SalePrice, &h.Reorder, &h.Stock, &h.Unit); err != nil {
 			return nil, err
 		}
 		byRID[rid] = h

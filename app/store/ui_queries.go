@@ -17,6 +17,9 @@ type DaySummary struct {
 	Date        string
 	Bills       int   // invoices issued, not cancelled
 	Sales       int64 // their grand total, paise
+	SalesPaid   int64 // paid on those bills at the counter
+	OnCredit    int64 // the rest of them, put on customers' accounts
+	Received    int64 // money received from customers against their accounts
 	Cancelled   int
 	Returns     int64            // credit notes' grand total
 	Collections map[string]int64 // money in by mode (sales and receipts)
@@ -29,8 +32,14 @@ type DaySummary struct {
 func (s *Store) Day(date string) (DaySummary, error) {
 	d := DaySummary{Date: date, Collections: map[string]int64{}, MoneyOut: map[string]int64{}}
 	err := s.r.QueryRow(`SELECT count(*) FILTER (WHERE cancelled = 0), coalesce(sum(grand_total) FILTER (WHERE cancelled = 0), 0),
-		count(*) FILTER (WHERE cancelled = 1) FROM invoices WHERE date = ?`, date).Scan(&d.Bills, &d.Sales, &d.Cancelled)
+		coalesce(sum(paid) FILTER (WHERE cancelled = 0), 0), count(*) FILTER (WHERE cancelled = 1) FROM invoices WHERE date = ?`, date).
+		Scan(&d.Bills, &d.Sales, &d.SalesPaid, &d.Cancelled)
 	if err != nil {
+		return d, fmt.Errorf("day %s: %w", date, err)
+	}
+	d.OnCredit = d.Sales - d.SalesPaid
+	if err := s.r.QueryRow(`SELECT coalesce(sum(amount_in), 0) FROM money_moves WHERE date = ? AND cancelled = 0 AND doc_table = 'payments'`, date).
+		Scan(&d.Received); err != nil {
 		return d, fmt.Errorf("day %s: %w", date, err)
 	}
 	if err := s.r.QueryRow(`SELECT coalesce(sum(grand_total), 0) FROM credit_notes WHERE date = ?`, date).Scan(&d.Returns); err != nil {

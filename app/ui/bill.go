@@ -438,7 +438,7 @@ func (h HeldBill) Describe() string {
 	if h.Party != nil {
 		who = h.Party.Name
 	}
-	return fmt.Sprintf("%s · %s · %d %s · %s", h.At, who, len(h.Lines), L("items"), gst.FormatINR(h.Total))
+	return fmt.Sprintf("%s · %s · %s · %s", h.At, who, gst.Count(len(h.Lines), L("item"), L("items")), gst.FormatINR(h.Total))
 }
 
 // ParseQtyCode splits a scan like "3*8901234567890" into quantity and code.

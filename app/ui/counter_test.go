@@ -3,11 +3,15 @@ package ui_test
 import (
 	"context"
 	"net"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/demo"
@@ -403,5 +407,164 @@ func TestPrinterProblemPointsToSettings(t *testing.T) {
 	h.press(ui.ActProducts)
 	if h.App.Status() != "" {
 		t.Fatalf("the problem followed to Products: %q", h.App.Status())
+	}
+}
+
+// screenText is all visible label text of the screen behind any dialog.
+func screenText(h *harness) string {
+	var b strings.Builder
+	walk(h.Win.Canvas().Content(), func(o fyne.CanvasObject) {
+		switch l := o.(type) {
+		case *widget.Label:
+			if l.Visible() {
+				b.WriteString(l.Text + "\n")
+			}
+		case *canvas.Text:
+			if l.Visible() {
+				b.WriteString(l.Text + "\n")
+			}
+		}
+	})
+	return b.String()
+}
+
+var isoDate = regexp.MustCompile(`\b20\d\d-\d\d-\d\d\b`)
+
+// Item 8: the wizard drops "Business name is required." once the name is
+// typed.
+func TestWizardDropsAProblemOnceItsBoxChanges(t *testing.T) {
+	h := newHarness(t, filepath.Join(t.TempDir(), "books.db"))
+	w := h.App.Wizard
+	h.typeInto(w.Profile.Prefix, "GK")
+	h.key(fyne.KeyReturn) // Enter in the last box: start billing
+	h.settle("refused", func() bool { return w.Profile.FieldError("name") != "" })
+	h.typeInto(w.Profile.Name, "Gupta Kirana")
+	if e := w.Profile.FieldError("name"); e != "" {
+		t.Fatalf("the name box still says %q after the name is typed", e)
+	}
+	h.Win.Canvas().Focus(w.Profile.Prefix)
+	h.key(fyne.KeyReturn)
+	h.settle("billing", func() bool { return h.App.Billing != nil })
+}
+
+// Item 8: Today names the modes as people say them and shows the sales
+// put on credit, so sales and collections add up in plain sight.
+func TestTodayExplainsSalesAndCollections(t *testing.T) {
+	h := demoHarness(t)
+	b := h.App.Billing
+	parties, _ := h.Books.ListParties("", 100)
+	var cust string
+	for _, p := range parties {
+		if p.Kind == books.Customer {
+			cust = p.Name
+			break
+		}
+	}
+	h.scan(h.product(2).SKU)
+	h.settle("line", func() bool { return len(b.Bill.Lines) == 1 })
+	h.press(ui.ActCustomer)
+	test.Type(b.CustomerBox, cust)
+	h.settle("match", func() bool { return len(b.CustomerHits()) > 0 })
+	h.key(fyne.KeyReturn)
+	h.settle("customer", func() bool { return b.Bill.Party != nil })
+	h.press(ui.ActPayment)
+	test.Type(b.Cash, "10")
+	b.Credit.SetChecked(true)
+	credit := b.Bill.GrandTotal() - 1000
+	h.press(ui.ActSaveBill)
+	h.settle("saved", func() bool { return !b.Saving() && b.LastInvoice() != "" })
+
+	h.press(ui.ActToday)
+	d := h.App.Today
+	h.settle("day", func() bool { return d.Day.Date != "" })
+	if d.Day.OnCredit < credit {
+		t.Fatalf("on credit %d, want at least the %d just sold on credit", d.Day.OnCredit, credit)
+	}
+	if d.Day.Sales != d.Day.SalesPaid+d.Day.OnCredit {
+		t.Fatalf("sales %d ≠ paid %d + credit %d", d.Day.Sales, d.Day.SalesPaid, d.Day.OnCredit)
+	}
+	text := screenText(h)
+	for _, want := range []string{"On credit (customers' accounts)", gst.FormatINR(d.Day.OnCredit), "Cash\n",
+		"Sales " + gst.FormatINR(d.Day.Sales) + " = " + gst.FormatINR(d.Day.SalesPaid) + " paid at the counter + " + gst.FormatINR(d.Day.OnCredit) + " on credit"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("Today does not show %q:\n%s", want, text)
+		}
+	}
+	for _, raw := range []string{"cash\n", "upi\n"} {
+		if strings.Contains(text, raw) {
+			t.Errorf("Today shows the mode as %q", strings.TrimSpace(raw))
+		}
+	}
+	if d.Date.Text != gst.FormatDay(demo.Today) {
+		t.Errorf("the date box shows %q, want %s", d.Date.Text, gst.FormatDay(demo.Today))
+	}
+}
+
+// Item 8: every date a person reads is dd-mm-yyyy.
+func TestDatesReadDDMMYYYY(t *testing.T) {
+	h := demoHarness(t)
+	check := func(where, text string) {
+		t.Helper()
+		if m := isoDate.FindString(text); m != "" {
+			t.Errorf("%s shows the date %s", where, m)
+		}
+		if !regexp.MustCompile(`\b\d\d-\d\d-20\d\d\b`).MatchString(text) {
+			t.Errorf("%s shows no dd-mm-yyyy date:\n%s", where, text)
+		}
+	}
+	h.press(ui.ActInvoices)
+	s := h.App.Invoices
+	h.settle("list", func() bool { return len(s.Rows()) > 0 && !s.Loading() })
+	h.settle("drawn", func() bool { return true })
+	check("Invoices", screenText(h))
+	s.Open(0)
+	h.settle("open", h.App.DialogOpen)
+	check("an invoice", dialogText(h))
+	h.esc()
+	h.press(ui.ActParties)
+	p := h.App.Parties
+	h.settle("parties", func() bool { return len(p.Hits()) > 0 })
+	for _, hit := range p.Hits() {
+		if hit.Balance != 0 {
+			p.Open(hit)
+			break
+		}
+	}
+	h.settle("ledger", func() bool { return len(p.Ledger()) > 1 })
+	check("a ledger", screenText(h))
+	h.press(ui.ActExpenses)
+	h.settle("expenses", func() bool { return len(h.App.Expenses.Rows()) > 0 })
+	check("Expenses", screenText(h))
+}
+
+// Item 8: the product list has column headers, stock with its unit and
+// counts in good English; an empty catalogue says how to fill it.
+func TestProductListHeadersUnitsAndEmptyHint(t *testing.T) {
+	h := newHarness(t, filepath.Join(t.TempDir(), "books.db"))
+	h.typeInto(h.App.Wizard.Profile.Name, "Chai Point")
+	h.App.Wizard.Unregistered()
+	h.settle("billing", func() bool { return h.App.Billing != nil })
+	h.press(ui.ActProducts)
+	p := h.App.Products
+	h.settle("empty", func() bool { return p.EmptyHint() != "" })
+	if !strings.Contains(p.EmptyHint(), "New product") || !strings.Contains(p.EmptyHint(), "Import CSV") {
+		t.Fatalf("empty catalogue hint %q", p.EmptyHint())
+	}
+	if _, err := h.Books.SaveProduct(books.Product{Name: "Masala Chai", SKU: "CHAI", SalePrice: 1500, GSTRate: 500, Unit: "KGS", OpeningStock: 2500}); err != nil {
+		t.Fatal(err)
+	}
+	h.press(ui.ActInvoices)
+	h.press(ui.ActProducts)
+	h.settle("one", func() bool { return p.Total() == 1 })
+	h.settle("row", func() bool { _, ok := p.Row(0); return ok })
+	h.settle("drawn", func() bool { return true })
+	text := screenText(h)
+	for _, want := range []string{"1 product\n", "Product\n", "SKU\n", "Price\n", "In stock\n", "2.5 KGS\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the product list lacks %q:\n%s", want, text)
+		}
+	}
+	if p.EmptyHint() != "" {
+		t.Errorf("the empty hint stays: %q", p.EmptyHint())
 	}
 }

@@ -38,8 +38,7 @@ func newExpensesScreen(a *App) *ExpensesScreen {
 	s.Category.SetPlaceHolder(L("Category, e.g. Rent"))
 	s.Amount = a.entry(L("amount ₹"))
 	s.Note = a.entry(L("note (optional)"))
-	s.Mode = widget.NewSelect([]string{books.ModeCash, books.ModeUPI, books.ModeCard, books.ModeBank}, nil)
-	s.Mode.SetSelected(books.ModeCash)
+	s.Mode = modePicker()
 	s.msg = errorText()
 	s.Amount.OnSubmitted = func(string) { s.Save() }
 	s.Note.OnSubmitted = func(string) { s.Save() }
@@ -60,7 +59,7 @@ func newExpensesScreen(a *App) *ExpensesScreen {
 			}
 			r := s.rows[id]
 			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s  %s  %s  %s", r.Date, r.Category, r.Mode, r.Note))
+			c.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s  %s  %s  %s", gst.FormatDate(r.Date), r.Category, modeLabel(r.Mode), r.Note))
 			c.Objects[1].(*widget.Label).SetText(gst.FormatINR(r.Amount))
 		})
 	left := container.NewVBox(heading(L("Expenses")), widget.NewLabel(L("Quick pick:")), s.catBtns, form, s.msg, save)
@@ -141,7 +140,7 @@ func (s *ExpensesScreen) Save() {
 		setError(s.msg, L("Type the amount in rupees, like 500."))
 		return
 	}
-	e := books.Expense{Category: s.Category.Text, Amount: v, Mode: s.Mode.Selected, Note: s.Note.Text,
+	e := books.Expense{Category: s.Category.Text, Amount: v, Mode: pickedMode(s.Mode), Note: s.Note.Text,
 		Date: s.a.Books.Now().Format(books.DateLayout)}
 	s.a.background(func() error {
 		_, err := s.a.Books.RecordExpense(context.Background(), e)

@@ -38,7 +38,7 @@ type InvoicesScreen struct {
 func newInvoicesScreen(a *App) *InvoicesScreen {
 	s := &InvoicesScreen{a: a}
 	s.Query = a.entry(L("Invoice number or party name"))
-	s.From, s.To = a.entry(L("from date")), a.entry(L("to date"))
+	s.From, s.To = a.entry(L("from dd-mm-yyyy")), a.entry(L("to dd-mm-yyyy"))
 	s.MinAmount, s.MaxAmt = a.entry(L("min ₹")), a.entry(L("max ₹"))
 	for _, e := range []*Entry{s.Query, s.From, s.To, s.MinAmount, s.MaxAmt} {
 		e.OnSubmitted = func(string) { s.Search() }
@@ -64,7 +64,7 @@ func newInvoicesScreen(a *App) *InvoicesScreen {
 			c := o.(*fyne.Container)
 			c.Objects[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(r.Number)
 			right := c.Objects[2].(*fyne.Container).Objects
-			right[0].(*fyne.Container).Objects[0].(*widget.Label).SetText(r.Date)
+			right[0].(*fyne.Container).Objects[0].(*widget.Label).SetText(gst.FormatDate(r.Date))
 			right[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(gst.FormatINR(r.GrandTotal))
 			st := right[2].(*fyne.Container).Objects[0].(*widget.Label)
 			if r.Cancelled {
@@ -180,7 +180,11 @@ func (s *InvoicesScreen) loadMore() {
 		if !s.exhausted {
 			more = "+"
 		}
-		s.count.SetText(fmt.Sprintf("%d%s %s", len(s.rows), more, L("invoices")))
+		if more != "" {
+			s.count.SetText(fmt.Sprintf("%d%s %s", len(s.rows), more, L("invoices")))
+		} else {
+			s.count.SetText(gst.Count(len(s.rows), L("invoice"), L("invoices")))
+		}
 		s.list.Refresh()
 	})
 }
@@ -234,7 +238,7 @@ func (a *App) showInvoice(inv *books.Invoice, cancelled bool, cns []books.Credit
 			party += " · " + inv.Party.GSTIN
 		}
 	}
-	head := widget.NewLabel(fmt.Sprintf("%s · %s · %s", inv.Date, party, kindText(inv.Kind)))
+	head := widget.NewLabel(fmt.Sprintf("%s · %s · %s", gst.FormatDate(inv.Date), party, kindText(inv.Kind)))
 	lines := container.NewVBox()
 	for i, l := range inv.Lines {
 		lines.Add(container.NewBorder(nil, nil, widget.NewLabel(fmt.Sprintf("%d. %s", i+1, l.Name)),
@@ -242,7 +246,7 @@ func (a *App) showInvoice(inv *books.Invoice, cancelled bool, cns []books.Credit
 	}
 	var pays []string
 	for _, p := range inv.Payments {
-		pays = append(pays, fmt.Sprintf("%s %s", L(p.Mode), gst.FormatINR(p.Amount)))
+		pays = append(pays, fmt.Sprintf("%s %s", modeLabel(p.Mode), gst.FormatINR(p.Amount)))
 	}
 	tot := widget.NewLabel(fmt.Sprintf("%s %s   CGST %s   SGST %s   IGST %s   %s %s\n%s %s   (%s)",
 		L("Taxable"), gst.FormatINR(inv.Taxable), gst.FormatINR(inv.CGST), gst.FormatINR(inv.SGST), gst.FormatINR(inv.IGST),
@@ -254,7 +258,7 @@ func (a *App) showInvoice(inv *books.Invoice, cancelled bool, cns []books.Credit
 		state.Importance = widget.DangerImportance
 	}
 	for _, cn := range cns {
-		state.SetText(strings.TrimSpace(state.Text + "\n" + fmt.Sprintf(L("Credit note %s on %s for %s."), cn.Number, cn.Date, gst.FormatINR(cn.GrandTotal))))
+		state.SetText(strings.TrimSpace(state.Text + "\n" + fmt.Sprintf(L("Credit note %s on %s for %s."), cn.Number, gst.FormatDate(cn.Date), gst.FormatINR(cn.GrandTotal))))
 	}
 	printBtn := widget.NewButtonWithIcon(L("Reprint"), theme.DocumentPrintIcon(), func() {
 		a.background(func() error { return a.opt.Printer.PrintInvoice(inv.Number) }, func(err error) {
@@ -341,8 +345,11 @@ func (id *InvoiceDialog) Return() {
 	reason := a.entry(L("Reason, e.g. damaged, wrong size"))
 	restock := widget.NewCheck(L("Put the goods back in stock"), nil)
 	restock.SetChecked(true)
-	modes := []string{books.ModeCash, books.ModeUPI, books.ModeCard, books.ModeBank}
-	labels := []string{L("cash"), L("upi"), L("card"), L("bank")}
+	modes := append([]string(nil), moneyModes...)
+	labels := make([]string, len(modes))
+	for i, m := range modes {
+		labels[i] = modeLabel(m)
+	}
 	if inv.Party != nil {
 		labels = append([]string{L("adjust in customer's account")}, labels...)
 		modes = append([]string{""}, modes...)

@@ -81,7 +81,7 @@ func newPartiesScreen(a *App) *PartiesScreen {
 			}
 			r := s.rows[id]
 			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s  %s %s", r.Date, docKind(r.Kind), r.Number))
+			c.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s  %s %s", gst.FormatDate(r.Date), docKind(r.Kind), r.Number))
 			c.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%12s  %12s  %14s", amountOrDash(r.Debit), amountOrDash(r.Credit), gst.FormatINR(r.Balance)))
 		})
 	recv := widget.NewButtonWithIcon(L("Receive money"), theme.DownloadIcon(), func() { s.money(books.PaymentIn) })
@@ -221,8 +221,7 @@ func (s *PartiesScreen) money(dir string) {
 	}
 	h := *s.sel
 	amount := s.a.entry(L("amount ₹"))
-	mode := widget.NewSelect([]string{books.ModeCash, books.ModeUPI, books.ModeCard, books.ModeBank}, nil)
-	mode.SetSelected(books.ModeCash)
+	mode := modePicker()
 	note := s.a.entry(L("note (optional)"))
 	msg := errorText()
 	if dir == books.PaymentIn && h.Balance > 0 {
@@ -238,7 +237,7 @@ func (s *PartiesScreen) money(dir string) {
 			setError(msg, L("Type the amount in rupees, like 500."))
 			return false
 		}
-		p := books.Payment{Direction: dir, Party: &books.PartySnapshot{ID: h.ID, Name: h.Name}, Mode: mode.Selected, Amount: v, Note: note.Text}
+		p := books.Payment{Direction: dir, Party: &books.PartySnapshot{ID: h.ID, Name: h.Name}, Mode: pickedMode(mode), Amount: v, Note: note.Text}
 		d.run(func() error {
 			_, err := s.a.Books.RecordPayment(context.Background(), p)
 			return err

@@ -34,6 +34,8 @@ type ProductsScreen struct {
 	count    *widget.Label
 	msg      *widget.Label
 	list     *widget.List
+	empty    *fyne.Container // what to do when the list is empty
+	emptyMsg *widget.Label
 
 	total    int                        // rows in the list
 	order    []int64                    // row ids of the list, in order
@@ -57,8 +59,7 @@ func newProductsScreen(a *App) *ProductsScreen {
 			name.Truncation = fyne.TextTruncateEllipsis
 			sku, price, stock := widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 			price.Alignment, stock.Alignment = fyne.TextAlignTrailing, fyne.TextAlignTrailing
-			right := container.NewHBox(container.NewGridWrap(fyne.NewSize(110, 36), sku), container.NewGridWrap(fyne.NewSize(120, 36), price), container.NewGridWrap(fyne.NewSize(110, 36), stock))
-			return container.NewBorder(nil, nil, nil, right, name)
+			return productRow(name, sku, price, stock)
 		},
 		s.updateRow)
 	s.list.OnSelected = func(id widget.ListItemID) {
@@ -67,15 +68,27 @@ func newProductsScreen(a *App) *ProductsScreen {
 		}
 		s.list.UnselectAll()
 	}
+	newProduct := func() { s.a.editProduct("", s.Reload) }
+	importCSV := func() { s.a.importDialog(s.Reload) }
 	bar := container.NewHBox(
-		ActionButton(ActAdd, L("New product"), theme.ContentAddIcon(), func() { s.a.editProduct("", s.Reload) }),
+		ActionButton(ActAdd, L("New product"), theme.ContentAddIcon(), newProduct),
 		widget.NewButtonWithIcon(L("Stock adjustment"), theme.DocumentCreateIcon(), func() { s.a.adjustStock(nil, s.Reload) }),
 		widget.NewButtonWithIcon(L("Purchase entry"), theme.DownloadIcon(), func() { s.a.purchaseDialog(s.Reload) }),
-		widget.NewButtonWithIcon(L("Import CSV"), theme.FolderOpenIcon(), func() { s.a.importDialog(s.Reload) }),
+		widget.NewButtonWithIcon(L("Import CSV"), theme.FolderOpenIcon(), importCSV),
 	)
+	head := productRow(boldLabel(L("Product")), boldLabel(L("SKU")), boldLabel(L("Price")), boldLabel(L("In stock")))
+	for _, o := range head.(*fyne.Container).Objects[1].(*fyne.Container).Objects[1:] {
+		o.(*fyne.Container).Objects[0].(*widget.Label).Alignment = fyne.TextAlignTrailing
+	}
 	top := container.NewVBox(container.NewBorder(nil, nil, heading(L("Products and stock")), s.count), bar,
-		container.NewBorder(nil, nil, nil, s.LowStock, s.Search), s.msg)
-	s.content = container.NewPadded(container.NewBorder(top, nil, nil, nil, s.list))
+		container.NewBorder(nil, nil, nil, s.LowStock, s.Search), s.msg, head)
+	// An empty catalogue says how to fill it.
+	s.emptyMsg = wrapLabel("")
+	s.empty = container.NewVBox(s.emptyMsg, container.NewHBox(
+		ActionButton(ActAdd, L("New product"), theme.ContentAddIcon(), newProduct),
+		widget.NewButtonWithIcon(L("Import CSV"), theme.FolderOpenIcon(), importCSV)))
+	s.empty.Hide()
+	s.content = container.NewPadded(container.NewBorder(top, nil, nil, nil, container.NewStack(s.list, s.empty)))
 	s.ExtendBaseWidget(s)
 	return s
 }
@@ -136,7 +149,7 @@ func (s *ProductsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	name.SetText(h.Name)
 	sku.SetText(h.SKU)
 	price.SetText(gst.FormatINR(h.SalePrice))
-	stock.SetText(gst.FormatQty(h.Stock))
+	stock.SetText(strings.TrimSpace(gst.FormatQty(h.Stock) + " " + h.Unit))
 	imp := widget.MediumImportance
 	if h.Reorder > 0 && h.Stock <= h.Reorder {
 		imp = widget.DangerImportance
@@ -177,9 +190,37 @@ func (s *ProductsScreen) Reload() {
 		}
 		setError(s.msg, "")
 		s.searched, s.found, s.total, s.order = q != "", found, total, order
-		s.count.SetText(fmt.Sprintf("%d %s", total, L("products")))
+		s.count.SetText(gst.Count(total, L("product"), L("products")))
+		switch {
+		case total > 0:
+			s.empty.Hide()
+		case q != "":
+			s.emptyMsg.SetText(fmt.Sprintf(L("No product matches %q. Add it with New product (Ctrl+E)."), q))
+			s.empty.Show()
+		case low:
+			s.emptyMsg.SetText(L("No product is at or below its reorder level."))
+			s.empty.Show()
+		default:
+			s.emptyMsg.SetText(L("No products yet. Add one with New product (Ctrl+E), or bring your whole list in with Import CSV (columns: name, sale_price, gst_rate; sku, barcode, hsn, unit, opening_stock and more are optional)."))
+			s.empty.Show()
+		}
 		s.list.Refresh()
 	})
+}
+
+// productRow lays out one row of the product list (and its header):
+// the name, then SKU, price and stock in fixed columns.
+func productRow(name, sku, price, stock fyne.CanvasObject) fyne.CanvasObject {
+	right := container.NewHBox(container.NewGridWrap(fyne.NewSize(110, 36), sku), container.NewGridWrap(fyne.NewSize(120, 36), price), container.NewGridWrap(fyne.NewSize(130, 36), stock))
+	return container.NewBorder(nil, nil, nil, right, name)
+}
+
+// EmptyHint is what the list says when it has no rows ("" when it has some).
+func (s *ProductsScreen) EmptyHint() string {
+	if !s.empty.Visible() {
+		return ""
+	}
+	return s.emptyMsg.Text
 }
 
 func (s *ProductsScreen) loadPage(n int) {
@@ -296,6 +337,12 @@ func (a *App) productForm(p books.Product, stock int64, saved func()) {
 	general := errorText()
 	if p.ID != "" {
 		form.Append(L("In stock now"), widget.NewLabel(gst.FormatQty(stock)+" "+p.Unit))
+	}
+	// A problem goes as soon as its box is changed; saving checks again.
+	for key, e := range map[string]*Entry{"name": name, "sku": sku, "barcode": barcode, "sale_price": price,
+		"purchase_price": cost, "mrp": mrp, "opening_stock": opening, "reorder_level": reorder} {
+		l := errs[key]
+		e.OnChanged = func(string) { setError(l, "") }
 	}
 	// GST rate check as the HSN is typed: plain words next to the field.
 	hsn.OnChanged = func(t string) {
@@ -536,7 +583,7 @@ func (a *App) importDialog(done func()) {
 		default:
 			setError(msg, "")
 			var b strings.Builder
-			fmt.Fprintf(&b, L("%d products ready to import:")+"\n", len(ps))
+			fmt.Fprintf(&b, L("%s ready to import:")+"\n", gst.Count(len(ps), L("product"), L("products")))
 			for i, p := range ps {
 				if i == 12 {
 					fmt.Fprintf(&b, "… %d %s\n", len(ps)-12, L("more"))
@@ -600,7 +647,7 @@ func (a *App) importDialog(done func()) {
 				return
 			}
 			d.Hide()
-			a.Say(L("Imported %d products."), n)
+			a.Say(L("Imported %s."), gst.Count(n, L("product"), L("products")))
 			if done != nil {
 				done()
 			}
@@ -614,7 +661,11 @@ func (a *App) importDialog(done func()) {
 
 func importErrors(ie *store.ImportError) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, L("%d rows have problems; nothing was imported:"), len(ie.Rows))
+	if len(ie.Rows) == 1 {
+		b.WriteString(L("1 row has a problem; nothing was imported:"))
+	} else {
+		fmt.Fprintf(&b, L("%d rows have problems; nothing was imported:"), len(ie.Rows))
+	}
 	for i, r := range ie.Rows {
 		if i == 15 {
 			fmt.Fprintf(&b, "\n… %d %s", len(ie.Rows)-15, L("more"))

@@ -56,6 +56,10 @@ func newProfileForm(a *App, b books.Business) *profileForm {
 		return container.NewVBox(o, l)
 	}
 	f.GSTIN.OnChanged = func(t string) { gstinLive(t, f.errs["gstin"], f.State, codes) }
+	// A problem goes as soon as its box is changed; saving checks again.
+	f.Name.OnChanged = func(string) { setError(f.errs["name"], ""); setError(f.general, "") }
+	f.Prefix.OnChanged = func(string) { setError(f.errs["invoice_prefix"], "") }
+	f.State.OnChanged = func(string) { setError(f.errs["state_code"], "") }
 	f.UPI.OnChanged = func(t string) {
 		if t = strings.TrimSpace(t); t != "" && strings.Contains(t, "@") && len(t) > 4 {
 			if err := gst.ValidateVPA(t); err != nil {

@@ -27,12 +27,13 @@ type TodayScreen struct {
 	low     *widget.List
 	lowRows []store.ProductHit
 	msg     *widget.Label
+	why     *widget.Label // how sales and collections add up
 	Day     store.DaySummary
 }
 
 func newTodayScreen(a *App) *TodayScreen {
 	s := &TodayScreen{a: a}
-	s.Date = a.entry("YYYY-MM-DD")
+	s.Date = a.entry("dd-mm-yyyy")
 	s.Date.OnSubmitted = func(string) { s.Reload() }
 	s.sales, s.cash = newBigLabel(34), newBigLabel(34)
 	s.summary, s.modes = widget.NewForm(), widget.NewForm()
@@ -58,7 +59,9 @@ func newTodayScreen(a *App) *TodayScreen {
 	}
 	top := container.NewBorder(nil, nil, heading(L("Today")), container.NewHBox(container.NewGridWrap(fyne.NewSize(150, 38), s.Date), refresh))
 	cards := container.NewGridWithColumns(2, card(L("Sales"), s.sales), card(L("Cash in hand (today)"), s.cash))
-	left := container.NewVBox(cards, s.summary, boldLabel(L("Collections by mode")), s.modes, s.msg)
+	s.why = wrapLabel("")
+	s.why.Importance = widget.LowImportance
+	left := container.NewVBox(cards, s.summary, s.why, boldLabel(L("Collections by mode")), s.modes, s.msg)
 	right := container.NewBorder(boldLabel(L("Low stock")), nil, nil, nil, s.low)
 	split := container.NewHSplit(container.NewVScroll(left), right)
 	split.Offset = 0.55
@@ -69,7 +72,7 @@ func newTodayScreen(a *App) *TodayScreen {
 
 func (s *TodayScreen) shown() {
 	if s.Date.Text == "" {
-		s.Date.SetText(s.a.Books.Now().Format(books.DateLayout))
+		s.Date.SetText(gst.FormatDay(s.a.Books.Now()))
 	}
 	s.Reload()
 }
@@ -111,6 +114,9 @@ func (s *TodayScreen) Reload() {
 		}
 		s.summary.Items = []*widget.FormItem{
 			item(L("Bills"), fmt.Sprint(day.Bills)),
+			item(L("Paid at the counter"), gst.FormatINR(day.SalesPaid)),
+			item(L("On credit (customers' accounts)"), gst.FormatINR(day.OnCredit)),
+			item(L("Received on customers' accounts"), gst.FormatINR(day.Received)),
 			item(L("Cancelled bills"), fmt.Sprint(day.Cancelled)),
 			item(L("Returns (credit notes)"), gst.FormatINR(day.Returns)),
 			item(L("Expenses"), gst.FormatINR(day.Expenses)),
@@ -123,9 +129,18 @@ func (s *TodayScreen) Reload() {
 		}
 		sort.Strings(modes)
 		s.modes.Items = nil
+		var in int64
 		for _, m := range modes {
-			s.modes.Items = append(s.modes.Items, item(L(m), gst.FormatINR(day.Collections[m])))
+			s.modes.Items = append(s.modes.Items, item(modeLabel(m), gst.FormatINR(day.Collections[m])))
+			in += day.Collections[m]
 		}
+		if len(modes) > 1 {
+			s.modes.Items = append(s.modes.Items, item(L("Total collected"), gst.FormatINR(in)))
+		}
+		// Sales and collections differ by what went on account and what
+		// came in against accounts: say so, in the day's own figures.
+		s.why.SetText(fmt.Sprintf(L("Sales %s = %s paid at the counter + %s on credit. Collections = %s paid at the counter + %s received on accounts."),
+			gst.FormatINR(day.Sales), gst.FormatINR(day.SalesPaid), gst.FormatINR(day.OnCredit), gst.FormatINR(day.SalesPaid), gst.FormatINR(day.Received)))
 		if len(modes) == 0 {
 			s.modes.Items = append(s.modes.Items, item(L("none yet"), gst.FormatINR(0)))
 		}

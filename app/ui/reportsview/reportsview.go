@@ -51,7 +51,7 @@ type View struct {
 	defs      []reports.Def
 	report    *widget.Select
 	preset    *widget.Select
-	from, to  *widget.DateEntry
+	from, to  *DateBox
 	party     *widget.Entry
 	low       *widget.Check
 	show      *widget.Button
@@ -94,7 +94,7 @@ func NewWithDo(win fyne.Window, src *reports.Service, do Do) *View {
 	}
 	v.report = widget.NewSelect(titles, func(string) { v.syncOptions() })
 	v.report.PlaceHolder = "Pick a report"
-	v.from, v.to = widget.NewDateEntry(), widget.NewDateEntry()
+	v.from, v.to = NewDateBox(win), NewDateBox(win)
 	v.preset = widget.NewSelect([]string{ThisMonth, LastMonth, ThisQuarter, LastQuarter, ThisYear, LastYear, Custom}, v.applyPreset)
 	v.party = widget.NewEntry()
 	v.party.SetPlaceHolder("Party name or phone")

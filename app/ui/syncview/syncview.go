@@ -112,7 +112,7 @@ func (v *View) ShowStatus(st client.Status) {
 func (v *View) show(st client.Status, err error, signed bool) {
 	last := "never"
 	if t, perr := time.Parse(time.RFC3339, st.LastSynced); perr == nil {
-		last = t.Local().Format("02 Jan 2006, 3:04 PM")
+		last = gst.FormatDay(t.Local()) + ", " + t.Local().Format("3:04 PM")
 	}
 	if signed {
 		v.status.SetText(fmt.Sprintf("Signed in to %s.\nLast synced: %s. Changes waiting to go up: %d.", v.svc.Server(), last, st.Pending))
