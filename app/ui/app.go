@@ -241,7 +241,7 @@ func (a *App) menu() *fyne.MainMenu {
 	items := map[string][]*fyne.MenuItem{}
 	for _, s := range Shortcuts {
 		s := s
-		it := fyne.NewMenuItem(L(s.Label), func() { a.onShortcut(s.Action) })
+		it := fyne.NewMenuItem(L(s.Label), func() { a.Press(s.Action) })
 		it.Shortcut = s.Fyne()
 		items[s.Menu] = append(items[s.Menu], it)
 	}
@@ -252,12 +252,12 @@ func (a *App) menu() *fyne.MainMenu {
 	)
 }
 
-// onShortcut is where every key of Shortcuts lands (the main menu runs
+// Press is where every key of Shortcuts lands (the main menu runs
 // them before the focused box can take them). A key acts on what has the
 // focus: while a dialog or any other pop-up is open the keyboard belongs to
 // it, so Ctrl+S submits a form and every other key does nothing; nothing
 // reaches the screen behind a modal.
-func (a *App) onShortcut(act Action) {
+func (a *App) Press(act Action) {
 	if a.Win.Canvas().Overlays().Top() != nil {
 		if m := a.topModal(); m != nil && act == ActSaveBill && m.submit != nil {
 			m.submit()

@@ -67,6 +67,7 @@ type BillingScreen struct {
 	words       *widget.Label
 
 	Cash, UPI, Card *Entry
+	payLabels       [3]*widget.Label
 	Credit          *widget.Check
 	change          *bigLabel
 	payMsg          *widget.Label
@@ -169,10 +170,11 @@ func newBillingScreen(a *App) *BillingScreen {
 	s.Credit = widget.NewCheck(L("Rest on credit (customer's account)"), func(bool) { s.tenderChanged() })
 	s.change = newBigLabel(28)
 	s.payMsg = errorText()
-	mode := func(label string, e *Entry) fyne.CanvasObject {
-		return container.NewBorder(nil, nil, boldLabel(label), nil, e)
+	mode := func(i int, label string, e *Entry) fyne.CanvasObject {
+		s.payLabels[i] = boldLabel(label)
+		return container.NewBorder(nil, nil, s.payLabels[i], nil, e)
 	}
-	pay := container.NewGridWithColumns(3, mode(L("Cash"), s.Cash), mode(L("UPI"), s.UPI), mode(L("Card"), s.Card))
+	pay := container.NewGridWithColumns(3, mode(PayCash, L("Cash"), s.Cash), mode(PayUPI, L("UPI"), s.UPI), mode(PayCard, L("Card"), s.Card))
 	changeRow := container.NewBorder(nil, nil, boldLabel(L("Change to return")), nil, s.change)
 
 	s.saveBtn = ActionButton(ActSaveBill, Hint(ActSaveBill), theme.DocumentSaveIcon(), func() { s.a.Run(ActSaveBill) })
@@ -451,7 +453,9 @@ func (s *BillingScreen) cellChanged(i, col int, text string) {
 		err = s.Bill.SetDiscount(i, text)
 	}
 	markBox(s.Cell(i, col), err)
+	s.markRow(i)
 	if err != nil {
+		s.refreshValues()
 		setError(s.lineMsg, fmt.Sprintf("%s %d: %s", L("Line"), i+1, Message(err)))
 		return
 	}
@@ -464,6 +468,32 @@ func (s *BillingScreen) cellChanged(i, col int, text string) {
 		setError(s.itemMsg, s.Bill.StockWarning(i))
 	}
 	s.refreshValues()
+}
+
+// markRow colours line i's number and name red while a box of it holds
+// what the bill cannot take: the box itself shows the focus ring, not its
+// red border, while the cashier is in it.
+func (s *BillingScreen) markRow(i int) {
+	if i < 0 || i >= len(s.rows) {
+		return
+	}
+	imp := widget.MediumImportance
+	if s.rowBad(i) {
+		imp = widget.DangerImportance
+	}
+	for _, l := range []*widget.Label{s.rows[i].n, s.rows[i].name} {
+		setImportance(l, imp)
+	}
+}
+
+// rowBad reports whether a box of line i holds what the bill cannot take.
+func (s *BillingScreen) rowBad(i int) bool {
+	for col := range 3 {
+		if s.Bill.Invalid(Box{i, col}) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // markBox shows err on a box with a red border ("nil" clears it).
@@ -613,6 +643,7 @@ func (s *BillingScreen) refresh() {
 		for col, c := range []*Entry{r.qty, r.price, r.disc} {
 			markBox(c, s.Bill.Invalid(Box{i, col}))
 		}
+		s.markRow(i)
 	}
 	s.syncing = false
 	s.refreshValues()
@@ -636,7 +667,11 @@ func (s *BillingScreen) refreshValues() {
 		if inv != nil && i < len(inv.Lines) {
 			l := inv.Lines[i]
 			setText(r.rate, l.Rate.String()+"%")
-			setText(r.amount, gst.FormatAmount(l.Total))
+			if s.rowBad(i) {
+				setText(r.amount, "—") // no amount for a quantity or price the bill cannot take
+			} else {
+				setText(r.amount, gst.FormatAmount(l.Total))
+			}
 		} else {
 			setText(r.rate, "")
 			setText(r.amount, "")
@@ -838,9 +873,12 @@ func (s *BillingScreen) tenderChanged() {
 	for mode, e := range []*Entry{s.Cash, s.UPI, s.Card} {
 		err := s.Bill.SetPayment(mode, e.Text)
 		markBox(e, err)
+		imp := widget.MediumImportance
 		if err != nil {
 			msgs = append(msgs, Message(err))
+			imp = widget.DangerImportance
 		}
+		setImportance(s.payLabels[mode], imp)
 	}
 	s.Bill.Tender.Credit = s.Credit.Checked
 	s.refreshPayment()
@@ -967,8 +1005,9 @@ func (s *BillingScreen) refreshAll() {
 	s.UPI.SetText(amountText(s.Bill.Tender.UPI, false))
 	s.Card.SetText(amountText(s.Bill.Tender.Card, false))
 	s.Credit.SetChecked(s.Bill.Tender.Credit)
-	for _, e := range []*Entry{s.Cash, s.UPI, s.Card} {
+	for i, e := range []*Entry{s.Cash, s.UPI, s.Card} {
 		markBox(e, nil)
+		setImportance(s.payLabels[i], widget.MediumImportance)
 	}
 	s.syncing = false
 	// Rows are rebuilt: their cells belong to the old lines.

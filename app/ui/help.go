@@ -16,7 +16,7 @@ func newHelpScreen(a *App) *HelpScreen {
 	rows := container.NewVBox()
 	add := func(key, what string) {
 		k := boldLabel(key)
-		rows.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(180, 34), k), nil, widget.NewLabel(what)))
+		rows.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(180, 34), k), nil, wrapLabel(what)))
 	}
 	for _, s := range Shortcuts {
 		add(s.KeyText(), L(s.Label))

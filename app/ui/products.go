@@ -166,7 +166,9 @@ func (s *ProductsScreen) Reload() {
 	gen := s.gen
 	q := strings.TrimSpace(s.Search.Text)
 	low := s.LowStock.Checked
-	s.pages, s.pending = map[int][]store.ProductHit{}, map[int]bool{}
+	// Rows drawn before the new order is in must not read pages of the old
+	// one under the new generation.
+	s.pages, s.pending, s.order = map[int][]store.ProductHit{}, map[int]bool{}, nil
 	var total int
 	var found []store.ProductHit
 	var order []int64
@@ -227,12 +229,12 @@ func (s *ProductsScreen) loadPage(n int) {
 	if s.pending[n] {
 		return
 	}
-	s.pending[n] = true
 	gen := s.gen
 	lo, hi := n*productPage, min((n+1)*productPage, len(s.order))
 	if lo >= hi {
-		return
+		return // the order is being read again; the list asks once it is in
 	}
+	s.pending[n] = true
 	rids := s.order[lo:hi]
 	var rows []store.ProductHit
 	s.a.background(func() error {

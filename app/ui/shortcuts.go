@@ -48,7 +48,7 @@ type Shortcut struct {
 
 // Shortcuts is the one list of keys. Screen keys use Alt+digit and the bill
 // keys use Ctrl: both reach the app through main-menu items, which Fyne runs
-// before a focused text box can swallow the key. App.onShortcut then gives
+// before a focused text box can swallow the key. App.Press then gives
 // the key to what has the focus: an open form takes Ctrl+S, and no key
 // reaches the screen behind a dialog.
 var Shortcuts = []Shortcut{

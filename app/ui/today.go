@@ -51,7 +51,7 @@ func newTodayScreen(a *App) *TodayScreen {
 			h := s.lowRows[id]
 			c := o.(*fyne.Container)
 			c.Objects[0].(*widget.Label).SetText(h.Name)
-			c.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s %s / %s %s", L("stock"), gst.FormatQty(h.Stock), L("reorder at"), gst.FormatQty(h.Reorder)))
+			c.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s %s %s / %s %s", L("stock"), gst.FormatQty(h.Stock), h.Unit, L("reorder at"), gst.FormatQty(h.Reorder)))
 		})
 	refresh := widget.NewButtonWithIcon(L("Refresh"), theme.ViewRefreshIcon(), s.Reload)
 	card := func(title string, v *bigLabel) fyne.CanvasObject {
@@ -60,7 +60,6 @@ func newTodayScreen(a *App) *TodayScreen {
 	top := container.NewBorder(nil, nil, heading(L("Today")), container.NewHBox(container.NewGridWrap(fyne.NewSize(150, 38), s.Date), refresh))
 	cards := container.NewGridWithColumns(2, card(L("Sales"), s.sales), card(L("Cash in hand (today)"), s.cash))
 	s.why = wrapLabel("")
-	s.why.Importance = widget.LowImportance
 	left := container.NewVBox(cards, s.summary, s.why, boldLabel(L("Collections by mode")), s.modes, s.msg)
 	right := container.NewBorder(boldLabel(L("Low stock")), nil, nil, nil, s.low)
 	split := container.NewHSplit(container.NewVScroll(left), right)
