@@ -122,6 +122,10 @@ func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string) {
 		payment(a, st, do, snap)
 		return
 	}
+	if set == "review" {
+		review(a, st, do, snap)
+		return
+	}
 	fill()
 	snap("01-billing")
 	do(func() { a.Billing.ShowMatches("tata") })
@@ -210,6 +214,32 @@ func payment(a *ui.App, st *store.Store, do func(func()), snap func(string)) {
 		b.CustomerBox.SetText(cust.Name[:3])
 	})
 	snap("20-payment-customer-matches")
+}
+
+// review shoots states worth a look after a change (not for the docs): a
+// bad quantity marked, Recall, the product form's problems, Today.
+func review(a *ui.App, st *store.Store, do func(func()), snap func(string)) {
+	b := a.Billing
+	for i := 0; i < 3; i++ {
+		hits, _ := st.ListProducts(store.ProductFilter{Offset: i * 3, Limit: 1})
+		p, _ := st.Product(hits[0].ID)
+		do(func() { b.AddProduct(p, 1000, 100000) })
+	}
+	do(func() { b.SetCell(1, 0, "-1"); a.Run(ui.ActSaveBill) })
+	snap("r1-bad-qty")
+	do(func() { b.SetCell(1, 0, "2"); a.Run(ui.ActHoldBill) })
+	hits, _ := st.ListProducts(store.ProductFilter{Offset: 20, Limit: 1})
+	p, _ := st.Product(hits[0].ID)
+	do(func() { b.AddProduct(p, 1000, 100000); a.Run(ui.ActHoldBill); a.Run(ui.ActRecallBill) })
+	snap("r2-recall")
+	do(func() { a.Run(ui.ActProducts); a.Run(ui.ActAdd) })
+	time.Sleep(300 * time.Millisecond)
+	do(func() { a.Press(ui.ActSaveBill) }) // Ctrl+S in the empty form
+	snap("r3-product-form-problems")
+	do(func() { a.Run(ui.ActToday) })
+	snap("r4-today")
+	do(func() { a.Run(ui.ActReports) })
+	snap("r5-reports")
 }
 
 func ptr(v fyne.ThemeVariant) *fyne.ThemeVariant { return &v }
