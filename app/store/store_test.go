@@ -705,3 +705,20 @@ func TestSignInWhileSaving(t *testing.T) {
 		t.Fatalf("business profile after sign-in: %+v, %v", b, err)
 	}
 }
+
+func TestProductUnits(t *testing.T) {
+	s := MustBooks(t)
+	a := MustProduct(t, s, books.Product{Name: "Basmati Rice", SKU: "RICE", SalePrice: 9000, GSTRate: 500, Unit: "KGS"})
+	b := MustProduct(t, s, books.Product{Name: "Soap", SKU: "SOAP", SalePrice: 3000, GSTRate: 1800})
+	units, err := s.ProductUnits([]string{a.ID, b.ID, "nope"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if units[a.ID] != "KGS" || units[b.ID] != "NOS" || len(units) != 2 {
+		t.Fatalf("units %v", units)
+	}
+	hits, err := s.ListProducts(store.ProductFilter{Limit: 10})
+	if err != nil || len(hits) != 2 || hits[0].Unit != "KGS" || hits[1].Unit != "NOS" {
+		t.Fatalf("listed %+v %v", hits, err)
+	}
+}

@@ -40,6 +40,7 @@ type Books interface {
 	StockOnHand(productID string) (int64, error)
 	SearchProducts(q string, limit int) ([]store.ProductHit, error)
 	ListProducts(f store.ProductFilter) ([]store.ProductHit, error)
+	ProductUnits(ids []string) (map[string]string, error)
 	ProductOrder(lowStock bool) ([]int64, error)
 	ProductsByRID(rids []int64) ([]store.ProductHit, error)
 	CountProducts() (int, error)

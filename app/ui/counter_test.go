@@ -567,4 +567,11 @@ func TestProductListHeadersUnitsAndEmptyHint(t *testing.T) {
 	if p.EmptyHint() != "" {
 		t.Errorf("the empty hint stays: %q", p.EmptyHint())
 	}
+	// Found by a search, the stock has its unit too.
+	h.typeInto(p.Search, "masala")
+	h.settle("found", func() bool { r, ok := p.Row(0); return ok && r.Unit == "KGS" && p.Total() == 1 })
+	h.settle("drawn", func() bool { return true })
+	if text := screenText(h); !strings.Contains(text, "2.5 KGS\n") {
+		t.Errorf("a searched row lacks its unit:\n%s", text)
+	}
 }

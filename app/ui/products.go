@@ -175,8 +175,21 @@ func (s *ProductsScreen) Reload() {
 	s.a.background(func() error {
 		var err error
 		if q != "" {
-			found, err = s.a.Books.SearchProducts(q, 500)
+			if found, err = s.a.Books.SearchProducts(q, 500); err != nil {
+				return err
+			}
 			total = len(found)
+			ids := make([]string, len(found))
+			for i, h := range found {
+				ids[i] = h.ID
+			}
+			units, err := s.a.Books.ProductUnits(ids)
+			if err != nil {
+				return err
+			}
+			for i := range found {
+				found[i].Unit = units[found[i].ID]
+			}
 		} else {
 			order, err = s.a.Books.ProductOrder(low)
 			total = len(order)
