@@ -575,3 +575,19 @@ func TestProductListHeadersUnitsAndEmptyHint(t *testing.T) {
 		t.Errorf("a searched row lacks its unit:\n%s", text)
 	}
 }
+
+// Ctrl+S on Settings saves the part that has the focus, not the bill.
+func TestCtrlSSavesSettings(t *testing.T) {
+	h := demoHarness(t)
+	h.press(ui.ActSettings)
+	s := h.App.Settings
+	h.typeInto(s.Profile.UPI, "sharma@okaxis")
+	h.press(ui.ActSaveBill)
+	h.settle("profile saved", func() bool { b, _ := h.Books.Business(); return b.UPI == "sharma@okaxis" })
+	h.typeInto(s.Series, "C")
+	h.press(ui.ActSaveBill)
+	h.settle("counter saved", func() bool { v, _ := h.Books.Meta("series"); return v == "C" })
+	if h.App.Current() != ui.ActSettings {
+		t.Fatalf("Ctrl+S on Settings moved to %s", h.App.Current())
+	}
+}

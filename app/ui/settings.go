@@ -164,6 +164,21 @@ func newSettingsScreen(a *App) *SettingsScreen {
 	return s
 }
 
+// handle makes Ctrl+S save the part of Settings that has the focus: this
+// counter's settings when the focus is in them, else the business profile.
+func (s *SettingsScreen) handle(act Action) bool {
+	if act != ActSaveBill {
+		return false
+	}
+	switch s.a.Win.Canvas().Focused() {
+	case s.Series, s.Printer, s.Paper, s.Raw, s.PrintAfter, s.Drawer, s.Appearance:
+		s.SaveDevice()
+	default:
+		s.SaveProfile()
+	}
+	return true
+}
+
 func (s *SettingsScreen) shown() {
 	var ps printing.Settings
 	var look string
