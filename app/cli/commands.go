@@ -564,7 +564,7 @@ func cmdInvoiceShow(env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%s. %s\n", inv.ZeroRated.Label(), inv.ZeroRated.Declaration())
 	}
 	if sb := v.ShippingBill; sb != nil {
-		fmt.Fprintf(env.Stdout, "Shipping bill %s of %s, port %s\n", sb.Number, sb.Date, sb.PortCode)
+		fmt.Fprintf(env.Stdout, "Shipping bill %s of %s, port %s\n", sb.Number, gst.FormatDate(sb.Date), sb.PortCode)
 	} else if inv.ZeroRated.Export() {
 		fmt.Fprintf(env.Stdout, "Shipping bill not yet recorded: naukar invoice export-details %s --port CODE --sb-num NUMBER --sb-date DATE\n", inv.Number)
 	}
@@ -658,7 +658,7 @@ func cmdInvoiceExportDetails(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Invoice %s: shipping bill %s of %s, port %s recorded.\n", e.InvoiceNumber, e.ShippingBill.Number, e.ShippingBill.Date, e.ShippingBill.PortCode)
+	fmt.Fprintf(env.Stdout, "Invoice %s: shipping bill %s of %s, port %s recorded.\n", e.InvoiceNumber, e.ShippingBill.Number, gst.FormatDate(e.ShippingBill.Date), e.ShippingBill.PortCode)
 	return nil
 }
 

@@ -36,7 +36,7 @@ func TestSellExportsAndReverseCharge(t *testing.T) {
 	wantFail(t, run(t, books, "", "invoice", "export-details", inv.Number, "--port", "INNSA1", "--sb-num", "12345678", "--sb-date", "2026-10-07"),
 		1, "up to 7 digits")
 	out = mustRun(t, books, "", "invoice", "export-details", inv.Number, "--port", "innsa1", "--sb-num", "1234567", "--sb-date", "2026-10-07", "--date", "2026-10-08")
-	if !strings.Contains(out, "shipping bill 1234567 of 2026-10-07, port INNSA1 recorded") {
+	if !strings.Contains(out, "shipping bill 1234567 of 07-10-2026, port INNSA1 recorded") {
 		t.Fatalf("export-details said %q", out)
 	}
 	var shown struct {

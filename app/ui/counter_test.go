@@ -286,6 +286,17 @@ func TestPaymentPanelFitsAt1366x768(t *testing.T) {
 		t.Fatalf("payment message %q", b.PaymentMessage())
 	}
 	fits("walk-in paying short")
+
+	// An export under LUT (its declaration shown) to a customer on credit.
+	b.SetCustomer(&books.PartySnapshot{Name: "Acme Imports LLC", Address: "12 Harbour Street, Dubai"}, 0)
+	test.Tap(b.TermsButton())
+	h.radio().SetSelected(gst.ExportUnderLUT.Label())
+	h.press(ui.ActSaveBill) // Ctrl+S applies the terms dialog
+	if h.App.DialogOpen() || b.TermsNote() == "" {
+		t.Fatalf("export terms not taken: note %q", b.TermsNote())
+	}
+	b.Credit.SetChecked(true)
+	fits("export with its declaration, rest on credit")
 }
 
 // Item 6: in Recall, the arrows move through the held bills and Enter

@@ -124,11 +124,11 @@ func (p *termsPicker) open() {
 			pick.SetSelected(labels[i])
 		}
 	}
-	port, number, date := a.entry(L("like INNSA1")), a.entry(L("up to 7 digits")), a.entry(L("like 2026-10-08"))
+	port, number, date := a.entry(L("like INNSA1")), a.entry(L("up to 7 digits")), a.entry(L("like 08-10-2026"))
 	if sb := cur.ShippingBill; sb != nil {
 		port.SetText(sb.PortCode)
 		number.SetText(sb.Number)
-		date.SetText(sb.Date)
+		date.SetText(gst.FormatDate(sb.Date))
 	}
 	shipping := widget.NewForm(widget.NewFormItem(L("Port code"), port), widget.NewFormItem(L("Shipping bill no."), number),
 		widget.NewFormItem(L("Shipping bill date"), date))
