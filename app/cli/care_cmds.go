@@ -9,6 +9,7 @@ import (
 
 	"github.com/ainaukar/naukar/app/backup"
 	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/gst"
 )
 
 func init() {
@@ -79,7 +80,7 @@ func cmdBackupList(env *Env, args []string) error {
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "MADE\tWHY\tSIZE\tFILE")
 	for _, b := range bs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", b.Time.Format("2006-01-02 15:04:05"), b.Reason, size(b.Size), b.Path)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", gst.FormatDay(b.Time)+" "+b.Time.Format("15:04:05"), b.Reason, size(b.Size), b.Path)
 	}
 	return tw.Flush()
 }

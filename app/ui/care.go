@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ainaukar/naukar/app/backup"
+	"github.com/ainaukar/naukar/app/gst"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/update"
 	"github.com/ainaukar/naukar/app/version"
@@ -154,7 +155,7 @@ func (a *App) ShowAbout() {
 		folder, _ := c.Backups.Folder()
 		last := L("none yet")
 		if bs, err := c.Backups.List(); err == nil && len(bs) > 0 {
-			last = bs[0].Time.Format("02 Jan 2006 15:04") + " (" + bs[0].Reason + ")"
+			last = gst.FormatDay(bs[0].Time) + " " + bs[0].Time.Format("15:04") + " (" + bs[0].Reason + ")"
 		}
 		info.Append(L("Backups"), wrapLabel(fmt.Sprintf(L("%s, the newest %d kept; last: %s"), folder, c.Backups.Keep(), last)))
 		c.mu.Lock()
