@@ -47,7 +47,7 @@ else
   echo "   no release key: signed with a THROW-AWAY key ($KEY); these builds trust it. Not for shipping."
 fi
 PKG=github.com/ainaukar/naukar
-LDX=(-X "$PKG/version.version=$VERSION" -X "$PKG/version.commit=$COMMIT" -X "$PKG/version.date=$DATE"
+LDX=(-X "$PKG/app/version.version=$VERSION" -X "$PKG/app/version.commit=$COMMIT" -X "$PKG/app/version.date=$DATE"
      -X "$PKG/app/update.releaseKey=$PUB")
 if [ -n "${NAUKAR_UPDATE_URL_DEFAULT:-}" ]; then
   LDX+=(-X "$PKG/app/update.defaultURL=$NAUKAR_UPDATE_URL_DEFAULT")
