@@ -55,6 +55,8 @@ type Config struct {
 	// naukar.json and the builds it names), served at GET /v1/updates/{file};
 	// "" serves none.
 	UpdatesDir string
+	// Modules add their own routes (see Module).
+	Modules []Module
 }
 
 // Server serves the API. It is an http.Handler.
@@ -69,12 +71,13 @@ type Server struct {
 	handler    http.Handler
 	sessions   *sessionCache
 	updatesDir string
+	modules    []Module
 }
 
 // New returns a Server for cfg.
 func New(cfg Config) *Server {
 	s := &Server{store: cfg.Store, log: cfg.Logger, now: cfg.Now, cost: cfg.BcryptCost,
-		loginLimit: cfg.LoginLimit, trustProxy: cfg.TrustProxy, updatesDir: cfg.UpdatesDir, sessions: newSessionCache(cmp.Or(cfg.SessionTTL, sessionTTL))}
+		loginLimit: cfg.LoginLimit, trustProxy: cfg.TrustProxy, updatesDir: cfg.UpdatesDir, modules: cfg.Modules, sessions: newSessionCache(cmp.Or(cfg.SessionTTL, sessionTTL))}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -27,5 +27,10 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /v1/sync/pull", s.auth(s.pull))
 
 	mux.HandleFunc("GET /v1/updates/{file}", s.updateFile)
+
+	m := &Mux{s: s, mux: mux}
+	for _, mod := range s.modules {
+		mod.Mount(m)
+	}
 	return mux
 }

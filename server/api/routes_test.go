@@ -4,8 +4,11 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,29 +17,19 @@ import (
 // TestRoutesDocumented parses routes.go for every mux registration and
 // checks that server/openapi.yaml documents its method and path.
 func TestRoutesDocumented(t *testing.T) {
-	f, err := parser.ParseFile(token.NewFileSet(), "routes.go", nil, 0)
+	routes := registered(t, "routes.go", "Handle", "HandleFunc")
+	// Modules (see modules.go) register theirs through Mux.Public and
+	// Mux.Device, anywhere under server/.
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		routes = append(routes, registered(t, path, "Public", "Device")...)
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var routes []string
-	ast.Inspect(f, func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if !ok || len(call.Args) == 0 {
-			return true
-		}
-		sel, ok := call.Fun.(*ast.SelectorExpr)
-		if !ok || (sel.Sel.Name != "Handle" && sel.Sel.Name != "HandleFunc") {
-			return true
-		}
-		lit, ok := call.Args[0].(*ast.BasicLit)
-		if !ok || lit.Kind != token.STRING {
-			t.Errorf("route pattern is not a string literal: %v", call.Args[0])
-			return true
-		}
-		p, _ := strconv.Unquote(lit.Value)
-		routes = append(routes, p)
-		return true
-	})
 	if len(routes) < 10 {
 		t.Fatalf("found only %d routes: %v", len(routes), routes)
 	}
@@ -51,6 +44,40 @@ func TestRoutesDocumented(t *testing.T) {
 			t.Errorf("route %s is not documented in server/openapi.yaml", r)
 		}
 	}
+}
+
+// registered returns the route patterns passed as the first argument of
+// calls to the named methods in one file.
+func registered(t *testing.T, file string, methods ...string) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var routes []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok || !slices.Contains(methods, sel.Sel.Name) {
+			return true
+		}
+		lit, ok := call.Args[0].(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			if file == "routes.go" {
+				t.Errorf("route pattern is not a string literal: %v", call.Args[0])
+			}
+			return true
+		}
+		p, _ := strconv.Unquote(lit.Value)
+		if strings.Contains(p, " /") {
+			routes = append(routes, p)
+		}
+		return true
+	})
+	return routes
 }
 
 // documented reads "method path" pairs from the paths section of the

@@ -1,0 +1,65 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/ainaukar/naukar/server/core"
+)
+
+// Module is a part of the server with routes of its own (billing, WhatsApp,
+// the AI proxy, privacy requests, the account page ...). It lives in its own
+// package and is handed to New in Config.Modules; Mount registers its routes
+// on the Mux, which gives it the server's authentication, body limits,
+// error shape and logging, so no module re-implements them. Business rules
+// stay in the module's package; handlers only decode, call and encode.
+type Module interface {
+	Mount(m *Mux)
+}
+
+// Mux registers a module's routes on the server.
+type Mux struct {
+	s   *Server
+	mux *http.ServeMux
+}
+
+// Public registers a handler reachable without a device token (webhooks,
+// web pages). The body is capped at maxBody bytes (0: 64 KiB).
+func (m *Mux) Public(pattern string, maxBody int64, h http.HandlerFunc) {
+	m.mux.Handle(pattern, m.s.limit(bodyLimit(maxBody), h))
+}
+
+// Device registers a handler for signed-in devices: the bearer token is
+// checked first and the session reaches h (also through SessionFrom).
+func (m *Mux) Device(pattern string, maxBody int64, h func(w http.ResponseWriter, r *http.Request, sess core.Session)) {
+	m.mux.Handle(pattern, m.s.limit(bodyLimit(maxBody), m.s.auth(func(w http.ResponseWriter, r *http.Request) {
+		h(w, r, sessionFrom(r.Context()))
+	})))
+}
+
+// JSON answers with v encoded as JSON.
+func (m *Mux) JSON(w http.ResponseWriter, status int, v any) { m.s.writeJSON(w, status, v) }
+
+// Error answers with the server's error body for err (a *core.Error gives
+// its code, status and message; anything else is a logged 500).
+func (m *Mux) Error(w http.ResponseWriter, r *http.Request, err error) { m.s.writeError(w, r, err) }
+
+// Decode reads a JSON body into v, with the server's errors for bad JSON and
+// bodies over the limit.
+func (m *Mux) Decode(r *http.Request, v any) error { return decode(r, v) }
+
+// ClientIP is the caller's address (after trusted proxies).
+func (m *Mux) ClientIP(r *http.Request) string { return m.s.clientIP(r) }
+
+// Security appends an event to the business's security log.
+func (m *Mux) Security(r *http.Request, e core.SecurityEvent) { m.s.security(r, e) }
+
+// SessionFrom returns the session a Device handler runs under.
+func SessionFrom(ctx context.Context) core.Session { return sessionFrom(ctx) }
+
+func bodyLimit(n int64) int64 {
+	if n <= 0 {
+		return smallBody
+	}
+	return n
+}
