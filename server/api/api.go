@@ -102,21 +102,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // statusOf maps every error code to its HTTP status.
 var statusOf = map[string]int{
-	protocol.CodeInvalid:      http.StatusBadRequest,
-	protocol.CodeClockSkew:    http.StatusBadRequest,
-	protocol.CodeUnauthorized: http.StatusUnauthorized,
-	protocol.CodeReRegister:   http.StatusUnauthorized,
-	protocol.CodeRevoked:      http.StatusUnauthorized,
-	protocol.CodeForbidden:    http.StatusForbidden,
-	protocol.CodeNotFound:     http.StatusNotFound,
-	protocol.CodeConflict:     http.StatusConflict,
-	protocol.CodeOutOfOrder:   http.StatusConflict,
-	protocol.CodeEpochChanged: http.StatusConflict,
-	core.CodeTooLarge:         http.StatusRequestEntityTooLarge,
-	protocol.CodeTooOld:       http.StatusUpgradeRequired,
-	protocol.CodeRateLimited:  http.StatusTooManyRequests,
-	protocol.CodeNotConfig:    http.StatusNotImplemented,
-	protocol.CodeInternal:     http.StatusInternalServerError,
+	protocol.CodeInvalid:       http.StatusBadRequest,
+	protocol.CodeClockSkew:     http.StatusBadRequest,
+	protocol.CodeUnauthorized:  http.StatusUnauthorized,
+	protocol.CodeReRegister:    http.StatusUnauthorized,
+	protocol.CodeRevoked:       http.StatusUnauthorized,
+	protocol.CodeForbidden:     http.StatusForbidden,
+	protocol.CodeNotFound:      http.StatusNotFound,
+	protocol.CodeConflict:      http.StatusConflict,
+	protocol.CodeOutOfOrder:    http.StatusConflict,
+	protocol.CodeEpochChanged:  http.StatusConflict,
+	core.CodeTooLarge:          http.StatusRequestEntityTooLarge,
+	protocol.CodeTooOld:        http.StatusUpgradeRequired,
+	protocol.CodeRateLimited:   http.StatusTooManyRequests,
+	protocol.CodeNotConfig:     http.StatusNotImplemented,
+	protocol.CodeQuotaExceeded: http.StatusTooManyRequests,
+	protocol.CodeInternal:      http.StatusInternalServerError,
 }
 
 // StatusOf returns the HTTP status for an error code.

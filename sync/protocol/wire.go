@@ -85,18 +85,19 @@ type ErrorBody struct {
 
 // Error codes a sync client branches on.
 const (
-	CodeReRegister   = "device_unknown" // the server does not know this device: sign in again
-	CodeRevoked      = "device_revoked" // the device was revoked by the owner
-	CodeEpochChanged = "epoch_changed"  // the server was restored: resync
-	CodeClockSkew    = "clock_skew"     // the device clock is far ahead
-	CodeTooOld       = "client_too_old" // upgrade the app
-	CodeOutOfOrder   = "mutation_gap"   // a batch skipped ahead of last_n+1
-	CodeInvalid      = "invalid"        // a mutation that can never apply
-	CodeUnauthorized = "unauthorized"   // missing or bad token
-	CodeForbidden    = "forbidden"      // not allowed
-	CodeNotFound     = "not_found"      // no such thing
-	CodeConflict     = "conflict"       // duplicate or conflicting request
-	CodeRateLimited  = "rate_limited"   // slow down
-	CodeNotConfig    = "not_configured" // feature needs a key that is not set
-	CodeInternal     = "internal"       // our fault
+	CodeReRegister    = "device_unknown" // the server does not know this device: sign in again
+	CodeRevoked       = "device_revoked" // the device was revoked by the owner
+	CodeEpochChanged  = "epoch_changed"  // the server was restored: resync
+	CodeClockSkew     = "clock_skew"     // the device clock is far ahead
+	CodeTooOld        = "client_too_old" // upgrade the app
+	CodeOutOfOrder    = "mutation_gap"   // a batch skipped ahead of last_n+1
+	CodeInvalid       = "invalid"        // a mutation that can never apply
+	CodeUnauthorized  = "unauthorized"   // missing or bad token
+	CodeForbidden     = "forbidden"      // not allowed
+	CodeNotFound      = "not_found"      // no such thing
+	CodeConflict      = "conflict"       // duplicate or conflicting request
+	CodeRateLimited   = "rate_limited"   // slow down
+	CodeNotConfig     = "not_configured" // feature needs a key that is not set
+	CodeQuotaExceeded = "quota_exceeded" // the plan's monthly quota is used up
+	CodeInternal      = "internal"       // our fault
 )
