@@ -33,6 +33,7 @@ import (
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/housekeeping"
 	"github.com/ainaukar/naukar/server/jobs"
+	"github.com/ainaukar/naukar/server/plans"
 	"github.com/ainaukar/naukar/server/store"
 )
 
@@ -125,6 +126,7 @@ func serve(args []string) error {
 	jobWorkers := fs.Int("job-workers", envInt("NAUKAR_JOB_WORKERS", 10), "background jobs run at once by this instance (env NAUKAR_JOB_WORKERS)")
 	jobPoll := fs.Duration("job-poll", envDuration("NAUKAR_JOB_POLL", time.Second), "how often an idle instance looks for due jobs (env NAUKAR_JOB_POLL)")
 	jobRescue := fs.Duration("job-rescue-after", envDuration("NAUKAR_JOB_RESCUE_AFTER", time.Hour), "retry a job still running this long after it started on an instance that has gone (env NAUKAR_JOB_RESCUE_AFTER)")
+	plansFile := fs.String("plans", env("NAUKAR_PLANS", ""), "plans file, TOML (.toml) or JSON (.json); built-in free/pro/business when unset (env NAUKAR_PLANS)")
 	sessionTTL := fs.Duration("session-ttl", envDuration("NAUKAR_SESSION_TTL", 2*time.Second), "how long a verified device token is trusted before the database is asked again; a device revoked through another instance may pull for this long (env NAUKAR_SESSION_TTL)")
 	_ = fs.Parse(args)
 
@@ -140,6 +142,10 @@ func serve(args []string) error {
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return errors.New("--tls-cert and --tls-key go together")
+	}
+	plansCfg, err := plans.Load(*plansFile)
+	if err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -167,6 +173,10 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	// quotas counts WhatsApp messages and AI questions against each
+	// business's plan; the modules that spend them are handed it.
+	quotas := plans.NewCounter(db, plansCfg, nil)
+	_ = quotas
 
 	if *sessionTTL <= 0 || *sessionTTL > time.Minute {
 		return errors.New("--session-ttl must be between 1ns and 1m")

@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ainaukar/naukar/server/plans"
+)
+
+var _ plans.Store = (*DB)(nil)
+
+// msOrZero is t in Unix milliseconds, 0 for the zero time.
+func msOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// timeOrZero is the inverse of msOrZero.
+func timeOrZero(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return fromMS(v)
+}
+
+const planStateCols = `plan, status, subscription_id, current_end, changed_at, event_at, cancel_at_cycle_end`
+
+func scanPlanState(row interface{ Scan(...any) error }, s *plans.State) error {
+	var end, changed, event, cancel int64
+	if err := row.Scan(&s.Plan, &s.Status, &s.SubscriptionID, &end, &changed, &event, &cancel); err != nil {
+		return err
+	}
+	s.CurrentEnd, s.ChangedAt, s.EventAt, s.CancelAtCycleEnd = timeOrZero(end), timeOrZero(changed), timeOrZero(event), cancel != 0
+	return nil
+}
+
+// PlanState returns the business's subscription state (the zero State on
+// the free plan when it never subscribed).
+func (db *DB) PlanState(ctx context.Context, businessID string) (plans.State, error) {
+	s := plans.State{BusinessID: businessID, Plan: plans.Free}
+	err := scanPlanState(db.read.QueryRowContext(ctx, `SELECT `+planStateCols+`
+		FROM billing_subscriptions WHERE business_id = $1`, businessID), &s)
+	if errors.Is(err, sql.ErrNoRows) {
+		return plans.State{BusinessID: businessID, Plan: plans.Free}, nil
+	}
+	if err != nil {
+		return plans.State{}, fmt.Errorf("read plan state: %w", err)
+	}
+	return s, nil
+}
+
+// UpdatePlanState changes the business's subscription state in one
+// transaction that holds the row: fn gets the state as stored and returns
+// the new one, or changed false to leave it. Two instances updating the
+// same business take turns.
+func (db *DB) UpdatePlanState(ctx context.Context, businessID string, now time.Time,
+	fn func(plans.State) (next plans.State, changed bool, err error)) (plans.State, error) {
+	var out plans.State
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		// The row must exist to be locked.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO billing_subscriptions (business_id, plan, status, updated_at)
+			VALUES ($1, $2, '', $3) ON CONFLICT (business_id) DO NOTHING`, businessID, plans.Free, ms(now)); err != nil {
+			return fmt.Errorf("create plan state: %w", err)
+		}
+		lock := ""
+		if db.dialect.name == "postgres" {
+			lock = " FOR UPDATE"
+		}
+		cur := plans.State{BusinessID: businessID}
+		if err := scanPlanState(tx.QueryRowContext(ctx, `SELECT `+planStateCols+`
+			FROM billing_subscriptions WHERE business_id = $1`+lock, businessID), &cur); err != nil {
+			return fmt.Errorf("read plan state: %w", err)
+		}
+		next, changed, err := fn(cur)
+		if err != nil {
+			return err
+		}
+		out = cur
+		if !changed {
+			return nil
+		}
+		cancel := 0
+		if next.CancelAtCycleEnd {
+			cancel = 1
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE billing_subscriptions SET plan = $2, status = $3, subscription_id = $4,
+			current_end = $5, changed_at = $6, event_at = $7, cancel_at_cycle_end = $8, updated_at = $9
+			WHERE business_id = $1`, businessID, next.Plan, next.Status, next.SubscriptionID,
+			msOrZero(next.CurrentEnd), msOrZero(next.ChangedAt), msOrZero(next.EventAt), cancel, ms(now))
+		if err != nil {
+			return fmt.Errorf("save plan state: %w", err)
+		}
+		next.BusinessID = businessID
+		out = next
+		return nil
+	})
+	return out, err
+}
+
+// AddUsage adds n to the month's count unless that passes limit, in one
+// statement: the upsert's conflict branch only updates while the sum stays
+// within the limit, and on PostgreSQL it holds the row, so concurrent uses
+// on several instances never overshoot.
+func (db *DB) AddUsage(ctx context.Context, businessID, feature, month string, n, limit int) (int, bool, error) {
+	if n > limit {
+		return 0, false, nil
+	}
+	var used int
+	err := db.write.QueryRowContext(ctx, `INSERT INTO billing_usage (business_id, feature, month, used)
+		VALUES ($1, $2, $3, $4)
+		ON CONFLICT (business_id, feature, month) DO UPDATE SET used = billing_usage.used + excluded.used
+		WHERE billing_usage.used + excluded.used <= $5
+		RETURNING used`, businessID, feature, month, n, limit).Scan(&used)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = db.read.QueryRowContext(ctx, `SELECT used FROM billing_usage
+			WHERE business_id = $1 AND feature = $2 AND month = $3`, businessID, feature, month).Scan(&used)
+		if err != nil {
+			return 0, false, fmt.Errorf("read usage: %w", err)
+		}
+		return used, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("add usage: %w", err)
+	}
+	return used, true, nil
+}
+
+// RefundUsage takes n off the month's count, never below 0.
+func (db *DB) RefundUsage(ctx context.Context, businessID, feature, month string, n int) error {
+	_, err := db.write.ExecContext(ctx, `UPDATE billing_usage
+		SET used = CASE WHEN used > $4 THEN used - $4 ELSE 0 END
+		WHERE business_id = $1 AND feature = $2 AND month = $3`, businessID, feature, month, n)
+	if err != nil {
+		return fmt.Errorf("refund usage: %w", err)
+	}
+	return nil
+}
+
+// Usage returns the month's counts by feature.
+func (db *DB) Usage(ctx context.Context, businessID, month string) (map[string]int, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT feature, used FROM billing_usage
+		WHERE business_id = $1 AND month = $2`, businessID, month)
+	if err != nil {
+		return nil, fmt.Errorf("read usage: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var f string
+		var n int
+		if err := rows.Scan(&f, &n); err != nil {
+			return nil, fmt.Errorf("read usage: %w", err)
+		}
+		out[f] = n
+	}
+	return out, rows.Err()
+}

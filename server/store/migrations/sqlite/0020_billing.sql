@@ -1,0 +1,23 @@
+-- Billing (server/plans, server/billing): a business's subscription and its
+-- monthly counts. No foreign keys to businesses: the privacy purge deletes
+-- these rows itself.
+CREATE TABLE billing_subscriptions (
+	business_id         TEXT PRIMARY KEY,
+	plan                TEXT NOT NULL,
+	status              TEXT NOT NULL,
+	subscription_id     TEXT NOT NULL DEFAULT '',
+	current_end         INTEGER NOT NULL DEFAULT 0,
+	changed_at          INTEGER NOT NULL DEFAULT 0,
+	event_at            INTEGER NOT NULL DEFAULT 0,
+	cancel_at_cycle_end INTEGER NOT NULL DEFAULT 0,
+	updated_at          INTEGER NOT NULL
+);
+CREATE INDEX billing_subscriptions_sub ON billing_subscriptions (subscription_id);
+
+CREATE TABLE billing_usage (
+	business_id TEXT NOT NULL,
+	feature     TEXT NOT NULL,
+	month       TEXT NOT NULL,
+	used        INTEGER NOT NULL,
+	PRIMARY KEY (business_id, feature, month)
+);
