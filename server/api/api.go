@@ -57,6 +57,15 @@ type Config struct {
 	UpdatesDir string
 	// Modules add their own routes (see Module).
 	Modules []Module
+	// DeviceLimits gives the number of devices a business's plan lets it
+	// sign in (server/plans.Counter); nil: no limit.
+	DeviceLimits DeviceLimits
+}
+
+// DeviceLimits is what login asks before it adds a device: the most devices
+// the business may have signed in, and the error for a login over it.
+type DeviceLimits interface {
+	DeviceLimit(ctx context.Context, businessID string) (max int, refuse func(signedIn []core.Device) error, err error)
 }
 
 // Server serves the API. It is an http.Handler.
@@ -72,12 +81,13 @@ type Server struct {
 	sessions   *sessionCache
 	updatesDir string
 	modules    []Module
+	devLimits  DeviceLimits
 }
 
 // New returns a Server for cfg.
 func New(cfg Config) *Server {
 	s := &Server{store: cfg.Store, log: cfg.Logger, now: cfg.Now, cost: cfg.BcryptCost,
-		loginLimit: cfg.LoginLimit, trustProxy: cfg.TrustProxy, updatesDir: cfg.UpdatesDir, modules: cfg.Modules, sessions: newSessionCache(cmp.Or(cfg.SessionTTL, sessionTTL))}
+		loginLimit: cfg.LoginLimit, trustProxy: cfg.TrustProxy, updatesDir: cfg.UpdatesDir, modules: cfg.Modules, devLimits: cfg.DeviceLimits, sessions: newSessionCache(cmp.Or(cfg.SessionTTL, sessionTTL))}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

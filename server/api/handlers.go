@@ -120,7 +120,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
-	dev, err := s.store.CreateDevice(ctx, la.Account.ID, la.BusinessID, name, HashToken(token), now)
+	maxDevices, refuse := 0, func([]core.Device) error { return nil }
+	if s.devLimits != nil {
+		if maxDevices, refuse, err = s.devLimits.DeviceLimit(ctx, la.BusinessID); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	dev, err := s.store.CreateDeviceWithin(ctx, la.Account.ID, la.BusinessID, name, HashToken(token), now, maxDevices, refuse)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -68,6 +68,12 @@ type Store interface {
 	// CreateDevice registers a device with the next invoice series of its
 	// business, assigned atomically.
 	CreateDevice(ctx context.Context, accountID, businessID, name, tokenHash string, now time.Time) (Device, error)
+	// CreateDeviceWithin is CreateDevice for a business that may have at
+	// most max devices signed in (not revoked): at the limit it creates
+	// nothing and returns refuse(the signed-in devices). The count and
+	// the insert are one transaction, so concurrent logins never pass it.
+	CreateDeviceWithin(ctx context.Context, accountID, businessID, name, tokenHash string, now time.Time,
+		max int, refuse func(signedIn []Device) error) (Device, error)
 	// SessionByToken resolves a token hash; unknown or revoked devices give
 	// ErrDeviceUnknown or ErrDeviceRevoked.
 	SessionByToken(ctx context.Context, tokenHash string) (Session, error)

@@ -146,11 +146,19 @@ func (db *DB) RecordLoginFailure(ctx context.Context, accountID, ip string, at t
 
 // CreateDevice registers a device with the next series of its business.
 func (db *DB) CreateDevice(ctx context.Context, accountID, businessID, name, tokenHash string, now time.Time) (core.Device, error) {
+	return db.CreateDeviceWithin(ctx, accountID, businessID, name, tokenHash, now, 0, nil)
+}
+
+// CreateDeviceWithin is CreateDevice for a business that may have at most
+// max devices signed in (0: no limit): at the limit it returns
+// refuse(the signed-in devices) and creates nothing.
+func (db *DB) CreateDeviceWithin(ctx context.Context, accountID, businessID, name, tokenHash string, now time.Time,
+	max int, refuse func([]core.Device) error) (core.Device, error) {
 	d := core.Device{ID: newID(), BusinessID: businessID, AccountID: accountID, Name: name, CreatedAt: fromMS(ms(now))}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var n int64
 		// The UPDATE locks the business row, so concurrent logins get
-		// distinct series.
+		// distinct series and are counted against the limit one by one.
 		err := tx.QueryRowContext(ctx, `UPDATE businesses SET devices_added = devices_added + 1
 			WHERE id = $1 AND account_id = $2 RETURNING devices_added`, businessID, accountID).Scan(&n)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -158,6 +166,15 @@ func (db *DB) CreateDevice(ctx context.Context, accountID, businessID, name, tok
 		}
 		if err != nil {
 			return fmt.Errorf("next series: %w", err)
+		}
+		if max > 0 {
+			signedIn, err := activeDevices(ctx, tx, businessID)
+			if err != nil {
+				return err
+			}
+			if len(signedIn) >= max {
+				return refuse(signedIn)
+			}
 		}
 		d.Series = core.SeriesName(n)
 		_, err = tx.ExecContext(ctx, `INSERT INTO devices

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/plans"
 )
 
@@ -159,4 +160,35 @@ func (db *DB) Usage(ctx context.Context, businessID, month string) (map[string]i
 		out[f] = n
 	}
 	return out, rows.Err()
+}
+
+// activeDevices lists the business's devices that are not revoked, oldest
+// first, inside a transaction.
+func activeDevices(ctx context.Context, tx *sql.Tx, businessID string) ([]core.Device, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+deviceCols+` FROM devices
+		WHERE business_id = $1 AND revoked_at IS NULL ORDER BY created_at, series`, businessID)
+	if err != nil {
+		return nil, fmt.Errorf("list devices: %w", err)
+	}
+	defer rows.Close()
+	var out []core.Device
+	for rows.Next() {
+		d, err := scanDevice(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list devices: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// ActiveDevices counts the business's devices that are not revoked.
+func (db *DB) ActiveDevices(ctx context.Context, businessID string) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM devices
+		WHERE business_id = $1 AND revoked_at IS NULL`, businessID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count devices: %w", err)
+	}
+	return n, nil
 }
