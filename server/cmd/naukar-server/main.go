@@ -31,6 +31,7 @@ import (
 
 	"github.com/ainaukar/naukar/app/version"
 	"github.com/ainaukar/naukar/server/api"
+	"github.com/ainaukar/naukar/server/billing"
 	"github.com/ainaukar/naukar/server/housekeeping"
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/plans"
@@ -176,7 +177,7 @@ func serve(args []string) error {
 	// quotas counts WhatsApp messages and AI questions against each
 	// business's plan; the modules that spend them are handed it.
 	quotas := plans.NewCounter(db, plansCfg, nil)
-	_ = quotas
+	billingModule := billing.New(billing.Config{Store: db, Plans: plansCfg, Counter: quotas, Logger: log})
 
 	if *sessionTTL <= 0 || *sessionTTL > time.Minute {
 		return errors.New("--session-ttl must be between 1ns and 1m")
@@ -211,8 +212,9 @@ func serve(args []string) error {
 	}()
 
 	srv := &http.Server{
-		Addr:              *addr,
-		Handler:           api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy, SessionTTL: *sessionTTL, UpdatesDir: *updatesDir}),
+		Addr: *addr,
+		Handler: api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy, SessionTTL: *sessionTTL, UpdatesDir: *updatesDir,
+			DeviceLimits: quotas, Modules: []api.Module{billingModule}}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -1,0 +1,102 @@
+// Package billing is the server's billing module: a business's plan and
+// what it has used (GET /v1/billing), subscriptions through Razorpay
+// (subscribe, our checkout page, verify, cancel), Razorpay's webhooks
+// applied through one state machine, our GST tax invoices to the shop, and
+// payment links for the shop's own customers. The limits themselves are
+// server/plans; this package changes the state they are read from.
+package billing
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/ainaukar/naukar/server/core"
+	"github.com/ainaukar/naukar/server/plans"
+	"github.com/ainaukar/naukar/server/quota"
+	"github.com/ainaukar/naukar/sync/protocol"
+)
+
+// Store is what the billing module keeps in the server's database.
+// server/store implements it for SQLite and PostgreSQL.
+type Store interface {
+	plans.Store
+	// UpdatePlanState changes a business's subscription state in one
+	// transaction holding its row (see store.DB.UpdatePlanState).
+	UpdatePlanState(ctx context.Context, businessID string, now time.Time,
+		fn func(plans.State) (plans.State, bool, error)) (plans.State, error)
+	// ActiveDevices counts the business's devices that are signed in.
+	ActiveDevices(ctx context.Context, businessID string) (int, error)
+}
+
+// Config configures the module.
+type Config struct {
+	Store   Store
+	Plans   plans.Config
+	Counter *plans.Counter
+	Logger  *slog.Logger     // nil: slog.Default()
+	Now     func() time.Time // nil: time.Now
+}
+
+// Module is the billing module (an api.Module).
+type Module struct {
+	store   Store
+	plans   plans.Config
+	counter *plans.Counter
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+// New returns the module for cfg.
+func New(cfg Config) *Module {
+	m := &Module{store: cfg.Store, plans: cfg.Plans, counter: cfg.Counter, log: cfg.Logger, now: cfg.Now}
+	if m.log == nil {
+		m.log = slog.Default()
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	if m.counter == nil {
+		m.counter = plans.NewCounter(cfg.Store, cfg.Plans, m.now)
+	}
+	return m
+}
+
+func counts(l plans.Limits) protocol.BillingCounts {
+	return protocol.BillingCounts{Devices: l.Devices, WhatsApp: l.WhatsApp, AI: l.AI}
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+// Status is the business's plan, limits and use this month.
+func (m *Module) Status(ctx context.Context, s core.Session) (protocol.BillingStatus, error) {
+	now := m.now()
+	p, st, err := m.counter.Plan(ctx, s.BusinessID)
+	if err != nil {
+		return protocol.BillingStatus{}, err
+	}
+	used, err := m.counter.Used(ctx, s.BusinessID)
+	if err != nil {
+		return protocol.BillingStatus{}, err
+	}
+	if used.Devices, err = m.store.ActiveDevices(ctx, s.BusinessID); err != nil {
+		return protocol.BillingStatus{}, err
+	}
+	out := protocol.BillingStatus{Plan: p.ID, PlanName: p.Name, Subscribed: st.Plan, Status: st.Status,
+		CurrentEnd: timePtr(st.CurrentEnd), GraceEnds: timePtr(m.plans.GraceEnds(st)),
+		CancelAtCycleEnd: st.CancelAtCycleEnd, Limits: counts(p.Limits()), Used: counts(used),
+		ResetsOn: quota.ResetAt(now)}
+	if out.Status == plans.StatusNone {
+		out.Status = "none"
+	}
+	for _, o := range m.plans.Plans {
+		out.Plans = append(out.Plans, protocol.BillingPlan{ID: o.ID, Name: o.Name, PricePaise: o.PricePaise, Limits: counts(o.Limits())})
+	}
+	return out, nil
+}
