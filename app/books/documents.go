@@ -148,6 +148,7 @@ type Invoice struct {
 	Notes     string        `json:"notes,omitempty"`
 	DeviceID  string        `json:"device_id,omitempty"`
 	CreatedAt string        `json:"created_at,omitempty"` // RFC 3339
+	Maker
 }
 
 // Due is what stays on the party's account.
@@ -181,6 +182,7 @@ type CreditNote struct {
 	Refunded  int64         `json:"refunded"`
 	DeviceID  string        `json:"device_id,omitempty"`
 	CreatedAt string        `json:"created_at,omitempty"`
+	Maker
 }
 
 // Purchase is a supplier's bill: stock in, input tax.
@@ -200,6 +202,7 @@ type Purchase struct {
 	Paid      int64         `json:"paid"`
 	DeviceID  string        `json:"device_id,omitempty"`
 	CreatedAt string        `json:"created_at,omitempty"`
+	Maker
 }
 
 // Payment directions.
@@ -220,6 +223,7 @@ type Payment struct {
 	Note      string         `json:"note,omitempty"`
 	DeviceID  string         `json:"device_id,omitempty"`
 	CreatedAt string         `json:"created_at,omitempty"`
+	Maker
 }
 
 // Expense is a shop expense by category.
@@ -232,6 +236,7 @@ type Expense struct {
 	Note      string `json:"note,omitempty"`
 	DeviceID  string `json:"device_id,omitempty"`
 	CreatedAt string `json:"created_at,omitempty"`
+	Maker
 }
 
 // StockAdjustment changes stock for a reason (damage, count, gift…).
@@ -244,6 +249,7 @@ type StockAdjustment struct {
 	Reason      string `json:"reason"`
 	DeviceID    string `json:"device_id,omitempty"`
 	CreatedAt   string `json:"created_at,omitempty"`
+	Maker
 }
 
 // Cancellation voids an issued document; the document itself never changes.
@@ -256,4 +262,5 @@ type Cancellation struct {
 	Reason    string `json:"reason"`
 	DeviceID  string `json:"device_id,omitempty"`
 	CreatedAt string `json:"created_at,omitempty"`
+	Maker
 }

@@ -15,7 +15,10 @@ const (
 	EINVALID  = "invalid"
 	ENOTFOUND = "not_found"
 	ECONFLICT = "conflict"
-	EINTERNAL = "internal"
+	// EFORBIDDEN: the signed-in staff member's role may not do this (the
+	// Field names the staff action, see app/staff).
+	EFORBIDDEN = "forbidden"
+	EINTERNAL  = "internal"
 )
 
 // Error is the application error: a code, the field at fault (if any) and a

@@ -72,6 +72,7 @@ type ExportDetails struct {
 	ShippingBill  ShippingBill `json:"shipping_bill"`
 	DeviceID      string       `json:"device_id,omitempty"`
 	CreatedAt     string       `json:"created_at,omitempty"`
+	Maker
 }
 
 // Validate checks the details against the invoice they complete: only an

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/staff"
 )
 
 // Init creates the books' business profile. It refuses books already set up.
@@ -113,6 +114,9 @@ func (s *Store) SaveBusiness(b books.Business) error {
 		return err
 	}
 	return s.tx(context.Background(), func(tx *Tx) error {
+		if err := tx.allow(context.Background(), staff.Settings, ""); err != nil {
+			return err
+		}
 		_, err := tx.putRecord("business", s.BusinessID(), &b)
 		return err
 	})
@@ -126,6 +130,9 @@ func (s *Store) SaveProduct(p books.Product) (string, error) {
 	}
 	var id string
 	err := s.tx(context.Background(), func(tx *Tx) error {
+		if err := tx.allow(context.Background(), staff.EditProducts, ""); err != nil {
+			return err
+		}
 		var err error
 		id, err = tx.saveProduct(p)
 		return err
@@ -173,7 +180,12 @@ func (tx *Tx) saveProduct(p books.Product) (string, error) {
 
 // DeleteProduct tombstones a product; issued documents keep their snapshot.
 func (s *Store) DeleteProduct(id string) error {
-	return s.tx(context.Background(), func(tx *Tx) error { return tx.deleteRecord("products", id) })
+	return s.tx(context.Background(), func(tx *Tx) error {
+		if err := tx.allow(context.Background(), staff.EditProducts, ""); err != nil {
+			return err
+		}
+		return tx.deleteRecord("products", id)
+	})
 }
 
 // Product returns a product by id (deleted ones too; check Deleted).
@@ -480,6 +492,9 @@ func (s *Store) ImportProducts(ps []books.Product, rows []int) (int, error) {
 	}
 	var ie ImportError
 	err := s.tx(context.Background(), func(tx *Tx) error {
+		if err := tx.allow(context.Background(), staff.EditProducts, ""); err != nil {
+			return err
+		}
 		for i, p := range ps {
 			if p.SKU != "" && p.ID == "" {
 				var id string
@@ -515,6 +530,13 @@ func (s *Store) SaveParty(p books.Party) (string, error) {
 	}
 	var id string
 	err := s.tx(context.Background(), func(tx *Tx) error {
+		act := staff.EditParties
+		if p.ID == "" && p.Kind != books.Supplier {
+			act = staff.AddCustomer
+		}
+		if err := tx.allow(context.Background(), act, ""); err != nil {
+			return err
+		}
 		var err error
 		id, err = tx.saveParty(p)
 		return err
@@ -537,7 +559,12 @@ func (tx *Tx) saveParty(p books.Party) (string, error) {
 
 // DeleteParty tombstones a party.
 func (s *Store) DeleteParty(id string) error {
-	return s.tx(context.Background(), func(tx *Tx) error { return tx.deleteRecord("parties", id) })
+	return s.tx(context.Background(), func(tx *Tx) error {
+		if err := tx.allow(context.Background(), staff.EditParties, ""); err != nil {
+			return err
+		}
+		return tx.deleteRecord("parties", id)
+	})
 }
 
 // Party returns a party by id.
@@ -623,6 +650,9 @@ func (s *Store) ImportParties(ps []books.Party, rows []int) (int, error) {
 	}
 	var ie ImportError
 	err := s.tx(context.Background(), func(tx *Tx) error {
+		if err := tx.allow(context.Background(), staff.EditParties, ""); err != nil {
+			return err
+		}
 		for i, p := range ps {
 			if _, err := tx.saveParty(p); err != nil {
 				if books.ErrorCode(err) == books.EINTERNAL {

@@ -23,6 +23,7 @@ import (
 	_ "modernc.org/sqlite" // the SQLite driver
 
 	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
@@ -54,6 +55,9 @@ type Store struct {
 	bulk         atomic.Bool              // a new device's download is being applied in bulk mode (bulk.go)
 	pendingStock atomic.Int64             // stock effects this process queued and has not folded
 	ckptDone     chan struct{}            // closed when the checkpointer has stopped
+
+	actor     atomic.Pointer[Actor] // the staff member signed in on this device (staff.go)
+	pinParams staff.Params
 }
 
 // Options tune Open; the zero value is fine.
@@ -63,6 +67,9 @@ type Options struct {
 	// ones), with a way to back them up first; an error stops the open with
 	// the books untouched.
 	BeforeMigrate func(ctx context.Context, m MigrationInfo) error
+	// PINParams are the argon2id costs of new staff PINs (nil:
+	// staff.DefaultParams; tests pass staff.TestParams).
+	PINParams *staff.Params
 }
 
 type connRole int
@@ -122,7 +129,10 @@ func Open(path string, opt Options) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{path: path, w: w, now: opt.Now}
+	s := &Store{path: path, w: w, now: opt.Now, pinParams: staff.DefaultParams}
+	if opt.PINParams != nil {
+		s.pinParams = *opt.PINParams
+	}
 	if err := s.migrate(opt.BeforeMigrate); err != nil {
 		w.Close()
 		return nil, damaged(path, err)

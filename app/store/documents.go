@@ -108,6 +108,11 @@ func maybeExempt(data []byte) int {
 
 // createDocument stamps, inserts and queues a new local document.
 func (tx *Tx) createDocument(table, id string, doc any) error {
+	if d, ok := doc.(interface{ SetMaker(books.Maker) }); ok {
+		if m := tx.maker(); m.MadeBy != "" {
+			d.SetMaker(m)
+		}
+	}
 	stamp := tx.stamp()
 	_, data, err := canonical(doc) // the form every replica stores
 	if err != nil {

@@ -52,7 +52,7 @@ func (tx *Tx) recordRow(table, id string) (*protocol.Row, error) {
 
 func isKnownRecordTable(t string) bool {
 	switch t {
-	case "business", "products", "parties", "expense_categories", "message_templates":
+	case "business", "products", "parties", "expense_categories", "message_templates", "staff":
 		return true
 	}
 	return false

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/staff"
 )
 
 // beforeCommit is a test hook run inside save transactions, just before commit.
@@ -41,6 +42,9 @@ func (s *Store) CreateSales(ctx context.Context, ds []*books.SaleDraft) ([]*book
 		}
 		out = out[:0]
 		for _, d := range ds {
+			if err := tx.allowSale(ctx, d); err != nil {
+				return err
+			}
 			inv, err := tx.createSale(&biz, d)
 			if err != nil {
 				return err
@@ -273,6 +277,9 @@ func (s *Store) CancelInvoice(ctx context.Context, number, reason string, date t
 		if cns > 0 {
 			return books.Errorf(books.ECONFLICT, "Invoice %s has credit notes against it; make a credit note for the rest instead of cancelling.", inv.Number)
 		}
+		if err := tx.allow(ctx, staff.CancelBill, "Invoice "+inv.Number); err != nil {
+			return err
+		}
 		c = &books.Cancellation{ID: newID(), Date: date.Format(books.DateLayout), DocTable: "invoices", DocID: inv.ID,
 			DocNumber: inv.Number, Reason: strings.TrimSpace(reason), DeviceID: s.deviceID, CreatedAt: s.now().UTC().Format(time.RFC3339)}
 		if err := c.Validate(); err != nil {
@@ -310,6 +317,9 @@ func (s *Store) CreateReturn(ctx context.Context, in ReturnInput) (*books.Credit
 	}
 	var cn *books.CreditNote
 	err = s.tx(ctx, func(tx *Tx) error {
+		if err := tx.allow(ctx, staff.Returns, ""); err != nil {
+			return err
+		}
 		inv, cancelled, err := s.invoice(tx, in.Invoice)
 		if err != nil {
 			return err
@@ -402,6 +412,9 @@ func (s *Store) CreatePurchase(ctx context.Context, d *books.PurchaseDraft) (*bo
 	}
 	var p *books.Purchase
 	err = s.tx(ctx, func(tx *Tx) error {
+		if err := tx.allow(ctx, staff.Purchases, ""); err != nil {
+			return err
+		}
 		if d.Party != nil && d.Party.ID == "" && strings.TrimSpace(d.Party.Name) != "" {
 			if err := tx.resolveParty(d.Party, books.Supplier); err != nil {
 				return err
@@ -441,6 +454,13 @@ func (s *Store) RecordPayment(ctx context.Context, p books.Payment) (*books.Paym
 		p.Mode = books.ModeCash
 	}
 	err := s.tx(ctx, func(tx *Tx) error {
+		act := staff.TakePayment
+		if p.Direction == books.PaymentOut {
+			act = staff.Purchases
+		}
+		if err := tx.allow(ctx, act, ""); err != nil {
+			return err
+		}
 		if p.Party != nil && p.Party.ID != "" {
 			party, err := s.party(tx, p.Party.ID)
 			if err != nil {
@@ -474,6 +494,9 @@ func (s *Store) RecordExpense(ctx context.Context, e books.Expense) (*books.Expe
 		return nil, err
 	}
 	err := s.tx(ctx, func(tx *Tx) error {
+		if err := tx.allow(ctx, staff.Purchases, ""); err != nil {
+			return err
+		}
 		var n int
 		if err := tx.QueryRow(`SELECT count(*) FROM expense_categories WHERE deleted = 0 AND data->>'name' = ? COLLATE NOCASE`, e.Category).Scan(&n); err != nil {
 			return err
@@ -508,6 +531,9 @@ func (s *Store) AdjustStock(ctx context.Context, a books.StockAdjustment) (*book
 	}
 	a.ProductName = p.Name
 	err = s.tx(ctx, func(tx *Tx) error {
+		if err := tx.allow(ctx, staff.EditProducts, ""); err != nil {
+			return err
+		}
 		a.ID = newID()
 		a.DeviceID = s.deviceID
 		a.CreatedAt = s.now().UTC().Format(time.RFC3339)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/app/store"
 )
 
@@ -34,7 +35,7 @@ func day(s string) time.Time {
 // MustBooks opens fresh books set up for a registered Maharashtra shop.
 func MustBooks(tb testing.TB) *store.Store {
 	tb.Helper()
-	s, err := store.Open(filepath.Join(tb.TempDir(), "books.db"), store.Options{Now: func() time.Time { return day("2026-10-05") }})
+	s, err := store.Open(filepath.Join(tb.TempDir(), "books.db"), store.Options{Now: func() time.Time { return day("2026-10-05") }, PINParams: &staff.TestParams})
 	if err != nil {
 		tb.Fatal(err)
 	}

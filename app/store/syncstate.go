@@ -169,7 +169,8 @@ func (tx *Tx) applyChange(c protocol.Change, decoded any) (bool, error) {
 }
 
 var syncedTables = []string{"business", "products", "parties", "expense_categories", "message_templates",
-	"invoices", "credit_notes", "purchases", "payments", "expenses", "stock_adjustments", "cancellations", "export_details"}
+	"invoices", "credit_notes", "purchases", "payments", "expenses", "stock_adjustments", "cancellations", "export_details",
+	"staff", "staff_overrides"}
 
 // HasLocalData reports whether these books hold anything of their own
 // (a business profile, products, parties or documents).

@@ -24,6 +24,8 @@ var tableKinds = map[string]Kind{
 	"stock_adjustments":  KindDocument,
 	"cancellations":      KindDocument,
 	"export_details":     KindDocument, // an export invoice's shipping bill, added after the invoice
+	"staff":              KindRecord,   // staff members, their roles and PIN hashes (app/staff)
+	"staff_overrides":    KindDocument, // a manager's approval of a cashier's override, logged
 }
 
 // TableKind returns the kind of a synced table; unknown tables merge as records.
