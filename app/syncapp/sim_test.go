@@ -20,6 +20,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp"
 	"github.com/ainaukar/naukar/app/syncapp/client"
@@ -132,7 +133,7 @@ func newServer(t testing.TB, now func() time.Time) *testServer {
 }
 
 func (w *world) open(d *device) {
-	s, err := store.Open(d.path, store.Options{Now: func() time.Time { return w.clk.tick().Add(d.skew) }})
+	s, err := store.Open(d.path, store.Options{Now: func() time.Time { return w.clk.tick().Add(d.skew) }, PINParams: &staff.TestParams})
 	if err != nil {
 		w.t.Fatalf("%v", err)
 	}
