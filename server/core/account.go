@@ -64,6 +64,18 @@ func (s *Signup) Validate() error {
 	if !s.TermsAccepted {
 		return Errorf(protocol.CodeInvalid, "Please accept the terms of service and privacy policy to create an account.")
 	}
+	if err := s.ValidateOwner(); err != nil {
+		return err
+	}
+	if err := CheckPassword(s.Owner.Password); err != nil {
+		return err
+	}
+	return s.ValidateBusiness()
+}
+
+// ValidateOwner checks the normalised owner's name, email and phone (also
+// for a correction of the profile, PATCH /v1/account).
+func (s *Signup) ValidateOwner() error {
 	if err := checkName("Owner name", s.Owner.Name, 100); err != nil {
 		return err
 	}
@@ -73,9 +85,12 @@ func (s *Signup) Validate() error {
 	if _, err := gst.NormalizeMobile(s.Owner.Phone); err != nil {
 		return &Error{Code: protocol.CodeInvalid, Message: err.Error()}
 	}
-	if err := CheckPassword(s.Owner.Password); err != nil {
-		return err
-	}
+	return nil
+}
+
+// ValidateBusiness checks the normalised business profile (also for a
+// correction, PATCH /v1/business).
+func (s *Signup) ValidateBusiness() error {
 	b := s.Business
 	if err := checkName("Business name", b.Name, 200); err != nil {
 		return err
