@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/ainaukar/naukar/server/core"
 )
@@ -63,3 +64,16 @@ func bodyLimit(n int64) int64 {
 	}
 	return n
 }
+
+// DropSessions forgets the cached sessions of devices a module revoked
+// (closing an account), so their tokens are refused at once on this
+// instance (on others within Config.SessionTTL; pushes check the device
+// row in their own transaction).
+func (m *Mux) DropSessions(deviceIDs ...string) {
+	for _, id := range deviceIDs {
+		m.s.sessions.dropDevice(id)
+	}
+}
+
+// Now is the server's clock (Config.Now).
+func (m *Mux) Now() time.Time { return m.s.now() }
