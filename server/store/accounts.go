@@ -97,7 +97,7 @@ func (db *DB) AccountByLogin(ctx context.Context, login string) (core.LoginAccou
 	var la core.LoginAccount
 	row := db.read.QueryRowContext(ctx, `SELECT `+accountCols+`, b.id
 		FROM accounts a JOIN businesses b ON b.account_id = a.id
-		WHERE a.email = $1 OR a.phone = $1 ORDER BY b.created_at LIMIT 1`, login)
+		WHERE (a.email = $1 OR a.phone = $1) AND a.closed_at IS NULL ORDER BY b.created_at LIMIT 1`, login)
 	err := scanAccount(row, &la.Account, &la.BusinessID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return la, core.Errorf(protocol.CodeNotFound, "no such account")
