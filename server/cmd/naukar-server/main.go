@@ -5,6 +5,7 @@
 //	                                    restore a SQLite backup and start a new epoch
 //	naukar-server backup --data DIR --to FILE
 //	                                    write one SQLite snapshot now
+//	naukar-server purge [--now RFC3339] purge the closed accounts that are due
 //	naukar-server load --url URL        load-test a server on loopback
 //	naukar-server load --stores sqlite,postgres
 //	                                    start a server per store and compare
@@ -23,6 +24,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -35,6 +37,7 @@ import (
 	"github.com/ainaukar/naukar/server/housekeeping"
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/plans"
+	"github.com/ainaukar/naukar/server/privacy"
 	"github.com/ainaukar/naukar/server/store"
 )
 
@@ -58,8 +61,10 @@ func main() {
 		err = backup(args)
 	case "load":
 		err = runLoad(args)
+	case "purge":
+		err = purge(args)
 	default:
-		err = fmt.Errorf("unknown command %q (serve, restore, backup, load)", cmd)
+		err = fmt.Errorf("unknown command %q (serve, restore, backup, purge, load)", cmd)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "naukar-server:", err)
@@ -128,6 +133,7 @@ func serve(args []string) error {
 	jobPoll := fs.Duration("job-poll", envDuration("NAUKAR_JOB_POLL", time.Second), "how often an idle instance looks for due jobs (env NAUKAR_JOB_POLL)")
 	jobRescue := fs.Duration("job-rescue-after", envDuration("NAUKAR_JOB_RESCUE_AFTER", time.Hour), "retry a job still running this long after it started on an instance that has gone (env NAUKAR_JOB_RESCUE_AFTER)")
 	plansFile := fs.String("plans", env("NAUKAR_PLANS", ""), "plans file, TOML (.toml) or JSON (.json); built-in free/pro/business when unset (env NAUKAR_PLANS)")
+	exportDir := fs.String("export-dir", env("NAUKAR_EXPORT_DIR", ""), "where account exports are written; instances sharing a database must share it (env NAUKAR_EXPORT_DIR; default DATA/exports)")
 	sessionTTL := fs.Duration("session-ttl", envDuration("NAUKAR_SESSION_TTL", 2*time.Second), "how long a verified device token is trusted before the database is asked again; a device revoked through another instance may pull for this long (env NAUKAR_SESSION_TTL)")
 	_ = fs.Parse(args)
 
@@ -197,6 +203,11 @@ func serve(args []string) error {
 		ln.Close()
 		return err
 	}
+	priv, err := privacy.New(privacy.Config{Store: db, Queue: queue, Logger: log, ExportDir: exportDirOf(*exportDir, *data)})
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	if err := queue.Start(ctx); err != nil {
 		ln.Close()
 		return err
@@ -211,10 +222,11 @@ func serve(args []string) error {
 		}
 	}()
 
+	handler := api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy, SessionTTL: *sessionTTL, UpdatesDir: *updatesDir,
+		DeviceLimits: quotas, Modules: []api.Module{billingModule, priv.Module()}})
 	srv := &http.Server{
-		Addr: *addr,
-		Handler: api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy, SessionTTL: *sessionTTL, UpdatesDir: *updatesDir,
-			DeviceLimits: quotas, Modules: []api.Module{billingModule}}),
+		Addr:              *addr,
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -295,4 +307,51 @@ func backup(args []string) error {
 	}
 	defer db.Close()
 	return db.Backup(context.Background(), *to)
+}
+
+// exportDirOf is the export directory: as set, or DATA/exports.
+func exportDirOf(set, data string) string {
+	if set != "" {
+		return set
+	}
+	return filepath.Join(data, "exports")
+}
+
+// purge runs the purge of closed accounts now, as the hourly job does:
+// every account closed long enough ago (or, with --now, as if it were that
+// time) is deleted with everything of its business except our billing
+// records.
+func purge(args []string) error {
+	fs := flag.NewFlagSet("purge", flag.ExitOnError)
+	data := fs.String("data", env("NAUKAR_DATA", "data"), "SQLite data directory, used when DATABASE_URL is not set")
+	exportDir := fs.String("export-dir", env("NAUKAR_EXPORT_DIR", ""), "the server's export directory (default DATA/exports)")
+	nowFlag := fs.String("now", "", "purge as if it were this time (RFC 3339, e.g. 2026-02-01T00:00:00Z); default now")
+	_ = fs.Parse(args)
+	now := time.Now()
+	if *nowFlag != "" {
+		t, err := time.Parse(time.RFC3339, *nowFlag)
+		if err != nil {
+			return fmt.Errorf("purge: --now %q is not an RFC 3339 time such as 2026-02-01T00:00:00Z", *nowFlag)
+		}
+		now = t
+	}
+	ctx := context.Background()
+	db, err := openStore(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc, err := privacy.New(privacy.Config{Store: db, ExportDir: exportDirOf(*exportDir, *data), Now: func() time.Time { return now }})
+	if err != nil {
+		return err
+	}
+	purged, err := svc.PurgeDue(ctx, now)
+	for _, a := range purged {
+		fmt.Println("purged account", a)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%d closed accounts purged\n", len(purged))
+	return nil
 }
