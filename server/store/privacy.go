@@ -79,7 +79,13 @@ var Tables = map[string]TableRule{
 	"security_events": {Owner: OwnerBusinessOrAccount, Export: true,
 		About: "The security log: sign-ups, sign-ins, failed sign-ins, devices added and removed, account changes, with time, IP address and browser or app."},
 	"account_closures": {Owner: OwnerProof},
-	"exports":          {Owner: OwnerBusiness},
+
+	// Billing (server/plans, server/billing).
+	"billing_subscriptions": {Owner: OwnerBilling, Export: true,
+		About: "Our subscription billing of the business: plan, status, the Razorpay subscription id and the paid period. Kept 7 years after the account is closed (Indian tax law)."},
+	"billing_usage": {Owner: OwnerBusiness, Export: true,
+		About: "How much of each monthly allowance of the plan was used (WhatsApp messages, AI questions), per month (India time)."},
+	"exports": {Owner: OwnerBusiness},
 
 	"river_job":          {Owner: OwnerJobs},
 	"river_leader":       {Owner: OwnerNone},
