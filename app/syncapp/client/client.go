@@ -140,14 +140,7 @@ func (c *Client) do(ctx context.Context, method, path, token string, body, out a
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	if resp.IsError() {
-		e := &APIError{Status: resp.StatusCode()}
-		var eb protocol.ErrorBody
-		if json.Unmarshal(resp.Body(), &eb) == nil && eb.Error.Code != "" {
-			e.Code, e.Message = eb.Error.Code, eb.Error.Message
-		} else {
-			e.Code, e.Message = protocol.CodeInternal, http.StatusText(resp.StatusCode())
-		}
-		return e
+		return apiError(resp.StatusCode(), resp.Body())
 	}
 	if out != nil && len(resp.Body()) > 0 {
 		if err := gojson.Unmarshal(resp.Body(), out); err != nil {
@@ -155,6 +148,18 @@ func (c *Client) do(ctx context.Context, method, path, token string, body, out a
 		}
 	}
 	return nil
+}
+
+// apiError reads an error body into an *APIError.
+func apiError(status int, body []byte) *APIError {
+	e := &APIError{Status: status}
+	var eb protocol.ErrorBody
+	if json.Unmarshal(body, &eb) == nil && eb.Error.Code != "" {
+		e.Code, e.Message = eb.Error.Code, eb.Error.Message
+	} else {
+		e.Code, e.Message = protocol.CodeInternal, http.StatusText(status)
+	}
+	return e
 }
 
 // Signup creates an account and its business. It is not retried.
