@@ -7,11 +7,15 @@
 package billing
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
+	"github.com/ainaukar/naukar/server/billing/razorpay"
 	"github.com/ainaukar/naukar/server/core"
+	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/plans"
 	"github.com/ainaukar/naukar/server/quota"
 	"github.com/ainaukar/naukar/sync/protocol"
@@ -27,6 +31,16 @@ type Store interface {
 		fn func(plans.State) (plans.State, bool, error)) (plans.State, error)
 	// ActiveDevices counts the business's devices that are signed in.
 	ActiveDevices(ctx context.Context, businessID string) (int, error)
+
+	CreateCheckout(ctx context.Context, c plans.Checkout) error
+	CheckoutByToken(ctx context.Context, token string) (plans.Checkout, error)
+	CheckoutBySubscription(ctx context.Context, subscriptionID string) (plans.Checkout, error)
+	MarkCheckoutVerified(ctx context.Context, subscriptionID, paymentID string, at time.Time) error
+
+	// RecordEvent stores a webhook event unless its id is known.
+	RecordEvent(ctx context.Context, eventID, event string, body []byte, at time.Time) (known, processed bool, err error)
+	Event(ctx context.Context, eventID string) (event string, body []byte, processed bool, err error)
+	MarkEventProcessed(ctx context.Context, eventID string, at time.Time) error
 }
 
 // Config configures the module.
@@ -36,20 +50,42 @@ type Config struct {
 	Counter *plans.Counter
 	Logger  *slog.Logger     // nil: slog.Default()
 	Now     func() time.Time // nil: time.Now
+
+	// Razorpay is our own Razorpay account (RAZORPAY_API_URL,
+	// RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET); nil: subscriptions answer
+	// not_configured and every business stays on its plan in force.
+	Razorpay *razorpay.Client
+	// WebhookSecret checks X-Razorpay-Signature (RAZORPAY_WEBHOOK_SECRET).
+	WebhookSecret string
+	// PublicURL is where shops reach this server (NAUKAR_PUBLIC_URL), for
+	// the checkout page's address; "": taken from the request.
+	PublicURL string
+	// CheckoutJS is Razorpay Checkout's script (default
+	// https://checkout.razorpay.com/v1/checkout.js).
+	CheckoutJS string
+	// Queue runs webhook events and follow-ups as jobs.
+	Queue *jobs.Queue
 }
 
 // Module is the billing module (an api.Module).
 type Module struct {
-	store   Store
-	plans   plans.Config
-	counter *plans.Counter
-	log     *slog.Logger
-	now     func() time.Time
+	store      Store
+	plans      plans.Config
+	counter    *plans.Counter
+	log        *slog.Logger
+	now        func() time.Time
+	rzp        *razorpay.Client
+	whSecret   string
+	publicURL  string
+	checkoutJS string
+	queue      *jobs.Queue
 }
 
 // New returns the module for cfg.
 func New(cfg Config) *Module {
-	m := &Module{store: cfg.Store, plans: cfg.Plans, counter: cfg.Counter, log: cfg.Logger, now: cfg.Now}
+	m := &Module{store: cfg.Store, plans: cfg.Plans, counter: cfg.Counter, log: cfg.Logger, now: cfg.Now,
+		rzp: cfg.Razorpay, whSecret: cfg.WebhookSecret, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
+		checkoutJS: cmp.Or(cfg.CheckoutJS, DefaultCheckoutJS), queue: cfg.Queue}
 	if m.log == nil {
 		m.log = slog.Default()
 	}
@@ -59,8 +95,14 @@ func New(cfg Config) *Module {
 	if m.counter == nil {
 		m.counter = plans.NewCounter(cfg.Store, cfg.Plans, m.now)
 	}
+	if m.queue != nil {
+		m.registerJobs(m.queue)
+	}
 	return m
 }
+
+// DefaultCheckoutJS is Razorpay Checkout's script.
+const DefaultCheckoutJS = "https://checkout.razorpay.com/v1/checkout.js"
 
 func counts(l plans.Limits) protocol.BillingCounts {
 	return protocol.BillingCounts{Devices: l.Devices, WhatsApp: l.WhatsApp, AI: l.AI}

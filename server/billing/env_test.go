@@ -19,6 +19,7 @@ import (
 	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/billing"
+	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/plans"
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/server/store/storetest"
@@ -53,7 +54,17 @@ func newEnv(t *testing.T, open storetest.Opener, cfg billing.Config) *env {
 	}
 	e.counter = plans.NewCounter(e.db, cfg.Plans, e.now)
 	cfg.Store, cfg.Counter, cfg.Logger, cfg.Now = e.db, e.counter, log, e.now
+	q := jobs.New(e.db, jobs.Config{Logger: log, PollInterval: 50 * time.Millisecond, SoleInstance: e.db.Dialect() == "sqlite"})
+	cfg.Queue = q
 	e.mod = billing.New(cfg)
+	if err := q.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = q.Stop(c)
+	})
 	e.srv = httptest.NewServer(api.New(api.Config{Store: e.db, Logger: log, Now: e.now, BcryptCost: bcrypt.MinCost,
 		Modules: []api.Module{e.mod}, DeviceLimits: e.counter}))
 	t.Cleanup(e.srv.Close)
@@ -135,5 +146,18 @@ func (e *env) setPlan(s *shop, st plans.State) {
 	_, err := e.db.UpdatePlanState(ctx, s.id, e.now(), func(plans.State) (plans.State, bool, error) { return st, true, nil })
 	if err != nil {
 		e.t.Fatal(err)
+	}
+}
+
+// eventually waits (up to 10 s) for cond, which a background job makes
+// true.
+func (e *env) eventually(what string, cond func() bool) {
+	e.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			e.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

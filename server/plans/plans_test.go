@@ -1,6 +1,7 @@
 package plans_test
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +105,34 @@ func TestEffective(t *testing.T) {
 				t.Errorf("plan in force %s, want %s", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestApplyAnyOrder: a subscription's events applied in any order, each
+// any number of times, end where they end in order.
+func TestApplyAnyOrder(t *testing.T) {
+	t0 := time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)
+	statuses := []string{plans.StatusAuthenticated, plans.StatusActive, plans.StatusActive, plans.StatusPending,
+		plans.StatusActive, plans.StatusHalted, plans.StatusCancelled}
+	var evs []plans.SubEvent
+	for i, st := range statuses {
+		evs = append(evs, plans.SubEvent{SubscriptionID: "sub_1", Plan: "pro", Status: st,
+			CurrentEnd: t0.AddDate(0, i, 0), At: t0.Add(time.Duration(i) * time.Minute)})
+	}
+	for n := 1; n <= len(evs); n++ {
+		var want plans.State
+		for _, ev := range evs[:n] {
+			want, _, _ = plans.Apply(want, ev)
+		}
+		for trial := range 50 {
+			var got plans.State
+			order := rand.Perm(n)
+			for _, i := range append(order, order[:trial%n+1]...) {
+				got, _, _ = plans.Apply(got, evs[i])
+			}
+			if got.Status != want.Status || !got.CurrentEnd.Equal(want.CurrentEnd) || !got.EventAt.Equal(want.EventAt) {
+				t.Fatalf("first %d events in order %v: %s until %v, want %s until %v", n, order, got.Status, got.CurrentEnd, want.Status, want.CurrentEnd)
+			}
+		}
 	}
 }

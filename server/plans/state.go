@@ -80,3 +80,100 @@ func (c Config) GraceEnds(s State) time.Time {
 	}
 	return from.Add(c.Grace())
 }
+
+// Checkout is a Razorpay subscription the server created for a business,
+// and the token of the checkout page that pays for it.
+type Checkout struct {
+	SubscriptionID string
+	BusinessID     string
+	Plan           string
+	Token          string
+	CreatedAt      time.Time
+	VerifiedAt     time.Time
+	PaymentID      string
+}
+
+// SubEvent is news about a subscription: a webhook's subscription entity,
+// or the subscription as fetched after Checkout.
+type SubEvent struct {
+	SubscriptionID string
+	Plan           string // our plan id ("" when unknown: keep)
+	Status         string
+	CurrentEnd     time.Time
+	// At is when Razorpay made the event (created_at), which orders events.
+	At time.Time
+}
+
+// rank orders statuses reported within one second: later in a
+// subscription's life wins.
+func rank(status string) int {
+	switch status {
+	case StatusCreated:
+		return 0
+	case StatusAuthenticated:
+		return 1
+	case StatusActive:
+		return 2
+	case StatusPending:
+		return 3
+	case StatusHalted, StatusPaused:
+		return 4
+	case StatusCancelled, StatusCompleted, StatusExpired:
+		return 5
+	}
+	return -1
+}
+
+// Final reports whether a status ends a subscription for good.
+func Final(status string) bool { return rank(status) == 5 }
+
+// Apply is the one state machine of a business's subscription. It takes
+// events in any order and any number of times: an event older than the
+// last applied (or of the same second and an earlier stage) changes
+// nothing, a final status (cancelled, completed, expired) is never undone,
+// and the paid period's end only moves forward. A different subscription
+// takes over when it is paid for (authenticated or active), or when none
+// is running, and its news is not older than what is known; replaced then
+// names the running subscription it supersedes (to be cancelled at
+// Razorpay). changed is false when nothing changed.
+func Apply(s State, ev SubEvent) (next State, changed bool, replaced string) {
+	if rank(ev.Status) < 0 {
+		return s, false, ""
+	}
+	next = s
+	if ev.SubscriptionID != s.SubscriptionID {
+		// Another subscription takes over when it is paid for, or when
+		// the one known has ended (or there is none): then even its
+		// final status, arriving before the rest, is the newest news.
+		open := s.SubscriptionID != "" && !Final(s.Status)
+		if (open && !paying(ev.Status)) || (s.SubscriptionID != "" && ev.At.Before(s.EventAt)) {
+			return s, false, ""
+		}
+		if s.SubscriptionID != "" && !Final(s.Status) {
+			replaced = s.SubscriptionID
+		}
+		next = State{BusinessID: s.BusinessID, Plan: s.Plan, SubscriptionID: ev.SubscriptionID}
+	} else {
+		switch {
+		case Final(s.Status):
+			return s, false, ""
+		case ev.At.Before(s.EventAt):
+			return s, false, ""
+		case ev.At.Equal(s.EventAt) && rank(ev.Status) < rank(s.Status):
+			return s, false, ""
+		}
+	}
+	if ev.Plan != "" {
+		next.Plan = ev.Plan
+	}
+	if next.Status != ev.Status {
+		next.Status, next.ChangedAt = ev.Status, ev.At
+	}
+	if ev.CurrentEnd.After(next.CurrentEnd) {
+		next.CurrentEnd = ev.CurrentEnd
+	}
+	if ev.At.After(next.EventAt) {
+		next.EventAt = ev.At
+	}
+	return next, next != s, replaced
+}

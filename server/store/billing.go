@@ -9,6 +9,7 @@ import (
 
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/plans"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 var _ plans.Store = (*DB)(nil)
@@ -191,4 +192,88 @@ func (db *DB) ActiveDevices(ctx context.Context, businessID string) (int, error)
 		return 0, fmt.Errorf("count devices: %w", err)
 	}
 	return n, nil
+}
+
+// CreateCheckout records a subscription created for a business.
+func (db *DB) CreateCheckout(ctx context.Context, c plans.Checkout) error {
+	_, err := db.write.ExecContext(ctx, `INSERT INTO billing_checkouts (subscription_id, business_id, plan, token, created_at)
+		VALUES ($1, $2, $3, $4, $5)`, c.SubscriptionID, c.BusinessID, c.Plan, c.Token, ms(c.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("record checkout: %w", err)
+	}
+	return nil
+}
+
+const checkoutCols = `subscription_id, business_id, plan, token, created_at, verified_at, payment_id`
+
+func scanCheckout(row *sql.Row) (plans.Checkout, error) {
+	var c plans.Checkout
+	var created, verified int64
+	err := row.Scan(&c.SubscriptionID, &c.BusinessID, &c.Plan, &c.Token, &created, &verified, &c.PaymentID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, core.Errorf(protocol.CodeNotFound, "This checkout is not known. Start again from Settings → Plan.")
+	}
+	if err != nil {
+		return c, fmt.Errorf("read checkout: %w", err)
+	}
+	c.CreatedAt, c.VerifiedAt = fromMS(created), timeOrZero(verified)
+	return c, nil
+}
+
+// CheckoutByToken finds a checkout by its page token.
+func (db *DB) CheckoutByToken(ctx context.Context, token string) (plans.Checkout, error) {
+	return scanCheckout(db.read.QueryRowContext(ctx, `SELECT `+checkoutCols+` FROM billing_checkouts WHERE token = $1`, token))
+}
+
+// CheckoutBySubscription finds a checkout by its subscription id.
+func (db *DB) CheckoutBySubscription(ctx context.Context, subscriptionID string) (plans.Checkout, error) {
+	return scanCheckout(db.read.QueryRowContext(ctx, `SELECT `+checkoutCols+` FROM billing_checkouts WHERE subscription_id = $1`, subscriptionID))
+}
+
+// MarkCheckoutVerified records the payment Checkout reported.
+func (db *DB) MarkCheckoutVerified(ctx context.Context, subscriptionID, paymentID string, at time.Time) error {
+	_, err := db.write.ExecContext(ctx, `UPDATE billing_checkouts SET verified_at = $2, payment_id = $3
+		WHERE subscription_id = $1 AND verified_at = 0`, subscriptionID, ms(at), paymentID)
+	if err != nil {
+		return fmt.Errorf("mark checkout verified: %w", err)
+	}
+	return nil
+}
+
+// RecordEvent stores a webhook event unless its id is known; it reports
+// whether the event was known already and whether it has been processed.
+func (db *DB) RecordEvent(ctx context.Context, eventID, event string, body []byte, at time.Time) (known, processed bool, err error) {
+	res, err := db.write.ExecContext(ctx, `INSERT INTO billing_events (event_id, event, body, received_at)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING`, eventID, event, string(body), ms(at))
+	if err != nil {
+		return false, false, fmt.Errorf("record event: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return false, false, nil
+	}
+	var p int64
+	if err := db.write.QueryRowContext(ctx, `SELECT processed_at FROM billing_events WHERE event_id = $1`, eventID).Scan(&p); err != nil {
+		return true, false, fmt.Errorf("read event: %w", err)
+	}
+	return true, p != 0, nil
+}
+
+// Event returns a stored webhook event.
+func (db *DB) Event(ctx context.Context, eventID string) (event string, body []byte, processed bool, err error) {
+	var b string
+	var p int64
+	err = db.read.QueryRowContext(ctx, `SELECT event, body, processed_at FROM billing_events WHERE event_id = $1`, eventID).Scan(&event, &b, &p)
+	if err != nil {
+		return "", nil, false, fmt.Errorf("read event %s: %w", eventID, err)
+	}
+	return event, []byte(b), p != 0, nil
+}
+
+// MarkEventProcessed records that an event has been applied.
+func (db *DB) MarkEventProcessed(ctx context.Context, eventID string, at time.Time) error {
+	_, err := db.write.ExecContext(ctx, `UPDATE billing_events SET processed_at = $2 WHERE event_id = $1`, eventID, ms(at))
+	if err != nil {
+		return fmt.Errorf("mark event processed: %w", err)
+	}
+	return nil
 }

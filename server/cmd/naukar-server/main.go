@@ -34,6 +34,7 @@ import (
 	"github.com/ainaukar/naukar/app/version"
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/billing"
+	"github.com/ainaukar/naukar/server/billing/razorpay"
 	"github.com/ainaukar/naukar/server/housekeeping"
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/plans"
@@ -183,7 +184,6 @@ func serve(args []string) error {
 	// quotas counts WhatsApp messages and AI questions against each
 	// business's plan; the modules that spend them are handed it.
 	quotas := plans.NewCounter(db, plansCfg, nil)
-	billingModule := billing.New(billing.Config{Store: db, Plans: plansCfg, Counter: quotas, Logger: log})
 
 	if *sessionTTL <= 0 || *sessionTTL > time.Minute {
 		return errors.New("--session-ttl must be between 1ns and 1m")
@@ -198,6 +198,7 @@ func serve(args []string) error {
 	}
 	queue := jobs.New(db, jobs.Config{Logger: log, ID: *instanceID, Workers: *jobWorkers, PollInterval: *jobPoll,
 		RescueAfter: *jobRescue, SoleInstance: db.Dialect() == "sqlite"})
+	billingModule := billing.New(billingConfig(db, plansCfg, quotas, log, queue))
 	if _, err := housekeeping.Register(queue, housekeeping.Config{DB: db, Logger: log, BackupDir: *backupDir,
 		BackupEvery: *backupEvery, BackupKeep: *backupKeep, RetentionDays: *retentionDays}); err != nil {
 		ln.Close()
@@ -354,4 +355,18 @@ func purge(args []string) error {
 	}
 	fmt.Printf("%d closed accounts purged\n", len(purged))
 	return nil
+}
+
+// billingConfig reads the billing module's settings from the environment
+// (secrets only there, never in flags, which the process list shows).
+func billingConfig(db *store.DB, cfg plans.Config, quotas *plans.Counter, log *slog.Logger, queue *jobs.Queue) billing.Config {
+	c := billing.Config{Store: db, Plans: cfg, Counter: quotas, Logger: log, Queue: queue,
+		WebhookSecret: os.Getenv("RAZORPAY_WEBHOOK_SECRET"), PublicURL: os.Getenv("NAUKAR_PUBLIC_URL"),
+		CheckoutJS: os.Getenv("RAZORPAY_CHECKOUT_JS")}
+	if id, secret := os.Getenv("RAZORPAY_KEY_ID"), os.Getenv("RAZORPAY_KEY_SECRET"); id != "" && secret != "" {
+		c.Razorpay = razorpay.New(env("RAZORPAY_API_URL", razorpay.DefaultBaseURL), id, secret)
+	} else {
+		log.Warn("RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET are not set: paid plans cannot be bought; every business has its plan in force")
+	}
+	return c
 }
