@@ -85,6 +85,10 @@ var Tables = map[string]TableRule{
 		About: "Our subscription billing of the business: plan, status, the Razorpay subscription id and the paid period. Kept 7 years after the account is closed (Indian tax law)."},
 	"billing_usage": {Owner: OwnerBusiness, Export: true,
 		About: "How much of each monthly allowance of the plan was used (WhatsApp messages, AI questions), per month (India time)."},
+	"billing_checkouts": {Owner: OwnerBilling, Export: true, Omit: []string{"token"},
+		About: "Every Razorpay subscription started for the business (plan, when, and the payment that confirmed it). Kept 7 years after the account is closed (Indian tax law)."},
+	"billing_events": {Owner: OwnerBilling,
+		About: "Razorpay's notices about our charges (kept as payment records for 7 years; they hold no card numbers)."},
 	"exports": {Owner: OwnerBusiness},
 
 	"river_job":          {Owner: OwnerJobs},
