@@ -279,6 +279,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.afterStaffPush(sess, req.Mutations)
 	s.writeJSON(w, http.StatusOK, resp)
 }
 

@@ -89,6 +89,7 @@ func (s *Server) auth(next http.HandlerFunc) http.HandlerFunc {
 			}
 			s.sessions.put(hash, sess, gen, now)
 		}
+		sess.Role = sess.RoleAt(now)
 		r = r.WithContext(contextWithSession(r.Context(), sess))
 		next(w, r)
 	}

@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/ainaukar/naukar/app/staff"
+)
 
 // Body limits per request.
 const (
@@ -18,10 +22,14 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /v1/login", s.limit(smallBody, s.login))
 
 	mux.Handle("GET /v1/me", s.auth(s.me))
-	mux.Handle("GET /v1/devices", s.auth(s.devices))
-	mux.Handle("DELETE /v1/devices/{id}", s.auth(s.revokeDevice))
+	mux.Handle("GET /v1/devices", s.auth(s.permit(staff.Devices, s.devices)))
+	mux.Handle("DELETE /v1/devices/{id}", s.auth(s.permit(staff.Devices, s.revokeDevice)))
 	mux.Handle("POST /v1/logout", s.auth(s.logout))
-	mux.Handle("GET /v1/security-log", s.auth(s.securityLog))
+	mux.Handle("GET /v1/security-log", s.auth(s.permit(staff.SecurityLog, s.securityLog)))
+
+	mux.Handle("POST /v1/staff/signin", s.limit(smallBody, s.auth(s.staffSignIn)))
+	mux.Handle("POST /v1/staff/signout", s.auth(s.staffSignOut))
+	mux.Handle("GET /v1/staff/session", s.auth(s.staffWho))
 
 	mux.Handle("POST /v1/sync/push", s.limit(pushBody, s.auth(s.push)))
 	mux.Handle("GET /v1/sync/pull", s.auth(s.pull))

@@ -70,6 +70,19 @@ func (c *sessionCache) put(tokenHash string, s core.Session, gen uint64, now tim
 	c.m[tokenHash] = cachedSession{s: s, expires: now.Add(c.ttl)}
 }
 
+// dropBusiness forgets every cached session of a business (its staff
+// changed: roles follow at once through this instance).
+func (c *sessionCache) dropBusiness(businessID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	for k, e := range c.m {
+		if e.s.BusinessID == businessID {
+			delete(c.m, k)
+		}
+	}
+}
+
 // dropDevice forgets every cached session of a device (after revoking it).
 func (c *sessionCache) dropDevice(deviceID string) {
 	c.mu.Lock()

@@ -3,10 +3,12 @@ package core
 import (
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
@@ -29,6 +31,17 @@ type Session struct {
 	AccountID  string
 	BusinessID string
 	DeviceID   string
+
+	// Staff (staff.go): whether the business has staff, who is signed in
+	// on the device as the server last checked their PIN, and until when.
+	HasStaff  bool
+	UserID    string
+	UserName  string
+	UserRole  staff.Role
+	UserUntil time.Time
+	// Role is what the device may do now (RoleAt), set by the server's
+	// authentication on every request.
+	Role staff.Role
 }
 
 // Signup is the body of POST /v1/signup with the server's checks on it.

@@ -94,6 +94,8 @@ type Store interface {
 	LogSecurity(ctx context.Context, e SecurityEvent) error
 	SecurityEvents(ctx context.Context, s Session, limit int) ([]SecurityEvent, error)
 
+	StaffStore
+
 	Ping(ctx context.Context) error
 	Close() error
 }

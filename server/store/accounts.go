@@ -193,8 +193,10 @@ func (db *DB) CreateDeviceWithin(ctx context.Context, accountID, businessID, nam
 func (db *DB) SessionByToken(ctx context.Context, tokenHash string) (core.Session, error) {
 	var s core.Session
 	var revoked sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT id, business_id, account_id, revoked_at FROM devices WHERE token_hash = $1`,
-		tokenHash).Scan(&s.DeviceID, &s.BusinessID, &s.AccountID, &revoked)
+	var st sessionStaff
+	err := db.read.QueryRowContext(ctx, `SELECT id, business_id, account_id, revoked_at, `+sessionStaffCols+`
+		FROM devices d WHERE token_hash = $1`,
+		tokenHash).Scan(&s.DeviceID, &s.BusinessID, &s.AccountID, &revoked, &st.userID, &st.until, &st.data, &st.has)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, core.ErrDeviceUnknown
 	}
@@ -204,6 +206,7 @@ func (db *DB) SessionByToken(ctx context.Context, tokenHash string) (core.Sessio
 	if revoked.Valid {
 		return s, core.ErrDeviceRevoked
 	}
+	st.fill(&s)
 	return s, nil
 }
 

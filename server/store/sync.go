@@ -125,6 +125,9 @@ func newPushPlan(s core.Session, req protocol.PushRequest, epoch string, now tim
 	seen := make(map[rowKey]bool, len(req.Mutations))
 	for i, m := range req.Mutations {
 		p.rows[i], p.rejs[i] = core.CheckMutation(m)
+		if p.rejs[i] == nil {
+			p.rejs[i] = core.CheckStaffMutation(s, m)
+		}
 		if p.rejs[i] != nil {
 			continue
 		}
