@@ -16,6 +16,9 @@ type Runner struct {
 	s        *store.Store
 	interval time.Duration
 	onStatus func(client.Status)
+	// Staff signs the counter's staff member in on the server before each
+	// push (nil: none).
+	Staff *StaffLink
 
 	mu     gosync.Mutex
 	kick   chan struct{}
@@ -37,6 +40,9 @@ func (r *Runner) Start() error {
 	eng, err := Engine(r.s)
 	if err != nil {
 		return err
+	}
+	if r.Staff != nil {
+		eng.BeforePush = r.Staff.BeforePush
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -20,6 +20,7 @@ type Service struct {
 // books are already signed in). onStatus hears every background round.
 func NewService(s *store.Store, onStatus func(client.Status)) *Service {
 	r := NewRunner(s, time.Minute, onStatus)
+	r.Staff = &StaffLink{}
 	_ = r.Start() // not signed in yet is fine
 	return &Service{Store: s, Runner: r}
 }
@@ -59,6 +60,9 @@ func (v *Service) SyncNow(ctx context.Context) (client.Status, error) {
 	eng, err := Engine(v.Store)
 	if err != nil {
 		return client.Status{}, err
+	}
+	if v.Runner.Staff != nil {
+		eng.BeforePush = v.Runner.Staff.BeforePush
 	}
 	return eng.Round(ctx)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/app/store"
+	"github.com/ainaukar/naukar/app/syncapp"
 )
 
 // TestStaffChangeOfflineAppliesOnOthers: the owner sets staff up on one
@@ -30,10 +31,16 @@ func TestStaffChangeOfflineAppliesOnOthers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err := a.s.AddStaff(ctx, store.StaffInput{Name: "Meera", Role: staff.Owner, PIN: "2580"})
+	meera, err := a.s.AddStaff(ctx, store.StaffInput{Name: "Meera", Role: staff.Owner, PIN: "2580"})
 	mustNo(err)
 	_, err = a.s.SignIn(ctx, "Meera", "2580")
 	mustNo(err)
+	// The server learns who is at counter 1 before its pushes: once the
+	// business has staff there, only an owner signed in with a PIN may
+	// change them.
+	link := &syncapp.StaffLink{}
+	link.SignedIn(meera.ID, "2580")
+	a.eng.BeforePush = link.BeforePush
 	_, err = a.s.AddStaff(ctx, store.StaffInput{Name: "Ravi", Role: staff.Cashier, PIN: "1470", DiscountLimitBP: -1})
 	mustNo(err)
 	_, err = a.s.AddStaff(ctx, store.StaffInput{Name: "Vikram", Role: staff.Manager, PIN: "3690"})
@@ -68,8 +75,11 @@ func TestStaffChangeOfflineAppliesOnOthers(t *testing.T) {
 	_, err = a.s.ChangeStaff(ctx, "Ravi", store.StaffInput{Role: staff.Manager, DiscountLimitBP: -1})
 	mustNo(err)
 	mustNo(a.s.RemoveStaff(ctx, "Vikram"))
-	_, err = a.eng.Round(ctx)
+	st, err := a.eng.Round(ctx)
 	mustNo(err)
+	if len(st.Rejected) > 0 || link.Server().Role != "owner" {
+		t.Fatalf("the owner's offline change: %+v, server says %+v", st.Rejected, link.Server())
+	}
 
 	// Counter 3 (online) gets the change; counter 2 once it is back.
 	_, err = c.eng.Round(ctx)

@@ -68,6 +68,10 @@ type Engine struct {
 	Now       func() time.Time
 	// Progress, if set, is told how many rows were applied so far in a pull.
 	Progress func(applied int, more bool)
+	// BeforePush, if set, runs before each round's push (the staff member
+	// signed in on the counter signs in on the server first, so that the
+	// server lets the push do what their role may).
+	BeforePush func(ctx context.Context, c *Client, token string) error
 
 	mu gosync.Mutex
 }
@@ -134,6 +138,11 @@ func (e *Engine) round(ctx context.Context, mayResync bool) (Status, error) {
 var errResynced = errors.New("resynced")
 
 func (e *Engine) push(ctx context.Context) error {
+	if e.BeforePush != nil {
+		if err := e.BeforePush(ctx, e.Client, e.Token); err != nil {
+			return err
+		}
+	}
 	batch := e.BatchSize
 	if batch <= 0 {
 		batch = 500
