@@ -13,7 +13,7 @@ if [ "${1:-}" = dist ]; then
   done
 fi
 for p in gcc pkg-config libgl1-mesa-dev xorg-dev xvfb x11-utils xdotool poppler-utils qpdf imagemagick \
-         cups cups-bsd cups-client printer-driver-cups-pdf fonts-noto-core postgresql locales; do
+         cups cups-bsd cups-client printer-driver-cups-pdf fonts-noto-core postgresql locales chromium; do
   have "$p" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
