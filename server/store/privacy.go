@@ -91,6 +91,9 @@ var Tables = map[string]TableRule{
 		About: "Razorpay's notices about our charges (kept as payment records for 7 years; they hold no card numbers)."},
 	"exports": {Owner: OwnerBusiness},
 
+	// Staff (server/api staff sign-in): wrong staff PINs, times only.
+	"staff_pin_failures": {Owner: OwnerBusiness},
+
 	"river_job":          {Owner: OwnerJobs},
 	"river_leader":       {Owner: OwnerNone},
 	"river_migration":    {Owner: OwnerNone},
