@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/sync/protocol"
@@ -24,11 +25,13 @@ func (s *Service) Module() *Module { return &Module{s: s} }
 // Mount implements api.Module.
 func (m *Module) Mount(mux *api.Mux) {
 	m.mux = mux
-	mux.Device("PATCH /v1/account", 0, m.correctAccount)
-	mux.Device("PATCH /v1/business", 0, m.correctBusiness)
-	mux.Device("POST /v1/account/delete", 0, m.closeAccount)
-	mux.Device("POST /v1/account/exports", 0, m.startExport)
-	mux.Device("GET /v1/account/exports/{id}", 0, m.export)
+	// The owner's rights only (app/staff's permission table): a cashier's
+	// or manager's device gets 403.
+	mux.Permit("PATCH /v1/account", staff.Privacy, 0, m.correctAccount)
+	mux.Permit("PATCH /v1/business", staff.Settings, 0, m.correctBusiness)
+	mux.Permit("POST /v1/account/delete", staff.DeleteAccount, 0, m.closeAccount)
+	mux.Permit("POST /v1/account/exports", staff.Privacy, 0, m.startExport)
+	mux.Permit("GET /v1/account/exports/{id}", staff.Privacy, 0, m.export)
 }
 
 func (m *Module) correctAccount(w http.ResponseWriter, r *http.Request, sess core.Session) {
