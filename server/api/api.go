@@ -127,6 +127,8 @@ var statusOf = map[string]int{
 	protocol.CodeRateLimited:   http.StatusTooManyRequests,
 	protocol.CodeNotConfig:     http.StatusNotImplemented,
 	protocol.CodeQuotaExceeded: http.StatusTooManyRequests,
+	protocol.CodeOverloaded:    529, // as the model's own API answers
+	protocol.CodeUpstream:      http.StatusBadGateway,
 	protocol.CodeInternal:      http.StatusInternalServerError,
 }
 
