@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/ainaukar/naukar/app/version"
+	"github.com/ainaukar/naukar/server/ai"
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/billing"
 	"github.com/ainaukar/naukar/server/billing/razorpay"
@@ -223,8 +224,13 @@ func serve(args []string) error {
 		}
 	}()
 
+	// The AI proxy's key comes from the environment only (a flag would
+	// show in the process list); without model and key it answers
+	// not_configured and the rest of the server works.
+	aiCfg := ai.Config{Store: db, Logger: log, Quota: quotas, Model: os.Getenv("NAUKAR_AI_MODEL"),
+		APIKey: os.Getenv("ANTHROPIC_API_KEY"), BaseURL: os.Getenv("ANTHROPIC_BASE_URL")}
 	handler := api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy, SessionTTL: *sessionTTL, UpdatesDir: *updatesDir,
-		DeviceLimits: quotas, Modules: []api.Module{billingModule, priv.Module()}})
+		DeviceLimits: quotas, Modules: []api.Module{billingModule, priv.Module(), ai.New(aiCfg)}})
 	srv := &http.Server{
 		Addr:              *addr,
 		Handler:           handler,
@@ -237,7 +243,7 @@ func serve(args []string) error {
 	}
 	log.Info("naukar-server listening", "version", version.Version(), "commit", version.Commit(),
 		"addr", ln.Addr().String(), "store", db.Dialect(), "epoch", epoch, "tls", *tlsCert != "", "instance", queue.ID(),
-		"updates", *updatesDir != "")
+		"updates", *updatesDir != "", "ai", aiCfg.Configured())
 	errc := make(chan error, 1)
 	go func() {
 		if *tlsCert != "" {
