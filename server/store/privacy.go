@@ -76,6 +76,8 @@ var Tables = map[string]TableRule{
 	"sync_rejections": {Owner: OwnerBusiness, Export: true,
 		About: "Changes a device sent that the server could not apply, with the reason."},
 	"login_failures": {Owner: OwnerAccount},
+	"ai_usage": {Owner: OwnerBusiness, Export: true,
+		About: "The AI assistant's usage: when each request was sent, from which device, the model, the tokens used and the outcome (never the question or the answer)."},
 	"security_events": {Owner: OwnerBusinessOrAccount, Export: true,
 		About: "The security log: sign-ups, sign-ins, failed sign-ins, devices added and removed, account changes, with time, IP address and browser or app."},
 	"account_closures": {Owner: OwnerProof},
