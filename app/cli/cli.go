@@ -26,6 +26,11 @@ type Env struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Books  string // path of the books file
+	// As is the staff member the command acts as (--as NAME); their PIN is
+	// NAUKAR_PIN, else the first line of standard input.
+	As string
+
+	cmd string // the command being run (staff_cmds.go guards some)
 }
 
 type command struct {
@@ -82,7 +87,7 @@ func Main(args []string, env *Env) int {
 	if env.Books == "" {
 		env.Books = DefaultBooksPath()
 	}
-	books, args, err := BooksArg(args)
+	books, args, err := globalArgs(env, args)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "naukar: %v\n", err)
 		return 2
@@ -103,12 +108,14 @@ func Main(args []string, env *Env) int {
 	if len(args) > 1 {
 		for _, c := range commands {
 			if c.name == name+" "+args[1] {
+				env.cmd = c.name
 				return report(env, c.name, c.run(env, args[2:]))
 			}
 		}
 	}
 	for _, c := range commands {
 		if c.name == name {
+			env.cmd = c.name
 			return report(env, c.name, c.run(env, args[1:]))
 		}
 	}
@@ -152,6 +159,9 @@ func report(env *Env, name string, err error) int {
 		return 1
 	}
 	msg := books.ErrorMessage(err)
+	if books.ErrorCode(err) == books.EFORBIDDEN && env.As == "" {
+		msg += " Act as someone who may with --as NAME (their PIN from NAUKAR_PIN, or typed on the first line of input)."
+	}
 	if printing.IsSetupError(err) {
 		msg += " Choose this counter's printer with `naukar printer set --name NAME` (or --raw DEVICE|HOST:9100); `naukar printer list` shows the printers."
 	}
@@ -175,6 +185,7 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "  naukar --version")
 	fmt.Fprintln(w, "Global: --books PATH (or NAUKAR_BOOKS) picks the books file; default:", DefaultBooksPath())
+	fmt.Fprintln(w, "        --as NAME acts as that staff member (PIN from NAUKAR_PIN, or the first line of input); books with staff need it")
 }
 
 // newFlags makes a FlagSet that prints its usage to stdout on --help.
@@ -216,7 +227,15 @@ func parseWithArg(fs *flag.FlagSet, args []string) (string, error) {
 // openBooks opens the books: refused untouched when a newer app made them,
 // backed up first when they need migrating.
 func openBooks(env *Env) (*store.Store, error) {
-	return backup.New(env.Books).Open(store.Options{})
+	s, err := backup.New(env.Books).Open(store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := actAs(env, s); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // openExisting opens books that must already exist.
