@@ -214,6 +214,11 @@ type worker[T Args] struct {
 func (w *worker[T]) Work(ctx context.Context, job *Job[T]) error {
 	start := time.Now()
 	err := w.work(ctx, job)
+	var snooze *river.JobSnoozeError
+	if errors.As(err, &snooze) {
+		w.log.Debug("job snoozed", "kind", job.Kind, "job", job.ID, "for", snooze.Duration)
+		return err
+	}
 	if err != nil {
 		// The error goes to the log and the job row: workers must keep
 		// secrets and message bodies out of their errors.
@@ -471,3 +476,7 @@ func (h warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
 
 func (h warnOnly) WithAttrs(a []slog.Attr) slog.Handler { return warnOnly{h.Handler.WithAttrs(a)} }
 func (h warnOnly) WithGroup(n string) slog.Handler      { return warnOnly{h.Handler.WithGroup(n)} }
+
+// Snooze puts the job off for d without counting a try (a send waiting for
+// a free slot under a rate limit): return it from the work function.
+func Snooze(d time.Duration) error { return river.JobSnooze(max(d, 0)) }
