@@ -280,6 +280,11 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.afterStaffPush(sess, req.Mutations)
+	for _, m := range s.modules {
+		if o, ok := m.(PushObserver); ok {
+			o.Pushed(ctx, sess, req.Mutations)
+		}
+	}
 	s.writeJSON(w, http.StatusOK, resp)
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ainaukar/naukar/server/core"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // Module is a part of the server with routes of its own (billing, WhatsApp,
@@ -16,6 +17,16 @@ import (
 // stay in the module's package; handlers only decode, call and encode.
 type Module interface {
 	Mount(m *Mux)
+}
+
+// PushObserver is a Module that hears of every push the store applied, after
+// its commit: a synced row can be a request for the server to act (a
+// WhatsApp message a device asked for while offline). Pushed gets the
+// request's mutations (some may have been applied by an earlier try of the
+// same push, some rejected); it must be quick and idempotent, hand its
+// work to the job queue, and cannot fail the push.
+type PushObserver interface {
+	Pushed(ctx context.Context, s core.Session, muts []protocol.Mutation)
 }
 
 // Mux registers a module's routes on the server.
