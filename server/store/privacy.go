@@ -96,6 +96,13 @@ var Tables = map[string]TableRule{
 	// Staff (server/api staff sign-in): wrong staff PINs, times only.
 	"staff_pin_failures": {Owner: OwnerBusiness},
 
+	// WhatsApp (server/whatsapp).
+	"wa_sends": {Owner: OwnerBusiness, Export: true,
+		About: "WhatsApp messages the server sent for the business: the message id, the customer's number, WhatsApp's message id and how far the send got."},
+	// Keyed by the sending number and a one-way hash of the customer's
+	// number; rows older than an hour are pruned.
+	"wa_pacing": {Owner: OwnerNone},
+
 	"river_job":          {Owner: OwnerJobs},
 	"river_leader":       {Owner: OwnerNone},
 	"river_migration":    {Owner: OwnerNone},

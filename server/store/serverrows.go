@@ -60,21 +60,13 @@ func (db *DB) WriteServerRows(ctx context.Context, businessID string, rows []Ser
 		in[i] = row
 	}
 	changed := 0
-	write := func() error {
-		return db.tx(ctx, func(tx *sql.Tx) error {
-			n, err := db.writeServerRowsTx(ctx, tx, businessID, rows, in, now)
-			changed = n
-			return err
-		})
-	}
-	var err error
-	if db.dialect.name == "sqlite" {
-		// The one writer connection belongs to the push goroutine: the
-		// write waits its turn there, between two group commits.
-		err = db.onWriter(ctx, write)
-	} else {
-		err = write()
-	}
+	// On SQLite the one writer connection belongs to the push goroutine:
+	// the write waits its turn there, between two group commits.
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		n, err := db.writeServerRowsTx(ctx, tx, businessID, rows, in, now)
+		changed = n
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("write server rows: %w", err)
 	}

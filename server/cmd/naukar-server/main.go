@@ -41,6 +41,7 @@ import (
 	"github.com/ainaukar/naukar/server/plans"
 	"github.com/ainaukar/naukar/server/privacy"
 	"github.com/ainaukar/naukar/server/store"
+	"github.com/ainaukar/naukar/server/whatsapp"
 )
 
 func main() {
@@ -210,6 +211,23 @@ func serve(args []string) error {
 		ln.Close()
 		return err
 	}
+	waSettings, err := whatsapp.FromEnv(os.Getenv)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if !waSettings.Configured() {
+		log.Info("whatsapp is not configured: sending is off", "missing", strings.Join(waSettings.Missing(), ","))
+	}
+	wa := whatsapp.New(whatsapp.Config{Settings: waSettings, Store: db, Queue: queue, Logger: log, Quota: quotas,
+		Usage: func(ctx context.Context, businessID string) (int, int, error) {
+			used, err := quotas.Used(ctx, businessID)
+			if err != nil {
+				return 0, 0, err
+			}
+			plan, _, err := quotas.Plan(ctx, businessID)
+			return used.WhatsApp, plan.WhatsApp, err
+		}})
 	if err := queue.Start(ctx); err != nil {
 		ln.Close()
 		return err
@@ -230,7 +248,7 @@ func serve(args []string) error {
 	aiCfg := ai.Config{Store: db, Logger: log, Quota: quotas, Model: os.Getenv("NAUKAR_AI_MODEL"),
 		APIKey: os.Getenv("ANTHROPIC_API_KEY"), BaseURL: os.Getenv("ANTHROPIC_BASE_URL")}
 	handler := api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy, SessionTTL: *sessionTTL, UpdatesDir: *updatesDir,
-		DeviceLimits: quotas, Modules: []api.Module{billingModule, priv.Module(), ai.New(aiCfg)}})
+		DeviceLimits: quotas, Modules: []api.Module{billingModule, priv.Module(), ai.New(aiCfg), wa}})
 	srv := &http.Server{
 		Addr:              *addr,
 		Handler:           handler,

@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// WASend is the server's record of one WhatsApp message a device asked for
+// (server/whatsapp).
+type WASend struct {
+	BusinessID string
+	MessageID  string
+	To         string    // 12 digits, once known
+	BaseAt     time.Time // the fixed wall time of the message's status stamps
+	MediaID    string    // the uploaded invoice PDF, once uploaded
+	WAMID      string    // WhatsApp's message id, once sent
+	QuotaUsed  bool      // the message was counted against the month's quota
+	State      string    // pending, sent or done (failed or skipped for good)
+}
+
+// WASend states.
+const (
+	WAPending = "pending"
+	WASentOK  = "sent"
+	WADone    = "done"
+)
+
+const waSendCols = `business_id, message_id, to_phone, base_at, media_id, coalesce(wamid, ''), quota_used, state`
+
+func scanWASend(row interface{ Scan(...any) error }) (WASend, error) {
+	var s WASend
+	var base int64
+	var quota int
+	err := row.Scan(&s.BusinessID, &s.MessageID, &s.To, &base, &s.MediaID, &s.WAMID, &quota, &s.State)
+	s.BaseAt, s.QuotaUsed = time.UnixMilli(base), quota != 0
+	return s, err
+}
+
+// WASendStart returns the record of a message, creating it (base time now)
+// the first time.
+func (db *DB) WASendStart(ctx context.Context, businessID, messageID string, now time.Time) (WASend, error) {
+	_, err := db.exec(ctx, `INSERT INTO wa_sends (business_id, message_id, base_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $3, $3) ON CONFLICT (business_id, message_id) DO NOTHING`, businessID, messageID, ms(now))
+	if err != nil {
+		return WASend{}, fmt.Errorf("start whatsapp send: %w", err)
+	}
+	s, err := scanWASend(db.write.QueryRowContext(ctx, `SELECT `+waSendCols+` FROM wa_sends
+		WHERE business_id = $1 AND message_id = $2`, businessID, messageID))
+	if err != nil {
+		return WASend{}, fmt.Errorf("read whatsapp send: %w", err)
+	}
+	return s, nil
+}
+
+// WASendSave writes back what a send job learnt. A WAMID already recorded
+// for the message is never replaced.
+func (db *DB) WASendSave(ctx context.Context, s WASend, now time.Time) error {
+	quota := 0
+	if s.QuotaUsed {
+		quota = 1
+	}
+	var wamid any
+	if s.WAMID != "" {
+		wamid = s.WAMID
+	}
+	_, err := db.exec(ctx, `UPDATE wa_sends SET to_phone = $3, media_id = $4, wamid = coalesce(wamid, $5),
+		quota_used = $6, state = $7, updated_at = $8 WHERE business_id = $1 AND message_id = $2`,
+		s.BusinessID, s.MessageID, s.To, s.MediaID, wamid, quota, s.State, ms(now))
+	if err != nil {
+		return fmt.Errorf("save whatsapp send: %w", err)
+	}
+	return nil
+}
+
+// WASendByWAMID finds a sent message by WhatsApp's id.
+func (db *DB) WASendByWAMID(ctx context.Context, wamid string) (WASend, bool, error) {
+	s, err := scanWASend(db.read.QueryRowContext(ctx, `SELECT `+waSendCols+` FROM wa_sends WHERE wamid = $1`, wamid))
+	if errors.Is(err, sql.ErrNoRows) {
+		return WASend{}, false, nil
+	}
+	if err != nil {
+		return WASend{}, false, fmt.Errorf("find whatsapp message: %w", err)
+	}
+	return s, true, nil
+}
+
+// WALastBusinessFor returns the business that last sent a message to a
+// number (12 digits).
+func (db *DB) WALastBusinessFor(ctx context.Context, phone string) (string, bool, error) {
+	var b string
+	err := db.read.QueryRowContext(ctx, `SELECT business_id FROM wa_sends WHERE to_phone = $1
+		ORDER BY created_at DESC LIMIT 1`, phone).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("find the shop of a number: %w", err)
+	}
+	return b, true, nil
+}
+
+// WAUnstarted lists up to limit wa_messages requests pushed since since
+// that no send has started for (a request whose job was never enqueued:
+// the server stopped right after the push that brought it).
+func (db *DB) WAUnstarted(ctx context.Context, since time.Time, limit int) ([][2]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT r.business_id, r.id FROM sync_rows r
+		WHERE r.tbl = 'wa_messages' AND r.updated_at > $1
+		AND NOT EXISTS (SELECT 1 FROM wa_sends s WHERE s.business_id = r.business_id AND s.message_id = r.id)
+		LIMIT $2`, ms(since), limit)
+	if err != nil {
+		return nil, fmt.Errorf("find unsent whatsapp messages: %w", err)
+	}
+	defer rows.Close()
+	var out [][2]string
+	for rows.Next() {
+		var b, id string
+		if err := rows.Scan(&b, &id); err != nil {
+			return nil, err
+		}
+		out = append(out, [2]string{b, id})
+	}
+	return out, rows.Err()
+}
+
+// Reserve takes the next sending slot of key, spaced gap apart, unless it
+// is more than maxWait away: it returns the slot's time (wait until then)
+// and true, or the time the next slot frees and false (nothing taken). It
+// holds across instances: the slots live in the database.
+func (db *DB) Reserve(ctx context.Context, key string, gap, maxWait time.Duration, now time.Time) (time.Time, bool, error) {
+	var at time.Time
+	var ok bool
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO wa_pacing (key, next_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
+			key, ms(now)); err != nil {
+			return err
+		}
+		q := `SELECT next_at FROM wa_pacing WHERE key = $1`
+		if db.dialect.name == "postgres" {
+			q += ` FOR UPDATE`
+		}
+		var next int64
+		if err := tx.QueryRowContext(ctx, q, key).Scan(&next); err != nil {
+			return err
+		}
+		slot := max(next, ms(now))
+		at = time.UnixMilli(slot)
+		if time.Duration(slot-ms(now))*time.Millisecond > maxWait {
+			return nil
+		}
+		ok = true
+		_, err := tx.ExecContext(ctx, `UPDATE wa_pacing SET next_at = $2 WHERE key = $1`, key, slot+gap.Milliseconds())
+		return err
+	})
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("reserve a sending slot: %w", err)
+	}
+	return at, ok, nil
+}
+
+// PrunePacing deletes pacing slots that freed before before.
+func (db *DB) PrunePacing(ctx context.Context, before time.Time) error {
+	if _, err := db.exec(ctx, `DELETE FROM wa_pacing WHERE next_at < $1`, ms(before)); err != nil {
+		return fmt.Errorf("prune sending slots: %w", err)
+	}
+	return nil
+}
+
+// SyncRow reads the merged state of one synced row of a business: its
+// fields as a JSON object.
+func (db *DB) SyncRow(ctx context.Context, businessID, table, id string) (json.RawMessage, bool, error) {
+	var data []byte
+	var deleted int64
+	err := db.read.QueryRowContext(ctx, `SELECT data, deleted FROM sync_rows WHERE business_id = $1 AND tbl = $2 AND id = $3`,
+		businessID, table, id).Scan(&data, &deleted)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && deleted != 0 {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s %s: %w", table, id, err)
+	}
+	return data, true, nil
+}
+
+// exec runs one write statement; on SQLite it waits its turn on the writer
+// goroutine, which owns the one writer connection.
+func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	run := func() error {
+		var err error
+		res, err = db.write.ExecContext(ctx, query, args...)
+		return err
+	}
+	if db.pushes != nil {
+		return res, db.onWriter(ctx, run)
+	}
+	return res, run()
+}
+
+// writeTx is db.tx, on SQLite on the writer goroutine.
+func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if db.pushes != nil {
+		return db.onWriter(ctx, func() error { return db.tx(ctx, fn) })
+	}
+	return db.tx(ctx, fn)
+}

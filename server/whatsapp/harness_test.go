@@ -1,0 +1,281 @@
+package whatsapp_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/server/api"
+	"github.com/ainaukar/naukar/server/jobs"
+	"github.com/ainaukar/naukar/server/quota"
+	"github.com/ainaukar/naukar/server/store"
+	"github.com/ainaukar/naukar/server/store/storetest"
+	"github.com/ainaukar/naukar/server/whatsapp"
+	"github.com/ainaukar/naukar/sync/protocol"
+)
+
+var (
+	ctx   = context.Background()
+	quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+)
+
+// fixedQuota is a quota.Counter with one monthly limit for every business
+// (the billing module's counter takes its limits from plans).
+type fixedQuota struct {
+	mu    sync.Mutex
+	limit int
+	used  map[string]int
+}
+
+func newFixedQuota(limit int) *fixedQuota { return &fixedQuota{limit: limit, used: map[string]int{}} }
+
+func (q *fixedQuota) Use(_ context.Context, biz string, f quota.Feature, n int) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.used[biz]+n > q.limit {
+		return quota.Exceeded(f, q.limit, time.Now())
+	}
+	q.used[biz] += n
+	return nil
+}
+
+func (q *fixedQuota) Refund(_ context.Context, biz string, _ quota.Feature, n int) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.used[biz] = max(0, q.used[biz]-n)
+	return nil
+}
+
+func (q *fixedQuota) usage(_ context.Context, biz string) (int, int, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.used[biz], q.limit, nil
+}
+
+func (q *fixedQuota) count(biz string) int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.used[biz]
+}
+
+// harness is a server with the WhatsApp module on a fresh store, its job
+// queue, the fake Graph API, and one signed-in device of one business.
+type harness struct {
+	t     testing.TB
+	db    *store.DB
+	fake  *fakeGraph
+	queue *jobs.Queue
+	wa    *whatsapp.Module
+	srv   *httptest.Server
+	quota *fixedQuota
+
+	token, device, business string
+	n                       int64
+	clock                   *protocol.Clock
+	shop                    *books.Business
+}
+
+type option func(*whatsapp.Settings, *whatsapp.Config)
+
+func newHarness(t testing.TB, open storetest.Opener, opts ...option) *harness {
+	t.Helper()
+	h := &harness{t: t, db: open(t), fake: newFakeGraph(t), quota: newFixedQuota(1000)}
+	s := whatsapp.Settings{APIURL: h.fake.base(), Token: h.fake.token, PhoneNumberID: h.fake.phoneID, AppSecret: h.fake.appSecret,
+		VerifyToken: "verify-me-123", TemplateInvoice: whatsapp.DefaultTemplateInvoice, TemplateReminder: whatsapp.DefaultTemplateReminder,
+		TemplateLang: "en", Rate: 1000}
+	h.queue = jobs.New(h.db, jobs.Config{Logger: quiet, ID: "test", PollInterval: 50 * time.Millisecond, Workers: 20,
+		SoleInstance: h.db.Dialect() == "sqlite"})
+	cfg := whatsapp.Config{Store: h.db, Queue: h.queue, Quota: h.quota, Usage: h.quota.usage, Logger: quiet, MaxAttempts: 4,
+		Backoff: func(int) time.Duration { return 30 * time.Millisecond }}
+	for _, o := range opts {
+		o(&s, &cfg)
+	}
+	cfg.Settings = s
+	h.wa = whatsapp.New(cfg)
+	if err := h.queue.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		h.queue.Stop(c)
+	})
+	h.srv = httptest.NewServer(api.New(api.Config{Store: h.db, BcryptCost: 4, Logger: quiet, Modules: []api.Module{h.wa}}))
+	t.Cleanup(h.srv.Close)
+
+	email := uuid.NewString()[:8] + "@example.in"
+	var su protocol.SignupResponse
+	h.call("POST", "/v1/signup", "", protocol.SignupRequest{
+		Owner:    protocol.SignupOwner{Name: "Ravi Sharma", Email: email, Phone: fmt.Sprintf("98%08d", time.Now().UnixNano()%1e8), Password: "correct horse"},
+		Business: protocol.SignupBusiness{Name: "Sharma Stores", StateCode: "27"}, AgeConfirmed: true, TermsAccepted: true}, &su, 201)
+	var lr protocol.LoginResponse
+	h.call("POST", "/v1/login", "", protocol.LoginRequest{Login: email, Password: "correct horse", DeviceName: "Counter 1"}, &lr, 200)
+	h.token, h.device, h.business = lr.Token, lr.DeviceID, lr.BusinessID
+	h.clock = protocol.NewClock(h.device, protocol.HLC{}, nil)
+	h.shop = &books.Business{Name: "Sharma General Stores", GSTIN: "27AAPFU0939F1ZV", StateCode: "27", Address: "12, Station Road",
+		City: "Mumbai", Pincode: "400028", UPI: "sharmastores@okicici"}
+	return h
+}
+
+// call makes a JSON request and decodes the reply, which must have status want.
+func (h *harness) call(method, path, token string, body, out any, want int) {
+	h.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, h.srv.URL+path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		h.t.Fatalf("%s %s: HTTP %d, want %d: %s", method, path, resp.StatusCode, want, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			h.t.Fatalf("%s %s: %v: %s", method, path, err, b)
+		}
+	}
+}
+
+// push sends rows as the device's next mutations through POST /v1/sync/push.
+func (h *harness) push(muts ...protocol.Mutation) {
+	h.t.Helper()
+	for i := range muts {
+		h.n++
+		muts[i].N = h.n
+		if muts[i].HLC == "" {
+			muts[i].HLC = h.clock.Now().String()
+		}
+	}
+	var resp protocol.PushResponse
+	h.call("POST", "/v1/sync/push", h.token, protocol.PushRequest{DeviceID: h.device, ProtocolVersion: 1, Mutations: muts}, &resp, 200)
+	if len(resp.Rejected) > 0 || resp.LastN != h.n {
+		h.t.Fatalf("push: %+v", resp)
+	}
+}
+
+// invoice pushes a priced invoice document for party and returns its id
+// and the invoice.
+func (h *harness) invoice(number string, party *books.PartySnapshot) (string, *books.Invoice) {
+	h.t.Helper()
+	d := &books.SaleDraft{Date: time.Date(2026, 11, 20, 11, 0, 0, 0, time.UTC), Party: party}
+	d.Lines = []books.DraftLine{{Product: books.Product{Name: "Tata Salt Iodised 1kg", HSN: "2501", Unit: "PCS", SalePrice: 2800, GSTRate: 500,
+		Category: "taxable"}, Qty: 3000}}
+	inv, err := books.PriceSale(h.shop, d)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	inv.Number, inv.Series, inv.FY, inv.Seq = number, "A", 2026, 1
+	data, _ := json.Marshal(inv)
+	id := uuid.Must(uuid.NewV7()).String()
+	h.push(protocol.Mutation{Table: "invoices", ID: id, Op: protocol.OpInsert, Data: data})
+	return id, inv
+}
+
+// ask pushes a message request and returns its id.
+func (h *harness) ask(msg protocol.WAMessage) string {
+	h.t.Helper()
+	if msg.Requested == "" {
+		msg.Requested = time.Now().UTC().Format(time.RFC3339)
+	}
+	if msg.ShopName == "" {
+		msg.ShopName = h.shop.Name
+	}
+	data, _ := json.Marshal(msg)
+	id := uuid.Must(uuid.NewV7()).String()
+	h.push(protocol.Mutation{Table: protocol.TableWAMessages, ID: id, Op: protocol.OpUpsert, Data: data})
+	return id
+}
+
+// rows pulls the whole feed through GET /v1/sync/pull.
+func (h *harness) rows() (map[string]protocol.Change, int64) {
+	h.t.Helper()
+	out := map[string]protocol.Change{}
+	var since int64
+	for {
+		var p protocol.PullResponse
+		h.call("GET", fmt.Sprintf("/v1/sync/pull?since=%d&limit=1000", since), h.token, nil, &p, 200)
+		for _, c := range p.Changes {
+			out[c.Table+"/"+c.ID] = c
+		}
+		since = p.Next
+		if !p.More {
+			return out, since
+		}
+	}
+}
+
+// message is a wa_messages row as the devices pull it.
+func (h *harness) message(id string) protocol.WAMessage {
+	h.t.Helper()
+	rows, _ := h.rows()
+	c, ok := rows[protocol.TableWAMessages+"/"+id]
+	if !ok {
+		h.t.Fatalf("message %s not in the feed", id)
+	}
+	var m protocol.WAMessage
+	if err := json.Unmarshal(c.Data, &m); err != nil {
+		h.t.Fatal(err)
+	}
+	return m
+}
+
+// waitStatus waits until the message's status is one of want.
+func (h *harness) waitStatus(id string, limit time.Duration, want ...string) protocol.WAMessage {
+	h.t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		m := h.message(id)
+		for _, w := range want {
+			if m.Status == w {
+				return m
+			}
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("message %s: status %q after %s, want %v (error %q)", id, m.Status, limit, want, m.Error)
+		}
+		time.Sleep(40 * time.Millisecond)
+	}
+}
+
+// optOut is the number's wa_optouts row as the devices pull it.
+func (h *harness) optOut(phone string) (protocol.WAOptOut, bool) {
+	rows, _ := h.rows()
+	c, ok := rows[protocol.TableWAOptOuts+"/"+protocol.WAOptOutID(phone)]
+	if !ok {
+		return protocol.WAOptOut{}, false
+	}
+	var o protocol.WAOptOut
+	if err := json.Unmarshal(c.Data, &o); err != nil {
+		h.t.Fatal(err)
+	}
+	return o, true
+}
+
+// webhook delivers a signed notification and wants status 200.
+func (h *harness) webhook(value map[string]any) {
+	h.t.Helper()
+	if st := post(h.t, h.srv.URL+"/v1/webhooks/whatsapp", h.fake.appSecret, h.fake.envelope(value)); st != 200 {
+		h.t.Fatalf("webhook: HTTP %d", st)
+	}
+}

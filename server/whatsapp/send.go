@@ -1,0 +1,365 @@
+package whatsapp
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/printing"
+	"github.com/ainaukar/naukar/server/core"
+	"github.com/ainaukar/naukar/server/jobs"
+	"github.com/ainaukar/naukar/server/quota"
+	"github.com/ainaukar/naukar/server/store"
+	"github.com/ainaukar/naukar/sync/protocol"
+)
+
+// SendArgs is the job that sends one message a device asked for.
+type SendArgs struct {
+	BusinessID string `json:"business_id"`
+	MessageID  string `json:"message_id"`
+}
+
+// Kind names the job kind.
+func (SendArgs) Kind() string { return "whatsapp_send" }
+
+// backoff waits about 2^attempt seconds (capped at 10 minutes) with ±50%
+// jitter, so that many sends throttled at once do not come back together.
+func backoff(attempt int) time.Duration {
+	d := time.Second << min(attempt, 10)
+	d = min(d, 10*time.Minute)
+	return d/2 + rand.N(d)
+}
+
+// maxPaceWait is the longest a send waits inside its job for a sending
+// slot; a later slot snoozes the job instead of holding a worker.
+const maxPaceWait = 20 * time.Second
+
+// errRetry marks a temporary failure whose words the shop does not need.
+var errRetry = errors.New("try again")
+
+// send works one SendArgs job.
+func (m *Module) send(ctx context.Context, job *jobs.Job[SendArgs]) error {
+	a := job.Args
+	rec, err := m.store.WASendStart(ctx, a.BusinessID, a.MessageID, m.now())
+	if err != nil {
+		return err
+	}
+	if rec.State != store.WAPending {
+		return nil // sent, or settled for good, by an earlier try
+	}
+	data, ok, err := m.store.SyncRow(ctx, a.BusinessID, protocol.TableWAMessages, a.MessageID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return jobs.Permanent(fmt.Errorf("message %s is not in the books (deleted?)", a.MessageID))
+	}
+	var msg protocol.WAMessage
+	if err := json.Unmarshal(data, &msg); err != nil {
+		return m.settle(ctx, &rec, protocol.WAFailed, "The message request could not be read; send it again.")
+	}
+	if msg.Status != "" && msg.Status != protocol.WAQueued {
+		// The row already has an outcome (it came back with a device's
+		// books after a server restore): never send it again.
+		rec.State = store.WADone
+		return m.store.WASendSave(ctx, rec, m.now())
+	}
+	if !m.s.Configured() {
+		return m.settle(ctx, &rec, protocol.WAFailed, m.s.NotConfigured())
+	}
+	to, err := gst.MobileWithCountryCode(msg.To)
+	if err != nil {
+		return m.settle(ctx, &rec, protocol.WAFailed, fmt.Sprintf(
+			"%q is not an Indian mobile number (10 digits, may start with +91 or 0); correct the party's phone and send again.", msg.To))
+	}
+	if rec.To != to {
+		rec.To = to
+		if err := m.store.WASendSave(ctx, rec, m.now()); err != nil {
+			return err
+		}
+	}
+	var tpl Template
+	switch msg.Kind {
+	case protocol.WAKindReminder:
+		out, err := m.optedOut(ctx, a.BusinessID, to)
+		if err != nil {
+			return err
+		}
+		if out {
+			return m.settle(ctx, &rec, protocol.WAOptedOut,
+				"Not sent: this customer replied STOP to your reminders. Reminders go again after they write to you and you record their consent.")
+		}
+		tpl = m.reminderTemplate(msg)
+	case protocol.WAKindInvoice:
+		if msg.InvoiceID == "" {
+			return m.settle(ctx, &rec, protocol.WAFailed, "The message names no invoice; send it again from the invoice.")
+		}
+	default:
+		return m.settle(ctx, &rec, protocol.WAFailed, fmt.Sprintf("Unknown kind of message %q; update the app and send again.", msg.Kind))
+	}
+
+	if !rec.QuotaUsed && m.cfg.Quota != nil {
+		if err := m.cfg.Quota.Use(ctx, a.BusinessID, quota.WhatsApp, 1); err != nil {
+			if core.ErrorCode(err) == quota.CodeExceeded {
+				return m.settle(ctx, &rec, protocol.WAFailed, core.ErrorMessage(err))
+			}
+			return err
+		}
+		rec.QuotaUsed = true
+		if err := m.store.WASendSave(ctx, rec, m.now()); err != nil {
+			return err
+		}
+	}
+
+	if msg.Kind == protocol.WAKindInvoice && rec.MediaID == "" {
+		pdf, name, err := m.invoicePDF(ctx, a.BusinessID, msg.InvoiceID)
+		if err != nil {
+			if errors.Is(err, errRetry) {
+				return m.retry(ctx, job, &rec, err, "")
+			}
+			return m.settle(ctx, &rec, protocol.WAFailed, err.Error())
+		}
+		id, err := m.graph.UploadMedia(ctx, name, pdf)
+		if err != nil {
+			return m.graphFailed(ctx, job, &rec, err)
+		}
+		rec.MediaID = id
+		if err := m.store.WASendSave(ctx, rec, m.now()); err != nil {
+			return err
+		}
+	}
+	if msg.Kind == protocol.WAKindInvoice {
+		tpl = m.invoiceTemplate(msg, rec.MediaID)
+	}
+	if err := m.pace(ctx, to); err != nil {
+		return err
+	}
+	wamid, err := m.graph.SendTemplate(ctx, to, tpl, a.BusinessID+"/"+a.MessageID)
+	if err != nil {
+		return m.graphFailed(ctx, job, &rec, err)
+	}
+	rec.WAMID, rec.State = wamid, store.WASentOK
+	if err := m.store.WASendSave(ctx, rec, m.now()); err != nil {
+		// Sent but not recorded: the retry must not send again, and
+		// cannot know; the error is logged with the message id.
+		m.log.Error("whatsapp message sent but not recorded", "business", a.BusinessID, "message", a.MessageID, "err", err)
+		return jobs.Permanent(err)
+	}
+	return m.writeStatus(ctx, rec, protocol.WASent, "", m.now(), map[string]any{"wamid": wamid})
+}
+
+// pace waits for a sending slot under the configured rate, then for the
+// recipient's (taken last, so that the send follows it at once and two
+// messages to one customer are never closer than the gap); a slot further
+// off than maxPaceWait snoozes the job.
+func (m *Module) pace(ctx context.Context, to string) error {
+	for _, p := range []struct {
+		key string
+		gap time.Duration
+	}{{"rate:" + m.s.PhoneNumberID, m.s.gap()}, {recipientKey(m.s.PhoneNumberID, to), m.s.RecipientGap}} {
+		if p.gap <= 0 {
+			continue
+		}
+		now := m.now()
+		at, ok, err := m.store.Reserve(ctx, p.key, p.gap, maxPaceWait, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return jobs.Snooze(at.Sub(now))
+		}
+		if err := m.cfg.Sleep(ctx, at.Sub(now)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recipientKey names a customer's pacing slot without their number: a
+// one-way hash of the sending number and theirs.
+func recipientKey(phoneID, to string) string {
+	sum := sha256.Sum256([]byte(phoneID + ":" + to))
+	return "to:" + hex.EncodeToString(sum[:16])
+}
+
+// graphFailed handles a failed Graph call: a temporary error is retried
+// (and told to the shop as failed only after the last try), a permanent
+// one is told at once in plain words.
+func (m *Module) graphFailed(ctx context.Context, job *jobs.Job[SendArgs], rec *store.WASend, err error) error {
+	ge, ok := asGraphError(err)
+	if !ok {
+		return m.retry(ctx, job, rec, err, "")
+	}
+	if ge.Retryable() {
+		return m.retry(ctx, job, rec, ge, "")
+	}
+	// Refused: nothing reached the customer, so it does not count.
+	return m.settle(ctx, rec, protocol.WAFailed, plainGraphError(ge))
+}
+
+// retry fails this try; on the last one the shop is told.
+func (m *Module) retry(ctx context.Context, job *jobs.Job[SendArgs], rec *store.WASend, err error, words string) error {
+	if job.Attempt < job.MaxAttempts {
+		return err
+	}
+	if words == "" {
+		words = fmt.Sprintf("WhatsApp did not take the message after %d tries (it was busy or could not be reached); send it again later.", job.Attempt)
+	}
+	return m.settle(ctx, rec, protocol.WAFailed, words)
+}
+
+// settle ends a message for good, unsent, with status and plain words:
+// the month's count is given back (nothing reached anyone) and the job
+// stops.
+func (m *Module) settle(ctx context.Context, rec *store.WASend, status, words string) error {
+	if rec.QuotaUsed && m.cfg.Quota != nil {
+		if err := m.cfg.Quota.Refund(ctx, rec.BusinessID, quota.WhatsApp, 1); err != nil {
+			return err
+		}
+		rec.QuotaUsed = false
+	}
+	rec.State = store.WADone
+	if err := m.store.WASendSave(ctx, *rec, m.now()); err != nil {
+		return err
+	}
+	if err := m.writeStatus(ctx, *rec, status, words, m.now(), nil); err != nil {
+		return err
+	}
+	if status == protocol.WAOptedOut {
+		return nil
+	}
+	return jobs.Permanent(errors.New(status + ": " + words))
+}
+
+// writeStatus writes a message's status to its synced row, stamped with
+// the message's fixed base time and the status's rank: the highest status
+// wins whatever order they are written in, and a repeat changes nothing.
+func (m *Module) writeStatus(ctx context.Context, rec store.WASend, status, words string, at time.Time, extra map[string]any) error {
+	f := map[string]any{"status": status, "status_at": at.UTC().Format(time.RFC3339)}
+	if words != "" {
+		f["error"] = words
+	}
+	for k, v := range extra {
+		f[k] = v
+	}
+	data, _ := json.Marshal(f)
+	_, err := m.store.WriteServerRows(ctx, rec.BusinessID, []store.ServerRow{{Table: protocol.TableWAMessages, ID: rec.MessageID,
+		Op: protocol.OpUpsert, Data: data, Stamp: protocol.ServerStamp(rec.BaseAt, protocol.WAStatusRank(status))}}, m.now())
+	return err
+}
+
+// optedOut reports whether the number has asked the shop for no more
+// reminders.
+func (m *Module) optedOut(ctx context.Context, businessID, phone string) (bool, error) {
+	o, err := m.optOutRow(ctx, businessID, phone)
+	return o.OptedOut, err
+}
+
+// optOutRow reads the number's wa_optouts row (zero when there is none).
+func (m *Module) optOutRow(ctx context.Context, businessID, phone string) (protocol.WAOptOut, error) {
+	var o protocol.WAOptOut
+	data, ok, err := m.store.SyncRow(ctx, businessID, protocol.TableWAOptOuts, protocol.WAOptOutID(phone))
+	if err != nil || !ok {
+		return o, err
+	}
+	if err := json.Unmarshal(data, &o); err != nil {
+		return o, fmt.Errorf("read opt-out: %w", err)
+	}
+	return o, nil
+}
+
+func (m *Module) invoiceTemplate(msg protocol.WAMessage, mediaID string) Template {
+	return Template{Name: m.s.TemplateInvoice, Language: Language{Code: m.s.TemplateLang}, Components: []Component{
+		{Type: "header", Parameters: []Parameter{{Type: "document", Document: &Document{ID: mediaID, Filename: pdfName(msg.InvoiceNumber)}}}},
+		{Type: "body", Parameters: []Parameter{text(msg.ShopName), text(msg.InvoiceNumber), text(gst.FormatINR(msg.Amount))}},
+	}}
+}
+
+func (m *Module) reminderTemplate(msg protocol.WAMessage) Template {
+	pay := msg.PayTo
+	if pay == "" {
+		pay = "-"
+	}
+	return Template{Name: m.s.TemplateReminder, Language: Language{Code: m.s.TemplateLang}, Components: []Component{
+		{Type: "body", Parameters: []Parameter{text(msg.PartyName), text(gst.FormatINR(msg.Amount)), text(msg.ShopName), text(pay)}},
+	}}
+}
+
+// text is a text parameter; WhatsApp refuses empty ones and new lines.
+func text(s string) Parameter {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		s = "-"
+	}
+	return Parameter{Type: "text", Text: s}
+}
+
+func pdfName(number string) string {
+	n := strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ' ' {
+			return '-'
+		}
+		return r
+	}, number)
+	if n == "" {
+		n = "invoice"
+	}
+	return n + ".pdf"
+}
+
+// invoicePDF renders the invoice as the shop prints it (A4), from the
+// synced invoice document and the business profile.
+func (m *Module) invoicePDF(ctx context.Context, businessID, invoiceID string) ([]byte, string, error) {
+	data, ok, err := m.store.SyncRow(ctx, businessID, "invoices", invoiceID)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: %v", errRetry, err)
+	}
+	if !ok {
+		// The invoice comes in the same or an earlier push than its
+		// message; missing, it was never synced.
+		return nil, "", errors.New("The invoice is not on the server; sync the counter that made it, then send again.")
+	}
+	var inv books.Invoice
+	if err := json.Unmarshal(data, &inv); err != nil {
+		return nil, "", fmt.Errorf("The invoice could not be read on the server (%v).", err)
+	}
+	inv.ID = invoiceID
+	opt := printing.Options{Format: printing.A4}
+	if bdata, ok, err := m.store.SyncRow(ctx, businessID, "business", businessID); err == nil && ok {
+		var b books.Business
+		if json.Unmarshal(bdata, &b) == nil {
+			opt.Business = &b
+		}
+	}
+	pdf, err := printing.InvoicePDFBytes(&inv, opt)
+	if err != nil {
+		return nil, "", fmt.Errorf("The invoice PDF could not be made (%v).", err)
+	}
+	return pdf, pdfName(inv.Number), nil
+}
+
+// plainGraphError tells the shop what a permanent WhatsApp error means.
+func plainGraphError(ge *GraphError) string {
+	switch ge.Code {
+	case CodeUndeliverable:
+		return "WhatsApp could not deliver to this number: it may not be on WhatsApp. Check the number with the customer, or send the bill another way."
+	case CodeReEngagement:
+		return "WhatsApp refused: the customer has not written in the last 24 hours and the message was not an approved template. The server's templates need approval in WhatsApp Manager."
+	case CodeStoppedMktg:
+		return "The customer has stopped messages from businesses like this one on WhatsApp; send the bill another way."
+	case CodeToken:
+		return "The server's WhatsApp access token has expired or is wrong; the server's administrator must set a new WHATSAPP_TOKEN. Send again after that."
+	}
+	if ge.Status == 401 || ge.Status == 403 {
+		return "WhatsApp refused the server's credentials; the server's administrator must check WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID."
+	}
+	return fmt.Sprintf("WhatsApp refused the message (error %d): %s", ge.Code, ge.Message)
+}

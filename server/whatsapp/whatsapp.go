@@ -1,0 +1,176 @@
+// Package whatsapp sends a shop's invoices and payment reminders through
+// the WhatsApp Business Cloud API (Meta Graph), from the server, on the
+// shop's behalf.
+//
+// A device asks for a message by writing a wa_messages row
+// (protocol.WAMessage) with an id it makes; the row syncs like any other,
+// so a request made offline goes at the next sync. When a push brings such
+// a row the module enqueues a send job (server/jobs), unique by the
+// message id; the job uploads the invoice PDF and sends the template, at
+// the configured rate and never faster than one message per recipient per
+// WHATSAPP_RECIPIENT_GAP, retrying Meta's temporary errors with backoff and
+// jitter. Outcomes (sent, delivered, read, failed with plain words, opted
+// out) and customers' STOP replies come back to every device as rows the
+// server writes (store.WriteServerRows).
+package whatsapp
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/ainaukar/naukar/server/api"
+	"github.com/ainaukar/naukar/server/core"
+	"github.com/ainaukar/naukar/server/jobs"
+	"github.com/ainaukar/naukar/server/quota"
+	"github.com/ainaukar/naukar/server/store"
+	"github.com/ainaukar/naukar/sync/protocol"
+)
+
+// Store is what the module needs of the server's database (server/store
+// implements it on SQLite and PostgreSQL).
+type Store interface {
+	WASendStart(ctx context.Context, businessID, messageID string, now time.Time) (store.WASend, error)
+	WASendSave(ctx context.Context, s store.WASend, now time.Time) error
+	WASendByWAMID(ctx context.Context, wamid string) (store.WASend, bool, error)
+	WALastBusinessFor(ctx context.Context, phone string) (string, bool, error)
+	WAUnstarted(ctx context.Context, since time.Time, limit int) ([][2]string, error)
+	Reserve(ctx context.Context, key string, gap, maxWait time.Duration, now time.Time) (time.Time, bool, error)
+	PrunePacing(ctx context.Context, before time.Time) error
+	SyncRow(ctx context.Context, businessID, table, id string) (json.RawMessage, bool, error)
+	WriteServerRows(ctx context.Context, businessID string, rows []store.ServerRow, now time.Time) (int, error)
+}
+
+// Config configures the module.
+type Config struct {
+	Settings Settings
+	Store    Store
+	Queue    *jobs.Queue
+	// Quota counts messages per business and month (the plans' limits); nil
+	// counts nothing.
+	Quota quota.Counter
+	// Usage, if set, tells this month's count and limit of a business's
+	// messages, shown in the app.
+	Usage      func(ctx context.Context, businessID string) (used, limit int, err error)
+	HTTPClient *http.Client     // for the Graph API; nil: 30 s timeout
+	Logger     *slog.Logger     // nil: slog.Default()
+	Now        func() time.Time // nil: time.Now
+	// Sleep waits d or until ctx ends (nil: a timer); tests may speed it up.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// MaxAttempts is how many times a send is tried (default 8).
+	MaxAttempts int
+	// Backoff is the wait before try attempt+1 (nil: about 2^attempt
+	// seconds, at most 10 minutes, with ±50% jitter).
+	Backoff func(attempt int) time.Duration
+}
+
+// Module is the WhatsApp part of the server: an api.Module (routes) and an
+// api.PushObserver (requests arriving by sync), with its jobs.
+type Module struct {
+	cfg   Config
+	s     Settings
+	store Store
+	log   *slog.Logger
+	now   func() time.Time
+	graph *Graph
+}
+
+// New returns the module and registers its job kinds on cfg.Queue (call it
+// before the queue starts).
+func New(cfg Config) *Module {
+	m := &Module{cfg: cfg, s: cfg.Settings, store: cfg.Store, log: cmp.Or(cfg.Logger, slog.Default()).With("component", "whatsapp"),
+		now: cfg.Now}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	if m.cfg.Sleep == nil {
+		m.cfg.Sleep = sleep
+	}
+	m.cfg.MaxAttempts = cmp.Or(m.cfg.MaxAttempts, 8)
+	if m.cfg.Backoff == nil {
+		m.cfg.Backoff = backoff
+	}
+	m.graph = NewGraph(m.s.APIURL, m.s.Token, m.s.PhoneNumberID, cfg.HTTPClient)
+	jobs.Register(cfg.Queue, jobs.Kind{Unique: true, MaxAttempts: m.cfg.MaxAttempts, Timeout: 2 * time.Minute, Backoff: m.cfg.Backoff}, m.send)
+	jobs.Register(cfg.Queue, jobs.Kind{}, m.sweep)
+	jobs.Every(cfg.Queue, time.Minute, SweepArgs{})
+	return m
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Mount registers the module's routes.
+func (m *Module) Mount(mux *api.Mux) {
+	mux.Device("GET /v1/whatsapp", 0, func(w http.ResponseWriter, r *http.Request, sess core.Session) {
+		mux.JSON(w, http.StatusOK, m.Status(r.Context(), sess.BusinessID))
+	})
+	mux.Public("GET /v1/webhooks/whatsapp", 0, m.verify)
+	mux.Public("POST /v1/webhooks/whatsapp", webhookMaxBody, func(w http.ResponseWriter, r *http.Request) {
+		m.webhook(w, r, mux)
+	})
+}
+
+// Status says whether the server sends WhatsApp messages, in plain words
+// when it does not, and this month's count where the quota tells it.
+func (m *Module) Status(ctx context.Context, businessID string) protocol.WAStatusResponse {
+	out := protocol.WAStatusResponse{Configured: m.s.Configured(), Message: m.s.NotConfigured(), Rate: int(m.s.Rate)}
+	if m.cfg.Usage != nil {
+		if used, limit, err := m.cfg.Usage(ctx, businessID); err == nil {
+			out.Used, out.Limit = used, limit
+		}
+	}
+	return out
+}
+
+// Pushed starts a send for every message request a push brought. It runs
+// after the push committed; a request it misses (the server stopped) is
+// found by the sweep within a minute.
+func (m *Module) Pushed(ctx context.Context, s core.Session, muts []protocol.Mutation) {
+	for _, mu := range muts {
+		if mu.Table != protocol.TableWAMessages || mu.Op == protocol.OpDelete {
+			continue
+		}
+		if _, err := m.cfg.Queue.Enqueue(ctx, SendArgs{BusinessID: s.BusinessID, MessageID: mu.ID}); err != nil {
+			m.log.Warn("could not start a whatsapp send; the sweep will", "business", s.BusinessID, "message", mu.ID, "err", err)
+		}
+	}
+}
+
+// SweepArgs is the periodic job that starts sends a push did not.
+type SweepArgs struct{}
+
+// Kind names the job kind.
+func (SweepArgs) Kind() string { return "whatsapp_sweep" }
+
+func (m *Module) sweep(ctx context.Context, _ *jobs.Job[SweepArgs]) error {
+	// Requests normally start within milliseconds of their push; one
+	// without a send after a day is not looked for again.
+	if err := m.store.PrunePacing(ctx, m.now().Add(-time.Hour)); err != nil {
+		return err
+	}
+	todo, err := m.store.WAUnstarted(ctx, m.now().Add(-24*time.Hour), 1000)
+	if err != nil {
+		return err
+	}
+	for _, t := range todo {
+		if _, err := m.cfg.Queue.Enqueue(ctx, SendArgs{BusinessID: t[0], MessageID: t[1]}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
