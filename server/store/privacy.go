@@ -91,7 +91,10 @@ var Tables = map[string]TableRule{
 		About: "Every Razorpay subscription started for the business (plan, when, and the payment that confirmed it). Kept 7 years after the account is closed (Indian tax law)."},
 	"billing_events": {Owner: OwnerBilling,
 		About: "Razorpay's notices about our charges (kept as payment records for 7 years; they hold no card numbers)."},
-	"exports": {Owner: OwnerBusiness},
+	"billing_invoices": {Owner: OwnerBilling, Export: true,
+		About: "Our GST tax invoices to the business, one per charge. Kept 7 years after the account is closed (Indian tax law)."},
+	"billing_invoice_counters": {Owner: OwnerNone},
+	"exports":                  {Owner: OwnerBusiness},
 
 	// Staff (server/api staff sign-in): wrong staff PINs, times only.
 	"staff_pin_failures": {Owner: OwnerBusiness},
