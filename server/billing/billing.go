@@ -41,6 +41,15 @@ type Store interface {
 	RecordEvent(ctx context.Context, eventID, event string, body []byte, at time.Time) (known, processed bool, err error)
 	Event(ctx context.Context, eventID string) (event string, body []byte, processed bool, err error)
 	MarkEventProcessed(ctx context.Context, eventID string, at time.Time) error
+
+	// Business gives the shop's name, GSTIN, state and address (the buyer
+	// on our invoices).
+	Business(ctx context.Context, s core.Session) (core.Business, error)
+	// CreateInvoice issues an invoice with the next gapless number, once
+	// per payment.
+	CreateInvoice(ctx context.Context, inv plans.Invoice) (plans.Invoice, bool, error)
+	Invoices(ctx context.Context, businessID string) ([]plans.Invoice, error)
+	Invoice(ctx context.Context, businessID, id string) (plans.Invoice, error)
 }
 
 // Config configures the module.
@@ -65,6 +74,9 @@ type Config struct {
 	CheckoutJS string
 	// Queue runs webhook events and follow-ups as jobs.
 	Queue *jobs.Queue
+	// Seller is AI Naukar on our tax invoices (NAUKAR_BILLING_NAME,
+	// NAUKAR_BILLING_GSTIN, NAUKAR_BILLING_ADDRESS, NAUKAR_BILLING_SAC).
+	Seller plans.Seller
 }
 
 // Module is the billing module (an api.Module).
@@ -79,13 +91,14 @@ type Module struct {
 	publicURL  string
 	checkoutJS string
 	queue      *jobs.Queue
+	seller     plans.Seller
 }
 
 // New returns the module for cfg.
 func New(cfg Config) *Module {
 	m := &Module{store: cfg.Store, plans: cfg.Plans, counter: cfg.Counter, log: cfg.Logger, now: cfg.Now,
 		rzp: cfg.Razorpay, whSecret: cfg.WebhookSecret, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
-		checkoutJS: cmp.Or(cfg.CheckoutJS, DefaultCheckoutJS), queue: cfg.Queue}
+		checkoutJS: cmp.Or(cfg.CheckoutJS, DefaultCheckoutJS), queue: cfg.Queue, seller: cfg.Seller}
 	if m.log == nil {
 		m.log = slog.Default()
 	}

@@ -120,6 +120,11 @@ func (m *Module) processEvent(ctx context.Context, eventID string) error {
 		if err := m.applySubscription(ctx, c, sub, time.Unix(ev.CreatedAt, 0)); err != nil {
 			return err
 		}
+		if name == "subscription.charged" && ev.Payload.Payment != nil {
+			if err := m.invoiceCharge(ctx, c, sub, ev.Payload.Payment.Entity, time.Unix(ev.CreatedAt, 0)); err != nil {
+				return err
+			}
+		}
 	default:
 		m.log.Debug("billing: event not acted on", "event", name)
 	}

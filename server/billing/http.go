@@ -47,6 +47,24 @@ func (m *Module) Mount(mux *api.Mux) {
 		}
 		mux.JSON(w, http.StatusOK, st)
 	})
+	mux.Device("GET /v1/billing/invoices", 0, func(w http.ResponseWriter, r *http.Request, s core.Session) {
+		list, err := m.Invoices(r.Context(), s)
+		if err != nil {
+			mux.Error(w, r, err)
+			return
+		}
+		mux.JSON(w, http.StatusOK, map[string]any{"invoices": list})
+	})
+	mux.Device("GET /v1/billing/invoices/{id}/pdf", 0, func(w http.ResponseWriter, r *http.Request, s core.Session) {
+		pdf, number, err := m.InvoicePDF(r.Context(), s, r.PathValue("id"))
+		if err != nil {
+			mux.Error(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(number, "/", "-")+`.pdf"`)
+		_, _ = w.Write(pdf)
+	})
 	// The checkout page and its verify call run in the shop's browser,
 	// without the device token: the page is found by an unguessable token,
 	// and the verify call is proven by Razorpay's signature.

@@ -27,7 +27,8 @@ const Free = "free"
 type Plan struct {
 	ID   string `json:"id" toml:"id"`
 	Name string `json:"name" toml:"name"`
-	// PricePaise is the monthly price in paise, GST extra (0 for free).
+	// PricePaise is the monthly price in paise, 18% GST included (0 for
+	// free): what Razorpay charges, and the total of our tax invoice.
 	PricePaise int64 `json:"price_paise" toml:"price_paise"`
 	// Devices, WhatsApp and AI are the limits: devices signed in at once,
 	// WhatsApp messages and AI questions per IST calendar month.

@@ -386,7 +386,12 @@ func purge(args []string) error {
 func billingConfig(db *store.DB, cfg plans.Config, quotas *plans.Counter, log *slog.Logger, queue *jobs.Queue) billing.Config {
 	c := billing.Config{Store: db, Plans: cfg, Counter: quotas, Logger: log, Queue: queue,
 		WebhookSecret: os.Getenv("RAZORPAY_WEBHOOK_SECRET"), PublicURL: os.Getenv("NAUKAR_PUBLIC_URL"),
-		CheckoutJS: os.Getenv("RAZORPAY_CHECKOUT_JS")}
+		CheckoutJS: os.Getenv("RAZORPAY_CHECKOUT_JS"),
+		Seller: plans.Seller{Name: env("NAUKAR_BILLING_NAME", "AI Naukar"), GSTIN: os.Getenv("NAUKAR_BILLING_GSTIN"),
+			Address: os.Getenv("NAUKAR_BILLING_ADDRESS"), SAC: env("NAUKAR_BILLING_SAC", "998315")}}
+	if c.Seller.GSTIN == "" {
+		log.Warn("NAUKAR_BILLING_GSTIN is not set: our tax invoices to shops will carry no GSTIN")
+	}
 	if id, secret := os.Getenv("RAZORPAY_KEY_ID"), os.Getenv("RAZORPAY_KEY_SECRET"); id != "" && secret != "" {
 		c.Razorpay = razorpay.New(env("RAZORPAY_API_URL", razorpay.DefaultBaseURL), id, secret)
 	} else {
