@@ -19,7 +19,7 @@ import (
 // metaBulk holds the JSON list of the indexes dropped for a bulk download.
 const metaBulk = "bulk_indexes"
 
-// bulkMinRows is the smallest first page worth bulk mode.
+// bulkMinRows is the smallest first page worth bulk mode (Options.BulkFrom).
 const bulkMinRows = 1000
 
 // keptInBulk are indexes the download itself reads: a document looks for a
@@ -29,7 +29,7 @@ var keptInBulk = map[string]bool{"cancellations_doc": true, "product_codes_produ
 // maybeStartBulk enters bulk mode before the first page of a download into
 // empty books.
 func (s *Store) maybeStartBulk(ctx context.Context, pageRows int) error {
-	if s.bulk.Load() || pageRows < bulkMinRows {
+	if s.bulk.Load() || pageRows < s.bulkFrom {
 		return nil
 	}
 	if cur, _ := s.Meta("pull_cursor"); cur != "" && cur != "0" {

@@ -54,6 +54,7 @@ type Store struct {
 	biz          atomic.Pointer[bizCache] // the profile as last read by a save
 	bulk         atomic.Bool              // a new device's download is being applied in bulk mode (bulk.go)
 	pendingStock atomic.Int64             // stock effects this process queued and has not folded
+	bulkFrom     int                      // smallest first page applied in bulk mode
 	ckptDone     chan struct{}            // closed when the checkpointer has stopped
 
 	actor     atomic.Pointer[Actor] // the staff member signed in on this device (staff.go)
@@ -70,6 +71,10 @@ type Options struct {
 	// PINParams are the argon2id costs of new staff PINs (nil:
 	// staff.DefaultParams; tests pass staff.TestParams).
 	PINParams *staff.Params
+	// BulkFrom is the smallest first page of a new device's download that
+	// is applied in bulk mode (bulk.go); 0 means 1000. Tests of the bulk
+	// path set it low to use a small business.
+	BulkFrom int
 }
 
 type connRole int
@@ -129,9 +134,12 @@ func Open(path string, opt Options) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{path: path, w: w, now: opt.Now, pinParams: staff.DefaultParams}
+	s := &Store{path: path, w: w, now: opt.Now, pinParams: staff.DefaultParams, bulkFrom: opt.BulkFrom}
 	if opt.PINParams != nil {
 		s.pinParams = *opt.PINParams
+	}
+	if s.bulkFrom <= 0 {
+		s.bulkFrom = bulkMinRows
 	}
 	if err := s.migrate(opt.BeforeMigrate); err != nil {
 		w.Close()
