@@ -38,6 +38,12 @@ func (s *Store) maybeStartBulk(ctx context.Context, pageRows int) error {
 	if has, err := s.HasLocalData(); err != nil || has {
 		return err
 	}
+	return s.startBulk(ctx)
+}
+
+// startBulk drops the secondary indexes (keeping their DDL in meta) and
+// enters bulk mode.
+func (s *Store) startBulk(ctx context.Context) error {
 	return s.tx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
 		if err != nil {
@@ -77,10 +83,12 @@ func (s *Store) maybeStartBulk(ctx context.Context, pageRows int) error {
 // EndPull is called by the sync engine when a pull has read to the end of
 // the feed: a bulk download is finished here.
 func (s *Store) EndPull(ctx context.Context) error {
-	if !s.bulk.Load() {
-		return nil
+	if s.bulk.Load() {
+		if err := s.finishBulk(ctx); err != nil {
+			return err
+		}
 	}
-	return s.finishBulk(ctx)
+	return s.endHistory(ctx)
 }
 
 // finishBulk builds the dropped indexes again, derives stock levels, stock
@@ -107,19 +115,24 @@ func (s *Store) finishBulk(ctx context.Context) error {
 				GROUP BY product_id, date ORDER BY product_id, date`,
 			`INSERT INTO stock_levels(product_id, qty)
 				SELECT product_id, sum(qty_in - qty_out) FROM stock_days GROUP BY product_id ORDER BY product_id`,
-			`INSERT INTO product_fts(product_fts) VALUES ('rebuild')`,
+		}
+		if v, _ := tx.meta(metaSearchReady); v == "" {
+			// The masters part of an ordered download may have built it
+			// already (ReadyToBill); products since then kept it in step.
+			stmts = append(stmts, `INSERT INTO product_fts(product_fts) VALUES ('rebuild')`)
 		}
 		for _, q := range append(ddl, stmts...) {
 			if _, err := tx.Exec(q); err != nil {
 				return fmt.Errorf("finish download: %w", err)
 			}
 		}
-		return tx.setMeta(map[string]string{metaBulk: ""})
+		return tx.setMeta(map[string]string{metaBulk: "", metaSearchReady: ""})
 	})
 	if err != nil {
 		return err
 	}
 	s.bulk.Store(false)
+	s.searchReady.Store(false)
 	s.pendingStock.Store(0)
 	return nil
 }

@@ -55,6 +55,8 @@ type Store struct {
 	bulk         atomic.Bool              // a new device's download is being applied in bulk mode (bulk.go)
 	pendingStock atomic.Int64             // stock effects this process queued and has not folded
 	bulkFrom     int                      // smallest first page applied in bulk mode
+	searchReady  atomic.Bool              // in bulk mode, the search index was built after the masters (download.go)
+	history      atomic.Int32             // 0 unknown, 1 complete, 2 a new device's history is still downloading (download.go)
 	ckptDone     chan struct{}            // closed when the checkpointer has stopped
 
 	actor     atomic.Pointer[Actor] // the staff member signed in on this device (staff.go)

@@ -124,14 +124,14 @@ func (tx *Tx) writeProduct(r protocol.Row, insert bool, fh string, del int, data
 		if err := tx.QueryRow(updProduct, r.HLC, fh, del, data, r.ID).Scan(&name, &sku); err != nil {
 			return fmt.Errorf("save products %s: %w", r.ID, err)
 		}
-		if name == oldName && sku == oldSKU || tx.s.bulk.Load() {
+		if name == oldName && sku == oldSKU || tx.s.skipSearch() {
 			return tx.afterRecord(r, insert)
 		}
 		if _, err := tx.Exec(ftsDelete, rid, oldName, oldSKU); err != nil {
 			return fmt.Errorf("search index of %s: %w", r.ID, err)
 		}
 	}
-	if tx.s.bulk.Load() {
+	if tx.s.skipSearch() {
 		return tx.afterRecord(r, insert) // the search index is rebuilt when the download ends
 	}
 	if _, err := tx.Exec(ftsInsert, rid, name, sku); err != nil {

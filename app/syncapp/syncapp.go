@@ -116,6 +116,12 @@ func Login(ctx context.Context, s *store.Store, server, login, password, device 
 			undo()
 			return res, err
 		}
+		// Products and parties first, so this counter bills in seconds;
+		// the history follows in the background.
+		if err := client.StartDownload(s); err != nil {
+			undo()
+			return res, err
+		}
 		res.Joining = true
 	case s.BusinessID() == lr.BusinessID:
 		// The same business signing in again (after a revoke, say).
@@ -181,6 +187,7 @@ func Status(s *store.Store) (client.Status, error) {
 	st.LastSynced, _ = s.Meta(client.MetaLastSynced)
 	st.Error, _ = s.Meta(client.MetaLastError)
 	st.Pending, err = s.PendingCount()
+	st.Download = client.DownloadState(s)
 	return st, err
 }
 

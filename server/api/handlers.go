@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -313,7 +314,18 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = min(n, maxPullLimit)
 	}
-	resp, err := s.store.Pull(ctx, sess, since, limit, s.now())
+	f, ok := pullFilter(q)
+	if !ok {
+		s.writeError(w, r, core.Errorf(protocol.CodeInvalid, "table must be one of "+strings.Join(protocol.MasterTables, ", ")+", and skip_masters a whole number of 0 or more."))
+		return
+	}
+	var resp core.PullPage
+	var err error
+	if f != (core.PullFilter{}) {
+		resp, err = s.store.PullFiltered(ctx, sess, since, limit, f, s.now())
+	} else {
+		resp, err = s.store.Pull(ctx, sess, since, limit, s.now())
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -327,4 +339,24 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	defer putBuf(buf)
 	buf.Write(resp.AppendJSON(buf.AvailableBuffer()))
 	s.writeBody(w, http.StatusOK, buf.Bytes())
+}
+
+// pullFilter reads a new device's ordered-download filter (table=NAME or
+// skip_masters=SEQ, protocol/download.go) from a pull's query.
+func pullFilter(q url.Values) (core.PullFilter, bool) {
+	var f core.PullFilter
+	if t := q.Get("table"); t != "" {
+		if !protocol.IsMaster(t) {
+			return f, false
+		}
+		f.Table = t
+	}
+	if v := q.Get("skip_masters"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return f, false
+		}
+		f.SkipMasters = n
+	}
+	return f, true
 }

@@ -20,6 +20,17 @@ type PullPage struct {
 	Epoch      string               `json:"epoch"`
 	Rejections []protocol.Rejection `json:"rejections,omitempty"`
 	ServerTime int64                `json:"server_time"`
+	Head       int64                `json:"head,omitempty"`
+}
+
+// PullFilter narrows a pull for a new device's ordered download
+// (protocol/download.go). The zero value is the whole feed.
+type PullFilter struct {
+	// Table, if set, limits the page to rows of this table.
+	Table string
+	// SkipMasters, if above 0, leaves out rows of the master tables with
+	// seq <= SkipMasters: the device downloaded them first.
+	SkipMasters int64
 }
 
 // Change is protocol.Change with FieldHLC as raw JSON (empty when the row has
@@ -48,7 +59,7 @@ func RawFieldHLC(b []byte) json.RawMessage {
 // Response decodes the page into the wire type.
 func (p PullPage) Response() (protocol.PullResponse, error) {
 	out := protocol.PullResponse{Changes: make([]protocol.Change, len(p.Changes)), Next: p.Next, More: p.More,
-		Epoch: p.Epoch, Rejections: p.Rejections, ServerTime: p.ServerTime}
+		Epoch: p.Epoch, Rejections: p.Rejections, ServerTime: p.ServerTime, Head: p.Head}
 	for i, c := range p.Changes {
 		out.Changes[i] = protocol.Change{Seq: c.Seq, Table: c.Table, ID: c.ID, HLC: c.HLC, Op: c.Op, Data: c.Data, DeviceID: c.DeviceID}
 		if len(c.FieldHLC) > 0 {
@@ -121,6 +132,10 @@ func (p *PullPage) AppendJSON(b []byte) []byte {
 	}
 	b = append(b, `,"server_time":`...)
 	b = strconv.AppendInt(b, p.ServerTime, 10)
+	if p.Head != 0 {
+		b = append(b, `,"head":`...)
+		b = strconv.AppendInt(b, p.Head, 10)
+	}
 	return append(b, "}\n"...)
 }
 

@@ -90,6 +90,9 @@ type Store interface {
 	Push(ctx context.Context, s Session, req protocol.PushRequest, now time.Time) (protocol.PushResponse, error)
 	// Pull returns up to limit changes with seq > since.
 	Pull(ctx context.Context, s Session, since int64, limit int, now time.Time) (PullPage, error)
+	// PullFiltered is Pull narrowed by f for a new device's ordered
+	// download; the page carries the feed's head.
+	PullFiltered(ctx context.Context, s Session, since int64, limit int, f PullFilter, now time.Time) (PullPage, error)
 
 	LogSecurity(ctx context.Context, e SecurityEvent) error
 	SecurityEvents(ctx context.Context, s Session, limit int) ([]SecurityEvent, error)

@@ -620,6 +620,12 @@ const smallPull = 1000
 // Pull returns the newest version of each row changed after since, in seq
 // order, and the device's rejections.
 func (db *DB) Pull(ctx context.Context, s core.Session, since int64, limit int, now time.Time) (core.PullPage, error) {
+	return db.pullWith(ctx, s, since, limit, now, pullQuery)
+}
+
+// pullWith reads a page with query: pullQuery or a variant of it with the
+// same columns and parameters $1 to $5, and extra as $6 if given.
+func (db *DB) pullWith(ctx context.Context, s core.Session, since int64, limit int, now time.Time, query string, extra ...any) (core.PullPage, error) {
 	resp := core.PullPage{Changes: []core.Change{}, Next: since, ServerTime: now.UnixMilli()}
 	epoch, err := db.Epoch(ctx)
 	if err != nil {
@@ -627,11 +633,11 @@ func (db *DB) Pull(ctx context.Context, s core.Session, since int64, limit int, 
 	}
 	resp.Epoch = epoch
 	read := func(pool *sql.DB, ctx context.Context) error {
-		st, err := db.prepared(ctx, pool, pullQuery)
+		st, err := db.prepared(ctx, pool, query)
 		if err != nil {
 			return fmt.Errorf("pull: %w", err)
 		}
-		rows, err := st.QueryContext(ctx, s.BusinessID, since, limit+1, s.DeviceID, maxRejectionsPulled)
+		rows, err := st.QueryContext(ctx, append([]any{s.BusinessID, since, limit + 1, s.DeviceID, maxRejectionsPulled}, extra...)...)
 		if err != nil {
 			return fmt.Errorf("pull: %w", err)
 		}

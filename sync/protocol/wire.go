@@ -73,6 +73,9 @@ type PullResponse struct {
 	Epoch      string      `json:"epoch"`
 	Rejections []Rejection `json:"rejections,omitempty"` // this device's rejected mutations
 	ServerTime int64       `json:"server_time"`
+	// Head is the newest seq of the business's feed, sent with the pulls
+	// of a new device's ordered download (download.go).
+	Head int64 `json:"head,omitempty"`
 }
 
 // ErrorBody is the JSON error shape of every /v1 endpoint.

@@ -223,6 +223,31 @@ func (c *Client) Pull(ctx context.Context, token string, since int64, limit int)
 	return out, err
 }
 
+// PullFilter narrows a pull for a new device's ordered download
+// (protocol/download.go): one master table, or the feed without the master
+// rows at or below SkipMasters.
+type PullFilter struct {
+	Table       string
+	SkipMasters int64
+}
+
+// PullFiltered is Pull narrowed by f; the reply carries the feed's head.
+func (c *Client) PullFiltered(ctx context.Context, token string, since int64, limit int, f PullFilter) (protocol.PullResponse, error) {
+	var out protocol.PullResponse
+	q := url.Values{"since": {strconv.FormatInt(since, 10)}}
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	if f.Table != "" {
+		q.Set("table", f.Table)
+	}
+	if f.SkipMasters > 0 {
+		q.Set("skip_masters", strconv.FormatInt(f.SkipMasters, 10))
+	}
+	err := c.do(ctx, http.MethodGet, "/v1/sync/pull?"+q.Encode(), token, nil, &out, true)
+	return out, err
+}
+
 // Health checks the server answers and its database is up.
 func (c *Client) Health(ctx context.Context) error {
 	return c.do(ctx, http.MethodGet, "/healthz", "", nil, nil, true)

@@ -52,6 +52,9 @@ type Status struct {
 	Error      string               `json:"error"`
 	Rejected   []protocol.Rejection `json:"rejected,omitempty"`
 	Pulled     int                  `json:"pulled,omitempty"` // rows applied by the last round
+	// Download is a new device's ordered download still under way (nil:
+	// none; download.go).
+	Download *Download `json:"download,omitempty"`
 }
 
 // Engine pushes the outbox and pulls the feed for one device. It never
@@ -72,6 +75,9 @@ type Engine struct {
 	// signed in on the counter signs in on the server first, so that the
 	// server lets the push do what their role may).
 	BeforePush func(ctx context.Context, c *Client, token string) error
+	// OnDownload, if set, hears how far a new device's ordered download is
+	// (download.go), after every page.
+	OnDownload func(Download)
 
 	mu gosync.Mutex
 }
@@ -194,6 +200,21 @@ func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []protocol.Reje
 	}
 	applied := 0
 	var rejected []protocol.Rejection
+	// A new device first downloads what billing needs, then the history
+	// without the master rows it has (download.go).
+	part, _ := e.Local.Meta(MetaDownload)
+	if part == PartMasters {
+		n, err := e.pullMasters(ctx)
+		applied += n
+		if err != nil {
+			return applied, rejected, err
+		}
+		part = PartHistory
+	}
+	var skip int64
+	if part == PartHistory {
+		skip = metaInt(e.Local, MetaDownloadHead) // 0 (after a server restore): the plain feed
+	}
 	// While a page is applied, the next one is already being fetched (its
 	// cursor is known from the page), so the network, the server and the
 	// local writes overlap. A prefetched page that is not used is dropped.
@@ -206,7 +227,13 @@ func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []protocol.Reje
 	fetch := func(since int64) <-chan fetched {
 		ch := make(chan fetched, 1)
 		go func() {
-			resp, err := e.Client.Pull(ctx, e.Token, since, page)
+			var resp protocol.PullResponse
+			var err error
+			if skip > 0 {
+				resp, err = e.Client.PullFiltered(ctx, e.Token, since, page, PullFilter{SkipMasters: skip})
+			} else {
+				resp, err = e.Client.Pull(ctx, e.Token, since, page)
+			}
 			ch <- fetched{resp, err}
 		}()
 		return ch
@@ -261,6 +288,12 @@ func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []protocol.Reje
 		if e.Progress != nil {
 			e.Progress(applied, resp.More)
 		}
+		if skip > 0 {
+			if err := e.Local.SetMeta(map[string]string{MetaDownloadTotal: strconv.FormatInt(resp.Head, 10)}); err != nil {
+				return applied, rejected, err
+			}
+			e.notify(Download{Part: PartHistory, Rows: applied, Done: next, Total: max(resp.Head, next)})
+		}
 		if !more {
 			// Books that apply pages in a special way (a new device's
 			// bulk download) finish it once the feed is read to its end.
@@ -268,6 +301,12 @@ func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []protocol.Reje
 				if err := f.EndPull(ctx); err != nil {
 					return applied, rejected, err
 				}
+			}
+			if part != "" {
+				if err := e.Local.SetMeta(map[string]string{MetaDownload: ""}); err != nil {
+					return applied, rejected, err
+				}
+				e.notify(Download{Rows: applied, Done: next, Total: max(resp.Head, next)})
 			}
 			return applied, rejected, nil
 		}
@@ -289,7 +328,14 @@ func (e *Engine) resync(ctx context.Context, epoch string) error {
 	if err := e.Local.RequeueAll(); err != nil {
 		return fmt.Errorf("queue the books again after a server restore: %w", err)
 	}
-	return e.Local.SetMeta(map[string]string{MetaEpoch: epoch, MetaCursor: "0", MetaRebase: "1"})
+	// A new device's ordered download reads the restored feed in the
+	// plain way: its seqs are not the ones the download kept.
+	kv := map[string]string{MetaEpoch: epoch, MetaCursor: "0", MetaRebase: "1"}
+	if part, _ := e.Local.Meta(MetaDownload); part != "" {
+		kv[MetaDownload] = PartHistory
+		kv[MetaDownloadHead] = ""
+	}
+	return e.Local.SetMeta(kv)
 }
 
 // Explain turns a sync error into plain words for the shopkeeper.
