@@ -115,6 +115,11 @@ type testServer struct {
 }
 
 func (ts *testServer) start(t testing.TB) {
+	_, server, err := templates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromTemplate(t, server, filepath.Join(ts.dir, srvstore.SQLiteFile))
 	db, err := srvstore.OpenSQLite(ctx, ts.dir)
 	if err != nil {
 		t.Fatal(err)
@@ -133,6 +138,11 @@ func newServer(t testing.TB, now func() time.Time) *testServer {
 }
 
 func (w *world) open(d *device) {
+	books, _, err := templates()
+	if err != nil {
+		w.t.Fatalf("%v", err)
+	}
+	fromTemplate(w.t, books, d.path)
 	s, err := store.Open(d.path, store.Options{Now: func() time.Time { return w.clk.tick().Add(d.skew) }, PINParams: &staff.TestParams})
 	if err != nil {
 		w.t.Fatalf("%v", err)

@@ -316,12 +316,12 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	}
 	f, ok := pullFilter(q)
 	if !ok {
-		s.writeError(w, r, core.Errorf(protocol.CodeInvalid, "table must be one of "+strings.Join(protocol.MasterTables, ", ")+", and skip_masters a whole number of 0 or more."))
+		s.writeError(w, r, core.Errorf(protocol.CodeInvalid, "table and skip_tables must name tables (lower-case letters and _, at most 20 of them), and skip_until must be a whole number of 0 or more."))
 		return
 	}
 	var resp core.PullPage
 	var err error
-	if f != (core.PullFilter{}) {
+	if f.Table != "" || f.SkipUntil > 0 && len(f.SkipTables) > 0 {
 		resp, err = s.store.PullFiltered(ctx, sess, since, limit, f, s.now())
 	} else {
 		resp, err = s.store.Pull(ctx, sess, since, limit, s.now())
@@ -341,22 +341,33 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	s.writeBody(w, http.StatusOK, buf.Bytes())
 }
 
-// pullFilter reads a new device's ordered-download filter (table=NAME or
-// skip_masters=SEQ, protocol/download.go) from a pull's query.
+// pullFilter reads a new device's ordered-download filter (table=NAME, or
+// skip_tables=A,B&skip_until=SEQ; protocol/download.go) from a pull's query.
 func pullFilter(q url.Values) (core.PullFilter, bool) {
 	var f core.PullFilter
 	if t := q.Get("table"); t != "" {
-		if !protocol.IsMaster(t) {
+		if !protocol.ValidTableName(t) {
 			return f, false
 		}
 		f.Table = t
 	}
-	if v := q.Get("skip_masters"); v != "" {
+	if v := q.Get("skip_tables"); v != "" {
+		f.SkipTables = strings.Split(v, ",")
+		if len(f.SkipTables) > 20 {
+			return f, false
+		}
+		for _, t := range f.SkipTables {
+			if !protocol.ValidTableName(t) {
+				return f, false
+			}
+		}
+	}
+	if v := q.Get("skip_until"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
 			return f, false
 		}
-		f.SkipMasters = n
+		f.SkipUntil = n
 	}
 	return f, true
 }

@@ -28,9 +28,10 @@ type PullPage struct {
 type PullFilter struct {
 	// Table, if set, limits the page to rows of this table.
 	Table string
-	// SkipMasters, if above 0, leaves out rows of the master tables with
-	// seq <= SkipMasters: the device downloaded them first.
-	SkipMasters int64
+	// SkipTables and SkipUntil, if both set, leave out rows of these
+	// tables with seq <= SkipUntil: the device downloaded them first.
+	SkipTables []string
+	SkipUntil  int64
 }
 
 // Change is protocol.Change with FieldHLC as raw JSON (empty when the row has

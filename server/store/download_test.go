@@ -64,7 +64,7 @@ func TestOrderedDownloadFeed(t *testing.T) {
 			if _, err := db.Push(ctx, s, protocol.PushRequest{DeviceID: s.DeviceID, ProtocolVersion: 1, Mutations: edit}, time.Now()); err != nil {
 				t.Fatal(err)
 			}
-			hist, err := db.PullFiltered(ctx, s, 0, 100, core.PullFilter{SkipMasters: head}, time.Now())
+			hist, err := db.PullFiltered(ctx, s, 0, 100, core.PullFilter{SkipTables: protocol.MasterTables, SkipUntil: head}, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -224,11 +224,12 @@ func (c *Client) Pull(ctx context.Context, token string, since int64, limit int)
 }
 
 // PullFilter narrows a pull for a new device's ordered download
-// (protocol/download.go): one master table, or the feed without the master
-// rows at or below SkipMasters.
+// (protocol/download.go): one table, or the feed without the rows of
+// SkipTables at or below SkipUntil.
 type PullFilter struct {
-	Table       string
-	SkipMasters int64
+	Table      string
+	SkipTables []string
+	SkipUntil  int64
 }
 
 // PullFiltered is Pull narrowed by f; the reply carries the feed's head.
@@ -241,8 +242,9 @@ func (c *Client) PullFiltered(ctx context.Context, token string, since int64, li
 	if f.Table != "" {
 		q.Set("table", f.Table)
 	}
-	if f.SkipMasters > 0 {
-		q.Set("skip_masters", strconv.FormatInt(f.SkipMasters, 10))
+	if f.SkipUntil > 0 && len(f.SkipTables) > 0 {
+		q.Set("skip_tables", strings.Join(f.SkipTables, ","))
+		q.Set("skip_until", strconv.FormatInt(f.SkipUntil, 10))
 	}
 	err := c.do(ctx, http.MethodGet, "/v1/sync/pull?"+q.Encode(), token, nil, &out, true)
 	return out, err

@@ -230,7 +230,7 @@ func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []protocol.Reje
 			var resp protocol.PullResponse
 			var err error
 			if skip > 0 {
-				resp, err = e.Client.PullFiltered(ctx, e.Token, since, page, PullFilter{SkipMasters: skip})
+				resp, err = e.Client.PullFiltered(ctx, e.Token, since, page, PullFilter{SkipTables: protocol.MasterTables, SkipUntil: skip})
 			} else {
 				resp, err = e.Client.Pull(ctx, e.Token, since, page)
 			}
