@@ -1,6 +1,6 @@
 // Package housekeeping holds the server's own periodic jobs, run by the
 // job queue (server/jobs): SQLite snapshots and retention of the security
-// log and of push rejections.
+// log, push rejections, usage events and error reports.
 //
 // The WAL checkpoint of the SQLite store is not a job: it runs every
 // 500 ms on a connection of the process that owns the file (store's
@@ -29,6 +29,10 @@ const (
 	// RejectionsPerDevice is how many of each device's newest rejections
 	// are kept whatever their age: pulls return only the newest 1000.
 	RejectionsPerDevice = 1000
+	// DefaultUsageDays is how long usage events from the app are kept.
+	DefaultUsageDays = 90
+	// DefaultErrorDays is how long error reports from the app are kept.
+	DefaultErrorDays = 30
 	// RetentionEvery is how often retention runs.
 	RetentionEvery = 24 * time.Hour
 )
@@ -49,6 +53,9 @@ type Config struct {
 	// RetentionDays: security-log events and push rejections older than
 	// this many days are deleted once a day (default 180).
 	RetentionDays int
+	// UsageDays and ErrorDays: usage events and error reports older than
+	// this are deleted by the same job (defaults 90 and 30).
+	UsageDays, ErrorDays int
 }
 
 // BackupArgs is the job that writes one SQLite snapshot.
@@ -76,9 +83,11 @@ func Register(q *jobs.Queue, cfg Config) (*Housekeeper, error) {
 		cfg.Now = time.Now
 	}
 	cfg.RetentionDays = cmp.Or(cfg.RetentionDays, DefaultRetentionDays)
+	cfg.UsageDays = cmp.Or(cfg.UsageDays, DefaultUsageDays)
+	cfg.ErrorDays = cmp.Or(cfg.ErrorDays, DefaultErrorDays)
 	cfg.BackupEvery = max(cmp.Or(cfg.BackupEvery, time.Hour), time.Minute)
 	cfg.BackupKeep = cmp.Or(cfg.BackupKeep, 48)
-	if cfg.RetentionDays < 1 {
+	if cfg.RetentionDays < 1 || cfg.UsageDays < 1 || cfg.ErrorDays < 1 {
 		return nil, errors.New("retention: keep at least one day")
 	}
 	h := &Housekeeper{cfg: cfg, log: cmp.Or(cfg.Logger, slog.Default())}
@@ -106,11 +115,13 @@ func Register(q *jobs.Queue, cfg Config) (*Housekeeper, error) {
 type Pruned struct {
 	SecurityEvents, Rejections int64
 	Before                     time.Time
+	UsageEvents, ErrorReports  int64
 }
 
 // Retain deletes security-log events and push rejections older than the
 // retention limit (and rejections beyond each device's newest
-// RejectionsPerDevice). Deleting is idempotent: a run cut short and run
+// RejectionsPerDevice), usage events older than UsageDays and error
+// reports older than ErrorDays. Deleting is idempotent: a run cut short and run
 // again deletes the rest.
 func (h *Housekeeper) Retain(ctx context.Context) (Pruned, error) {
 	p := Pruned{Before: h.cfg.Now().Add(-time.Duration(h.cfg.RetentionDays) * 24 * time.Hour)}
@@ -121,8 +132,15 @@ func (h *Housekeeper) Retain(ctx context.Context) (Pruned, error) {
 	if p.Rejections, err = h.cfg.DB.PruneRejections(ctx, p.Before, RejectionsPerDevice); err != nil {
 		return p, err
 	}
+	now := h.cfg.Now()
+	if p.UsageEvents, err = h.cfg.DB.PruneUsageEvents(ctx, now.AddDate(0, 0, -h.cfg.UsageDays)); err != nil {
+		return p, err
+	}
+	if p.ErrorReports, err = h.cfg.DB.PruneErrorReports(ctx, now.AddDate(0, 0, -h.cfg.ErrorDays)); err != nil {
+		return p, err
+	}
 	h.log.Info("retention", "before", p.Before.UTC().Format(time.RFC3339), "security_events", p.SecurityEvents,
-		"rejections", p.Rejections)
+		"rejections", p.Rejections, "usage_events", p.UsageEvents, "error_reports", p.ErrorReports)
 	return p, nil
 }
 
