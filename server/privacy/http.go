@@ -32,6 +32,8 @@ func (m *Module) Mount(mux *api.Mux) {
 	mux.Permit("POST /v1/account/delete", staff.DeleteAccount, 0, m.closeAccount)
 	mux.Permit("POST /v1/account/exports", staff.Privacy, 0, m.startExport)
 	mux.Permit("GET /v1/account/exports/{id}", staff.Privacy, 0, m.export)
+	// Every device sends its own usage events and error reports.
+	mux.Device("POST /v1/telemetry", 1<<20, m.telemetry)
 }
 
 func (m *Module) correctAccount(w http.ResponseWriter, r *http.Request, sess core.Session) {

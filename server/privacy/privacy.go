@@ -21,6 +21,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/ainaukar/naukar/server/core"
+	"github.com/ainaukar/naukar/server/housekeeping"
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/sync/protocol"
@@ -71,6 +72,7 @@ type Store interface {
 	CountBusinessRows(ctx context.Context, businessID string) (int64, error)
 	EachSyncRow(ctx context.Context, businessID, table string, fn func(store.SyncRow) error) error
 	EachTableRow(ctx context.Context, table, businessID string, fn func(cols []string, vals []any) error) error
+	AddTelemetry(ctx context.Context, s core.Session, b protocol.TelemetryBatch) error
 }
 
 // Config configures the privacy rights.
@@ -83,6 +85,11 @@ type Config struct {
 	ExportDir string
 	// PurgeAfter is the time from closing to the purge (default 28 days).
 	PurgeAfter time.Duration
+	// UsageDays and ErrorDays are how long usage events and error reports
+	// are kept (the retention job deletes them; older ones sent late are
+	// not stored). Defaults: housekeeping.DefaultUsageDays and
+	// DefaultErrorDays.
+	UsageDays, ErrorDays int
 	// OnClosed, when set, is called after an account is closed (the
 	// confirmation email); an error is logged, the closure stands.
 	OnClosed func(ctx context.Context, a core.Account, c store.Closure) error
@@ -123,6 +130,8 @@ func New(cfg Config) (*Service, error) {
 		cfg.Now = time.Now
 	}
 	cfg.PurgeAfter = cmp.Or(cfg.PurgeAfter, DefaultPurgeAfter)
+	cfg.UsageDays = cmp.Or(cfg.UsageDays, housekeeping.DefaultUsageDays)
+	cfg.ErrorDays = cmp.Or(cfg.ErrorDays, housekeeping.DefaultErrorDays)
 	s := &Service{cfg: cfg, log: cmp.Or(cfg.Logger, slog.Default()).With("component", "privacy")}
 	if cfg.Queue != nil {
 		jobs.Register(cfg.Queue, jobs.Kind{Unique: true, Slow: true, Timeout: 30 * time.Minute, MaxAttempts: 5},

@@ -440,3 +440,49 @@ func TestCorrection(t *testing.T) {
 		})
 	}
 }
+
+// TestTelemetry: a batch from the app is stored (usage events and error
+// reports, digit runs in messages masked); bad batches are refused whole
+// with a reason; what is past its retention is not stored.
+func TestTelemetry(t *testing.T) {
+	for _, s := range storetest.Stores {
+		t.Run(s.Name, func(t *testing.T) {
+			e := newEnv(t, s.Open)
+			login := e.signup(newMarkers())
+			now := e.now()
+			batch := protocol.TelemetryBatch{
+				Events: []protocol.UsageEvent{{Feature: "bill.save", At: now.Add(-time.Minute), AppVersion: "1.4.0"},
+					{Feature: "report.gstr1", At: now, AppVersion: "1.4.0"},
+					{Feature: "old.one", At: now.AddDate(0, 0, -100), AppVersion: "1.4.0"}},
+				Errors: []protocol.ErrorReport{{Message: "print failed for 98765 43210", Stack: "main.go:12", At: now, AppVersion: "1.4.0"}},
+			}
+			if st, raw := e.call("POST", "/v1/telemetry", login.Token, batch, nil); st != http.StatusNoContent {
+				t.Fatalf("telemetry: %d %s", st, raw)
+			}
+			usage, _ := e.db.TableText(context.Background(), "usage_events")
+			errs, _ := e.db.TableText(context.Background(), "error_reports")
+			if strings.Count(usage, "\n") != 2 || !strings.Contains(usage, "report.gstr1") || strings.Contains(usage, "old.one") {
+				t.Errorf("usage events stored:\n%s", usage)
+			}
+			if !strings.Contains(errs, "print failed for ###########") || strings.Contains(errs, "43210") {
+				t.Errorf("error reports stored:\n%s", errs)
+			}
+			var body protocol.ErrorBody
+			for name, tc := range map[string]struct {
+				b    protocol.TelemetryBatch
+				code string
+			}{
+				"ErrFeatureName": {protocol.TelemetryBatch{Events: []protocol.UsageEvent{{Feature: "Bill Save", At: now}}}, protocol.CodeInvalid},
+				"ErrClockAhead":  {protocol.TelemetryBatch{Events: []protocol.UsageEvent{{Feature: "bill.save", At: now.Add(time.Hour)}}}, protocol.CodeClockSkew},
+				"ErrNoMessage":   {protocol.TelemetryBatch{Errors: []protocol.ErrorReport{{At: now}}}, protocol.CodeInvalid},
+				"ErrTooMany":     {protocol.TelemetryBatch{Events: make([]protocol.UsageEvent, privacy.MaxEventsPerBatch+1)}, protocol.CodeInvalid},
+			} {
+				t.Run(name, func(t *testing.T) {
+					if st, _ := e.call("POST", "/v1/telemetry", login.Token, tc.b, &body); st != 400 || body.Error.Code != tc.code {
+						t.Errorf("%d %+v", st, body)
+					}
+				})
+			}
+		})
+	}
+}

@@ -81,6 +81,10 @@ var Tables = map[string]TableRule{
 	"security_events": {Owner: OwnerBusinessOrAccount, Export: true,
 		About: "The security log: sign-ups, sign-ins, failed sign-ins, devices added and removed, account changes, with time, IP address and browser or app."},
 	"account_closures": {Owner: OwnerProof},
+	"usage_events": {Owner: OwnerBusiness, Export: true,
+		About: "Usage events the app sent: which feature was used, when, and the app version (no business data). Kept 90 days."},
+	"error_reports": {Owner: OwnerBusiness, Export: true,
+		About: "Error reports the app sent: the error message, where in the program it happened (stack) and the app version. Kept 30 days."},
 
 	// Billing (server/plans, server/billing).
 	"billing_subscriptions": {Owner: OwnerBilling, Export: true,

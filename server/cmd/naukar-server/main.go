@@ -131,6 +131,8 @@ func serve(args []string) error {
 	updatesDir := fs.String("updates-dir", env("NAUKAR_UPDATES_DIR", ""), "serve the app's release files (make dist's dist/) at /v1/updates/ (env NAUKAR_UPDATES_DIR)")
 	trustProxy := fs.Bool("trust-proxy", env("NAUKAR_TRUST_PROXY", "") == "1", "take client IPs from X-Forwarded-For (only behind a proxy; env NAUKAR_TRUST_PROXY=1)")
 	retentionDays := fs.Int("retention-days", envInt("NAUKAR_RETENTION_DAYS", housekeeping.DefaultRetentionDays), "delete security-log events and push rejections older than this many days (env NAUKAR_RETENTION_DAYS)")
+	usageDays := fs.Int("usage-retention-days", envInt("NAUKAR_USAGE_RETENTION_DAYS", housekeeping.DefaultUsageDays), "delete usage events from the app older than this many days (env NAUKAR_USAGE_RETENTION_DAYS)")
+	errorDays := fs.Int("error-retention-days", envInt("NAUKAR_ERROR_RETENTION_DAYS", housekeeping.DefaultErrorDays), "delete error reports from the app older than this many days (env NAUKAR_ERROR_RETENTION_DAYS)")
 	instanceID := fs.String("instance-id", env("NAUKAR_INSTANCE_ID", ""), "this instance's name in the job queue, unique among running instances and kept across restarts (env NAUKAR_INSTANCE_ID; default host name and listen address)")
 	jobWorkers := fs.Int("job-workers", envInt("NAUKAR_JOB_WORKERS", 10), "background jobs run at once by this instance (env NAUKAR_JOB_WORKERS)")
 	jobPoll := fs.Duration("job-poll", envDuration("NAUKAR_JOB_POLL", time.Second), "how often an idle instance looks for due jobs (env NAUKAR_JOB_POLL)")
@@ -202,11 +204,13 @@ func serve(args []string) error {
 		RescueAfter: *jobRescue, SoleInstance: db.Dialect() == "sqlite"})
 	billingModule := billing.New(billingConfig(db, plansCfg, quotas, log, queue))
 	if _, err := housekeeping.Register(queue, housekeeping.Config{DB: db, Logger: log, BackupDir: *backupDir,
-		BackupEvery: *backupEvery, BackupKeep: *backupKeep, RetentionDays: *retentionDays}); err != nil {
+		BackupEvery: *backupEvery, BackupKeep: *backupKeep, RetentionDays: *retentionDays,
+		UsageDays: *usageDays, ErrorDays: *errorDays}); err != nil {
 		ln.Close()
 		return err
 	}
-	priv, err := privacy.New(privacy.Config{Store: db, Queue: queue, Logger: log, ExportDir: exportDirOf(*exportDir, *data)})
+	priv, err := privacy.New(privacy.Config{Store: db, Queue: queue, Logger: log, ExportDir: exportDirOf(*exportDir, *data),
+		UsageDays: *usageDays, ErrorDays: *errorDays})
 	if err != nil {
 		ln.Close()
 		return err
