@@ -87,9 +87,6 @@ var Tables = map[string]TableRule{
 		About: "Error reports the app sent: the error message, where in the program it happened (stack) and the app version. Kept 30 days."},
 
 	// Billing (server/plans, server/billing).
-	// Staff (server/staff sign-in with PIN).
-	"staff_pin_failures": {Owner: OwnerBusiness},
-
 	"billing_subscriptions": {Owner: OwnerBilling, Export: true,
 		About: "Our subscription billing of the business: plan, status, the Razorpay subscription id and the paid period. Kept 7 years after the account is closed (Indian tax law)."},
 	"billing_usage": {Owner: OwnerBusiness, Export: true,
