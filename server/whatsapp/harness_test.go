@@ -22,6 +22,7 @@ import (
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/server/store/storetest"
 	"github.com/ainaukar/naukar/server/whatsapp"
+	"github.com/ainaukar/naukar/server/whatsapp/whatsapptest"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
@@ -74,7 +75,7 @@ func (q *fixedQuota) count(biz string) int {
 type harness struct {
 	t     testing.TB
 	db    *store.DB
-	fake  *fakeGraph
+	fake  *whatsapptest.Graph
 	queue *jobs.Queue
 	wa    *whatsapp.Module
 	srv   *httptest.Server
@@ -90,8 +91,8 @@ type option func(*whatsapp.Settings, *whatsapp.Config)
 
 func newHarness(t testing.TB, open storetest.Opener, opts ...option) *harness {
 	t.Helper()
-	h := &harness{t: t, db: open(t), fake: newFakeGraph(t), quota: newFixedQuota(1000)}
-	s := whatsapp.Settings{APIURL: h.fake.base(), Token: h.fake.token, PhoneNumberID: h.fake.phoneID, AppSecret: h.fake.appSecret,
+	h := &harness{t: t, db: open(t), fake: whatsapptest.New(t), quota: newFixedQuota(1000)}
+	s := whatsapp.Settings{APIURL: h.fake.Base(), Token: h.fake.Token, PhoneNumberID: h.fake.PhoneID, AppSecret: h.fake.AppSecret,
 		VerifyToken: "verify-me-123", TemplateInvoice: whatsapp.DefaultTemplateInvoice, TemplateReminder: whatsapp.DefaultTemplateReminder,
 		TemplateLang: "en", Rate: 1000}
 	h.queue = jobs.New(h.db, jobs.Config{Logger: quiet, ID: "test", PollInterval: 50 * time.Millisecond, Workers: 20,
@@ -275,7 +276,7 @@ func (h *harness) optOut(phone string) (protocol.WAOptOut, bool) {
 // webhook delivers a signed notification and wants status 200.
 func (h *harness) webhook(value map[string]any) {
 	h.t.Helper()
-	if st := post(h.t, h.srv.URL+"/v1/webhooks/whatsapp", h.fake.appSecret, h.fake.envelope(value)); st != 200 {
+	if st := whatsapptest.Post(h.t, h.srv.URL+"/v1/webhooks/whatsapp", h.fake.AppSecret, h.fake.Envelope(value)); st != 200 {
 		h.t.Fatalf("webhook: HTTP %d", st)
 	}
 }

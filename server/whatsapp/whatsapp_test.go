@@ -12,6 +12,7 @@ import (
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/store/storetest"
 	"github.com/ainaukar/naukar/server/whatsapp"
+	"github.com/ainaukar/naukar/server/whatsapp/whatsapptest"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
@@ -83,7 +84,7 @@ func TestSendPaths(t *testing.T) {
 				id := h.ask(protocol.WAMessage{Kind: protocol.WAKindInvoice, To: "+91 98765-43210", InvoiceID: invID,
 					InvoiceNumber: inv.Number, Amount: inv.GrandTotal, PartyName: party.Name})
 				m := h.waitStatus(id, 15*time.Second, protocol.WASent)
-				sent := h.fake.messages()
+				sent := h.fake.Messages()
 				if len(sent) != 1 {
 					t.Fatalf("sent %d messages", len(sent))
 				}
@@ -92,7 +93,7 @@ func TestSendPaths(t *testing.T) {
 					len(s.Body) != 3 || s.Body[0] != "Sharma General Stores" || s.Body[1] != "A/2026-27/0001" || s.Body[2] != gst.FormatINR(inv.GrandTotal) {
 					t.Fatalf("sent %+v", s)
 				}
-				if pdf := h.fake.mediaOf(s.Document); len(pdf) < 1000 {
+				if pdf := h.fake.MediaOf(s.Document); len(pdf) < 1000 {
 					t.Fatalf("the document header is not the uploaded PDF (%d bytes)", len(pdf))
 				}
 				if m.WAMID != s.WAMID || m.Error != "" || m.Kind != protocol.WAKindInvoice || m.InvoiceID != invID {
@@ -105,12 +106,12 @@ func TestSendPaths(t *testing.T) {
 
 			t.Run("ThroughputLimitRetriedSentOnce", func(t *testing.T) {
 				to := "919812345678"
-				h.fake.failNext(to, 130429, 131056, 503)
+				h.fake.FailNext(to, 130429, 131056, 503)
 				id := h.ask(protocol.WAMessage{Kind: protocol.WAKindReminder, To: "09812345678", PartyName: "Meena", Amount: 150000,
 					PayTo: "sharmastores@okicici"})
 				h.waitStatus(id, 15*time.Second, protocol.WASent)
 				n := 0
-				for _, s := range h.fake.messages() {
+				for _, s := range h.fake.Messages() {
 					if s.To == to {
 						n++
 						if s.Template != "naukar_payment_reminder" || strings.Join(s.Body, "|") != "Meena|₹1,500.00|Sharma General Stores|sharmastores@okicici" {
@@ -118,20 +119,20 @@ func TestSendPaths(t *testing.T) {
 						}
 					}
 				}
-				if n != 1 || h.fake.callsTo(to) != 4 {
-					t.Fatalf("sent %d times in %d requests, want once in 4", n, h.fake.callsTo(to))
+				if n != 1 || h.fake.CallsTo(to) != 4 {
+					t.Fatalf("sent %d times in %d requests, want once in 4", n, h.fake.CallsTo(to))
 				}
 			})
 
 			t.Run("UndeliverableNotRetriedShown", func(t *testing.T) {
 				to := "919700000001"
-				h.fake.failNext(to, 131026)
+				h.fake.FailNext(to, 131026)
 				before := h.quota.count(h.business)
 				id := h.ask(protocol.WAMessage{Kind: protocol.WAKindReminder, To: to, PartyName: "Asha", Amount: 1000})
 				m := h.waitStatus(id, 15*time.Second, protocol.WAFailed)
 				time.Sleep(300 * time.Millisecond) // room for a wrong retry
-				if h.fake.callsTo(to) != 1 || !strings.Contains(m.Error, "may not be on WhatsApp") {
-					t.Fatalf("%d requests, error %q", h.fake.callsTo(to), m.Error)
+				if h.fake.CallsTo(to) != 1 || !strings.Contains(m.Error, "may not be on WhatsApp") {
+					t.Fatalf("%d requests, error %q", h.fake.CallsTo(to), m.Error)
 				}
 				if h.quota.count(h.business) != before {
 					t.Fatal("an undelivered message was counted")
@@ -140,21 +141,21 @@ func TestSendPaths(t *testing.T) {
 
 			t.Run("TokenExpiredNotRetried", func(t *testing.T) {
 				to := "919700000002"
-				h.fake.failNext(to, 190)
+				h.fake.FailNext(to, 190)
 				id := h.ask(protocol.WAMessage{Kind: protocol.WAKindReminder, To: to, PartyName: "Asha", Amount: 1000})
 				m := h.waitStatus(id, 15*time.Second, protocol.WAFailed)
-				if h.fake.callsTo(to) != 1 || !strings.Contains(m.Error, "WHATSAPP_TOKEN") {
-					t.Fatalf("%d requests, error %q", h.fake.callsTo(to), m.Error)
+				if h.fake.CallsTo(to) != 1 || !strings.Contains(m.Error, "WHATSAPP_TOKEN") {
+					t.Fatalf("%d requests, error %q", h.fake.CallsTo(to), m.Error)
 				}
 			})
 
 			t.Run("RetriesRunOutShown", func(t *testing.T) {
 				to := "919700000003"
-				h.fake.failNext(to, 500, 500, 500, 500, 500)
+				h.fake.FailNext(to, 500, 500, 500, 500, 500)
 				id := h.ask(protocol.WAMessage{Kind: protocol.WAKindReminder, To: to, PartyName: "Asha", Amount: 1000})
 				m := h.waitStatus(id, 15*time.Second, protocol.WAFailed)
-				if h.fake.callsTo(to) != 4 || !strings.Contains(m.Error, "after 4 tries") {
-					t.Fatalf("%d requests, error %q", h.fake.callsTo(to), m.Error)
+				if h.fake.CallsTo(to) != 4 || !strings.Contains(m.Error, "after 4 tries") {
+					t.Fatalf("%d requests, error %q", h.fake.CallsTo(to), m.Error)
 				}
 			})
 
@@ -175,8 +176,8 @@ func TestSendPaths(t *testing.T) {
 				h.push(protocol.Mutation{Table: protocol.TableWAMessages, ID: id, Op: protocol.OpUpsert, Data: json.RawMessage(`{"party_name":"Asha B"}`)})
 				h.wa.Pushed(ctx, sessionOf(h), []protocol.Mutation{{Table: protocol.TableWAMessages, ID: id, Op: protocol.OpUpsert}})
 				time.Sleep(500 * time.Millisecond)
-				if h.fake.callsTo(to) != 1 {
-					t.Fatalf("%d requests for one message", h.fake.callsTo(to))
+				if h.fake.CallsTo(to) != 1 {
+					t.Fatalf("%d requests for one message", h.fake.CallsTo(to))
 				}
 			})
 		})
@@ -217,14 +218,14 @@ func TestWebhooks(t *testing.T) {
 
 			t.Run("ForgedWebhookChangesNothing", func(t *testing.T) {
 				_, before := h.rows()
-				body := h.fake.envelope(statusValue(m.WAMID, "read", ravi, ts, "", 0))
+				body := h.fake.Envelope(whatsapptest.StatusValue(m.WAMID, "read", ravi, ts, "", 0))
 				for _, secret := range []string{"", "wrong_secret"} {
-					if st := post(t, url, secret, body); st != 401 {
+					if st := whatsapptest.Post(t, url, secret, body); st != 401 {
 						t.Fatalf("signature %q: HTTP %d", secret, st)
 					}
 				}
-				stop := h.fake.envelope(textValue(ravi, "STOP", ts, ""))
-				if st := post(t, url, "wrong_secret", stop); st != 401 {
+				stop := h.fake.Envelope(whatsapptest.TextValue(ravi, "STOP", ts, ""))
+				if st := whatsapptest.Post(t, url, "wrong_secret", stop); st != 401 {
 					t.Fatalf("forged STOP: HTTP %d", st)
 				}
 				if _, after := h.rows(); after != before {
@@ -236,11 +237,11 @@ func TestWebhooks(t *testing.T) {
 			})
 
 			t.Run("StatusesInAnyOrderAnyNumberOfTimes", func(t *testing.T) {
-				h.webhook(statusValue(m.WAMID, "read", ravi, ts+20, "", 0))
+				h.webhook(whatsapptest.StatusValue(m.WAMID, "read", ravi, ts+20, "", 0))
 				_, seq := h.rows()
-				h.webhook(statusValue(m.WAMID, "delivered", ravi, ts+10, "", 0))
-				h.webhook(statusValue(m.WAMID, "read", ravi, ts+20, "", 0))
-				h.webhook(statusValue(m.WAMID, "sent", ravi, ts, "", 0))
+				h.webhook(whatsapptest.StatusValue(m.WAMID, "delivered", ravi, ts+10, "", 0))
+				h.webhook(whatsapptest.StatusValue(m.WAMID, "read", ravi, ts+20, "", 0))
+				h.webhook(whatsapptest.StatusValue(m.WAMID, "sent", ravi, ts, "", 0))
 				got := h.message(id)
 				if got.Status != protocol.WARead {
 					t.Fatalf("status %q after read then delivered", got.Status)
@@ -249,13 +250,13 @@ func TestWebhooks(t *testing.T) {
 					t.Fatalf("repeated or older statuses moved the feed from %d to %d", seq, after)
 				}
 				// An unknown message's status is ignored.
-				h.webhook(statusValue("wamid.unknown", "read", ravi, ts, "", 0))
+				h.webhook(whatsapptest.StatusValue("wamid.unknown", "read", ravi, ts, "", 0))
 			})
 
 			t.Run("FailedStatusInPlainWords", func(t *testing.T) {
 				id2 := h.ask(protocol.WAMessage{Kind: protocol.WAKindReminder, To: "919811111111", PartyName: "Sunil", Amount: 5000})
 				m2 := h.waitStatus(id2, 15*time.Second, protocol.WASent)
-				h.webhook(statusValue(m2.WAMID, "failed", "919811111111", ts+5, "", 131026))
+				h.webhook(whatsapptest.StatusValue(m2.WAMID, "failed", "919811111111", ts+5, "", 131026))
 				got := h.message(id2)
 				if got.Status != protocol.WAFailed || !strings.Contains(got.Error, "may not be on WhatsApp") {
 					t.Fatalf("%+v", got)
@@ -263,16 +264,16 @@ func TestWebhooks(t *testing.T) {
 			})
 
 			t.Run("StopHonoured", func(t *testing.T) {
-				h.webhook(textValue(ravi, "Band Karo", ts+30, m.WAMID))
+				h.webhook(whatsapptest.TextValue(ravi, "Band Karo", ts+30, m.WAMID))
 				o, ok := h.optOut(ravi)
 				if !ok || !o.OptedOut || o.Phone != ravi || o.OptedOutAt == "" {
 					t.Fatalf("opt-out row %+v %v", o, ok)
 				}
-				calls := h.fake.callsTo(ravi)
+				calls := h.fake.CallsTo(ravi)
 				rid := h.ask(protocol.WAMessage{Kind: protocol.WAKindReminder, To: "9876543210", PartyName: "Ravi", Amount: 5000})
 				r := h.waitStatus(rid, 15*time.Second, protocol.WAOptedOut, protocol.WASent)
-				if r.Status != protocol.WAOptedOut || !strings.Contains(r.Error, "STOP") || h.fake.callsTo(ravi) != calls {
-					t.Fatalf("reminder after STOP: %+v, %d requests", r, h.fake.callsTo(ravi)-calls)
+				if r.Status != protocol.WAOptedOut || !strings.Contains(r.Error, "STOP") || h.fake.CallsTo(ravi) != calls {
+					t.Fatalf("reminder after STOP: %+v, %d requests", r, h.fake.CallsTo(ravi)-calls)
 				}
 				// An invoice the customer asked for still goes.
 				invID, inv := h.invoice("A/2026-27/0002", &books.PartySnapshot{Name: "Ravi", Phone: "9876543210"})
@@ -281,7 +282,7 @@ func TestWebhooks(t *testing.T) {
 
 				// The customer writes again; the shop records consent (a
 				// device's change, stamped later); reminders go again.
-				h.webhook(textValue(ravi, "Ok, send me the dues", ts+40, ""))
+				h.webhook(whatsapptest.TextValue(ravi, "Ok, send me the dues", ts+40, ""))
 				o, _ = h.optOut(ravi)
 				if !o.OptedOut || o.LastInbound <= o.OptedOutAt {
 					t.Fatalf("after the customer wrote: %+v", o)
@@ -293,7 +294,7 @@ func TestWebhooks(t *testing.T) {
 
 				// "बंद करो" again, replying to nothing: the shop that last
 				// wrote to the number gets the opt-out.
-				again := textValue(ravi, "बंद करो", time.Now().Unix(), "")
+				again := whatsapptest.TextValue(ravi, "बंद करो", time.Now().Unix(), "")
 				h.webhook(again)
 				if o, _ = h.optOut(ravi); !o.OptedOut {
 					t.Fatalf("after बंद करो: %+v", o)
@@ -319,10 +320,10 @@ func TestNotConfigured(t *testing.T) {
 	}
 	id := h.ask(protocol.WAMessage{Kind: protocol.WAKindReminder, To: ravi, PartyName: "Ravi", Amount: 5000})
 	m := h.waitStatus(id, 15*time.Second, protocol.WAFailed)
-	if !strings.Contains(m.Error, "not configured") || len(h.fake.messages()) != 0 {
+	if !strings.Contains(m.Error, "not configured") || len(h.fake.Messages()) != 0 {
 		t.Fatalf("%+v", m)
 	}
-	if code := post(t, h.srv.URL+"/v1/webhooks/whatsapp", h.fake.appSecret, h.fake.envelope(textValue(ravi, "STOP", 1, ""))); code != 501 {
+	if code := whatsapptest.Post(t, h.srv.URL+"/v1/webhooks/whatsapp", h.fake.AppSecret, h.fake.Envelope(whatsapptest.TextValue(ravi, "STOP", 1, ""))); code != 501 {
 		t.Fatalf("webhook without configuration: HTTP %d", code)
 	}
 }
@@ -336,7 +337,7 @@ func TestQuotaExceeded(t *testing.T) {
 	h.waitStatus(first, 15*time.Second, protocol.WASent)
 	second := h.ask(protocol.WAMessage{Kind: protocol.WAKindReminder, To: "919811111111", PartyName: "Sunil", Amount: 5000})
 	m := h.waitStatus(second, 15*time.Second, protocol.WAFailed)
-	if !strings.Contains(m.Error, "used up") || len(h.fake.messages()) != 1 {
+	if !strings.Contains(m.Error, "used up") || len(h.fake.Messages()) != 1 {
 		t.Fatalf("%+v", m)
 	}
 	var st protocol.WAStatusResponse
@@ -367,7 +368,7 @@ func TestPacing(t *testing.T) {
 		t.Fatalf("12 messages at 20/s took %s", took)
 	}
 	var at []time.Time
-	for _, s := range h.fake.messages() {
+	for _, s := range h.fake.Messages() {
 		if s.To == ravi {
 			at = append(at, s.At)
 		}

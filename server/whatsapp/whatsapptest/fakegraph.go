@@ -1,4 +1,6 @@
-package whatsapp_test
+// Package whatsapptest is a fake WhatsApp Business Cloud API (Meta Graph)
+// on loopback for tests, following shared/CONTRACTS.md.
+package whatsapptest
 
 import (
 	"bytes"
@@ -17,27 +19,31 @@ import (
 	"time"
 )
 
-// fakeGraph is a WhatsApp Business Cloud API on loopback that follows
+// Graph is a WhatsApp Business Cloud API on loopback that follows
 // shared/CONTRACTS.md: versioned paths under one phone number id, bearer
 // token, multipart media upload, template messages checked against the
 // approved templates, Meta's error shape and codes, and signed webhooks.
-type fakeGraph struct {
+type Graph struct {
 	*httptest.Server
-	t         testing.TB
-	version   string
-	phoneID   string
-	token     string
-	appSecret string
+	t       testing.TB
+	version string
+	// PhoneID, Token and AppSecret are what the server under test must be
+	// configured with (WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_TOKEN,
+	// WHATSAPP_APP_SECRET).
+	PhoneID   string
+	Token     string
+	AppSecret string
 
 	mu       sync.Mutex
 	media    map[string][]byte // media id -> uploaded PDF
-	sent     []sentMessage
+	sent     []Sent
 	failures map[string][]int // recipient -> error codes to answer, in turn
 	calls    map[string]int   // recipient -> message requests seen
 	next     int
 }
 
-type sentMessage struct {
+// Sent is a message the fake accepted.
+type Sent struct {
 	WAMID    string
 	To       string
 	Template string
@@ -59,37 +65,41 @@ var approved = map[string]struct {
 	"naukar_payment_reminder": {body: 4},
 }
 
-func newFakeGraph(t testing.TB) *fakeGraph {
-	f := &fakeGraph{t: t, version: "v23.0", phoneID: "106540352242922", token: "EAAG-test-token", appSecret: "test_app_secret",
+// New starts a fake, closed when the test ends.
+func New(t testing.TB) *Graph {
+	f := &Graph{t: t, version: "v23.0", PhoneID: "106540352242922", Token: "EAAG-test-token", AppSecret: "test_app_secret",
 		media: map[string][]byte{}, failures: map[string][]int{}, calls: map[string]int{}}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
 	return f
 }
 
-// base is the Graph base with version, as WHATSAPP_API_URL.
-func (f *fakeGraph) base() string { return f.URL + "/" + f.version }
+// Base is the Graph base with version, as WHATSAPP_API_URL.
+func (f *Graph) Base() string { return f.URL + "/" + f.version }
 
-// failNext makes the next message requests to a recipient fail with codes.
-func (f *fakeGraph) failNext(to string, codes ...int) {
+// FailNext makes the next message requests to a recipient fail with codes.
+func (f *Graph) FailNext(to string, codes ...int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.failures[to] = append(f.failures[to], codes...)
 }
 
-func (f *fakeGraph) messages() []sentMessage {
+// Messages lists the messages accepted so far.
+func (f *Graph) Messages() []Sent {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]sentMessage(nil), f.sent...)
+	return append([]Sent(nil), f.sent...)
 }
 
-func (f *fakeGraph) mediaOf(id string) []byte {
+// MediaOf returns an uploaded file.
+func (f *Graph) MediaOf(id string) []byte {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.media[id]
 }
 
-func (f *fakeGraph) callsTo(to string) int {
+// CallsTo counts the message requests to a recipient, failed or not.
+func (f *Graph) CallsTo(to string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.calls[to]
@@ -105,12 +115,12 @@ func graphError(w http.ResponseWriter, status, code int, msg string) {
 
 var digitsOnly = regexp.MustCompile(`^[0-9]{8,15}$`)
 
-func (f *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Authorization") != "Bearer "+f.token {
+func (f *Graph) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Authorization") != "Bearer "+f.Token {
 		graphError(w, http.StatusUnauthorized, 190, "Error validating access token: Session has expired.")
 		return
 	}
-	prefix := "/" + f.version + "/" + f.phoneID + "/"
+	prefix := "/" + f.version + "/" + f.PhoneID + "/"
 	if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, prefix) {
 		graphError(w, http.StatusBadRequest, 100, "Unsupported post request. Object does not exist or does not support this operation.")
 		return
@@ -125,7 +135,7 @@ func (f *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (f *fakeGraph) upload(w http.ResponseWriter, r *http.Request) {
+func (f *Graph) upload(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		graphError(w, http.StatusBadRequest, 100, "Param file must be a file upload (multipart/form-data)")
 		return
@@ -158,7 +168,7 @@ func (f *fakeGraph) upload(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, `{"id":%q}`, id)
 }
 
-func (f *fakeGraph) message(w http.ResponseWriter, r *http.Request) {
+func (f *Graph) message(w http.ResponseWriter, r *http.Request) {
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		graphError(w, http.StatusBadRequest, 100, "Content-Type must be application/json")
 		return
@@ -223,7 +233,7 @@ func (f *fakeGraph) message(w http.ResponseWriter, r *http.Request) {
 		graphError(w, http.StatusNotFound, 132001, "Template name does not exist in the translation")
 		return
 	}
-	sm := sentMessage{To: req.To, Template: req.Template.Name, Lang: req.Template.Language.Code, Opaque: req.Opaque}
+	sm := Sent{To: req.To, Template: req.Template.Name, Lang: req.Template.Language.Code, Opaque: req.Opaque}
 	for _, c := range req.Template.Components {
 		for _, p := range c.Parameters {
 			switch {
@@ -253,23 +263,24 @@ func (f *fakeGraph) message(w http.ResponseWriter, r *http.Request) {
 		"messages": []any{map[string]string{"id": sm.WAMID}}})
 }
 
-// sign is X-Hub-Signature-256 of body with the app secret.
-func sign(secret string, body []byte) string {
+// Sign is X-Hub-Signature-256 of body with the app secret.
+func Sign(secret string, body []byte) string {
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write(body)
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
 }
 
-// envelope wraps statuses or messages in Meta's notification envelope.
-func (f *fakeGraph) envelope(value map[string]any) []byte {
+// Envelope wraps statuses or messages in Meta's notification envelope.
+func (f *Graph) Envelope(value map[string]any) []byte {
 	value["messaging_product"] = "whatsapp"
-	value["metadata"] = map[string]string{"display_phone_number": "15550001234", "phone_number_id": f.phoneID}
+	value["metadata"] = map[string]string{"display_phone_number": "15550001234", "phone_number_id": f.PhoneID}
 	b, _ := json.Marshal(map[string]any{"object": "whatsapp_business_account", "entry": []any{map[string]any{
 		"id": "102290129340398", "changes": []any{map[string]any{"field": "messages", "value": value}}}}})
 	return b
 }
 
-func statusValue(wamid, status, to string, ts int64, opaque string, errCode int) map[string]any {
+// StatusValue is a notification value with one message status.
+func StatusValue(wamid, status, to string, ts int64, opaque string, errCode int) map[string]any {
 	st := map[string]any{"id": wamid, "status": status, "timestamp": fmt.Sprint(ts), "recipient_id": to,
 		"biz_opaque_callback_data": opaque}
 	if status != "failed" {
@@ -283,7 +294,8 @@ func statusValue(wamid, status, to string, ts int64, opaque string, errCode int)
 	return map[string]any{"statuses": []any{st}}
 }
 
-func textValue(from, body string, ts int64, context string) map[string]any {
+// TextValue is a notification value with one text a customer wrote.
+func TextValue(from, body string, ts int64, context string) map[string]any {
 	msg := map[string]any{"from": from, "id": fmt.Sprintf("wamid.IN%d", ts), "timestamp": fmt.Sprint(ts), "type": "text",
 		"text": map[string]string{"body": body}}
 	if context != "" {
@@ -293,14 +305,14 @@ func textValue(from, body string, ts int64, context string) map[string]any {
 		"messages": []any{msg}}
 }
 
-// post delivers a notification to url signed with secret ("" sends no
+// Post delivers a notification to url signed with secret ("" sends no
 // signature) and returns the HTTP status.
-func post(t testing.TB, url, secret string, body []byte) int {
+func Post(t testing.TB, url, secret string, body []byte) int {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if secret != "" {
-		req.Header.Set("X-Hub-Signature-256", sign(secret, body))
+		req.Header.Set("X-Hub-Signature-256", Sign(secret, body))
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
