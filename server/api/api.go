@@ -13,6 +13,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,27 +26,22 @@ import (
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
-// LoginLimit bounds failed logins per account and per client IP within
-// Window; over either bound, logins answer 429 until old failures age out.
-type LoginLimit struct {
-	PerAccount int
-	PerIP      int
-	Window     time.Duration
-}
-
-// DefaultLoginLimit is 5 failures per account or 20 per IP in 15 minutes.
-var DefaultLoginLimit = LoginLimit{PerAccount: 5, PerIP: 20, Window: 15 * time.Minute}
-
 // Config configures a Server.
 type Config struct {
 	Store      core.Store
 	Logger     *slog.Logger     // nil: slog.Default()
 	Now        func() time.Time // nil: time.Now
 	BcryptCost int              // 0: bcrypt.DefaultCost
-	LoginLimit LoginLimit       // zero: DefaultLoginLimit
-	// TrustProxy takes the client IP from X-Forwarded-For (the last
-	// address: the one the nearest proxy added); set it only
-	// behind a reverse proxy that sets that header.
+	// LoginPolicy throttles logins (zero: core.DefaultLoginPolicy).
+	LoginPolicy core.LoginPolicy
+	// TrustedProxies are the addresses of the reverse proxies in front of
+	// the server. A request from one of them has its client address taken
+	// from X-Forwarded-For: the right-most address that is not itself a
+	// trusted proxy (anything left of it was written by the client and
+	// proves nothing). Requests from anywhere else use the peer address.
+	TrustedProxies []netip.Prefix
+	// TrustProxy trusts proxies on loopback (127.0.0.0/8, ::1): the usual
+	// Caddy or nginx on the same machine. It adds to TrustedProxies.
 	TrustProxy bool
 	// SessionTTL is how long a verified device token is trusted before the
 	// store is asked again (0: 2s). A device revoked through another
@@ -70,24 +67,24 @@ type DeviceLimits interface {
 
 // Server serves the API. It is an http.Handler.
 type Server struct {
-	store      core.Store
-	log        *slog.Logger
-	now        func() time.Time
-	cost       int
-	loginLimit LoginLimit
-	trustProxy bool
-	dummyHash  []byte
-	handler    http.Handler
-	sessions   *sessionCache
-	updatesDir string
-	modules    []Module
-	devLimits  DeviceLimits
+	store       core.Store
+	log         *slog.Logger
+	now         func() time.Time
+	cost        int
+	loginPolicy core.LoginPolicy
+	proxies     []netip.Prefix
+	dummyHash   []byte
+	handler     http.Handler
+	sessions    *sessionCache
+	updatesDir  string
+	modules     []Module
+	devLimits   DeviceLimits
 }
 
 // New returns a Server for cfg.
 func New(cfg Config) *Server {
 	s := &Server{store: cfg.Store, log: cfg.Logger, now: cfg.Now, cost: cfg.BcryptCost,
-		loginLimit: cfg.LoginLimit, trustProxy: cfg.TrustProxy, updatesDir: cfg.UpdatesDir, modules: cfg.Modules, devLimits: cfg.DeviceLimits, sessions: newSessionCache(cmp.Or(cfg.SessionTTL, sessionTTL))}
+		loginPolicy: cfg.LoginPolicy, proxies: trustedProxies(cfg), updatesDir: cfg.UpdatesDir, modules: cfg.Modules, devLimits: cfg.DeviceLimits, sessions: newSessionCache(cmp.Or(cfg.SessionTTL, sessionTTL))}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -97,8 +94,8 @@ func New(cfg Config) *Server {
 	if s.cost == 0 {
 		s.cost = bcrypt.DefaultCost
 	}
-	if s.loginLimit == (LoginLimit{}) {
-		s.loginLimit = DefaultLoginLimit
+	if s.loginPolicy == (core.LoginPolicy{}) {
+		s.loginPolicy = core.DefaultLoginPolicy
 	}
 	// Compared against when the login names no account, so that a wrong
 	// email costs the same time as a wrong password.
@@ -221,27 +218,58 @@ func sessionFrom(ctx context.Context) core.Session {
 	return s
 }
 
-// clientIP is the peer address, or the first X-Forwarded-For hop when the
-// server sits behind a trusted proxy.
-func (s *Server) clientIP(r *http.Request) string {
-	if s.trustProxy {
-		// The proxy appends the address it saw; anything before it was
-		// written by the client and proves nothing.
-		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			last := xff[len(xff)-1]
-			if i := strings.LastIndexByte(last, ','); i >= 0 {
-				last = last[i+1:]
-			}
-			if ip := strings.TrimSpace(last); ip != "" {
-				return ip
-			}
+// trustedProxies lists the proxies of cfg.
+func trustedProxies(cfg Config) []netip.Prefix {
+	out := slices.Clone(cfg.TrustedProxies)
+	if cfg.TrustProxy {
+		out = append(out, netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"))
+	}
+	return out
+}
+
+// trusted reports whether a is a trusted proxy.
+func (s *Server) trusted(a netip.Addr) bool {
+	for _, p := range s.proxies {
+		if p.Contains(a) {
+			return true
 		}
 	}
+	return false
+}
+
+// clientIP is the caller's address. From a trusted proxy it is the
+// right-most X-Forwarded-For hop that is not a trusted proxy: each proxy
+// appends the address it saw, so that hop was written by the first proxy
+// the request reached, and everything left of it by the client. A hop that
+// is not an address stops the walk at the proxy that wrote it.
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	peer, err := netip.ParseAddr(host)
+	if err != nil {
+		return core.CleanString(host, 64)
+	}
+	peer = peer.Unmap()
+	if len(s.proxies) == 0 || !s.trusted(peer) {
+		return peer.String()
+	}
+	xff := r.Header.Values("X-Forwarded-For")
+	for i := len(xff) - 1; i >= 0; i-- {
+		hops := strings.Split(xff[i], ",")
+		for j := len(hops) - 1; j >= 0; j-- {
+			a, err := netip.ParseAddr(strings.TrimSpace(hops[j]))
+			if err != nil {
+				return peer.String()
+			}
+			if a = a.Unmap(); !s.trusted(a) {
+				return a.String()
+			}
+			peer = a
+		}
+	}
+	return peer.String()
 }
 
 // security appends to the security log; a failure to log is logged, not

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"net/http"
@@ -9,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -66,6 +66,10 @@ func normalizeLogin(login string) string {
 	return login
 }
 
+// login checks a password and registers a device. The attempt is recorded
+// before the password is checked (core.LoginPolicy): a burst of guesses is
+// counted as it arrives, a request whose client goes away counts as a
+// failure, and known and unknown logins get the same answers.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	var req protocol.LoginRequest
 	if err := decode(r, &req); err != nil {
@@ -74,44 +78,60 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, now, ip := r.Context(), s.now(), s.clientIP(r)
 	login := normalizeLogin(req.Login)
-	name := strings.TrimSpace(req.DeviceName)
-	if name == "" {
-		name = "Device"
-	}
-	if utf8.RuneCountInString(name) > 100 {
-		s.writeError(w, r, core.Errorf(protocol.CodeInvalid, "Device name must be at most 100 characters."))
-		return
-	}
-	la, err := s.store.AccountByLogin(ctx, login)
-	found := err == nil
-	if err != nil && core.ErrorCode(err) != protocol.CodeNotFound {
-		s.writeError(w, r, err)
-		return
-	}
-	perAccount, perIP, oldest, err := s.store.LoginFailures(ctx, la.Account.ID, ip, now.Add(-s.loginLimit.Window))
+	name, err := core.CheckDeviceName(req.DeviceName)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if (found && perAccount >= s.loginLimit.PerAccount) || perIP >= s.loginLimit.PerIP {
-		wait := max(oldest.Add(s.loginLimit.Window).Sub(now), time.Second)
+	var la core.LoginAccount
+	found := false
+	// A login with bytes no account can have (NUL, broken UTF-8) is
+	// looked up as nobody, and throttled under its cleaned form.
+	if core.IsClean(login) {
+		la, err = s.store.AccountByLogin(ctx, login)
+		found = err == nil
+		if err != nil && core.ErrorCode(err) != protocol.CodeNotFound {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	masked := "login " + core.MaskLogin(core.CleanString(login, 254))
+	id, wait, err := s.store.BeginLogin(ctx, core.LoginAttempt{LoginKey: core.LoginKey(core.CleanString(login, 1024)), IP: ip, At: now}, s.loginPolicy)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if wait > 0 {
 		s.security(r, core.SecurityEvent{Kind: core.EventLoginLimited, AccountID: la.Account.ID,
-			BusinessID: la.BusinessID, Detail: "login " + core.MaskLogin(login)})
+			BusinessID: la.BusinessID, Detail: masked})
 		s.writeError(w, r, &core.Error{Code: protocol.CodeRateLimited, RetryAfter: wait,
-			Message: "Too many wrong passwords. Please wait " + strconv.Itoa(int(wait.Minutes())+1) + " minutes and try again."})
+			Message: "Too many sign-in attempts for this login from this address. Please wait " + waitWords(wait) + " and try again."})
 		return
 	}
 	hash := s.dummyHash
 	if found {
 		hash = []byte(la.Account.PasswordHash)
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || !found {
-		if err := s.store.RecordLoginFailure(ctx, la.Account.ID, ip, now); err != nil {
-			s.writeError(w, r, err)
-			return
+	// bcrypt reads 72 bytes; a longer password (which sign-up refuses)
+	// is wrong, checked against the dummy hash so it costs the same time.
+	pw := []byte(req.Password)
+	tooLong := len(pw) > 72
+	if tooLong {
+		hash, pw = s.dummyHash, pw[:72]
+	}
+	ok := bcrypt.CompareHashAndPassword(hash, pw) == nil && found && !tooLong
+	if gone := ctx.Err() != nil; gone || !ok {
+		// A client that went away while its password was checked has
+		// used up an attempt all the same, whatever the password.
+		if err := s.store.EndLogin(context.WithoutCancel(ctx), id, core.LoginFailed, now); err != nil {
+			s.log.Error("record login failure", "err", err)
+		}
+		detail := masked
+		if gone {
+			detail += " (client disconnected)"
 		}
 		s.security(r, core.SecurityEvent{Kind: core.EventLoginFailed, AccountID: la.Account.ID,
-			BusinessID: la.BusinessID, Detail: "login " + core.MaskLogin(login)})
+			BusinessID: la.BusinessID, Detail: detail})
 		s.writeError(w, r, core.ErrBadLogin)
 		return
 	}
@@ -133,18 +153,37 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if err := s.store.EndLogin(context.WithoutCancel(ctx), id, core.LoginSucceeded, now); err != nil {
+		s.log.Error("record login", "err", err)
+	}
 	epoch, err := s.store.Epoch(ctx)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	ev := core.SecurityEvent{AccountID: la.Account.ID, BusinessID: la.BusinessID, DeviceID: dev.ID}
-	ev.Kind, ev.Detail = core.EventLogin, "login "+core.MaskLogin(login)
+	ev.Kind, ev.Detail = core.EventLogin, masked
 	s.security(r, ev)
 	ev.Kind, ev.Detail = core.EventDeviceAdded, "device "+dev.Name+" series "+dev.Series
 	s.security(r, ev)
 	s.writeJSON(w, http.StatusOK, protocol.LoginResponse{Token: token, DeviceID: dev.ID, Series: dev.Series,
 		BusinessID: la.BusinessID, Epoch: epoch})
+}
+
+// waitWords says a wait in whole seconds or minutes.
+func waitWords(d time.Duration) string {
+	if d < time.Minute {
+		n := int((d + time.Second - 1) / time.Second)
+		if n == 1 {
+			return "1 second"
+		}
+		return strconv.Itoa(n) + " seconds"
+	}
+	n := int((d + time.Minute - 1) / time.Minute)
+	if n == 1 {
+		return "1 minute"
+	}
+	return strconv.Itoa(n) + " minutes"
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {

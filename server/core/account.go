@@ -92,8 +92,8 @@ func (s *Signup) ValidateOwner() error {
 	if err := checkName("Owner name", s.Owner.Name, 100); err != nil {
 		return err
 	}
-	if len(s.Owner.Email) > 254 || !emailRE.MatchString(s.Owner.Email) {
-		return Errorf(protocol.CodeInvalid, "Email %q does not look like an email address.", s.Owner.Email)
+	if len(s.Owner.Email) > 254 || hasControl(s.Owner.Email) || !emailRE.MatchString(s.Owner.Email) {
+		return Errorf(protocol.CodeInvalid, "Email %q does not look like an email address.", CleanString(s.Owner.Email, 254))
 	}
 	if _, err := gst.NormalizeMobile(s.Owner.Phone); err != nil {
 		return &Error{Code: protocol.CodeInvalid, Message: err.Error()}
@@ -140,8 +140,10 @@ func checkName(what, v string, max int) error {
 	return nil
 }
 
+// hasControl reports control characters or bytes that are not UTF-8 (a
+// string PostgreSQL would refuse to store).
 func hasControl(s string) bool {
-	return strings.ContainsFunc(s, unicode.IsControl)
+	return !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl)
 }
 
 // MaskLogin masks a login identifier (email or phone) for the security log.

@@ -60,11 +60,16 @@ type Store interface {
 	// AccountByLogin finds an account by normalised email or phone; a
 	// missing account is a not_found *Error.
 	AccountByLogin(ctx context.Context, login string) (LoginAccount, error)
-	// LoginFailures counts failed logins since a time, per account and per IP,
-	// and returns the oldest of them (for Retry-After).
-	LoginFailures(ctx context.Context, accountID, ip string, since time.Time) (perAccount, perIP int, oldest time.Time, err error)
-	// RecordLoginFailure stores a failed login; accountID may be empty.
-	RecordLoginFailure(ctx context.Context, accountID, ip string, at time.Time) error
+	// BeginLogin records a login attempt before its password is checked,
+	// unless the policy says it must wait (then it records nothing and
+	// returns the wait). Counting and recording are one step: attempts
+	// sent at once, to any instance, see each other.
+	BeginLogin(ctx context.Context, a LoginAttempt, p LoginPolicy) (id int64, wait time.Duration, err error)
+	// EndLogin records how an attempt ended (LoginFailed or
+	// LoginSucceeded). An attempt never ended (the client went away)
+	// stays counted as a failure. A success forgets the failures of its
+	// login and address.
+	EndLogin(ctx context.Context, id int64, outcome int, at time.Time) error
 	// CreateDevice registers a device with the next invoice series of its
 	// business, assigned atomically.
 	CreateDevice(ctx context.Context, accountID, businessID, name, tokenHash string, now time.Time) (Device, error)

@@ -108,42 +108,6 @@ func (db *DB) AccountByLogin(ctx context.Context, login string) (core.LoginAccou
 	return la, nil
 }
 
-// LoginFailures counts failures since a time per account and per IP.
-func (db *DB) LoginFailures(ctx context.Context, accountID, ip string, since time.Time) (int, int, time.Time, error) {
-	var perAccount, perIP int
-	var oldestA, oldestI sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*), MIN(at) FROM login_failures
-		WHERE account_id = $1 AND account_id <> '' AND at >= $2`, accountID, ms(since)).Scan(&perAccount, &oldestA)
-	if err != nil {
-		return 0, 0, time.Time{}, fmt.Errorf("count login failures: %w", err)
-	}
-	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*), MIN(at) FROM login_failures
-		WHERE ip = $1 AND at >= $2`, ip, ms(since)).Scan(&perIP, &oldestI)
-	if err != nil {
-		return 0, 0, time.Time{}, fmt.Errorf("count login failures: %w", err)
-	}
-	oldest := oldestA.Int64
-	if oldestI.Valid && (!oldestA.Valid || oldestI.Int64 < oldest) {
-		oldest = oldestI.Int64
-	}
-	return perAccount, perIP, fromMS(oldest), nil
-}
-
-// RecordLoginFailure stores a failed login and prunes failures older than a
-// day, which no rate limit looks at.
-func (db *DB) RecordLoginFailure(ctx context.Context, accountID, ip string, at time.Time) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (account_id, ip, at) VALUES ($1, $2, $3)`,
-			accountID, ip, ms(at)); err != nil {
-			return fmt.Errorf("record login failure: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE at < $1`, ms(at.Add(-24*time.Hour))); err != nil {
-			return fmt.Errorf("prune login failures: %w", err)
-		}
-		return nil
-	})
-}
-
 // CreateDevice registers a device with the next series of its business.
 func (db *DB) CreateDevice(ctx context.Context, accountID, businessID, name, tokenHash string, now time.Time) (core.Device, error) {
 	return db.CreateDeviceWithin(ctx, accountID, businessID, name, tokenHash, now, 0, nil)

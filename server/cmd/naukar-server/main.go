@@ -129,7 +129,8 @@ func serve(args []string) error {
 	backupKeep := fs.Int("backup-keep", envInt("NAUKAR_BACKUP_KEEP", 48), "snapshots to keep (env NAUKAR_BACKUP_KEEP)")
 	newEpoch := fs.Bool("new-epoch", false, "start a new epoch before serving (after restoring the database by other means, e.g. pg_restore)")
 	updatesDir := fs.String("updates-dir", env("NAUKAR_UPDATES_DIR", ""), "serve the app's release files (make dist's dist/) at /v1/updates/ (env NAUKAR_UPDATES_DIR)")
-	trustProxy := fs.Bool("trust-proxy", env("NAUKAR_TRUST_PROXY", "") == "1", "take client IPs from X-Forwarded-For (only behind a proxy; env NAUKAR_TRUST_PROXY=1)")
+	trustProxy := fs.Bool("trust-proxy", env("NAUKAR_TRUST_PROXY", "") == "1", "trust a reverse proxy on loopback: take client IPs from its X-Forwarded-For (env NAUKAR_TRUST_PROXY=1)")
+	trustedProxies := fs.String("trusted-proxies", env("NAUKAR_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR ranges of the reverse proxies in front of the server (env NAUKAR_TRUSTED_PROXIES)")
 	retentionDays := fs.Int("retention-days", envInt("NAUKAR_RETENTION_DAYS", housekeeping.DefaultRetentionDays), "delete security-log events and push rejections older than this many days (env NAUKAR_RETENTION_DAYS)")
 	usageDays := fs.Int("usage-retention-days", envInt("NAUKAR_USAGE_RETENTION_DAYS", housekeeping.DefaultUsageDays), "delete usage events from the app older than this many days (env NAUKAR_USAGE_RETENTION_DAYS)")
 	errorDays := fs.Int("error-retention-days", envInt("NAUKAR_ERROR_RETENTION_DAYS", housekeeping.DefaultErrorDays), "delete error reports from the app older than this many days (env NAUKAR_ERROR_RETENTION_DAYS)")
@@ -151,6 +152,10 @@ func serve(args []string) error {
 		// The live heap is small (tens of MB) and most garbage is
 		// per-request: collect less often, for less CPU per request.
 		debug.SetGCPercent(400)
+	}
+	proxies, err := parsePrefixes(*trustedProxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return errors.New("--tls-cert and --tls-key go together")
@@ -251,7 +256,7 @@ func serve(args []string) error {
 	// not_configured and the rest of the server works.
 	aiCfg := ai.Config{Store: db, Logger: log, Quota: quotas, Model: os.Getenv("NAUKAR_AI_MODEL"),
 		APIKey: os.Getenv("ANTHROPIC_API_KEY"), BaseURL: os.Getenv("ANTHROPIC_BASE_URL")}
-	handler := api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy, SessionTTL: *sessionTTL, UpdatesDir: *updatesDir,
+	handler := api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy, TrustedProxies: proxies, SessionTTL: *sessionTTL, UpdatesDir: *updatesDir,
 		DeviceLimits: quotas, Modules: []api.Module{billingModule, priv.Module(), ai.New(aiCfg), wa}})
 	srv := &http.Server{
 		Addr:              *addr,
