@@ -272,16 +272,30 @@ func (s *Server) clientIP(r *http.Request) string {
 	return peer.String()
 }
 
-// security appends to the security log; a failure to log is logged, not
-// shown to the user.
+// security appends to the security log. The store cleans every field
+// (broken UTF-8, NUL, overlong user agents); a write that fails is tried
+// again, and if the database stays unwritable the event goes to the server
+// log in full, so it is never lost. It does not fail the request.
 func (s *Server) security(r *http.Request, e core.SecurityEvent) {
 	e.At = s.now()
 	e.IP = s.clientIP(r)
 	e.UserAgent = r.UserAgent()
-	if err := s.store.LogSecurity(context.WithoutCancel(r.Context()), e); err != nil {
-		s.log.Error("security log", "kind", e.Kind, "err", err)
+	ctx := context.WithoutCancel(r.Context())
+	var err error
+	for try := range securityLogTries {
+		if err = s.store.LogSecurity(ctx, e); err == nil {
+			return
+		}
+		time.Sleep(time.Duration(try+1) * 50 * time.Millisecond)
 	}
+	s.log.Error("security event not stored; kept here", "err", err, "kind", e.Kind, "at", e.At,
+		"business", e.BusinessID, "account", e.AccountID, "device", e.DeviceID, "ip", e.IP,
+		"user_agent", core.CleanString(e.UserAgent, 300), "detail", core.CleanString(e.Detail, 300))
 }
+
+// securityLogTries is how often a security event is written before it
+// goes to the server log instead.
+const securityLogTries = 3
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
 

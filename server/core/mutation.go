@@ -3,7 +3,9 @@ package core
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"regexp"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -11,6 +13,39 @@ import (
 )
 
 var tableNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+
+// Limits on one pushed row. A row over them is a rejected mutation, so it
+// never reaches the feed that every other device of the business reads
+// (a record nested 1,001 levels deep stopped every other device's sync).
+const (
+	MaxRowDepth = 64        // nesting of objects and arrays in a row's data
+	MaxRowBytes = 512 << 10 // a row's data, in bytes
+	maxStampLen = 100       // an HLC stamp: 13 + 1 + 10 + 1 + a device id
+)
+
+// jsonDepth returns the deepest nesting of objects and arrays in valid JSON.
+func jsonDepth(data []byte) int {
+	depth, deepest, inString := 0, 0, false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			deepest = max(deepest, depth)
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return deepest
+}
 
 // CheckMutation turns a pushed mutation into a Row ready for sync.Merge, or
 // says why it can never apply. The returned rejection has code invalid.
@@ -29,6 +64,15 @@ func CheckMutation(m protocol.Mutation) (protocol.Row, *protocol.Rejection) {
 	if _, err := uuid.Parse(m.ID); err != nil {
 		return reject("id must be a UUID")
 	}
+	if len(m.HLC) > maxStampLen || !IsClean(m.HLC) {
+		return reject("hlc is not a valid stamp")
+	}
+	if len(m.Data) > MaxRowBytes {
+		return reject(fmt.Sprintf("data is %d KiB; a row may be at most %d KiB", len(m.Data)>>10, MaxRowBytes>>10))
+	}
+	if !utf8.Valid(m.Data) {
+		return reject("data is not valid UTF-8 text")
+	}
 	kind := protocol.TableKind(m.Table)
 	data := bytes.TrimSpace(m.Data)
 	isObject := len(data) > 0 && data[0] == '{' && json.Valid(data)
@@ -43,6 +87,9 @@ func CheckMutation(m protocol.Mutation) (protocol.Row, *protocol.Rejection) {
 		}
 	case !isObject:
 		return reject("data must be a JSON object")
+	}
+	if d := jsonDepth(data); d > MaxRowDepth {
+		return reject(fmt.Sprintf("data is nested %d levels deep; at most %d are allowed", d, MaxRowDepth))
 	}
 	row, err := protocol.RowFromMutation(m)
 	if err != nil {

@@ -249,7 +249,8 @@ func (db *DB) LogSecurity(ctx context.Context, e core.SecurityEvent) error {
 	_, err := db.write.ExecContext(ctx, `INSERT INTO security_events
 		(at, kind, business_id, account_id, device_id, ip, user_agent, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		ms(e.At), e.Kind, e.BusinessID, e.AccountID, e.DeviceID, e.IP, truncate(e.UserAgent, 300), truncate(e.Detail, 300))
+		ms(e.At), truncate(e.Kind, 100), truncate(e.BusinessID, 100), truncate(e.AccountID, 100), truncate(e.DeviceID, 100),
+		truncate(e.IP, 100), truncate(e.UserAgent, 300), truncate(e.Detail, 300))
 	if err != nil {
 		return fmt.Errorf("log security event: %w", err)
 	}
@@ -277,9 +278,6 @@ func (db *DB) SecurityEvents(ctx context.Context, s core.Session, limit int) ([]
 	return out, rows.Err()
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
-}
+// truncate makes s storable in both databases (valid UTF-8, no NUL) and
+// cuts it to at most n bytes on a character boundary.
+func truncate(s string, n int) string { return core.CleanString(s, n) }

@@ -173,7 +173,7 @@ func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *protocol.Pu
 		}
 		for _, r := range resp.Rejected {
 			b.Queue(insertRejection, s.BusinessID, s.DeviceID, r.N, truncate(r.Table, 100), truncate(r.ID, 100),
-				r.Code, r.Message, ms(p.now))
+				r.Code, truncate(r.Message, 1000), ms(p.now))
 		}
 		b.Queue(pgWrite, s.BusinessID, ms(p.now), tbls, ids, hlcs, deleted, datas, fhs, seqs, devs, w.seq, n, s.DeviceID)
 	}

@@ -482,7 +482,7 @@ func (db *DB) pushInTx(ctx context.Context, tx *sql.Tx, p *pushPlan, resp *proto
 		}
 		for _, r := range resp.Rejected {
 			if err := db.txExec(ctx, tx, insertRejection, s.BusinessID, s.DeviceID, r.N, truncate(r.Table, 100),
-				truncate(r.ID, 100), r.Code, r.Message, ms(p.now)); err != nil {
+				truncate(r.ID, 100), r.Code, truncate(r.Message, 1000), ms(p.now)); err != nil {
 				return fmt.Errorf("store rejection: %w", err)
 			}
 		}

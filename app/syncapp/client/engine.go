@@ -282,6 +282,13 @@ func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []protocol.Reje
 			if errors.Is(err, protocol.ErrClockSkew) {
 				return applied, rejected, fmt.Errorf("%w: %v", ErrClock, err)
 			}
+			if ctx.Err() != nil {
+				return applied, rejected, err
+			}
+			// Find the row the books cannot take: the rows before it are
+			// saved one by one, and the error names it.
+			n, err = e.applyOneByOne(ctx, resp.Changes, err)
+			applied += n
 			return applied, rejected, err
 		}
 		applied += n
@@ -364,7 +371,14 @@ func Explain(err error) string {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "Sync was interrupted; it will continue next time."
 	}
-	return "Could not reach the sync server (offline?); your bills are safe and will sync when the internet is back."
+	var ur *UnreadableRowError
+	if errors.As(err, &ur) {
+		return ur.Error()
+	}
+	if isNetworkError(err) {
+		return "Could not reach the sync server (offline?); your bills are safe and will sync when the internet is back."
+	}
+	return "Sync stopped: " + err.Error() + ". Your bills are safe; sync will try again."
 }
 
 // Permanent reports whether retrying cannot help until the user acts.
