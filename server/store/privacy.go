@@ -75,7 +75,10 @@ var Tables = map[string]TableRule{
 	"sync_rows":     {Owner: OwnerBusiness}, // exported per synced table (books/)
 	"sync_rejections": {Owner: OwnerBusiness, Export: true,
 		About: "Changes a device sent that the server could not apply, with the reason."},
-	"login_failures": {Owner: OwnerAccount},
+	// Login attempts hold a hash of the login as typed and the address,
+	// no account id; every login prunes failures after a day and
+	// successes after 30 days (issue 11).
+	"login_attempts": {Owner: OwnerNone},
 	"ai_usage": {Owner: OwnerBusiness, Export: true,
 		About: "The AI assistant's usage: when each request was sent, from which device, the model, the tokens used and the outcome (never the question or the answer)."},
 	"security_events": {Owner: OwnerBusinessOrAccount, Export: true,
