@@ -2,7 +2,9 @@ package syncapp
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"os"
 
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/sync/protocol"
@@ -53,4 +55,43 @@ func DownloadPlanInvoice(ctx context.Context, s *store.Store, inv protocol.Billi
 		return 0, err
 	}
 	return c.DownloadBillingInvoice(ctx, tok, inv, w)
+}
+
+// Plans is the plan and our billing for the books s, as the Settings →
+// Plan screen uses them.
+type Plans struct{ Store *store.Store }
+
+// Plan implements planview.Source.
+func (p Plans) Plan(ctx context.Context) (protocol.BillingStatus, error) { return Plan(ctx, p.Store) }
+
+// Subscribe implements planview.Source.
+func (p Plans) Subscribe(ctx context.Context, plan string) (protocol.SubscribeResponse, error) {
+	return Subscribe(ctx, p.Store, plan)
+}
+
+// Cancel implements planview.Source.
+func (p Plans) Cancel(ctx context.Context) (protocol.BillingStatus, error) { return CancelPlan(ctx, p.Store) }
+
+// Invoices implements planview.Source.
+func (p Plans) Invoices(ctx context.Context) ([]protocol.BillingInvoice, error) {
+	return PlanInvoices(ctx, p.Store)
+}
+
+// SaveInvoice writes one of our invoices to path (written whole or not at
+// all).
+func (p Plans) SaveInvoice(ctx context.Context, inv protocol.BillingInvoice, path string) error {
+	tmp := path + ".partial"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	_, err = DownloadPlanInvoice(ctx, p.Store, inv, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
 }

@@ -102,6 +102,9 @@ type Options struct {
 	Ready func()
 	// Sync makes the Settings → Sync screen; nil hides the button.
 	Sync func(w fyne.Window) fyne.CanvasObject
+	// Plan makes the Settings → Plan screen (app/ui/planview); nil hides
+	// the button.
+	Plan func(w fyne.Window) fyne.CanvasObject
 	// Saved is told each bill saved here (the sync runner pushes it soon).
 	Saved func(number string)
 	// Care runs the books' backups and checks and the app's updates, and

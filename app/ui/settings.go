@@ -156,6 +156,7 @@ func newSettingsScreen(a *App) *SettingsScreen {
 	if a.opt.Sync != nil {
 		syncBtn := widget.NewButtonWithIcon(L("Sync with other counters…"), theme.ViewRefreshIcon(), s.ShowSync)
 		right.Add(syncBtn)
+		right.Add(widget.NewButtonWithIcon(L("Plan and billing…"), theme.AccountIcon(), s.ShowPlan))
 	}
 	split := container.NewHSplit(container.NewVScroll(left), container.NewVScroll(right))
 	split.Offset = 0.58

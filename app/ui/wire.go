@@ -12,6 +12,7 @@ import (
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp"
 	"github.com/ainaukar/naukar/app/syncapp/client"
+	"github.com/ainaukar/naukar/app/ui/planview"
 	"github.com/ainaukar/naukar/app/ui/reportsview"
 	"github.com/ainaukar/naukar/app/ui/syncview"
 )
@@ -54,6 +55,11 @@ func wire(st *store.Store, opt *Options) *syncapp.Service {
 			v := syncview.New(w, sv, nil)
 			view.Store(v)
 			return v
+		}
+	}
+	if opt.Plan == nil {
+		opt.Plan = func(w fyne.Window) fyne.CanvasObject {
+			return planview.New(w, syncapp.Plans{Store: st}, fyne.CurrentApp().OpenURL, nil)
 		}
 	}
 	if opt.Saved == nil {
