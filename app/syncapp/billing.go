@@ -70,7 +70,9 @@ func (p Plans) Subscribe(ctx context.Context, plan string) (protocol.SubscribeRe
 }
 
 // Cancel implements planview.Source.
-func (p Plans) Cancel(ctx context.Context) (protocol.BillingStatus, error) { return CancelPlan(ctx, p.Store) }
+func (p Plans) Cancel(ctx context.Context) (protocol.BillingStatus, error) {
+	return CancelPlan(ctx, p.Store)
+}
 
 // Invoices implements planview.Source.
 func (p Plans) Invoices(ctx context.Context) ([]protocol.BillingInvoice, error) {
