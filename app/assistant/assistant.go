@@ -98,7 +98,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, ev Events) (*Answe
 	for range rounds {
 		msg, err := a.Model.Stream(ctx, params, onText)
 		if err != nil {
-			ans.Drafts = t.drafts
+			ans.Drafts = append([]Draft{}, t.drafts...)
 			return ans, err
 		}
 		params.Messages = append(params.Messages, msg.ToParam())
@@ -125,16 +125,16 @@ func (a *Assistant) Ask(ctx context.Context, question string, ev Events) (*Answe
 			ans.Answer = s
 		}
 		if msg.StopReason != anthropic.StopReasonToolUse || len(results) == 0 {
-			ans.Drafts = t.drafts
+			ans.Drafts = append([]Draft{}, t.drafts...)
 			return ans, nil
 		}
 		if err := ctx.Err(); err != nil {
-			ans.Drafts = t.drafts
+			ans.Drafts = append([]Draft{}, t.drafts...)
 			return ans, err
 		}
 		params.Messages = append(params.Messages, anthropic.NewUserMessage(results...))
 	}
-	ans.Drafts = t.drafts
+	ans.Drafts = append([]Draft{}, t.drafts...)
 	return ans, ErrTooManyRounds
 }
 
