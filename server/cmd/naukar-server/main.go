@@ -9,6 +9,7 @@
 //	naukar-server load --url URL        load-test a server on loopback
 //	naukar-server load --stores sqlite,postgres
 //	                                    start a server per store and compare
+//	naukar-server billing sync-plans    create the paid plans at Razorpay
 //	naukar-server --version             print the version
 //
 // See server/README.md.
@@ -64,6 +65,8 @@ func main() {
 		err = backup(args)
 	case "load":
 		err = runLoad(args)
+	case "billing":
+		err = billingCmd(args)
 	case "purge":
 		err = purge(args)
 	default:
@@ -407,4 +410,41 @@ func billingConfig(db *store.DB, cfg plans.Config, quotas *plans.Counter, log *s
 		log.Warn("RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET are not set: paid plans cannot be bought; every business has its plan in force")
 	}
 	return c
+}
+
+// billingCmd runs `naukar-server billing sync-plans`: the paid plans of
+// NAUKAR_PLANS (or the built-in ones) that name no razorpay_plan_id are
+// created at Razorpay, and the ids to put in the plans file are printed.
+func billingCmd(args []string) error {
+	if len(args) == 0 || args[0] != "sync-plans" {
+		return errors.New("billing: the command is `naukar-server billing sync-plans [--plans FILE]`")
+	}
+	fs := flag.NewFlagSet("billing sync-plans", flag.ExitOnError)
+	plansFile := fs.String("plans", env("NAUKAR_PLANS", ""), "plans file (env NAUKAR_PLANS)")
+	_ = fs.Parse(args[1:])
+	cfg, err := plans.Load(*plansFile)
+	if err != nil {
+		return err
+	}
+	id, secret := os.Getenv("RAZORPAY_KEY_ID"), os.Getenv("RAZORPAY_KEY_SECRET")
+	if id == "" || secret == "" {
+		return errors.New("billing sync-plans: set RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET (and RAZORPAY_API_URL for a test account's address)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, created, err := billing.SyncPlans(ctx, razorpay.New(env("RAZORPAY_API_URL", razorpay.DefaultBaseURL), id, secret), cfg)
+	for _, p := range out.Plans {
+		if p.Paid() {
+			fmt.Printf("[[plans]] id = %q: razorpay_plan_id = %q\n", p.ID, p.RazorpayPlanID)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if len(created) == 0 {
+		fmt.Println("Every paid plan already has its Razorpay plan.")
+		return nil
+	}
+	fmt.Printf("Created at Razorpay: %s. Put the razorpay_plan_id lines above into the plans file (NAUKAR_PLANS) and restart the server.\n", strings.Join(created, ", "))
+	return nil
 }
