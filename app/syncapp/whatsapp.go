@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/messaging"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/sync/protocol"
@@ -50,4 +52,145 @@ func WhatsAppState(ctx context.Context, s *store.Store, timeout time.Duration) W
 		w.Reason = st.Message
 	}
 	return w
+}
+
+// WhatsAppSender sends a shop's invoices and reminders for the screens and
+// the command line: queued in the books (they go at the next sync, so an
+// offline counter loses nothing) when the books' server sends WhatsApp,
+// else as a wa.me link to open on the shop's own WhatsApp.
+type WhatsAppSender struct {
+	Store *store.Store
+	// Kick asks for a sync soon (the background runner's Kick); may be nil.
+	Kick func()
+	// Timeout bounds asking the server whether it sends (default 3 s).
+	Timeout time.Duration
+}
+
+// Outcome is what a send did: a queued message, or a link to open.
+type Outcome struct {
+	Message *store.WAMessage
+	Link    string // wa.me link when the server does not send
+	Note    string // plain words for the screen
+}
+
+func (w *WhatsAppSender) state(ctx context.Context) WhatsApp {
+	t := w.Timeout
+	if t <= 0 {
+		t = 3 * time.Second
+	}
+	return WhatsAppState(ctx, w.Store, t)
+}
+
+func (w *WhatsAppSender) queued(m store.WAMessage) Outcome {
+	if w.Kick != nil {
+		w.Kick()
+	}
+	return Outcome{Message: &m, Note: "Queued on WhatsApp to " + m.To[2:] + ": it goes with the next sync (now, if the internet is on)."}
+}
+
+// SendInvoice sends an invoice (by number or id) to its customer, or to to.
+func (w *WhatsAppSender) SendInvoice(ctx context.Context, number, to string) (Outcome, error) {
+	st := w.state(ctx)
+	if st.Connected {
+		m, err := w.Store.SendInvoiceOnWhatsApp(ctx, number, to)
+		if err != nil {
+			return Outcome{}, err
+		}
+		return w.queued(m), nil
+	}
+	inv, _, err := w.Store.Invoice(number)
+	if err != nil {
+		return Outcome{}, err
+	}
+	name, phone := "", to
+	if inv.Party != nil {
+		name = inv.Party.Name
+		if phone == "" {
+			phone = inv.Party.Phone
+		}
+	}
+	num, err := messaging.Recipient(name, phone)
+	if err != nil {
+		return Outcome{}, err
+	}
+	biz, err := w.Store.Business()
+	if err != nil {
+		return Outcome{}, err
+	}
+	return Outcome{Link: messaging.WaMe(num, messaging.InvoiceText(biz.Name, inv.Number, inv.GrandTotal)),
+		Note: st.Reason + " WhatsApp opens with the message ready; attach the bill's PDF there."}, nil
+}
+
+// Remind sends a party (id, name or phone) a reminder of what they owe.
+func (w *WhatsAppSender) Remind(ctx context.Context, party string) (Outcome, error) {
+	st := w.state(ctx)
+	if st.Connected {
+		m, err := w.Store.RemindOnWhatsApp(ctx, party)
+		if err != nil {
+			return Outcome{}, err
+		}
+		return w.queued(m), nil
+	}
+	p, err := w.Store.FindParty(party)
+	if err != nil {
+		return Outcome{}, err
+	}
+	num, err := messaging.Recipient(p.Name, p.Phone)
+	if err != nil {
+		return Outcome{}, err
+	}
+	due, err := w.Store.PartyBalance(p.ID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	biz, err := w.Store.Business()
+	if err != nil {
+		return Outcome{}, err
+	}
+	return Outcome{Link: messaging.WaMe(num, messaging.ReminderText(p.Name, due, biz.Name, biz.UPI)),
+		Note: st.Reason + " WhatsApp opens with the reminder ready."}, nil
+}
+
+// RemindAll queues a reminder to every customer who owes the shop; it needs
+// a server that sends WhatsApp.
+func (w *WhatsAppSender) RemindAll(ctx context.Context) (store.RemindResult, error) {
+	if st := w.state(ctx); !st.Connected {
+		return store.RemindResult{}, books.Errorf(books.EINVALID, "%s", st.Reason)
+	}
+	res, err := w.Store.RemindAll(ctx)
+	if err == nil && len(res.Queued) > 0 && w.Kick != nil {
+		w.Kick()
+	}
+	return res, err
+}
+
+// InvoiceStatus says in words how the newest WhatsApp message of an
+// invoice got on ("" when it was never sent).
+func (w *WhatsAppSender) InvoiceStatus(ctx context.Context, invoiceID string) (string, error) {
+	ms, err := w.Store.WhatsAppMessages(ctx, store.WAFilter{InvoiceID: invoiceID, Limit: 1})
+	if err != nil || len(ms) == 0 {
+		return "", err
+	}
+	return StatusWords(ms[0]), nil
+}
+
+// StatusWords says a message's state for the shopkeeper.
+func StatusWords(m store.WAMessage) string {
+	to := m.To
+	if len(to) == 12 {
+		to = to[2:]
+	}
+	switch m.State() {
+	case protocol.WAQueued:
+		return "WhatsApp to " + to + ": waiting to go (it goes with the next sync)."
+	case protocol.WASent:
+		return "WhatsApp to " + to + ": sent."
+	case protocol.WADelivered:
+		return "WhatsApp to " + to + ": delivered."
+	case protocol.WARead:
+		return "WhatsApp to " + to + ": read."
+	case protocol.WAOptedOut:
+		return "WhatsApp to " + to + ": not sent (the customer replied STOP)."
+	}
+	return "WhatsApp to " + to + ": not sent. " + m.Error
 }

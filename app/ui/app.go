@@ -110,6 +110,8 @@ type Options struct {
 	// Care runs the books' backups and checks and the app's updates, and
 	// fills the About dialog; nil shows the version only.
 	Care *Care
+	// WhatsApp sends invoices and reminders; nil hides its buttons.
+	WhatsApp WhatsApp
 }
 
 // page is one main screen.
@@ -293,6 +295,9 @@ func (a *App) Run(act Action) {
 			return
 		}
 		a.Say(L("%s works on the Billing screen (%s)."), Hint(act), ShortcutFor(ActBilling).KeyText())
+		return
+	case ActWhatsAppLast:
+		a.sendLastOnWhatsApp()
 		return
 	case ActNewBill, ActRecallBill, ActLastBill, ActCustomer, ActPayment, ActItemBox:
 		if a.current != ActBilling {

@@ -279,7 +279,8 @@ func (a *App) showInvoice(inv *books.Invoice, cancelled bool, cns []books.Credit
 	if len(cns) > 0 {
 		cancel.Disable()
 	}
-	body := container.NewBorder(head, container.NewVBox(widget.NewSeparator(), tot, state, container.NewHBox(printBtn, ret, cancel)), nil, nil,
+	waBtn, waStatus := a.whatsappButton(inv, cancelled)
+	body := container.NewBorder(head, container.NewVBox(widget.NewSeparator(), tot, state, waStatus, container.NewHBox(printBtn, waBtn, ret, cancel)), nil, nil,
 		container.NewVScroll(lines))
 	id.d = dialog.NewCustom(L("Invoice")+" "+inv.Number, L("Close (Esc)"), body, a.Win)
 	id.d.Resize(fyne.NewSize(820, 560))

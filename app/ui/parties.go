@@ -104,12 +104,24 @@ func newPartiesScreen(a *App) *PartiesScreen {
 			a.partyDialog(p, func(books.Party) { s.Reload() })
 		})
 	})
-	s.actions = container.NewHBox(recv, pay, edit)
+	remind := widget.NewButtonWithIcon(L("Remind on WhatsApp"), theme.MailSendIcon(), func() {
+		if s.sel != nil {
+			a.remindOnWhatsApp(s.sel.ID)
+		}
+	})
+	s.actions = container.NewHBox(recv, pay, edit, remind)
+	if a.opt.WhatsApp == nil {
+		remind.Hide()
+	}
 	s.actions.Hide()
 	ledgerHead := container.NewBorder(nil, nil, boldLabel(L("Date  Document")), boldLabel(fmt.Sprintf("%12s  %12s  %14s", L("Debit"), L("Credit"), L("Balance"))))
 	right := container.NewBorder(container.NewVBox(s.title, s.balance, s.actions, ledgerHead), nil, nil, nil, s.ledger)
 	add := ActionButton(ActAdd, L("New party"), theme.ContentAddIcon(), func() { a.partyDialog(books.Party{Kind: books.Customer}, func(books.Party) { s.Reload() }) })
-	left := container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, heading(L("Parties")), add), s.Search, s.msg), nil, nil, nil, s.list)
+	remindAll := widget.NewButtonWithIcon(L("Remind all with dues"), theme.MailSendIcon(), a.remindAllOnWhatsApp)
+	if a.opt.WhatsApp == nil {
+		remindAll.Hide()
+	}
+	left := container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, heading(L("Parties")), container.NewHBox(remindAll, add)), s.Search, s.msg), nil, nil, nil, s.list)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.45
 	s.content = container.NewPadded(split)

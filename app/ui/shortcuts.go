@@ -19,12 +19,14 @@ const (
 	ActHoldBill   Action = "hold-bill"
 	ActRecallBill Action = "recall-bill"
 	ActLastBill   Action = "last-bill"
-	ActDeleteLine Action = "delete-line"
-	ActCustomer   Action = "customer"
-	ActPayment    Action = "payment"
-	ActItemBox    Action = "item-box"
-	ActFind       Action = "find"
-	ActAdd        Action = "add"
+	// ActWhatsAppLast sends the bill saved last on WhatsApp.
+	ActWhatsAppLast Action = "whatsapp-last-bill"
+	ActDeleteLine   Action = "delete-line"
+	ActCustomer     Action = "customer"
+	ActPayment      Action = "payment"
+	ActItemBox      Action = "item-box"
+	ActFind         Action = "find"
+	ActAdd          Action = "add"
 
 	ActBilling  Action = "go-billing"
 	ActInvoices Action = "go-invoices"
@@ -57,6 +59,7 @@ var Shortcuts = []Shortcut{
 	{ActHoldBill, "Hold bill", fyne.KeyH, fyne.KeyModifierShortcutDefault, "bill"},
 	{ActRecallBill, "Recall held bill", fyne.KeyR, fyne.KeyModifierShortcutDefault, "bill"},
 	{ActLastBill, "Last bill (reprint or return)", fyne.KeyL, fyne.KeyModifierShortcutDefault, "bill"},
+	{ActWhatsAppLast, "Send the last bill on WhatsApp", fyne.KeyW, fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift, "bill"},
 	{ActDeleteLine, "Delete line", fyne.KeyD, fyne.KeyModifierShortcutDefault, "bill"},
 	{ActItemBox, "Go to item box", fyne.KeyI, fyne.KeyModifierShortcutDefault, "bill"},
 	{ActCustomer, "Customer", fyne.KeyK, fyne.KeyModifierShortcutDefault, "bill"},

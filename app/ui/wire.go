@@ -65,5 +65,8 @@ func wire(st *store.Store, opt *Options) *syncapp.Service {
 	if opt.Saved == nil {
 		opt.Saved = func(string) { sv.Runner.Kick() }
 	}
+	if opt.WhatsApp == nil {
+		opt.WhatsApp = &syncapp.WhatsAppSender{Store: st, Kick: sv.Runner.Kick}
+	}
 	return sv
 }
