@@ -20,9 +20,15 @@ import (
 // SQLiteFile is the database file name inside the data directory.
 const SQLiteFile = "naukar.db"
 
+// sqliteDSN opens path in WAL mode with synchronous=NORMAL, unless extra
+// sets synchronous itself (the driver keeps the first value of a pragma).
 func sqliteDSN(path string, extra string) string {
-	return "file:" + (&url.URL{Path: path}).EscapedPath() +
-		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" + extra
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)"
+	if !strings.Contains(extra, "synchronous(") {
+		dsn += "&_pragma=synchronous(NORMAL)"
+	}
+	return dsn + extra
 }
 
 var sqliteDialect = dialect{
@@ -47,7 +53,13 @@ func OpenSQLite(ctx context.Context, dataDir string) (*DB, error) {
 	// back into the file and syncs it, which would hold up every push and
 	// pull queued behind the commit that triggered it. checkpointLoop
 	// does it on a connection of its own, which writers do not wait for.
-	w, err := sql.Open("sqlite", sqliteDSN(path, "&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(0)"))
+	//
+	// The writer commits with synchronous=FULL: a push is acknowledged
+	// only once its commit is on disk, so a power cut cannot undo it
+	// (NORMAL can lose the last commits of the WAL). Group commit shares
+	// the cost of that sync among the pushes waiting (server/README.md,
+	// "Security").
+	w, err := sql.Open("sqlite", sqliteDSN(path, "&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(0)&_pragma=synchronous(FULL)"))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

@@ -161,10 +161,13 @@ type writeRow struct {
 // become rejections. It returns the rows to merge and the new last n.
 func (p *pushPlan) selectNew(lastN int64, resp *protocol.PushResponse) ([]protocol.Row, int64, error) {
 	n := lastN
-	// After a server restore the device's numbers are ahead of what the
-	// restored database remembers; the first push under the new epoch
-	// says so and becomes the device's new base instead of a gap.
-	if p.req.Rebase && p.req.Epoch == p.epoch && len(p.req.Mutations) > 0 && p.req.Mutations[0].N > n+1 {
+	// After a server restore, or a lost commit, the device's numbers are
+	// ahead of what the database remembers: it was told mutations up to
+	// Acked were applied, and the server holds fewer. The device's first
+	// push after it noticed (with its books queued again) says so and
+	// becomes its new base instead of a gap. A rebase asked for while the
+	// server holds everything it acknowledged is ignored.
+	if p.req.Rebase && p.req.Acked > n && p.req.Epoch == p.epoch && len(p.req.Mutations) > 0 && p.req.Mutations[0].N > n+1 {
 		n = p.req.Mutations[0].N - 1
 	}
 	var apply []protocol.Row

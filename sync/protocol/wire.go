@@ -31,7 +31,13 @@ type PushRequest struct {
 	// Rebase is set on the first push after a server restore (epoch change):
 	// the server then takes the first mutation's n as this device's new base
 	// instead of refusing the jump as a gap.
-	Rebase    bool       `json:"rebase,omitempty"`
+	Rebase bool `json:"rebase,omitempty"`
+	// Acked is the highest mutation number the server has acknowledged
+	// to this device. The server honours Rebase only when it holds less
+	// than that (it was restored, or lost a commit): then the device's
+	// requeued books replace what it lost. Anywhere else a gap stays a
+	// gap.
+	Acked     int64      `json:"acked,omitempty"`
 	Mutations []Mutation `json:"mutations"`
 }
 

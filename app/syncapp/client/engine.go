@@ -43,6 +43,7 @@ const (
 	MetaLastError  = "sync_last_error"  // plain words, "" when fine
 	MetaRejected   = "sync_rejected"    // JSON list of the latest rejections
 	MetaRebase     = "sync_rebase"      // "1": next push rebases the device's n after a restore
+	MetaAcked      = "acked_n"          // the highest n the server acknowledged (set by AckMutations)
 )
 
 // Status is what the UI and `naukar sync status` show.
@@ -125,7 +126,15 @@ func (e *Engine) round(ctx context.Context, mayResync bool) (Status, error) {
 	var st Status
 	if err := e.push(ctx); err != nil {
 		var ae *APIError
-		if mayResync && errors.As(err, &ae) && ae.Code == protocol.CodeEpochChanged {
+		// A gap means the server holds fewer of this device's changes
+		// than it acknowledged (a restore it was not told of, a lost
+		// commit): queue the books again and resend them, once.
+		lost := false
+		if errors.As(err, &ae) && ae.Code == protocol.CodeOutOfOrder {
+			rebase, _ := e.Local.Meta(MetaRebase)
+			lost = rebase != "1"
+		}
+		if mayResync && errors.As(err, &ae) && (ae.Code == protocol.CodeEpochChanged || lost) {
 			if err := e.resync(ctx, ""); err != nil {
 				return st, err
 			}
@@ -163,8 +172,10 @@ func (e *Engine) push(ctx context.Context) error {
 		}
 		epoch, _ := e.Local.Meta(MetaEpoch)
 		rebase, _ := e.Local.Meta(MetaRebase)
+		acked, _ := e.Local.Meta(MetaAcked)
+		ackedN, _ := strconv.ParseInt(acked, 10, 64)
 		resp, err := e.Client.Push(ctx, e.Token, protocol.PushRequest{DeviceID: e.DeviceID, ProtocolVersion: protocol.ProtocolVersion,
-			Epoch: epoch, Rebase: rebase == "1", Mutations: muts})
+			Epoch: epoch, Rebase: rebase == "1", Acked: ackedN, Mutations: muts})
 		if err != nil {
 			return err
 		}
