@@ -137,6 +137,7 @@ type client interface {
 	Stop(ctx context.Context) error
 	StopAndCancel(ctx context.Context) error
 	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	InsertMany(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
 	JobGet(ctx context.Context, id int64) (*rivertype.JobRow, error)
 }
 
@@ -432,6 +433,41 @@ func (q *Queue) Enqueue(ctx context.Context, args Args, opts ...Option) (Enqueue
 		return Enqueued{}, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
 	}
 	return Enqueued{ID: res.Job.ID, Duplicate: res.UniqueSkippedAsDuplicate}, nil
+}
+
+// EnqueueMany adds many jobs of registered kinds in one statement (a push
+// bringing hundreds of message requests); Unique kinds skip the
+// duplicates as Enqueue does. It returns how many were added.
+func (q *Queue) EnqueueMany(ctx context.Context, args []Args) (int, error) {
+	if len(args) == 0 {
+		return 0, nil
+	}
+	q.mu.Lock()
+	c := q.client
+	params := make([]river.InsertManyParams, len(args))
+	for i, a := range args {
+		kind, ok := q.kinds[a.Kind()]
+		if !ok {
+			q.mu.Unlock()
+			return 0, fmt.Errorf("enqueue %s: kind not registered", a.Kind())
+		}
+		params[i] = river.InsertManyParams{Args: a, InsertOpts: insertOpts(kind)}
+	}
+	q.mu.Unlock()
+	if c == nil {
+		return 0, errors.New("enqueue: the job queue is not started")
+	}
+	res, err := c.InsertMany(ctx, params)
+	if err != nil {
+		return 0, fmt.Errorf("enqueue %d jobs: %w", len(args), err)
+	}
+	n := 0
+	for _, r := range res {
+		if !r.UniqueSkippedAsDuplicate {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // State is a job's state as Lookup finds it.

@@ -91,7 +91,7 @@ type option func(*whatsapp.Settings, *whatsapp.Config)
 
 func newHarness(t testing.TB, open storetest.Opener, opts ...option) *harness {
 	t.Helper()
-	h := &harness{t: t, db: open(t), fake: whatsapptest.New(t), quota: newFixedQuota(1000)}
+	h := &harness{t: t, db: open(t), fake: whatsapptest.New(t), quota: newFixedQuota(1_000_000)}
 	s := whatsapp.Settings{APIURL: h.fake.Base(), Token: h.fake.Token, PhoneNumberID: h.fake.PhoneID, AppSecret: h.fake.AppSecret,
 		VerifyToken: "verify-me-123", TemplateInvoice: whatsapp.DefaultTemplateInvoice, TemplateReminder: whatsapp.DefaultTemplateReminder,
 		TemplateLang: "en", Rate: 1000}

@@ -141,13 +141,14 @@ func (m *Module) Status(ctx context.Context, businessID string) protocol.WAStatu
 // after the push committed; a request it misses (the server stopped) is
 // found by the sweep within a minute.
 func (m *Module) Pushed(ctx context.Context, s core.Session, muts []protocol.Mutation) {
+	var sends []jobs.Args
 	for _, mu := range muts {
-		if mu.Table != protocol.TableWAMessages || mu.Op == protocol.OpDelete {
-			continue
+		if mu.Table == protocol.TableWAMessages && mu.Op != protocol.OpDelete {
+			sends = append(sends, SendArgs{BusinessID: s.BusinessID, MessageID: mu.ID})
 		}
-		if _, err := m.cfg.Queue.Enqueue(ctx, SendArgs{BusinessID: s.BusinessID, MessageID: mu.ID}); err != nil {
-			m.log.Warn("could not start a whatsapp send; the sweep will", "business", s.BusinessID, "message", mu.ID, "err", err)
-		}
+	}
+	if _, err := m.cfg.Queue.EnqueueMany(ctx, sends); err != nil {
+		m.log.Warn("could not start whatsapp sends; the sweep will", "business", s.BusinessID, "messages", len(sends), "err", err)
 	}
 }
 
@@ -167,10 +168,10 @@ func (m *Module) sweep(ctx context.Context, _ *jobs.Job[SweepArgs]) error {
 	if err != nil {
 		return err
 	}
-	for _, t := range todo {
-		if _, err := m.cfg.Queue.Enqueue(ctx, SendArgs{BusinessID: t[0], MessageID: t[1]}); err != nil {
-			return err
-		}
+	sends := make([]jobs.Args, len(todo))
+	for i, t := range todo {
+		sends[i] = SendArgs{BusinessID: t[0], MessageID: t[1]}
 	}
-	return nil
+	_, err = m.cfg.Queue.EnqueueMany(ctx, sends)
+	return err
 }
