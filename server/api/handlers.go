@@ -149,12 +149,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	dev, err := s.store.CreateDeviceWithin(ctx, la.Account.ID, la.BusinessID, name, HashToken(token), now, maxDevices, refuse)
+	// The password was right: a login the plan's device limit refuses is
+	// no guess, and must not leave its attempt in flight or count it failed.
+	if err := s.store.EndLogin(context.WithoutCancel(ctx), id, core.LoginSucceeded, now); err != nil {
+		s.log.Error("record login", "err", err)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
-	}
-	if err := s.store.EndLogin(context.WithoutCancel(ctx), id, core.LoginSucceeded, now); err != nil {
-		s.log.Error("record login", "err", err)
 	}
 	epoch, err := s.store.Epoch(ctx)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/server/billing"
+	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/plans"
 	"github.com/ainaukar/naukar/server/store/storetest"
 	"github.com/ainaukar/naukar/sync/protocol"
@@ -43,6 +44,12 @@ func TestDeviceLimitAtLogin(t *testing.T) {
 			_, err = e.login(s, "Godown phone")
 			mustRefused(t, err, "The Free plan allows 2 devices and 2 are signed in", "“Counter 1” (series", "“Billing desk”",
 				"Devices → Revoke", "Settings → Plan")
+			// The password was right each time: trying again is no guessing
+			// and is never throttled.
+			for range 4 {
+				_, err = e.login(s, "Godown phone")
+				mustRefused(t, err, "The Free plan allows 2 devices")
+			}
 
 			if err := e.c.RevokeDevice(ctx, s.token, second.DeviceID); err != nil {
 				t.Fatal(err)
@@ -86,7 +93,11 @@ func TestDeviceLimitAtLogin(t *testing.T) {
 func TestDeviceLimitConcurrentLogins(t *testing.T) {
 	for _, st := range storetest.Stores {
 		t.Run(st.Name, func(t *testing.T) {
-			e := newEnv(t, st.Open, billing.Config{})
+			// Logins racing for the last device place are the test, so more
+			// than the default two may be in flight (and unresolved) at once.
+			policy := core.DefaultLoginPolicy
+			policy.InFlightPerLogin, policy.InFlightPerIP, policy.PairFree = 16, 16, 16
+			e := newEnv(t, st.Open, billing.Config{}, policy)
 			s := e.signup()
 			var wg sync.WaitGroup
 			var mu sync.Mutex

@@ -19,6 +19,7 @@ import (
 	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/billing"
+	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/plans"
 	"github.com/ainaukar/naukar/server/store"
@@ -45,7 +46,7 @@ func (e *env) now() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.clock
 
 func (e *env) set(t time.Time) { e.mu.Lock(); e.clock = t; e.mu.Unlock() }
 
-func newEnv(t *testing.T, open storetest.Opener, cfg billing.Config) *env {
+func newEnv(t *testing.T, open storetest.Opener, cfg billing.Config, policy ...core.LoginPolicy) *env {
 	t.Helper()
 	e := &env{t: t, db: open(t), clock: time.Now()}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -65,8 +66,9 @@ func newEnv(t *testing.T, open storetest.Opener, cfg billing.Config) *env {
 		defer cancel()
 		_ = q.Stop(c)
 	})
+	policy = append(policy, core.DefaultLoginPolicy)
 	e.srv = httptest.NewServer(api.New(api.Config{Store: e.db, Logger: log, Now: e.now, BcryptCost: bcrypt.MinCost,
-		Modules: []api.Module{e.mod}, DeviceLimits: e.counter}))
+		Modules: []api.Module{e.mod}, DeviceLimits: e.counter, LoginPolicy: policy[0]}))
 	t.Cleanup(e.srv.Close)
 	e.c = client.NewClient(e.srv.URL)
 	return e
