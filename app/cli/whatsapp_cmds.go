@@ -215,6 +215,11 @@ func cmdWhatsAppStatus(env *Env, args []string) error {
 	if *asJSON {
 		return printJSON(env.Stdout, rows)
 	}
+	if w := whatsappState(s); !w.Connected {
+		fmt.Fprintln(env.Stdout, w.Reason)
+	} else if w.Known && w.Status.Limit > 0 {
+		fmt.Fprintf(env.Stdout, "This month: %d of %d WhatsApp messages used.\n", w.Status.Used, w.Status.Limit)
+	}
 	if len(rows) == 0 {
 		fmt.Fprintln(env.Stdout, "No WhatsApp messages yet.")
 		return nil

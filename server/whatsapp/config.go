@@ -8,8 +8,10 @@ import (
 )
 
 // Settings are the WhatsApp settings of the server (from the environment,
-// see FromEnv). A business using a number of its own would have its own
-// Settings; Module looks them up per business (settingsFor).
+// see FromEnv): today one number sends for every business. A business with
+// a number of its own would need its own Settings, kept encrypted at rest;
+// the module reads every value from Settings, never from the environment,
+// so that lookup can be added in one place.
 type Settings struct {
 	APIURL           string        // WHATSAPP_API_URL: Graph base with version
 	Token            string        // WHATSAPP_TOKEN: a system user's access token
