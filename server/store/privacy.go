@@ -84,6 +84,10 @@ var Tables = map[string]TableRule{
 	"security_events": {Owner: OwnerBusinessOrAccount, Export: true,
 		About: "The security log: sign-ups, sign-ins, failed sign-ins, devices added and removed, account changes, with time, IP address and browser or app."},
 	"account_closures": {Owner: OwnerProof},
+	"email_prefs":      {Owner: OwnerAccount},
+	"email_log":        {Owner: OwnerAccount},
+	"notices":          {Owner: OwnerNone}, // the policy notices themselves, the same for everyone
+	"notice_seen":      {Owner: OwnerAccount},
 	"usage_events": {Owner: OwnerBusiness, Export: true,
 		About: "Usage events the app sent: which feature was used, when, and the app version (no business data). Kept 90 days."},
 	"error_reports": {Owner: OwnerBusiness, Export: true,
