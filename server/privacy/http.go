@@ -34,6 +34,10 @@ func (m *Module) Mount(mux *api.Mux) {
 	mux.Permit("GET /v1/account/exports/{id}", staff.Privacy, 0, m.export)
 	// Every device sends its own usage events and error reports.
 	mux.Device("POST /v1/telemetry", 1<<20, m.telemetry)
+	mux.Device("GET /v1/notices", 0, m.notices)
+	mux.Device("POST /v1/notices/{id}/seen", 0, m.noticeSeen)
+	mux.Public("GET /unsubscribe/{token}", 0, m.unsubscribe)
+	mux.Public("POST /unsubscribe/{token}", 0, m.unsubscribe)
 }
 
 func (m *Module) correctAccount(w http.ResponseWriter, r *http.Request, sess core.Session) {

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -23,6 +24,7 @@ import (
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/housekeeping"
 	"github.com/ainaukar/naukar/server/jobs"
+	"github.com/ainaukar/naukar/server/mail"
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
@@ -90,9 +92,12 @@ type Config struct {
 	// not stored). Defaults: housekeeping.DefaultUsageDays and
 	// DefaultErrorDays.
 	UsageDays, ErrorDays int
-	// OnClosed, when set, is called after an account is closed (the
-	// confirmation email); an error is logged, the closure stands.
-	OnClosed func(ctx context.Context, a core.Account, c store.Closure) error
+	// Mail sends the emails (closing, policy notices, product updates);
+	// nil: no email is sent. The Store must then also be a MailStore.
+	Mail mail.Sender
+	// PublicURL is the server's address as users reach it, for the
+	// unsubscribe links in emails (e.g. https://sync.example.in).
+	PublicURL string
 }
 
 // Service carries out the privacy rights.
@@ -123,6 +128,9 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("privacy: no store")
 	}
+	if _, ok := cfg.Store.(MailStore); cfg.Mail != nil && !ok {
+		return nil, errors.New("privacy: the store keeps no email records")
+	}
 	if cfg.ExportDir == "" {
 		return nil, errors.New("privacy: no export directory")
 	}
@@ -133,6 +141,7 @@ func New(cfg Config) (*Service, error) {
 	cfg.UsageDays = cmp.Or(cfg.UsageDays, housekeeping.DefaultUsageDays)
 	cfg.ErrorDays = cmp.Or(cfg.ErrorDays, housekeeping.DefaultErrorDays)
 	s := &Service{cfg: cfg, log: cmp.Or(cfg.Logger, slog.Default()).With("component", "privacy")}
+	s.registerMail()
 	if cfg.Queue != nil {
 		jobs.Register(cfg.Queue, jobs.Kind{Unique: true, Slow: true, Timeout: 30 * time.Minute, MaxAttempts: 5},
 			func(ctx context.Context, j *jobs.Job[ExportArgs]) error {
@@ -140,6 +149,9 @@ func New(cfg Config) (*Service, error) {
 			})
 		jobs.Register(cfg.Queue, jobs.Kind{Slow: true, Timeout: 50 * time.Minute, MaxAttempts: 5},
 			func(ctx context.Context, j *jobs.Job[PurgeArgs]) error {
+				if _, err := s.EmailNotices(ctx); err != nil {
+					return err
+				}
 				_, err := s.PurgeDue(ctx, s.cfg.Now())
 				return err
 			})
@@ -235,10 +247,6 @@ func (s *Service) CloseAccount(ctx context.Context, sess core.Session, password 
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
 		return nil, store.Closure{}, core.Errorf(protocol.CodeUnauthorized, "The password is wrong. Type the password you sign in with to close the account.")
 	}
-	acct, err := s.cfg.Store.Account(ctx, sess)
-	if err != nil {
-		return nil, store.Closure{}, err
-	}
 	now := s.cfg.Now()
 	devices, err := s.cfg.Store.CloseAccount(ctx, sess, now, now.Add(s.cfg.PurgeAfter))
 	if err != nil {
@@ -248,10 +256,9 @@ func (s *Service) CloseAccount(ctx context.Context, sess core.Session, password 
 	if err != nil {
 		return devices, c, err
 	}
-	if s.cfg.OnClosed != nil {
-		if err := s.cfg.OnClosed(context.WithoutCancel(ctx), acct, c); err != nil {
-			s.log.Error("account closed, but the confirmation failed", "account", sess.AccountID, "err", err)
-		}
+	if err := s.queueEmail(context.WithoutCancel(ctx), EmailArgs{Mail: MailAccountClosed, AccountID: sess.AccountID,
+		Ref: strconv.FormatInt(c.ClosedAt.UnixMilli(), 10)}); err != nil {
+		s.log.Error("account closed, but its confirmation email could not be queued", "account", sess.AccountID, "err", err)
 	}
 	s.log.Info("account closed", "account", sess.AccountID, "purge_at", c.PurgeAt.UTC().Format(time.RFC3339))
 	return devices, c, nil

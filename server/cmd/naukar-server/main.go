@@ -6,6 +6,10 @@
 //	naukar-server backup --data DIR --to FILE
 //	                                    write one SQLite snapshot now
 //	naukar-server purge [--now RFC3339] purge the closed accounts that are due
+//	naukar-server notify-policy --version V --summary FILE
+//	                                    tell every open account of a policy change (email, in-app notice)
+//	naukar-server send-update --version V --summary FILE [--subject S]
+//	                                    product update email to those who did not opt out
 //	naukar-server load --url URL        load-test a server on loopback
 //	naukar-server load --stores sqlite,postgres
 //	                                    start a server per store and compare
@@ -37,8 +41,10 @@ import (
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/billing"
 	"github.com/ainaukar/naukar/server/billing/razorpay"
+	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/housekeeping"
 	"github.com/ainaukar/naukar/server/jobs"
+	"github.com/ainaukar/naukar/server/mail"
 	"github.com/ainaukar/naukar/server/plans"
 	"github.com/ainaukar/naukar/server/privacy"
 	"github.com/ainaukar/naukar/server/store"
@@ -69,8 +75,12 @@ func main() {
 		err = billingCmd(args)
 	case "purge":
 		err = purge(args)
+	case "notify-policy":
+		err = notify(args, privacy.MailPolicy)
+	case "send-update":
+		err = notify(args, privacy.MailUpdate)
 	default:
-		err = fmt.Errorf("unknown command %q (serve, restore, backup, purge, load)", cmd)
+		err = fmt.Errorf("unknown command %q (serve, restore, backup, purge, notify-policy, send-update, billing, load)", cmd)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "naukar-server:", err)
@@ -143,6 +153,8 @@ func serve(args []string) error {
 	jobRescue := fs.Duration("job-rescue-after", envDuration("NAUKAR_JOB_RESCUE_AFTER", time.Hour), "retry a job still running this long after it started on an instance that has gone (env NAUKAR_JOB_RESCUE_AFTER)")
 	plansFile := fs.String("plans", env("NAUKAR_PLANS", ""), "plans file, TOML (.toml) or JSON (.json); built-in free/pro/business when unset (env NAUKAR_PLANS)")
 	exportDir := fs.String("export-dir", env("NAUKAR_EXPORT_DIR", ""), "where account exports are written; instances sharing a database must share it (env NAUKAR_EXPORT_DIR; default DATA/exports)")
+	smtpURL := fs.String("smtp-url", env("NAUKAR_SMTP_URL", ""), "SMTP relay for the server's emails: smtp://user:password@host:587 (STARTTLS), smtps://…:465, or smtp://127.0.0.1:25?tls=none; unset: no emails (env NAUKAR_SMTP_URL)")
+	mailFrom := fs.String("mail-from", env("NAUKAR_MAIL_FROM", ""), "sender of the server's emails, e.g. \"AI Naukar <no-reply@example.in>\" (env NAUKAR_MAIL_FROM)")
 	sessionTTL := fs.Duration("session-ttl", envDuration("NAUKAR_SESSION_TTL", 2*time.Second), "how long a verified device token is trusted before the database is asked again; a device revoked through another instance may pull for this long (env NAUKAR_SESSION_TTL)")
 	_ = fs.Parse(args)
 
@@ -217,8 +229,19 @@ func serve(args []string) error {
 		ln.Close()
 		return err
 	}
+	var mailer mail.Sender
+	if *smtpURL != "" {
+		m, err := mail.New(*smtpURL, *mailFrom)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		mailer = m
+	} else {
+		log.Warn("NAUKAR_SMTP_URL is not set: the server sends no emails (account closing, policy notices, product updates)")
+	}
 	priv, err := privacy.New(privacy.Config{Store: db, Queue: queue, Logger: log, ExportDir: exportDirOf(*exportDir, *data),
-		UsageDays: *usageDays, ErrorDays: *errorDays})
+		UsageDays: *usageDays, ErrorDays: *errorDays, Mail: mailer, PublicURL: os.Getenv("NAUKAR_PUBLIC_URL")})
 	if err != nil {
 		ln.Close()
 		return err
@@ -446,5 +469,55 @@ func billingCmd(args []string) error {
 		return nil
 	}
 	fmt.Printf("Created at Razorpay: %s. Put the razorpay_plan_id lines above into the plans file (NAUKAR_PLANS) and restart the server.\n", strings.Join(created, ", "))
+	return nil
+}
+
+// notify stores a policy notice or a product update; the running server's
+// hourly privacy job emails it (policy notices to every open account,
+// updates to those who did not opt out) and the apps show policy notices
+// once.
+func notify(args []string, kind string) error {
+	name := "notify-policy"
+	if kind == privacy.MailUpdate {
+		name = "send-update"
+	}
+	fs := flag.NewFlagSet(name, flag.ExitOnError)
+	data := fs.String("data", env("NAUKAR_DATA", "data"), "SQLite data directory, used when DATABASE_URL is not set")
+	version := fs.String("version", "", "the policy or release version, e.g. 2026-12 (required; each version is sent once)")
+	summaryFile := fs.String("summary", "", "a text file with the summary to send (required)")
+	subject := fs.String("subject", "", "the email subject (default names the version)")
+	_ = fs.Parse(args)
+	if *version == "" || *summaryFile == "" {
+		return fmt.Errorf("%s: --version V and --summary FILE are required", name)
+	}
+	summary, err := os.ReadFile(*summaryFile)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	ctx := context.Background()
+	db, err := openStore(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc, err := privacy.New(privacy.Config{Store: db, ExportDir: exportDirOf("", *data)})
+	if err != nil {
+		return err
+	}
+	n, err := svc.Notify(ctx, kind, *version, *subject, string(summary))
+	if err != nil {
+		return fmt.Errorf("%s: %s", name, core.ErrorMessage(err))
+	}
+	accounts, err := db.OpenAccounts(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s %q stored (%s). The running server emails it to %d open accounts within the hour", name, n.Version, n.ID, len(accounts))
+	if kind == privacy.MailPolicy {
+		fmt.Print(" and the apps show it once")
+	} else {
+		fmt.Print(" (not to those who unsubscribed)")
+	}
+	fmt.Println(".")
 	return nil
 }

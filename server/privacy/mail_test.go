@@ -1,0 +1,295 @@
+package privacy_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/ainaukar/naukar/server/api"
+	"github.com/ainaukar/naukar/server/jobs"
+	servermail "github.com/ainaukar/naukar/server/mail"
+	"github.com/ainaukar/naukar/server/privacy"
+	"github.com/ainaukar/naukar/server/store/storetest"
+	"github.com/ainaukar/naukar/sync/protocol"
+)
+
+// smtpServer is a real SMTP server on loopback (emersion/go-smtp) that
+// keeps what it receives, with AUTH PLAIN required.
+type smtpServer struct {
+	addr string
+	mu   sync.Mutex
+	msgs []*mail.Message
+	rcpt []string
+}
+
+func startSMTP(t *testing.T) *smtpServer {
+	t.Helper()
+	ss := &smtpServer{}
+	srv := smtp.NewServer(ss)
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss.addr = ln.Addr().String()
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return ss
+}
+
+func (ss *smtpServer) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{ss: ss}, nil }
+
+type smtpSession struct {
+	ss   *smtpServer
+	to   string
+	auth bool
+}
+
+func (s *smtpSession) AuthMechanisms() []string { return []string{"PLAIN"} }
+func (s *smtpSession) Auth(mech string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(identity, user, pass string) error {
+		if user != "naukar" || pass != "relay secret" {
+			return &smtp.SMTPError{Code: 535, Message: "bad credentials"}
+		}
+		s.auth = true
+		return nil
+	}), nil
+}
+func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+	if !s.auth {
+		return &smtp.SMTPError{Code: 530, Message: "authentication required"}
+	}
+	return nil
+}
+func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = to; return nil }
+func (s *smtpSession) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return err
+	}
+	s.ss.mu.Lock()
+	s.ss.msgs, s.ss.rcpt = append(s.ss.msgs, m), append(s.ss.rcpt, s.to)
+	s.ss.mu.Unlock()
+	return nil
+}
+func (s *smtpSession) Reset()        {}
+func (s *smtpSession) Logout() error { return nil }
+
+// waitFor waits until n messages have arrived and returns them by recipient.
+func (ss *smtpServer) waitFor(t *testing.T, n int) map[string][]*mail.Message {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		ss.mu.Lock()
+		got := len(ss.msgs)
+		out := map[string][]*mail.Message{}
+		for i, m := range ss.msgs {
+			out[ss.rcpt[i]] = append(out[ss.rcpt[i]], m)
+		}
+		ss.mu.Unlock()
+		if got >= n {
+			return out
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d emails arrived in 15 s, want %d", got, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (ss *smtpServer) count() int {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return len(ss.msgs)
+}
+
+func body(t *testing.T, m *mail.Message) string {
+	t.Helper()
+	b, _ := io.ReadAll(m.Body)
+	return string(b)
+}
+
+// TestEmails: through a real SMTP server, closing an account sends its
+// confirmation with the purge date; a policy notice goes to every open
+// account and shows once in the app; product updates carry a one-click
+// unsubscribe (RFC 8058), and after it no marketing mail reaches that
+// account.
+func TestEmails(t *testing.T) {
+	for _, s := range storetest.Stores {
+		t.Run(s.Name, func(t *testing.T) {
+			ss := startSMTP(t)
+			db := s.Open(t)
+			e := &env{t: t, db: db, exportDir: t.TempDir()}
+			e.clock.Store(time.Now().UnixMilli())
+			e.q = jobs.New(db, jobs.Config{Logger: quiet, PollInterval: 50 * time.Millisecond, SoleInstance: true})
+			mailer, err := servermail.New("smtp://naukar:relay%20secret@"+ss.addr+"?tls=none", "AI Naukar <no-reply@example.in>")
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.svc, err = privacy.New(privacy.Config{Store: db, Queue: e.q, Logger: quiet, Now: e.now, ExportDir: e.exportDir,
+				Mail: mailer, PublicURL: "http://placeholder"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.q.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				_ = e.q.Stop(ctx)
+			})
+			e.srv = newHTTPServer(t, e)
+
+			a, b, c := newMarkers(), newMarkers(), newMarkers()
+			la, lb := e.signup(a), e.signup(b)
+			lc := e.signup(c)
+			ctx := context.Background()
+
+			// A product update: every account gets it, with the headers.
+			if _, err := e.svc.Notify(ctx, privacy.MailUpdate, "2.0", "", "Now with WhatsApp reminders."); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := e.svc.EmailNotices(ctx); err != nil || n != 3 {
+				t.Fatalf("queued %d update emails, %v", n, err)
+			}
+			got := ss.waitFor(t, 3)
+			upd := got[b.email][0]
+			unsub := strings.Trim(upd.Header.Get("List-Unsubscribe"), "<>")
+			if upd.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" || !strings.HasPrefix(unsub, "http://placeholder/unsubscribe/") {
+				t.Fatalf("update headers: %v", upd.Header)
+			}
+			if upd.Header.Get("Subject") != "What's new in AI Naukar 2.0" || !strings.Contains(body(t, upd), "WhatsApp reminders") {
+				t.Errorf("update: %v", upd.Header)
+			}
+			// B's mail app sends the one-click POST (RFC 8058).
+			path := strings.TrimPrefix(unsub, "http://placeholder")
+			if st, raw := e.form("GET", path, ""); st != 200 || !strings.Contains(raw, "<form method=\"post\"") {
+				t.Fatalf("unsubscribe page: %d %s", st, raw)
+			}
+			if st, raw := e.form("POST", path, "List-Unsubscribe=One-Click"); st != 200 || !strings.Contains(raw, "no more product updates") {
+				t.Fatalf("one-click unsubscribe: %d %s", st, raw)
+			}
+			if st, _ := e.form("POST", "/unsubscribe/nosuchtoken", "List-Unsubscribe=One-Click"); st != 404 {
+				t.Errorf("unknown token: %d", st)
+			}
+
+			// A policy change: every open account, opted out or not; the
+			// app sees it once.
+			if _, err := e.svc.Notify(ctx, privacy.MailPolicy, "2026-12", "", "We now keep error reports 30 days."); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.svc.Notify(ctx, privacy.MailPolicy, "2026-12", "", "again"); err == nil {
+				t.Error("the same policy version twice was accepted")
+			}
+			// A second update: not to B.
+			if _, err := e.svc.Notify(ctx, privacy.MailUpdate, "2.1", "", "Faster reports."); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := e.svc.EmailNotices(ctx); err != nil || n != 6 {
+				t.Fatalf("queued %d emails, %v", n, err)
+			}
+			got = ss.waitFor(t, 3+3+2)
+			time.Sleep(300 * time.Millisecond) // a mail to B would have come by now
+			if n := ss.count(); n != 8 {
+				t.Errorf("%d emails, want 8 (no update to the account that unsubscribed)", n)
+			}
+			for _, m := range got[b.email] {
+				if strings.Contains(m.Header.Get("Subject"), "2.1") {
+					t.Errorf("marketing mail reached the account that unsubscribed: %v", m.Header)
+				}
+			}
+			var notices protocol.NoticesResponse
+			if st, _ := e.call("GET", "/v1/notices", la.Token, nil, &notices); st != 200 || len(notices.Notices) != 1 ||
+				notices.Notices[0].Version != "2026-12" {
+				t.Fatalf("notices: %d %+v", st, notices)
+			}
+			if st, raw := e.call("POST", "/v1/notices/"+notices.Notices[0].ID+"/seen", la.Token, nil, nil); st != 204 {
+				t.Fatalf("seen: %d %s", st, raw)
+			}
+			e.call("GET", "/v1/notices", la.Token, nil, &notices)
+			if len(notices.Notices) != 0 {
+				t.Errorf("notice shown again after it was seen: %+v", notices)
+			}
+			e.call("GET", "/v1/notices", lb.Token, nil, &notices)
+			if len(notices.Notices) != 1 {
+				t.Errorf("B has not seen the notice yet: %+v", notices)
+			}
+
+			// Closing C: the confirmation names the purge date.
+			var closed protocol.DeleteAccountResponse
+			if st, raw := e.call("POST", "/v1/account/delete", lc.Token, protocol.DeleteAccountRequest{Password: password}, &closed); st != 200 {
+				t.Fatalf("delete: %d %s", st, raw)
+			}
+			got = ss.waitFor(t, 9)
+			last := got[c.email][len(got[c.email])-1]
+			want := closed.PurgeAt.In(time.FixedZone("IST", 19800)).Format("02-01-2006")
+			if last.Header.Get("Subject") != "Your AI Naukar account is closed" || !strings.Contains(body(t, last), want) {
+				t.Errorf("closing email: %v, want the purge date %s", last.Header, want)
+			}
+			if from := last.Header.Get("From"); !strings.Contains(from, "no-reply@example.in") {
+				t.Errorf("from %q", from)
+			}
+		})
+	}
+}
+
+// TestMailConfig: a missing or malformed NAUKAR_SMTP_URL says what to set.
+func TestMailConfig(t *testing.T) {
+	if _, err := servermail.New("", "x@example.in"); err != servermail.ErrNotConfigured {
+		t.Errorf("no URL: %v", err)
+	}
+	for _, bad := range []string{"http://smtp.example.in", "smtp://", "smtp://h?tls=maybe"} {
+		if _, err := servermail.New(bad, "x@example.in"); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	_, err := servermail.New("smtp://u:topsecret@smtp.example.in:bad", "x@example.in")
+	if err == nil || strings.Contains(err.Error(), "topsecret") {
+		t.Errorf("bad port: %v (must not show the password)", err)
+	}
+	if _, err := servermail.New("smtp://smtp.example.in", ""); err == nil || !strings.Contains(err.Error(), "NAUKAR_MAIL_FROM") {
+		t.Errorf("no from: %v", err)
+	}
+}
+
+func newHTTPServer(t *testing.T, e *env) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(api.New(api.Config{Store: e.db, Logger: quiet, Now: e.now, BcryptCost: bcrypt.MinCost,
+		Modules: []api.Module{e.svc.Module()}}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// form sends a form body (or none) and returns the status and body text.
+func (e *env) form(method, path, body string) (int, string) {
+	e.t.Helper()
+	req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(raw)
+}
