@@ -65,7 +65,7 @@ func PlanSummary(st protocol.BillingStatus) string {
 	fmt.Fprintf(&b, "Devices signed in: %d of %d\n", st.Used.Devices, st.Limits.Devices)
 	fmt.Fprintf(&b, "WhatsApp messages this month: %d of %d\n", st.Used.WhatsApp, st.Limits.WhatsApp)
 	fmt.Fprintf(&b, "AI questions this month: %d of %d\n", st.Used.AI, st.Limits.AI)
-	fmt.Fprintf(&b, "This month's counts start again on %s.", gst.FormatDay(st.ResetsOn.Local()))
+	fmt.Fprintf(&b, "This month's counts start again on %s.", gst.FormatDay(st.ResetsOn.In(istZone)))
 	if len(st.Plans) > 0 {
 		b.WriteString("\nPlans:")
 		for _, p := range st.Plans {
@@ -133,3 +133,7 @@ func openBrowser(url string) error {
 	go func() { _ = cmd.Wait() }()
 	return nil
 }
+
+// istZone is India time: monthly counts start again at 00:00 IST, which is
+// the day before in UTC.
+var istZone = time.FixedZone("IST", 5*3600+1800)

@@ -76,7 +76,8 @@ func TestAccountPlanAndSubscribe(t *testing.T) {
 
 	out := mustRun(t, books, "", "account", "plan")
 	for _, want := range []string{"Plan: Free", "Devices signed in: 1 of 2", "WhatsApp messages this month: 0 of 50",
-		"AI questions this month: 0 of 30", "pro       ₹499.00 a month incl. GST: 5 devices"} {
+		"AI questions this month: 0 of 30", "pro       ₹499.00 a month incl. GST: 5 devices",
+		"start again on " + nextISTMonth()} {
 		if !strings.Contains(out, want) {
 			t.Errorf("account plan lacks %q:\n%s", want, out)
 		}
@@ -136,4 +137,10 @@ func httpPost(url, body string) (int, error) {
 	}
 	res.Body.Close()
 	return res.StatusCode, nil
+}
+
+// nextISTMonth is the first day of the next month in India, dd-mm-yyyy.
+func nextISTMonth() string {
+	now := time.Now().In(time.FixedZone("IST", 19800))
+	return time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, now.Location()).Format("02-01-2006")
 }

@@ -214,7 +214,7 @@ func (v *View) show(st protocol.BillingStatus) {
 	v.Devices.SetValue(frac(st.Used.Devices, st.Limits.Devices))
 	v.WhatsApp.SetValue(frac(st.Used.WhatsApp, st.Limits.WhatsApp))
 	v.AI.SetValue(frac(st.Used.AI, st.Limits.AI))
-	v.Resets.SetText(fmt.Sprintf(L("This month's counts start again on %s."), gst.FormatDay(st.ResetsOn.Local())))
+	v.Resets.SetText(fmt.Sprintf(L("This month's counts start again on %s."), gst.FormatDay(st.ResetsOn.In(istZone))))
 	v.paid = v.paid[:0]
 	var names []string
 	for _, p := range st.Plans {
@@ -337,3 +337,7 @@ func (v *View) SaveTo(inv protocol.BillingInvoice, path string) {
 		})
 	}()
 }
+
+// istZone is India time: monthly counts start again at 00:00 IST, which is
+// the day before in UTC.
+var istZone = time.FixedZone("IST", 5*3600+1800)
