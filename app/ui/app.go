@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -112,6 +113,11 @@ type Options struct {
 	Care *Care
 	// WhatsApp sends invoices and reminders; nil hides its buttons.
 	WhatsApp WhatsApp
+	// StaffSignedIn and StaffSignedOut hear a staff member sign in on the
+	// counter (with their PIN) and out, so the sync server learns who is
+	// there before the next push (syncapp.StaffLink); nil: nobody listens.
+	StaffSignedIn  func(userID, pin string)
+	StaffSignedOut func()
 }
 
 // page is one main screen.
@@ -157,6 +163,15 @@ type App struct {
 	Wizard   *Wizard
 
 	AboutRestart *widget.Button // the About dialog's restart-to-update button (nil until shown)
+
+	// Staff (staff.go): the sign-in that covers the window while the
+	// counter is locked, and what it covers.
+	Lockscreen  *LockScreen
+	locked      bool
+	lastActive  atomic.Int64 // UnixNano of the last key
+	mainContent fyne.CanvasObject
+	navRows     map[Action]*fyne.Container
+	who         *widget.Label
 }
 
 // New makes the app in window w over the books b. Call Start to show it.
@@ -207,6 +222,7 @@ func (a *App) buildMain() {
 	}
 	a.order = []Action{ActBilling, ActInvoices, ActProducts, ActParties, ActExpenses, ActToday, ActReports, ActSettings, ActHelp}
 	a.nav = map[Action]*widget.Button{}
+	a.navRows = map[Action]*fyne.Container{}
 	navBox := container.NewVBox()
 	for _, act := range a.order {
 		act := act
@@ -218,15 +234,18 @@ func (a *App) buildMain() {
 		key := widget.NewLabel(s.KeyText())
 		key.Importance = widget.LowImportance
 		key.SizeName = theme.SizeNameCaptionText
-		navBox.Add(container.NewBorder(nil, nil, nil, key, b))
+		row := container.NewBorder(nil, nil, nil, key, b)
+		a.navRows[act] = row
+		navBox.Add(row)
 	}
 	a.status = widget.NewLabel("")
 	a.status.Truncation = fyne.TextTruncateEllipsis
 	a.tip = widget.NewLabel("")
 	a.tip.Importance = widget.HighImportance
 	ShowTip = func(t string) { setText(a.tip, t) }
-	who := widget.NewLabel(a.Biz.Name + " · " + L("series") + " " + a.Books.Series())
+	who := widget.NewLabel(a.whoText())
 	who.Importance = widget.LowImportance
+	a.who = who
 	a.body = container.NewStack()
 	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewVScroll(navBox))
 	a.statusAct = widget.NewButton("", nil)
@@ -234,9 +253,15 @@ func (a *App) buildMain() {
 	a.statusAct.Hide()
 	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(a.tip, who),
 		container.NewBorder(nil, nil, nil, a.statusAct, a.status))
-	a.Win.SetContent(container.NewBorder(nil, bottom, side, nil, a.body))
+	a.mainContent = container.NewBorder(nil, bottom, side, nil, a.body)
+	a.Win.SetContent(a.mainContent)
 	a.Win.SetMainMenu(a.menu())
-	a.Run(ActBilling)
+	a.touch()
+	if a.hasStaff() {
+		a.Lock() // books with staff: someone signs in first
+	} else {
+		a.Run(ActBilling)
+	}
 	if a.opt.Ready != nil {
 		a.opt.Ready()
 	}
@@ -247,6 +272,9 @@ func (a *App) menu() *fyne.MainMenu {
 	items := map[string][]*fyne.MenuItem{}
 	for _, s := range Shortcuts {
 		s := s
+		if !a.Allowed(s.Action) || s.Action == ActSwitchUser && !a.hasStaff() {
+			continue // not for this member's role (staff.go)
+		}
 		it := fyne.NewMenuItem(L(s.Label), func() { a.Press(s.Action) })
 		it.Shortcut = s.Fyne()
 		items[s.Menu] = append(items[s.Menu], it)
@@ -264,6 +292,11 @@ func (a *App) menu() *fyne.MainMenu {
 // it, so Ctrl+S submits a form and every other key does nothing; nothing
 // reaches the screen behind a modal.
 func (a *App) Press(act Action) {
+	a.touch()
+	if act == ActSwitchUser {
+		a.Lock()
+		return
+	}
 	if a.Win.Canvas().Overlays().Top() != nil {
 		if m := a.topModal(); m != nil && act == ActSaveBill && m.submit != nil {
 			m.submit()
@@ -275,7 +308,11 @@ func (a *App) Press(act Action) {
 
 // Run performs an action, as its key or menu item does.
 func (a *App) Run(act Action) {
-	if a.pages == nil {
+	if a.pages == nil || a.locked {
+		return
+	}
+	if !a.Allowed(act) {
+		a.refuse(act) // the permission table keeps it from this role
 		return
 	}
 	if p, ok := a.pages[act]; ok {
@@ -338,6 +375,7 @@ func (a *App) Current() Action { return a.current }
 // Esc closes the top dialog; Enter in a box of a form that gives Enter no
 // meaning of its own submits the form.
 func (a *App) keyHook(e *Entry, k *fyne.KeyEvent) bool {
+	a.touch()
 	if k.Name == fyne.KeyEscape && len(a.dialogs) > 0 {
 		if m := a.topModal(); m != nil {
 			m.d.Hide()

@@ -926,15 +926,27 @@ func (s *BillingScreen) Save() {
 		}
 		return
 	}
+	// A discount above the cashier's limit or a price below cost needs a
+	// manager's PIN first (staff.go); the bill stays on the counter meanwhile.
+	if needs := s.a.approvalFor(d); len(needs) > 0 {
+		s.a.approve(needs, "", func(ctx context.Context) { s.saveDraft(ctx, d, inv.GrandTotal, st.Change) })
+		return
+	}
+	s.saveDraft(context.Background(), d, inv.GrandTotal, st.Change)
+}
+
+// saveDraft clears the counter and saves the bill in the background (ctx
+// may carry a manager's approval).
+func (s *BillingScreen) saveDraft(ctx context.Context, d *books.SaleDraft, total, change int64) {
 	kept := s.Bill.Hold()
 	s.clear()
 	s.saving++
-	s.a.Say(L("Saving bill of %s…"), gst.FormatINR(inv.GrandTotal))
+	s.a.Say(L("Saving bill of %s…"), gst.FormatINR(total))
 	printAfter := false
 	var saved *books.Invoice
 	s.a.background(func() error {
 		var err error
-		saved, err = s.a.Books.CreateSale(context.Background(), d)
+		saved, err = s.a.Books.CreateSale(ctx, d)
 		if err == nil {
 			if ps, err := printing.LoadSettings(s.a.Books); err == nil && ps.Auto {
 				printAfter = true
@@ -959,8 +971,8 @@ func (s *BillingScreen) Save() {
 			s.a.opt.Saved(saved.Number)
 		}
 		msg := fmt.Sprintf(L("Saved %s for %s."), saved.Number, gst.FormatINR(saved.GrandTotal))
-		if st.Change > 0 {
-			msg += " " + fmt.Sprintf(L("Give back %s change."), gst.FormatINR(st.Change))
+		if change > 0 {
+			msg += " " + fmt.Sprintf(L("Give back %s change."), gst.FormatINR(change))
 		}
 		s.a.Say("%s", msg)
 		if printAfter {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/app/store"
 )
 
@@ -238,7 +239,11 @@ func (a *App) showInvoice(inv *books.Invoice, cancelled bool, cns []books.Credit
 			party += " · " + inv.Party.GSTIN
 		}
 	}
-	head := widget.NewLabel(fmt.Sprintf("%s · %s · %s", gst.FormatDate(inv.Date), party, kindText(inv.Kind)))
+	headText := fmt.Sprintf("%s · %s · %s", gst.FormatDate(inv.Date), party, kindText(inv.Kind))
+	if by := madeBy(inv.Maker); by != "" {
+		headText += " · " + by
+	}
+	head := widget.NewLabel(headText)
 	lines := container.NewVBox()
 	for i, l := range inv.Lines {
 		lines.Add(container.NewBorder(nil, nil, widget.NewLabel(fmt.Sprintf("%d. %s", i+1, l.Name)),
@@ -275,6 +280,9 @@ func (a *App) showInvoice(inv *books.Invoice, cancelled bool, cns []books.Credit
 	if cancelled {
 		ret.Disable()
 		cancel.Disable()
+	}
+	if !a.Can(staff.Returns) {
+		ret.Hide() // not for this role (a cashier's cancel asks a manager's PIN)
 	}
 	if len(cns) > 0 {
 		cancel.Disable()
@@ -315,12 +323,22 @@ func (id *InvoiceDialog) Cancel() {
 
 // CancelWith cancels the invoice with a reason (in the background).
 func (id *InvoiceDialog) CancelWith(reason string) {
+	id.cancelWith(context.Background(), reason, false)
+}
+
+// cancelWith cancels with ctx, which may carry a manager's approval: a
+// cashier's cancel asks for a manager's PIN, then tries again.
+func (id *InvoiceDialog) cancelWith(ctx context.Context, reason string, approved bool) {
 	a := id.a
 	num := id.Inv.Number
 	a.background(func() error {
-		_, err := a.Books.CancelInvoice(context.Background(), num, reason, a.Books.Now())
+		_, err := a.Books.CancelInvoice(ctx, num, reason, a.Books.Now())
 		return err
 	}, func(err error) {
+		if act, ok := overridable(err); ok && !approved {
+			a.approve([]staff.Action{act}, "", func(actx context.Context) { id.cancelWith(actx, reason, true) })
+			return
+		}
 		if err != nil {
 			a.showError(err)
 			return

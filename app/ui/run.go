@@ -77,6 +77,7 @@ func Run(path string, opt Options) int {
 		// this one, then look after the books and updates in the background.
 		update.ConfirmStarted()
 		go a.careLoop(opt.Care)
+		go a.idleLoop()
 	})
 	a.Start()
 	w.ShowAndRun()

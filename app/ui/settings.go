@@ -153,6 +153,9 @@ func newSettingsScreen(a *App) *SettingsScreen {
 	note.Importance = widget.LowImportance
 	left := container.NewVBox(boldLabel(L("Business profile")), s.Profile.form, s.Profile.general, saveProfile)
 	right := container.NewVBox(boldLabel(L("This counter")), device, note, saveDevice, s.msg, layout.NewSpacer())
+	if a.staffBooks() != nil {
+		right.Add(widget.NewButtonWithIcon(L("Staff and roles…"), theme.AccountIcon(), s.ShowStaff))
+	}
 	if a.opt.Sync != nil {
 		syncBtn := widget.NewButtonWithIcon(L("Sync with other counters…"), theme.ViewRefreshIcon(), s.ShowSync)
 		right.Add(syncBtn)

@@ -37,6 +37,8 @@ const (
 	ActReports  Action = "go-reports"
 	ActSettings Action = "go-settings"
 	ActHelp     Action = "go-help"
+
+	ActSwitchUser Action = "switch-user" // lock the counter for the next staff member
 )
 
 // Shortcut is one action's key.
@@ -76,6 +78,7 @@ var Shortcuts = []Shortcut{
 	{ActReports, "Reports", fyne.Key7, fyne.KeyModifierAlt, "go"},
 	{ActSettings, "Settings", fyne.Key8, fyne.KeyModifierAlt, "go"},
 	{ActHelp, "Help and shortcuts", fyne.Key9, fyne.KeyModifierAlt, "go"},
+	{ActSwitchUser, "Switch user (lock the counter)", fyne.KeyU, fyne.KeyModifierShortcutDefault, "go"},
 }
 
 // ShortcutFor returns the shortcut of an action.

@@ -29,6 +29,10 @@ type TodayScreen struct {
 	msg     *widget.Label
 	why     *widget.Label // how sales and collections add up
 	Day     store.DaySummary
+	// ByStaff is each staff member's takings (books with staff): everyone's
+	// for a manager or the owner, a cashier's own for a cashier.
+	ByStaff *widget.Form
+	byTitle *widget.Label
 }
 
 func newTodayScreen(a *App) *TodayScreen {
@@ -60,7 +64,9 @@ func newTodayScreen(a *App) *TodayScreen {
 	top := container.NewBorder(nil, nil, heading(L("Today")), container.NewHBox(container.NewGridWrap(fyne.NewSize(150, 38), s.Date), refresh))
 	cards := container.NewGridWithColumns(2, card(L("Sales"), s.sales), card(L("Cash in hand (today)"), s.cash))
 	s.why = wrapLabel("")
-	left := container.NewVBox(cards, s.summary, s.why, boldLabel(L("Collections by mode")), s.modes, s.msg)
+	s.ByStaff, s.byTitle = widget.NewForm(), boldLabel(L("Collections by staff"))
+	s.byTitle.Hide()
+	left := container.NewVBox(cards, s.summary, s.why, boldLabel(L("Collections by mode")), s.modes, s.byTitle, s.ByStaff, s.msg)
 	right := container.NewBorder(boldLabel(L("Low stock")), nil, nil, nil, s.low)
 	split := container.NewHSplit(container.NewVScroll(left), right)
 	split.Offset = 0.55
@@ -87,8 +93,16 @@ func (s *TodayScreen) Reload() {
 	var day store.DaySummary
 	var low []store.ProductHit
 	var lowCount int
+	var byStaff []store.Collection
+	var own bool
 	s.a.background(func() error {
 		var err error
+		if byStaff, own, err = s.a.collectionsFor(s.a.Books.Now()); err != nil || own {
+			return err // a cashier sees today's own collections only
+		}
+		if byStaff, _, err = s.a.collectionsFor(t); err != nil {
+			return err
+		}
 		if day, err = s.a.Books.Day(date); err != nil {
 			return err
 		}
@@ -103,6 +117,9 @@ func (s *TodayScreen) Reload() {
 			return
 		}
 		setError(s.msg, "")
+		if s.showByStaff(byStaff, own) {
+			return
+		}
 		s.Day = day
 		s.sales.set(gst.FormatINR(day.Sales))
 		s.cash.set(gst.FormatINR(day.CashInHand))

@@ -68,5 +68,10 @@ func wire(st *store.Store, opt *Options) *syncapp.Service {
 	if opt.WhatsApp == nil {
 		opt.WhatsApp = &syncapp.WhatsAppSender{Store: st, Kick: sv.Runner.Kick}
 	}
+	// The counter's staff sign-ins reach the server before the next push.
+	if link := sv.Runner.Staff; link != nil && opt.StaffSignedIn == nil {
+		opt.StaffSignedIn = func(id, pin string) { link.SignedIn(id, pin); sv.Runner.Kick() }
+		opt.StaffSignedOut = func() { link.SignedOut(); sv.Runner.Kick() }
+	}
 	return sv
 }
