@@ -45,7 +45,7 @@ var _ StaffBooks = (*store.Store)(nil)
 var actionNeeds = map[Action]staff.Action{
 	ActNewBill: staff.Bill, ActSaveBill: staff.Bill, ActHoldBill: staff.Bill, ActRecallBill: staff.Bill,
 	ActDeleteLine: staff.Bill, ActItemBox: staff.Bill, ActCustomer: staff.Bill, ActPayment: staff.TakePayment,
-	ActLastBill: staff.ViewInvoices,
+	ActLastBill: staff.ViewInvoices, ActWhatsAppLast: staff.SendBill,
 
 	ActBilling: staff.Bill, ActInvoices: staff.ViewInvoices, ActProducts: staff.EditProducts,
 	ActParties: staff.EditParties, ActExpenses: staff.Purchases, ActToday: staff.TodayOwn,
