@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/sync/protocol"
@@ -52,6 +53,9 @@ type Config struct {
 	// naukar.json and the builds it names), served at GET /v1/updates/{file};
 	// "" serves none.
 	UpdatesDir string
+	// Limits bound sign-ups, request rates and push bodies in flight
+	// (zero fields: DefaultLimits).
+	Limits Limits
 	// Modules add their own routes (see Module).
 	Modules []Module
 	// DeviceLimits gives the number of devices a business's plan lets it
@@ -79,12 +83,21 @@ type Server struct {
 	updatesDir  string
 	modules     []Module
 	devLimits   DeviceLimits
+
+	limits       Limits
+	deviceRate   *buckets
+	businessRate *buckets
+	inFlight     *semaphore.Weighted
 }
 
 // New returns a Server for cfg.
 func New(cfg Config) *Server {
 	s := &Server{store: cfg.Store, log: cfg.Logger, now: cfg.Now, cost: cfg.BcryptCost,
 		loginPolicy: cfg.LoginPolicy, proxies: trustedProxies(cfg), updatesDir: cfg.UpdatesDir, modules: cfg.Modules, devLimits: cfg.DeviceLimits, sessions: newSessionCache(cmp.Or(cfg.SessionTTL, sessionTTL))}
+	s.limits = cfg.Limits.withDefaults()
+	s.deviceRate = newBuckets(s.limits.DevicePerSecond, s.limits.DeviceBurst)
+	s.businessRate = newBuckets(s.limits.BusinessPerSecond, s.limits.BusinessBurst)
+	s.inFlight = newInFlight(s.limits)
 	if s.log == nil {
 		s.log = slog.Default()
 	}

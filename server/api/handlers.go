@@ -38,6 +38,10 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if err := s.limitSignup(r, s.now()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(req.Owner.Password), s.cost)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -53,10 +53,21 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// limit caps the request body at n bytes.
+// limit caps the request body at n bytes. Bodies larger than the small
+// limit (pushes) also take their size from the budget of bodies in flight
+// until the handler is done, so parallel large requests cannot take all
+// the memory.
 func (s *Server) limit(n int64, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, n)
+		if n > smallBody {
+			release, err := s.bodyBudget(r, n)
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			defer release()
+		}
 		next(w, r)
 	}
 }
@@ -90,6 +101,10 @@ func (s *Server) auth(next http.HandlerFunc) http.HandlerFunc {
 			s.sessions.put(hash, sess, gen, now)
 		}
 		sess.Role = sess.RoleAt(now)
+		if err := s.limitRate(sess, now); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		r = r.WithContext(contextWithSession(r.Context(), sess))
 		next(w, r)
 	}

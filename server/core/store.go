@@ -70,6 +70,10 @@ type Store interface {
 	// stays counted as a failure. A success forgets the failures of its
 	// login and address.
 	EndLogin(ctx context.Context, id int64, outcome int, at time.Time) error
+	// Hit counts a request under key against limit per window, recording
+	// it if within the limit, else returning how long to wait. The count
+	// holds across server instances.
+	Hit(ctx context.Context, key string, at time.Time, window time.Duration, limit int) (wait time.Duration, err error)
 	// CreateDevice registers a device with the next invoice series of its
 	// business, assigned atomically.
 	CreateDevice(ctx context.Context, accountID, businessID, name, tokenHash string, now time.Time) (Device, error)

@@ -79,6 +79,9 @@ var Tables = map[string]TableRule{
 	// no account id; every login prunes failures after a day and
 	// successes after 30 days (issue 11).
 	"login_attempts": {Owner: OwnerNone},
+	// Rate-limit counters: a key naming the limit and an address, pruned
+	// after a day.
+	"rate_hits": {Owner: OwnerNone},
 	"ai_usage": {Owner: OwnerBusiness, Export: true,
 		About: "The AI assistant's usage: when each request was sent, from which device, the model, the tokens used and the outcome (never the question or the answer)."},
 	"security_events": {Owner: OwnerBusinessOrAccount, Export: true,

@@ -143,6 +143,7 @@ func serve(args []string) error {
 	newEpoch := fs.Bool("new-epoch", false, "start a new epoch before serving (after restoring the database by other means, e.g. pg_restore)")
 	updatesDir := fs.String("updates-dir", env("NAUKAR_UPDATES_DIR", ""), "serve the app's release files (make dist's dist/) at /v1/updates/ (env NAUKAR_UPDATES_DIR)")
 	trustProxy := fs.Bool("trust-proxy", env("NAUKAR_TRUST_PROXY", "") == "1", "trust a reverse proxy on loopback: take client IPs from its X-Forwarded-For (env NAUKAR_TRUST_PROXY=1)")
+	signupsPerHour := fs.Int("signups-per-hour", envInt("NAUKAR_SIGNUPS_PER_HOUR", api.DefaultLimits.SignupsPerHour), "sign-ups allowed per client address per hour, across all instances (env NAUKAR_SIGNUPS_PER_HOUR)")
 	trustedProxies := fs.String("trusted-proxies", env("NAUKAR_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR ranges of the reverse proxies in front of the server (env NAUKAR_TRUSTED_PROXIES)")
 	retentionDays := fs.Int("retention-days", envInt("NAUKAR_RETENTION_DAYS", housekeeping.DefaultRetentionDays), "delete security-log events and push rejections older than this many days (env NAUKAR_RETENTION_DAYS)")
 	usageDays := fs.Int("usage-retention-days", envInt("NAUKAR_USAGE_RETENTION_DAYS", housekeeping.DefaultUsageDays), "delete usage events from the app older than this many days (env NAUKAR_USAGE_RETENTION_DAYS)")
@@ -282,7 +283,7 @@ func serve(args []string) error {
 	// not_configured and the rest of the server works.
 	aiCfg := ai.Config{Store: db, Logger: log, Quota: quotas, Model: os.Getenv("NAUKAR_AI_MODEL"),
 		APIKey: os.Getenv("ANTHROPIC_API_KEY"), BaseURL: os.Getenv("ANTHROPIC_BASE_URL")}
-	handler := api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy, TrustedProxies: proxies, SessionTTL: *sessionTTL, UpdatesDir: *updatesDir,
+	handler := api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy, TrustedProxies: proxies, Limits: api.Limits{SignupsPerHour: *signupsPerHour}, SessionTTL: *sessionTTL, UpdatesDir: *updatesDir,
 		DeviceLimits: quotas, Modules: []api.Module{billingModule, priv.Module(), ai.New(aiCfg), wa}})
 	srv := &http.Server{
 		Addr:              *addr,
