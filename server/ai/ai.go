@@ -22,6 +22,7 @@ import (
 	"github.com/anthropics/anthropic-sdk-go/v2"
 	"github.com/anthropics/anthropic-sdk-go/v2/option"
 
+	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/quota"
@@ -132,7 +133,7 @@ func (m *Module) Mount(mux *api.Mux) {
 	m.mux = mux
 	// The handler reads the body itself, under its own limit and with its
 	// own words for a body too large.
-	mux.Device("POST /v1/ai/messages", m.cfg.MaxBody+1, m.messages)
+	mux.Permit("POST /v1/ai/messages", staff.AskAI, m.cfg.MaxBody+1, m.messages)
 }
 
 var errNotConfigured = &core.Error{Code: protocol.CodeNotConfig,

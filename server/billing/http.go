@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/sync/protocol"
@@ -26,7 +27,9 @@ func (m *Module) Mount(mux *api.Mux) {
 		}
 		mux.JSON(w, http.StatusOK, st)
 	})
-	mux.Device("POST /v1/billing/subscribe", 0, func(w http.ResponseWriter, r *http.Request, s core.Session) {
+	// Changing the plan and our invoices to the shop are the owner's
+	// (app/staff's permission table); the plan in force is anyone's.
+	mux.Permit("POST /v1/billing/subscribe", staff.Plan, 0, func(w http.ResponseWriter, r *http.Request, s core.Session) {
 		var req protocol.SubscribeRequest
 		if err := mux.Decode(r, &req); err != nil {
 			mux.Error(w, r, err)
@@ -39,7 +42,7 @@ func (m *Module) Mount(mux *api.Mux) {
 		}
 		mux.JSON(w, http.StatusOK, res)
 	})
-	mux.Device("POST /v1/billing/cancel", 0, func(w http.ResponseWriter, r *http.Request, s core.Session) {
+	mux.Permit("POST /v1/billing/cancel", staff.Plan, 0, func(w http.ResponseWriter, r *http.Request, s core.Session) {
 		st, err := m.Cancel(r.Context(), s)
 		if err != nil {
 			mux.Error(w, r, err)
@@ -47,7 +50,7 @@ func (m *Module) Mount(mux *api.Mux) {
 		}
 		mux.JSON(w, http.StatusOK, st)
 	})
-	mux.Device("GET /v1/billing/invoices", 0, func(w http.ResponseWriter, r *http.Request, s core.Session) {
+	mux.Permit("GET /v1/billing/invoices", staff.Plan, 0, func(w http.ResponseWriter, r *http.Request, s core.Session) {
 		list, err := m.Invoices(r.Context(), s)
 		if err != nil {
 			mux.Error(w, r, err)
@@ -55,7 +58,7 @@ func (m *Module) Mount(mux *api.Mux) {
 		}
 		mux.JSON(w, http.StatusOK, map[string]any{"invoices": list})
 	})
-	mux.Device("GET /v1/billing/invoices/{id}/pdf", 0, func(w http.ResponseWriter, r *http.Request, s core.Session) {
+	mux.Permit("GET /v1/billing/invoices/{id}/pdf", staff.Plan, 0, func(w http.ResponseWriter, r *http.Request, s core.Session) {
 		pdf, number, err := m.InvoicePDF(r.Context(), s, r.PathValue("id"))
 		if err != nil {
 			mux.Error(w, r, err)
