@@ -6,9 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/demo"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp"
+	"github.com/ainaukar/naukar/app/syncapp/client"
 )
 
 // BenchmarkNewDeviceDownload uploads the benchmark business (100,000
@@ -87,4 +89,71 @@ func benchDownload(b *testing.B, sz demo.Size) {
 		fresh.Close()
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/download")
+}
+
+// BenchmarkNewCounterBills times a new counter on the benchmark business
+// from signing in to its first saved bill (the masters downloaded, the
+// history still to come: s-to-bill) and to the end of the whole download
+// (s-full).
+func BenchmarkNewCounterBills(b *testing.B) { benchLoginToBill(b, demo.Large) }
+
+// BenchmarkNewCounterBillsMedium is the same on the medium business.
+func BenchmarkNewCounterBillsMedium(b *testing.B) {
+	benchLoginToBill(b, demo.Size{Products: 5000, Parties: 500, Invoices: 10000, Purchases: 100, Expenses: 100, Seed: 5})
+}
+
+func benchLoginToBill(b *testing.B, sz demo.Size) {
+	bctx := context.Background()
+	srv, first, took := uploadedBusiness(b, sz)
+	b.Logf("upload of the first device's books took %s", took)
+	ps, err := first.ListProducts(store.ProductFilter{Limit: 1, Offset: sz.Products / 2})
+	if err != nil || len(ps) != 1 {
+		b.Fatal(ps, err)
+	}
+	code := ps[0].SKU
+	var toBill, full time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		fresh, err := store.Open(filepath.Join(b.TempDir(), "new.db"), store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := syncapp.Login(bctx, fresh, srv.URL, "ravi@example.com", "correct horse", "Laptop"); err != nil {
+			b.Fatal(err)
+		}
+		e, err := syncapp.Engine(fresh)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.PageSize = 5000
+		var billed time.Duration
+		e.OnDownload = func(d client.Download) {
+			if d.Part != client.PartHistory || billed != 0 {
+				return
+			}
+			p, err := fresh.ProductByCode(code)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := fresh.CreateSale(bctx, &books.SaleDraft{Lines: []books.DraftLine{{ProductID: p.ID, Product: p, Qty: 1000}}}); err != nil {
+				b.Fatal(err)
+			}
+			billed = time.Since(t0)
+		}
+		if _, err := e.Round(bctx); err != nil {
+			b.Fatal(err)
+		}
+		if billed == 0 {
+			b.Fatal("no bill during the download")
+		}
+		toBill += billed
+		full += time.Since(t0)
+		if n, _ := fresh.CountProducts(); n != sz.Products {
+			b.Fatalf("downloaded %d products", n)
+		}
+		fresh.Close()
+	}
+	b.ReportMetric(toBill.Seconds()/float64(b.N), "s-to-bill")
+	b.ReportMetric(full.Seconds()/float64(b.N), "s-full")
 }

@@ -111,9 +111,30 @@ func (e *Engine) pullMasters(ctx context.Context) (int, error) {
 	cursor := metaInt(e.Local, MetaCursor)
 	dl, _ := e.Local.(Downloader)
 	applied := 0
+	// The next page of a table is fetched while this one is applied.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type fetched struct {
+		resp protocol.PullResponse
+		err  error
+	}
+	fetch := func(table string, since int64) <-chan fetched {
+		ch := make(chan fetched, 1)
+		go func() {
+			resp, err := e.Client.PullFiltered(ctx, e.Token, since, page, PullFilter{Table: table})
+			ch <- fetched{resp, err}
+		}()
+		return ch
+	}
+	var pending <-chan fetched
 	for int(ti) < len(protocol.MasterTables) {
 		table := protocol.MasterTables[ti]
-		resp, err := e.Client.PullFiltered(ctx, e.Token, since, page, PullFilter{Table: table})
+		if pending == nil {
+			pending = fetch(table, since)
+		}
+		f := <-pending
+		pending = nil
+		resp, err := f.resp, f.err
 		if err != nil {
 			return applied, err
 		}
@@ -142,6 +163,9 @@ func (e *Engine) pullMasters(ctx context.Context) (int, error) {
 		}
 		if err := e.Local.SetMeta(kv); err != nil {
 			return applied, err
+		}
+		if resp.More && len(resp.Changes) > 0 {
+			pending = fetch(table, max(resp.Next, since))
 		}
 		n, err := e.Local.ApplyChanges(ctx, resp.Changes, cursor)
 		if err != nil {
