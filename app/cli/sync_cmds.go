@@ -98,10 +98,47 @@ func cmdSyncLogin(env *Env, args []string) error {
 	case res.Uploading:
 		what = "Signed in as the first device: `naukar sync` uploads these books."
 	case res.Joining:
-		what = "Signed in on new books: `naukar sync` downloads the business."
+		what = "Signed in on new books."
 	}
 	fmt.Fprintf(env.Stdout, "%s Invoice series for this device: %s. Token kept in %s.\n", what, res.Series, res.TokenWhere)
+	if !res.Joining {
+		return nil
+	}
+	// A new counter: products and parties now, so it can bill; the history
+	// comes with `naukar sync` (billing may go on meanwhile).
+	eng, err := syncapp.Engine(s)
+	if err != nil {
+		return err
+	}
+	eng.OnDownload = downloadPrinter(env)
+	dctx, dcancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer dcancel()
+	if _, err := eng.ReadyToBill(dctx); err != nil {
+		fmt.Fprintf(env.Stderr, "naukar sync login: signed in, but the download stopped: %s Run `naukar sync` to go on from where it stopped.\n", client.Explain(err))
+		return exitError{1}
+	}
+	fmt.Fprintln(env.Stdout, "Ready to bill: products and parties are in. `naukar sync` brings the history (you can bill meanwhile; stock and balances are final when it ends).")
 	return nil
+}
+
+// downloadPrinter prints a new counter's download progress on standard
+// error: each table of the masters, then the history every 10%.
+func downloadPrinter(env *Env) func(client.Download) {
+	lastTable, lastPct := "", -1
+	return func(d client.Download) {
+		switch d.Part {
+		case client.PartMasters:
+			if d.Table != lastTable {
+				lastTable = d.Table
+				fmt.Fprintf(env.Stderr, "Downloading %s…\n", strings.ReplaceAll(d.Table, "_", " "))
+			}
+		case client.PartHistory:
+			if p := d.Percent() / 10 * 10; p != lastPct {
+				lastPct = p
+				fmt.Fprintf(env.Stderr, "History: %d%%\n", p)
+			}
+		}
+	}
 }
 
 func syncErr(err error) error {
@@ -125,6 +162,9 @@ func cmdSync(env *Env, args []string) error {
 	eng, err := syncapp.Engine(s)
 	if err != nil {
 		return err
+	}
+	if !*quiet {
+		eng.OnDownload = downloadPrinter(env)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
@@ -167,6 +207,13 @@ func cmdSyncStatus(env *Env, args []string) error {
 		last = "never"
 	}
 	fmt.Fprintf(env.Stdout, "Last synced: %s\nChanges waiting: %d\n", last, st.Pending)
+	if d := st.Download; d != nil {
+		if d.Part == client.PartMasters {
+			fmt.Fprintln(env.Stdout, "Download: products and parties still coming; run `naukar sync` to go on. Billing starts when they are in.")
+		} else {
+			fmt.Fprintf(env.Stdout, "Download: the history is %d%% in; run `naukar sync` to go on. Billing works; stock and balances are final when it ends.\n", d.Percent())
+		}
+	}
 	if st.Error != "" {
 		fmt.Fprintf(env.Stdout, "Problem: %s\n", st.Error)
 	}

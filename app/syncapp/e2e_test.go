@@ -114,7 +114,7 @@ func TestEndToEndTwoCounters(t *testing.T) {
 		t.Fatalf("status %s %v", st, err)
 	}
 
-	if out := c.must(b, "", "sync", "login", "--server", url, "--login", "9876543210", "--password", "correct horse", "--device-name", "Counter 2"); !strings.Contains(out, "downloads the business") || !strings.Contains(out, "series for this device: B") {
+	if out := c.must(b, "", "sync", "login", "--server", url, "--login", "9876543210", "--password", "correct horse", "--device-name", "Counter 2"); !strings.Contains(out, "Ready to bill: products and parties are in") || !strings.Contains(out, "series for this device: B") {
 		t.Fatalf("login B: %s", out)
 	}
 	c.must(b, "", "sync")

@@ -3,6 +3,7 @@ package syncapp
 import (
 	"context"
 	gosync "sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ainaukar/naukar/app/store"
@@ -19,6 +20,8 @@ type Runner struct {
 	// Staff signs the counter's staff member in on the server before each
 	// push (nil: none).
 	Staff *StaffLink
+
+	onDownload atomic.Pointer[func(client.Download)]
 
 	mu     gosync.Mutex
 	kick   chan struct{}
@@ -49,6 +52,11 @@ func (r *Runner) Start() error {
 	r.mu.Lock()
 	r.cancel, r.done = cancel, done
 	r.mu.Unlock()
+	eng.OnDownload = func(d client.Download) {
+		if f := r.onDownload.Load(); f != nil {
+			(*f)(d)
+		}
+	}
 	go func() {
 		defer close(done)
 		eng.Run(ctx, r.kick, r.interval, func(st client.Status, _ error) {
@@ -59,6 +67,10 @@ func (r *Runner) Start() error {
 	}()
 	return nil
 }
+
+// SetOnDownload sets who hears, from a background goroutine, how far a new
+// counter's download is (after every page; see client.Download).
+func (r *Runner) SetOnDownload(f func(client.Download)) { r.onDownload.Store(&f) }
 
 // Kick asks for a sync soon (after a bill is saved). It never blocks.
 func (r *Runner) Kick() {

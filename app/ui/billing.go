@@ -103,7 +103,11 @@ func newBillingScreen(a *App) *BillingScreen {
 			h := s.hits[id]
 			c := o.(*fyne.Container)
 			c.Objects[0].(*widget.Label).SetText(h.Name)
-			c.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s   %s   %s %s", h.SKU, gst.FormatINR(h.SalePrice), L("stock"), gst.FormatQty(h.Stock)))
+			stock := L("stock") + " " + gst.FormatQty(h.Stock)
+			if s.a.stockLoading() {
+				stock = L("stock still loading")
+			}
+			c.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s   %s   %s", h.SKU, gst.FormatINR(h.SalePrice), stock))
 		})
 	s.results.OnSelected = func(id widget.ListItemID) { s.hitSel = id }
 	resultsBg := rect(theme.Color(theme.ColorNameMenuBackground))
@@ -375,6 +379,9 @@ func (s *BillingScreen) submitItem() {
 			return err
 		}
 		stock, err = s.a.Books.StockOnHand(p.ID)
+		if s.a.stockLoading() {
+			stock = unknownStock
+		}
 		return err
 	}, func(err error) {
 		if err != nil {

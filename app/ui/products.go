@@ -149,9 +149,9 @@ func (s *ProductsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	name.SetText(h.Name)
 	sku.SetText(h.SKU)
 	price.SetText(gst.FormatINR(h.SalePrice))
-	stock.SetText(strings.TrimSpace(gst.FormatQty(h.Stock) + " " + h.Unit))
+	stock.SetText(s.a.stockText(h.Stock, h.Unit))
 	imp := widget.MediumImportance
-	if h.Reorder > 0 && h.Stock <= h.Reorder {
+	if h.Reorder > 0 && h.Stock <= h.Reorder && !s.a.stockLoading() {
 		imp = widget.DangerImportance
 	}
 	if stock.Importance != imp {

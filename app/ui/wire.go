@@ -50,6 +50,11 @@ func wire(st *store.Store, opt *Options) *syncapp.Service {
 			v.ShowStatus(status)
 		}
 	})
+	sv.Runner.SetOnDownload(func(d client.Download) {
+		if v := view.Load(); v != nil {
+			v.ShowDownload(d)
+		}
+	})
 	if opt.Sync == nil {
 		opt.Sync = func(w fyne.Window) fyne.CanvasObject {
 			v := syncview.New(w, sv, nil)

@@ -196,3 +196,19 @@ func (e *Engine) pullMasters(ctx context.Context) (int, error) {
 	e.notify(Download{Part: PartHistory, Rows: applied, Done: cursor, Total: metaInt(e.Local, MetaDownloadTotal)})
 	return applied, nil
 }
+
+// ReadyToBill downloads what billing needs when a new device's ordered
+// download has not got that far (the masters part), and stops there; Round
+// brings the history. It does nothing for other books.
+func (e *Engine) ReadyToBill(ctx context.Context) (int, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if part, _ := e.Local.Meta(MetaDownload); part != PartMasters {
+		return 0, nil
+	}
+	n, err := e.pullMasters(ctx)
+	if errors.Is(err, errResynced) {
+		return n, nil // the server was restored: Round reads its feed in full
+	}
+	return n, err
+}

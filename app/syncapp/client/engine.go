@@ -112,6 +112,7 @@ func (e *Engine) Round(ctx context.Context) (Status, error) {
 	if n, perr := e.Local.PendingCount(); perr == nil {
 		st.Pending = n
 	}
+	st.Download = DownloadState(e.Local)
 	return st, err
 }
 

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -34,6 +35,8 @@ type View struct {
 
 	status   *widget.Label
 	problem  *widget.Label
+	dlMsg    *widget.Label       // a new counter's download: what is coming down
+	dlBar    *widget.ProgressBar // and how far the history is
 	server   *widget.Entry
 	login    *widget.Entry
 	password *widget.Entry
@@ -56,6 +59,11 @@ func New(win fyne.Window, svc *syncapp.Service, do Do) *View {
 	v.problem = widget.NewLabel("")
 	v.problem.Wrapping = fyne.TextWrapWord
 	v.problem.Importance = widget.DangerImportance
+	v.dlMsg = widget.NewLabel("")
+	v.dlMsg.Wrapping = fyne.TextWrapWord
+	v.dlMsg.Hide()
+	v.dlBar = widget.NewProgressBar()
+	v.dlBar.Hide()
 	v.server = widget.NewEntry()
 	v.server.SetPlaceHolder("https://sync.example.in")
 	v.server.SetText(svc.Server())
@@ -80,7 +88,7 @@ func New(win fyne.Window, svc *syncapp.Service, do Do) *View {
 	v.content = container.NewVBox(
 		widget.NewLabelWithStyle("Sync", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		widget.NewLabel("Sync keeps the same books on every counter and the owner's laptop. Billing never waits for it: bills are kept here and go up when the internet is back."),
-		v.status, v.problem, form,
+		v.status, v.dlMsg, v.dlBar, v.problem, form,
 		container.NewHBox(v.signIn, v.signUp, v.syncNow, v.signOut),
 	)
 	v.ExtendBaseWidget(v)
@@ -109,7 +117,35 @@ func (v *View) ShowStatus(st client.Status) {
 	v.do(func() { v.show(st, nil, signed) })
 }
 
+// ShowDownload shows how far a new counter's download is (from the
+// background runner, after every page).
+func (v *View) ShowDownload(d client.Download) {
+	v.do(func() { v.showDownload(&d) })
+}
+
+func (v *View) showDownload(d *client.Download) {
+	switch {
+	case d == nil || d.Part == "":
+		v.dlMsg.Hide()
+		v.dlBar.Hide()
+	case d.Part == client.PartMasters:
+		what := "the business"
+		if d.Table != "" {
+			what = strings.ReplaceAll(d.Table, "_", " ")
+		}
+		v.dlMsg.SetText(fmt.Sprintf("Downloading %s… Billing starts as soon as the products and parties are in.", what))
+		v.dlMsg.Show()
+		v.dlBar.Hide()
+	default:
+		v.dlMsg.SetText(fmt.Sprintf("Products and parties are in: billing works. Downloading the history: %d%%. Stock and balances show “still loading” until it is in.", d.Percent()))
+		v.dlMsg.Show()
+		v.dlBar.SetValue(float64(d.Percent()) / 100)
+		v.dlBar.Show()
+	}
+}
+
 func (v *View) show(st client.Status, err error, signed bool) {
+	v.showDownload(st.Download)
 	last := "never"
 	if t, perr := time.Parse(time.RFC3339, st.LastSynced); perr == nil {
 		last = gst.FormatDay(t.Local()) + ", " + t.Local().Format("3:04 PM")
