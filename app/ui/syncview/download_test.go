@@ -3,6 +3,7 @@ package syncview_test
 import (
 	"path/filepath"
 	"strings"
+	gosync "sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -29,9 +30,23 @@ func TestDownloadProgressShown(t *testing.T) {
 	w := a.NewWindow("sync")
 	svc := syncapp.NewService(s, nil)
 	defer svc.Close()
-	v := syncview.New(w, svc, func(f func()) { f() })
+	// The screen's first status comes back from a goroutine; the mutex
+	// stands in for the UI goroutine until it has.
+	var mu gosync.Mutex
+	loaded := make(chan struct{}, 8)
+	v := syncview.New(w, svc, func(f func()) {
+		mu.Lock()
+		f()
+		mu.Unlock()
+		select {
+		case loaded <- struct{}{}:
+		default:
+		}
+	})
+	mu.Lock()
 	w.SetContent(v)
-	w.Resize(w.Canvas().Size().Max(v.MinSize()))
+	mu.Unlock()
+	<-loaded
 	bar := func() *widget.ProgressBar {
 		for _, b := range all[*widget.ProgressBar](w) {
 			if b.Visible() {
