@@ -164,12 +164,12 @@ func (m *Module) sweep(ctx context.Context, _ *jobs.Job[SweepArgs]) error {
 	if err := m.store.PrunePacing(ctx, m.now().Add(-time.Hour)); err != nil {
 		return err
 	}
-	todo, err := m.store.WAUnstarted(ctx, m.now().Add(-24*time.Hour), 1000)
+	unstarted, err := m.store.WAUnstarted(ctx, m.now().Add(-24*time.Hour), 1000)
 	if err != nil {
 		return err
 	}
-	sends := make([]jobs.Args, len(todo))
-	for i, t := range todo {
+	sends := make([]jobs.Args, len(unstarted))
+	for i, t := range unstarted {
 		sends[i] = SendArgs{BusinessID: t[0], MessageID: t[1]}
 	}
 	_, err = m.cfg.Queue.EnqueueMany(ctx, sends)
