@@ -218,6 +218,12 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 			for i := range next {
 				var l protocol.LoginResponse
 				err := lc.post(ctx, "/v1/login", protocol.LoginRequest{Login: emails[i%len(emails)], Password: password, DeviceName: fmt.Sprint("load ", i)}, &l)
+				// The server checks at most two logins of one account at
+				// once; a device refused for that waits its turn.
+				for try := 0; try < 100 && isRateLimited(err); try++ {
+					time.Sleep(50 * time.Millisecond)
+					err = lc.post(ctx, "/v1/login", protocol.LoginRequest{Login: emails[i%len(emails)], Password: password, DeviceName: fmt.Sprint("load ", i)}, &l)
+				}
 				if err != nil {
 					mu.Lock()
 					loginErr = err
@@ -480,7 +486,17 @@ func (lc *loadClient) post(ctx context.Context, path string, in, out any) error 
 func replyError(method, path string, status int, body []byte) error {
 	var eb protocol.ErrorBody
 	_ = json.Unmarshal(body, &eb)
-	return fmt.Errorf("%s %s: %d %s: %s", method, strings.SplitN(path, "?", 2)[0], status, eb.Error.Code, eb.Error.Message)
+	return &replyErr{code: eb.Error.Code, msg: fmt.Sprintf("%s %s: %d %s: %s", method, strings.SplitN(path, "?", 2)[0], status, eb.Error.Code, eb.Error.Message)}
+}
+
+type replyErr struct{ code, msg string }
+
+func (e *replyErr) Error() string { return e.msg }
+
+// isRateLimited tells whether err is the server's rate_limited answer.
+func isRateLimited(err error) bool {
+	var e *replyErr
+	return errors.As(err, &e) && e.code == protocol.CodeRateLimited
 }
 
 // invoiceTail is the rest of a sale invoice document after its number: two
