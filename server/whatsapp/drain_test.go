@@ -61,13 +61,14 @@ func (h *harness) drain(n int, rate float64, limit time.Duration) time.Duration 
 		h.t.Fatalf("%d sends for %d messages", len(sent), n)
 	}
 	// Slots are the rate apart; measured where the fake answers, a send
-	// lags its slot by the time it takes to reach the API, so a window of
-	// one second holds at most the slots of 1.1 s (100 ms for that).
+	// lags its slot by the time it takes to reach the API, which under
+	// -race on a busy 2-core CI machine reaches a quarter second, so a
+	// window of one second holds at most the slots of 1.25 s.
 	for i, j := 0, 0; i < len(sent); i++ {
 		for sent[i].At.Sub(sent[j].At) >= time.Second {
 			j++
 		}
-		if float64(i-j+1) > rate*1.1+1 {
+		if float64(i-j+1) > rate*1.25+1 {
 			h.t.Fatalf("%d messages within one second at a rate of %g/s", i-j+1, rate)
 		}
 	}
