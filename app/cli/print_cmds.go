@@ -119,7 +119,11 @@ func cmdInvoicePDF(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := printing.Options{Format: f, Copies: cps, Business: biz, Logo: lg, Cancelled: cancelled}
+	link, err := s.PayLinkURL(inv.ID)
+	if err != nil {
+		return err
+	}
+	opt := printing.Options{Format: f, Copies: cps, Business: biz, Logo: lg, Cancelled: cancelled, PayLink: link}
 	var buf bytes.Buffer
 	what := "Invoice " + inv.Number
 	if *cnIndex > 0 {
@@ -188,7 +192,11 @@ func cmdInvoiceESCPOS(env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	b, err := printing.InvoiceESCPOS(inv, printing.ReceiptOptions{Width: *width, Drawer: *drawer, NoCut: *noCut, QR: mode, Business: biz, Cancelled: cancelled})
+	link, err := s.PayLinkURL(inv.ID)
+	if err != nil {
+		return err
+	}
+	b, err := printing.InvoiceESCPOS(inv, printing.ReceiptOptions{Width: *width, Drawer: *drawer, NoCut: *noCut, QR: mode, Business: biz, Cancelled: cancelled, PayLink: link})
 	if err != nil {
 		return err
 	}
@@ -271,7 +279,11 @@ func cmdInvoicePrint(env *Env, args []string) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), printTimeout)
 	defer cancel()
-	id, err := printing.PrintInvoice(ctx, inv, set, printing.Options{Copies: cps, Business: biz, Logo: lg, Cancelled: cancelled})
+	link, err := s.PayLinkURL(inv.ID)
+	if err != nil {
+		return err
+	}
+	id, err := printing.PrintInvoice(ctx, inv, set, printing.Options{Copies: cps, Business: biz, Logo: lg, Cancelled: cancelled, PayLink: link})
 	if err != nil {
 		return err
 	}

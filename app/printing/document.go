@@ -54,9 +54,10 @@ type document struct {
 	cancelled     bool
 	hasCess       bool
 	hasDiscount   bool
-	inclusive     bool // some rate includes tax
-	upiURL        string
+	inclusive     bool   // some rate includes tax
+	upiURL        string // the QR's content: a UPI request, or the payment link
 	upiAmount     int64
+	payLink       string // the invoice's online payment link (Razorpay), when it has one
 	hsn           []hsnRow
 	rates         []rateRow
 	logo          []byte
@@ -127,8 +128,11 @@ func newInvoiceDocument(inv *books.Invoice, opt *Options) (*document, error) {
 		}
 	}
 	d.finish(opt)
-	// The QR asks for what is still due; a bill paid in full has none.
-	if d.supplier.UPI != "" && !d.cancelled && d.due > 0 {
+	// The QR asks for what is still due; a bill paid in full has none. A
+	// payment link (any UPI app, card or net banking) wins over the UPI id.
+	if opt.PayLink != "" && !d.cancelled && d.due > 0 {
+		d.payLink, d.upiURL, d.upiAmount = opt.PayLink, opt.PayLink, d.due
+	} else if d.supplier.UPI != "" && !d.cancelled && d.due > 0 {
 		d.upiAmount = d.due
 		u, err := gst.UPIPayURL(d.supplier.UPI, d.supplier.Name, d.upiAmount, "Invoice "+d.number, d.number)
 		if err == nil {

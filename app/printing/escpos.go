@@ -52,6 +52,8 @@ type ReceiptOptions struct {
 	Business *books.Business
 	// Cancelled marks the receipt as cancelled.
 	Cancelled bool
+	// PayLink is the invoice's online payment link, as in Options.
+	PayLink string
 }
 
 func (o *ReceiptOptions) columns() (int, error) {
@@ -70,7 +72,7 @@ func InvoiceESCPOS(inv *books.Invoice, opt ReceiptOptions) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := newInvoiceDocument(inv, &Options{Business: opt.Business, Cancelled: opt.Cancelled})
+	d, err := newInvoiceDocument(inv, &Options{Business: opt.Business, Cancelled: opt.Cancelled, PayLink: opt.PayLink})
 	if err != nil {
 		return nil, err
 	}

@@ -123,6 +123,9 @@ type Options struct {
 	Logo []byte
 	// Cancelled prints a CANCELLED mark across the document.
 	Cancelled bool
+	// PayLink is the invoice's online payment link (a pay_links row's
+	// short_url): printed, and as the QR code, while something is due.
+	PayLink string
 }
 
 // InvoicePDF writes a tax invoice or bill of supply as a PDF in opt.Format.

@@ -203,7 +203,12 @@ func buildReceipt(d *document, n int, rupee string) []rrow {
 		b.rule()
 		b.rateSummary()
 	}
-	if d.upiURL != "" {
+	if d.payLink != "" {
+		b.rule()
+		b.centered("Scan & pay "+gst.FormatINR(d.upiAmount)+" online", true)
+		b.rows = append(b.rows, rrow{kind: rowQR, qr: d.payLink})
+		b.centered(d.payLink, false)
+	} else if d.upiURL != "" {
 		b.rule()
 		b.centered("Scan & pay "+gst.FormatINR(d.upiAmount)+" by UPI", true)
 		b.rows = append(b.rows, rrow{kind: rowQR, qr: d.upiURL})

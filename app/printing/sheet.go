@@ -934,6 +934,9 @@ func (s *sheet) footBlock() block {
 	if d.supplier.UPI != "" {
 		bank = append(bank, "UPI: "+d.supplier.UPI)
 	}
+	if d.payLink != "" {
+		bank = append(bank, "Pay online: "+d.payLink)
+	}
 	textW := bw - 2*pad
 	if d.upiURL != "" {
 		textW -= qr + 6
@@ -975,6 +978,9 @@ func (s *sheet) footBlock() block {
 				return err
 			}
 			cap := "Scan to pay " + gst.FormatINR(d.upiAmount)
+			if d.payLink != "" {
+				cap += " online"
+			}
 			if err := c.textIn(qx-10, qr+20, y0+pad+qr+10, cap, fit(cap, qr+20, stSmall), center); err != nil {
 				return err
 			}

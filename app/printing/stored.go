@@ -14,6 +14,12 @@ type Books interface {
 	Invoice(idOrNumber string) (*books.Invoice, bool, error)
 }
 
+// PayLinks is what books with online payment links have (*store.Store):
+// the address an invoice is paid at online, "" when none waits.
+type PayLinks interface {
+	PayLinkURL(invoiceID string) (string, error)
+}
+
 // PrintStored prints the saved invoice number as this counter's settings
 // say (printer, paper, raw receipt printer, logo), with no dialog: the
 // counter app's Print key and auto-print after saving. It returns the
@@ -32,6 +38,11 @@ func PrintStored(ctx context.Context, b Books, number string) (string, error) {
 		return "", err
 	}
 	opt := Options{Logo: logo, Cancelled: cancelled}
+	if pl, ok := b.(PayLinks); ok {
+		if opt.PayLink, err = pl.PayLinkURL(inv.ID); err != nil {
+			return "", err
+		}
+	}
 	if biz, err := b.Business(); err == nil {
 		opt.Business = &biz
 	}

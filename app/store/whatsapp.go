@@ -105,8 +105,16 @@ func (s *Store) remind(ctx context.Context, partyID, name, phone string, due int
 	if err != nil {
 		return WAMessage{}, err
 	}
+	// The reminder carries the invoice's payment link where there is one
+	// (the shop connected its Razorpay keys), else the shop's UPI id.
+	payTo := biz.UPI
+	if link, err := s.partyPayLink(ctx, partyID, due); err != nil {
+		return WAMessage{}, err
+	} else if link != "" {
+		payTo = link
+	}
 	m := protocol.WAMessage{Kind: protocol.WAKindReminder, To: num, PartyID: partyID, PartyName: name, Amount: due,
-		ShopName: biz.Name, PayTo: biz.UPI, Rule: rule}
+		ShopName: biz.Name, PayTo: payTo, Rule: rule}
 	return s.queueWhatsApp(ctx, staff.SendMessages, m)
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/plans"
 	"github.com/ainaukar/naukar/server/quota"
+	"github.com/ainaukar/naukar/server/secrets"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
@@ -50,6 +51,8 @@ type Store interface {
 	CreateInvoice(ctx context.Context, inv plans.Invoice) (plans.Invoice, bool, error)
 	Invoices(ctx context.Context, businessID string) ([]plans.Invoice, error)
 	Invoice(ctx context.Context, businessID, id string) (plans.Invoice, error)
+
+	PayLinkStore
 }
 
 // Config configures the module.
@@ -77,6 +80,15 @@ type Config struct {
 	// Seller is AI Naukar on our tax invoices (NAUKAR_BILLING_NAME,
 	// NAUKAR_BILLING_GSTIN, NAUKAR_BILLING_ADDRESS, NAUKAR_BILLING_SAC).
 	Seller plans.Seller
+
+	// Secrets seals shops' own Razorpay keys (NAUKAR_SECRET_KEY); nil:
+	// shops cannot connect keys and no payment links are made.
+	Secrets *secrets.Box
+	// ShopAPIURL is Razorpay's API for shops' own keys (RAZORPAY_API_URL;
+	// "": razorpay.DefaultBaseURL).
+	ShopAPIURL string
+	// ShopOptions change the clients of shops' own keys (tests: retries).
+	ShopOptions []razorpay.Option
 }
 
 // Module is the billing module (an api.Module).
@@ -92,13 +104,17 @@ type Module struct {
 	checkoutJS string
 	queue      *jobs.Queue
 	seller     plans.Seller
+	secrets    *secrets.Box
+	shopAPI    string
+	shopOpts   []razorpay.Option
 }
 
 // New returns the module for cfg.
 func New(cfg Config) *Module {
 	m := &Module{store: cfg.Store, plans: cfg.Plans, counter: cfg.Counter, log: cfg.Logger, now: cfg.Now,
 		rzp: cfg.Razorpay, whSecret: cfg.WebhookSecret, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
-		checkoutJS: cmp.Or(cfg.CheckoutJS, DefaultCheckoutJS), queue: cfg.Queue, seller: cfg.Seller}
+		checkoutJS: cmp.Or(cfg.CheckoutJS, DefaultCheckoutJS), queue: cfg.Queue, seller: cfg.Seller,
+		secrets: cfg.Secrets, shopAPI: cfg.ShopAPIURL, shopOpts: cfg.ShopOptions}
 	if m.log == nil {
 		m.log = slog.Default()
 	}
@@ -110,6 +126,7 @@ func New(cfg Config) *Module {
 	}
 	if m.queue != nil {
 		m.registerJobs(m.queue)
+		m.registerPayLinkJobs(m.queue)
 	}
 	return m
 }

@@ -32,7 +32,7 @@ var ctx = context.Background()
 // env is a server with the billing module on loopback over a fresh store,
 // with a clock the test sets.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	db      *store.DB
 	srv     *httptest.Server
 	c       *client.Client
@@ -46,7 +46,7 @@ func (e *env) now() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.clock
 
 func (e *env) set(t time.Time) { e.mu.Lock(); e.clock = t; e.mu.Unlock() }
 
-func newEnv(t *testing.T, open storetest.Opener, cfg billing.Config, policy ...core.LoginPolicy) *env {
+func newEnv(t testing.TB, open storetest.Opener, cfg billing.Config, policy ...core.LoginPolicy) *env {
 	t.Helper()
 	e := &env{t: t, db: open(t), clock: time.Now()}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -68,6 +68,52 @@ func (m *Module) Mount(mux *api.Mux) {
 		w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(number, "/", "-")+`.pdf"`)
 		_, _ = w.Write(pdf)
 	})
+	// The shop's own Razorpay keys, for payment links to its customers:
+	// the owner's, like the plan.
+	mux.Permit("GET /v1/billing/razorpay-keys", staff.Plan, 0, func(w http.ResponseWriter, r *http.Request, s core.Session) {
+		st, err := m.ShopKeys(r.Context(), s, requestBase(r))
+		if err != nil {
+			mux.Error(w, r, err)
+			return
+		}
+		mux.JSON(w, http.StatusOK, st)
+	})
+	mux.Permit("PUT /v1/billing/razorpay-keys", staff.Plan, 0, func(w http.ResponseWriter, r *http.Request, s core.Session) {
+		var req protocol.ShopRazorpayKeys
+		if err := mux.Decode(r, &req); err != nil {
+			mux.Error(w, r, err)
+			return
+		}
+		st, err := m.ConnectShopKeys(r.Context(), s, req, requestBase(r))
+		if err != nil {
+			mux.Error(w, r, err)
+			return
+		}
+		mux.JSON(w, http.StatusOK, st)
+	})
+	mux.Permit("DELETE /v1/billing/razorpay-keys", staff.Plan, 0, func(w http.ResponseWriter, r *http.Request, s core.Session) {
+		st, err := m.DisconnectShopKeys(r.Context(), s)
+		if err != nil {
+			mux.Error(w, r, err)
+			return
+		}
+		mux.JSON(w, http.StatusOK, st)
+	})
+	// A shop's own webhook (payment_link.paid), found by the token in its
+	// address and proven by the shop's webhook secret.
+	mux.Public("POST /v1/webhooks/razorpay/shops/{token}", webhookBody, func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			mux.Error(w, r, core.Errorf(core.CodeTooLarge, "The webhook body is too large."))
+			return
+		}
+		rec, err := m.ReceiveShopWebhook(r.Context(), r.PathValue("token"), body, r.Header.Get("X-Razorpay-Signature"))
+		if err != nil {
+			mux.Error(w, r, err)
+			return
+		}
+		mux.JSON(w, http.StatusOK, map[string]bool{"recorded": rec})
+	})
 	// The checkout page and its verify call run in the shop's browser,
 	// without the device token: the page is found by an unguessable token,
 	// and the verify call is proven by Razorpay's signature.

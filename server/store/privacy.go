@@ -120,6 +120,12 @@ var Tables = map[string]TableRule{
 	// number; rows older than an hour are pruned.
 	"wa_pacing": {Owner: OwnerNone},
 
+	// Payment links for a shop's own customers (server/billing).
+	"shop_razorpay_keys": {Owner: OwnerBusiness, Export: true, Omit: []string{"key_secret", "webhook_secret", "webhook_token"},
+		About: "The shop's own Razorpay account for payment links: its key id and when it was connected (the secrets are kept encrypted and never exported)."},
+	"shop_payment_links": {Owner: OwnerBusiness, Export: true,
+		About: "Payment links made for the shop's invoices: the invoice, Razorpay's link id and address, the amount asked, its status and the payment that settled it."},
+
 	"river_job":          {Owner: OwnerJobs},
 	"river_leader":       {Owner: OwnerNone},
 	"river_migration":    {Owner: OwnerNone},

@@ -69,3 +69,81 @@ type BillingInvoice struct {
 	PaymentID   string    `json:"payment_id"`
 	DownloadURL string    `json:"download_url"`
 }
+
+// QuotaInfo names a used-up monthly quota: the feature ("whatsapp" or
+// "ai"), the plan's limit and when the month's count starts again (00:00
+// IST on the 1st).
+type QuotaInfo struct {
+	Feature  string    `json:"feature"`
+	Limit    int       `json:"limit"`
+	ResetsOn time.Time `json:"resets_on"`
+}
+
+// TablePayLinks is the synced table of payment links for a shop's own
+// customers (records, written by the server only). A row's id is the id
+// of the invoice it asks payment for, so every replica names the same row.
+const TablePayLinks = "pay_links"
+
+// Statuses of a payment link, in the order a link moves through them.
+const (
+	PayLinkCreated = "created" // Razorpay made it; the customer may pay
+	PayLinkFailed  = "failed"  // it could not be made; Error says why
+	PayLinkPaid    = "paid"    // paid; the payment is in the books
+)
+
+// PayLinkRank orders statuses so a link's status only moves forward: the
+// server stamps a link's fields on a fixed wall time per link with this
+// rank as the counter, so the merge keeps the latest whatever order the
+// writes arrive in.
+func PayLinkRank(status string) int32 {
+	switch status {
+	case PayLinkCreated, PayLinkFailed:
+		return 1
+	case PayLinkPaid:
+		return 2
+	}
+	return 0
+}
+
+// PayLink is a pay_links row: a Razorpay payment link the server made with
+// the shop's own keys for an invoice with a balance due (reference_id = the
+// invoice id), and its payment.
+type PayLink struct {
+	InvoiceID     string `json:"invoice_id"`
+	InvoiceNumber string `json:"invoice_number,omitempty"`
+	PartyID       string `json:"party_id,omitempty"`
+	Amount        int64  `json:"amount"` // paise asked for
+	LinkID        string `json:"link_id,omitempty"`
+	ShortURL      string `json:"short_url,omitempty"`
+	Status        string `json:"status"`
+	Error         string `json:"error,omitempty"` // plain words, with failed
+	CreatedAt     string `json:"created_at,omitempty"`
+	// Set once paid; the payment itself is a payments document the server
+	// wrote (its Note names the link and Razorpay's payment id).
+	PaymentID  string `json:"payment_id,omitempty"`
+	AmountPaid int64  `json:"amount_paid,omitempty"`
+	PaidAt     string `json:"paid_at,omitempty"` // RFC 3339
+}
+
+// ShopRazorpayKeys is the body of PUT /v1/billing/razorpay-keys: the shop's
+// own Razorpay API keys and the secret of the webhook it set up in its
+// Razorpay dashboard (event payment_link.paid).
+type ShopRazorpayKeys struct {
+	KeyID         string `json:"key_id"`
+	KeySecret     string `json:"key_secret"`
+	WebhookSecret string `json:"webhook_secret"`
+}
+
+// ShopRazorpayStatus answers GET/PUT/DELETE /v1/billing/razorpay-keys: whether
+// the shop's keys are connected, the key id (never the secrets) and the
+// address to give Razorpay for the shop's webhook.
+type ShopRazorpayStatus struct {
+	Connected   bool       `json:"connected"`
+	KeyID       string     `json:"key_id,omitempty"`
+	WebhookURL  string     `json:"webhook_url,omitempty"`
+	ConnectedAt *time.Time `json:"connected_at,omitempty"`
+	// Available: the server can keep shops' keys (it has a secret key);
+	// Message says why not in plain words.
+	Available bool   `json:"available"`
+	Message   string `json:"message,omitempty"`
+}

@@ -332,6 +332,21 @@ func (c *Client) CreatePaymentLink(ctx context.Context, r PaymentLinkRequest) (P
 	return l, c.do(ctx, http.MethodPost, "/v1/payment_links", r, &l)
 }
 
+// PaymentLinks lists the account's payment links with a reference id
+// (GET /v1/payment_links?reference_id=…; "" lists the newest). A reference
+// id is unique, so there is at most one such link: finding it makes
+// creating a link idempotent after a create whose answer was lost.
+func (c *Client) PaymentLinks(ctx context.Context, referenceID string) ([]PaymentLink, error) {
+	path := "/v1/payment_links"
+	if referenceID != "" {
+		path += "?reference_id=" + url.QueryEscape(referenceID)
+	}
+	var out struct {
+		PaymentLinks []PaymentLink `json:"payment_links"`
+	}
+	return out.PaymentLinks, c.do(ctx, http.MethodGet, path, nil, &out)
+}
+
 // Sign is hex HMAC-SHA256 of msg with secret, as Razorpay signs.
 func Sign(secret string, msg []byte) string {
 	h := hmac.New(sha256.New, []byte(secret))

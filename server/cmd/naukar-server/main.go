@@ -47,6 +47,7 @@ import (
 	"github.com/ainaukar/naukar/server/mail"
 	"github.com/ainaukar/naukar/server/plans"
 	"github.com/ainaukar/naukar/server/privacy"
+	"github.com/ainaukar/naukar/server/secrets"
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/server/whatsapp"
 )
@@ -425,6 +426,15 @@ func billingConfig(db *store.DB, cfg plans.Config, quotas *plans.Counter, log *s
 		CheckoutJS: os.Getenv("RAZORPAY_CHECKOUT_JS"),
 		Seller: plans.Seller{Name: env("NAUKAR_BILLING_NAME", "AI Naukar"), GSTIN: os.Getenv("NAUKAR_BILLING_GSTIN"),
 			Address: os.Getenv("NAUKAR_BILLING_ADDRESS"), SAC: env("NAUKAR_BILLING_SAC", "998315")}}
+	c.ShopAPIURL = env("RAZORPAY_API_URL", razorpay.DefaultBaseURL)
+	switch box, err := secrets.FromEnv(os.Getenv); {
+	case err == nil:
+		c.Secrets = box
+	case errors.Is(err, secrets.ErrNoKey):
+		log.Warn("NAUKAR_SECRET_KEY is not set: shops cannot connect their own Razorpay keys, so no payment links are made")
+	default:
+		log.Error("NAUKAR_SECRET_KEY is not usable: shops cannot connect their own Razorpay keys", "err", err)
+	}
 	if c.Seller.GSTIN == "" {
 		log.Warn("NAUKAR_BILLING_GSTIN is not set: our tax invoices to shops will carry no GSTIN")
 	}

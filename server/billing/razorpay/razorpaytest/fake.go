@@ -31,6 +31,8 @@ type Fake struct {
 	subs     map[string]*razorpay.Subscription
 	links    map[string]*razorpay.PaymentLink
 	refs     map[string]bool
+	linkReqs []razorpay.PaymentLinkRequest
+	loseLink bool
 	fail     []int // statuses to answer the next requests with
 	requests []string
 	now      func() time.Time
@@ -178,6 +180,22 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.cancelSub(w, parts[2], body)
 	case r.Method == http.MethodPost && r.URL.Path == "/v1/payment_links":
 		f.createLink(w, body)
+	case r.Method == http.MethodGet && r.URL.Path == "/v1/payment_links":
+		ref := r.URL.Query().Get("reference_id")
+		list := []razorpay.PaymentLink{}
+		for _, l := range f.links {
+			if ref == "" || l.ReferenceID == ref {
+				list = append(list, *l)
+			}
+		}
+		writeJSON(w, map[string]any{"payment_links": list})
+	case r.Method == http.MethodGet && len(parts) == 3 && parts[1] == "payment_links":
+		l, ok := f.links[parts[2]]
+		if !ok {
+			writeErr(w, http.StatusBadRequest, "BAD_REQUEST_ERROR", "The id provided does not exist", "")
+			return
+		}
+		writeJSON(w, l)
 	default:
 		writeErr(w, http.StatusBadRequest, "BAD_REQUEST_ERROR", "The requested URL was not found on the server.", "")
 	}
@@ -266,11 +284,28 @@ func (f *Fake) createLink(w http.ResponseWriter, body map[string]json.RawMessage
 		writeErr(w, http.StatusBadRequest, "BAD_REQUEST_ERROR", "Payment Link with reference id "+req.ReferenceID+" already exists", "reference_id")
 		return
 	}
+	f.linkReqs = append(f.linkReqs, req)
 	l := &razorpay.PaymentLink{ID: newID("plink"), Amount: req.Amount, Currency: "INR", ReferenceID: req.ReferenceID,
 		ShortURL: "https://rzp.io/i/" + rnd(5), Status: "created", ExpireBy: req.ExpireBy, CreatedAt: f.now().Unix(), Notes: req.Notes}
 	f.refs[req.ReferenceID] = true
 	f.links[l.ID] = l
+	if f.loseLink {
+		f.loseLink = false
+		writeErr(w, http.StatusBadGateway, "SERVER_ERROR", "Bad Gateway", "")
+		return
+	}
 	writeJSON(w, l)
+}
+
+// LoseNextLinkAnswer makes the next payment link created answer 502: the
+// link is made but its answer is lost on the way, as a timeout would.
+func (f *Fake) LoseNextLinkAnswer() { f.mu.Lock(); f.loseLink = true; f.mu.Unlock() }
+
+// LinkRequests returns the payment-link requests the fake accepted.
+func (f *Fake) LinkRequests() []razorpay.PaymentLinkRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]razorpay.PaymentLinkRequest(nil), f.linkReqs...)
 }
 
 // Link returns a payment link as the fake holds it.
