@@ -11,6 +11,7 @@ import (
 	"github.com/ainaukar/naukar/app/gst"
 	"github.com/ainaukar/naukar/app/reports"
 	"github.com/ainaukar/naukar/app/store"
+	"github.com/ainaukar/naukar/app/syncapp"
 	"github.com/ainaukar/naukar/server/ai/anthropictest"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
@@ -314,6 +315,18 @@ func TestAskErrors(t *testing.T) {
 		_, err := srv.assistant(sh).Ask(ctx, "aaj kitna becha?", assistant.Events{})
 		if code(err) != protocol.CodeQuotaExceeded || !strings.Contains(err.Error(), "01-01-2027") {
 			t.Fatal(err)
+		}
+		// The answer names the quota: which, its limit and the reset day,
+		// so a screen can say it in Hindi too.
+		var e *assistant.Error
+		if !errors.As(err, &e) || e.Quota == nil || e.Quota.Feature != "ai" || e.Quota.Limit != 0 ||
+			!strings.Contains(err.Error(), "AI questions") || !strings.Contains(err.Error(), "Settings → Plan") {
+			t.Fatalf("%v (quota %+v)", err, e.Quota)
+		}
+		hi := map[string]string{"AI questions": "AI सवाल",
+			"This month's %d %s are used up. They start again on %s. For more, choose a bigger plan in Settings → Plan.": "इस महीने के %d %s खत्म हो गए। ये %s को फिर मिलेंगे। ज़्यादा के लिए सेटिंग्स → प्लान में बड़ा प्लान चुनें।"}
+		if got := syncapp.QuotaWords(*e.Quota, func(s string) string { return hi[s] }); got != "इस महीने के 0 AI सवाल खत्म हो गए। ये 01-01-2027 को फिर मिलेंगे। ज़्यादा के लिए सेटिंग्स → प्लान में बड़ा प्लान चुनें।" {
+			t.Fatalf("in Hindi: %q", got)
 		}
 	})
 	t.Run("RateLimited", func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/anthropics/anthropic-sdk-go/v2"
 	"github.com/anthropics/anthropic-sdk-go/v2/option"
 
+	"github.com/ainaukar/naukar/app/syncapp"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
@@ -29,6 +30,9 @@ type Error struct {
 	Code       string
 	Message    string
 	RetryAfter time.Duration
+	// Quota names the used-up monthly quota of a quota_exceeded answer
+	// (the screens say it with syncapp.QuotaWords in the shop's language).
+	Quota *protocol.QuotaInfo
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -94,10 +98,16 @@ func explain(ctx context.Context, err error) error {
 		return &Error{Code: CodeOffline, Message: "The assistant cannot reach your AI Naukar server right now (no internet?). Everything else works offline; ask again when you are online."}
 	}
 	var body struct {
-		Error struct{ Code, Message, Type string } `json:"error"`
+		Error struct {
+			Code, Message, Type string
+			Quota               *protocol.QuotaInfo
+		} `json:"error"`
 	}
 	_ = json.Unmarshal([]byte(ae.RawJSON()), &body)
-	e := &Error{Code: body.Error.Code, Message: body.Error.Message}
+	e := &Error{Code: body.Error.Code, Message: body.Error.Message, Quota: body.Error.Quota}
+	if e.Quota != nil {
+		e.Message = syncapp.QuotaWords(*e.Quota, nil)
+	}
 	if e.Code == "" {
 		e.Code = map[string]string{"overloaded_error": protocol.CodeOverloaded, "rate_limit_error": protocol.CodeRateLimited}[body.Error.Type]
 	}

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
+	"github.com/ainaukar/naukar/app/gst"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
@@ -97,3 +99,24 @@ func (p Plans) SaveInvoice(ctx context.Context, inv protocol.BillingInvoice, pat
 	}
 	return os.Rename(tmp, path)
 }
+
+// QuotaWords says in plain words that a monthly quota is used up: which
+// one, the day it starts again and how to get more. tr translates the
+// English words (the screens pass their L; nil keeps English).
+func QuotaWords(q protocol.QuotaInfo, tr func(string) string) string {
+	if tr == nil {
+		tr = func(s string) string { return s }
+	}
+	what := q.Feature
+	switch q.Feature {
+	case "whatsapp":
+		what = tr("WhatsApp messages")
+	case "ai":
+		what = tr("AI questions")
+	}
+	return fmt.Sprintf(tr("This month's %d %s are used up. They start again on %s. For more, choose a bigger plan in Settings → Plan."),
+		q.Limit, what, gst.FormatDay(q.ResetsOn.In(ist)))
+}
+
+// ist is India's time, in which monthly counts start again.
+var ist = time.FixedZone("IST", 5*3600+1800)

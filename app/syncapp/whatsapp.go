@@ -64,6 +64,9 @@ type WhatsAppSender struct {
 	Kick func()
 	// Timeout bounds asking the server whether it sends (default 3 s).
 	Timeout time.Duration
+	// Translate says the words of a used-up quota in the screen's
+	// language (nil: English).
+	Translate func(string) string
 }
 
 // Outcome is what a send did: a queued message, or a link to open.
@@ -171,11 +174,14 @@ func (w *WhatsAppSender) InvoiceStatus(ctx context.Context, invoiceID string) (s
 	if err != nil || len(ms) == 0 {
 		return "", err
 	}
-	return StatusWords(ms[0]), nil
+	return StatusWordsIn(ms[0], w.Translate), nil
 }
 
 // StatusWords says a message's state for the shopkeeper.
-func StatusWords(m store.WAMessage) string {
+func StatusWords(m store.WAMessage) string { return StatusWordsIn(m, nil) }
+
+// StatusWordsIn is StatusWords with the quota's words translated by tr.
+func StatusWordsIn(m store.WAMessage, tr func(string) string) string {
 	to := m.To
 	if len(to) == 12 {
 		to = to[2:]
@@ -191,6 +197,9 @@ func StatusWords(m store.WAMessage) string {
 		return "WhatsApp to " + to + ": read."
 	case protocol.WAOptedOut:
 		return "WhatsApp to " + to + ": not sent (the customer replied STOP)."
+	}
+	if m.Quota != nil {
+		return "WhatsApp to " + to + ": not sent. " + QuotaWords(*m.Quota, tr)
 	}
 	return "WhatsApp to " + to + ": not sent. " + m.Error
 }

@@ -80,7 +80,7 @@ func (a *App) sendInvoiceOnWhatsApp(number, to string, status *widget.Label) {
 		}
 		a.whatsappDone(out)
 		if status != nil && out.Message != nil {
-			status.SetText(syncapp.StatusWords(*out.Message))
+			status.SetText(syncapp.StatusWordsIn(*out.Message, L))
 		}
 	})
 }

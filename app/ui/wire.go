@@ -71,7 +71,7 @@ func wire(st *store.Store, opt *Options) *syncapp.Service {
 		opt.Saved = func(string) { sv.Runner.Kick() }
 	}
 	if opt.WhatsApp == nil {
-		opt.WhatsApp = &syncapp.WhatsAppSender{Store: st, Kick: sv.Runner.Kick}
+		opt.WhatsApp = &syncapp.WhatsAppSender{Store: st, Kick: sv.Runner.Kick, Translate: L}
 	}
 	// The counter's staff sign-ins reach the server before the next push.
 	if link := sv.Runner.Staff; link != nil && opt.StaffSignedIn == nil {

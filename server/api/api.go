@@ -205,6 +205,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	var body protocol.ErrorBody
 	body.Error.Code, body.Error.Message = code, msg
+	if e != nil {
+		body.Error.Quota = e.Quota
+	}
 	s.writeJSON(w, status, body)
 }
 

@@ -24,7 +24,9 @@ type Error struct {
 	Code       string
 	Message    string
 	RetryAfter time.Duration // for rate_limited
-	Err        error
+	// Quota names the used-up quota of a quota_exceeded error.
+	Quota *protocol.QuotaInfo
+	Err   error
 }
 
 func (e *Error) Error() string {

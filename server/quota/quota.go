@@ -58,7 +58,7 @@ func Exceeded(f Feature, limit int, now time.Time) *core.Error {
 	if what == "" {
 		what = string(f)
 	}
-	return &core.Error{Code: CodeExceeded, Message: fmt.Sprintf(
+	return &core.Error{Code: CodeExceeded, Quota: &protocol.QuotaInfo{Feature: string(f), Limit: limit, ResetsOn: ResetAt(now)}, Message: fmt.Sprintf(
 		"This month's %d %s are used up. They start again on %s; a bigger plan gives more (Settings → Plan).",
 		limit, what, ResetAt(now).Format("02-01-2006"))}
 }

@@ -109,7 +109,12 @@ func (m *Module) send(ctx context.Context, job *jobs.Job[SendArgs]) error {
 	if !rec.QuotaUsed && m.cfg.Quota != nil {
 		if err := m.cfg.Quota.Use(ctx, a.BusinessID, quota.WhatsApp, 1); err != nil {
 			if core.ErrorCode(err) == quota.CodeExceeded {
-				return m.settle(ctx, &rec, protocol.WAFailed, core.ErrorMessage(err))
+				var extra map[string]any
+				var qe *core.Error
+				if errors.As(err, &qe) && qe.Quota != nil {
+					extra = map[string]any{"quota": qe.Quota}
+				}
+				return m.settleWith(ctx, &rec, protocol.WAFailed, core.ErrorMessage(err), extra)
 			}
 			return err
 		}
@@ -220,6 +225,11 @@ func (m *Module) retry(ctx context.Context, job *jobs.Job[SendArgs], rec *store.
 // the month's count is given back (nothing reached anyone) and the job
 // stops.
 func (m *Module) settle(ctx context.Context, rec *store.WASend, status, words string) error {
+	return m.settleWith(ctx, rec, status, words, nil)
+}
+
+// settleWith is settle with more fields for the row (the used-up quota).
+func (m *Module) settleWith(ctx context.Context, rec *store.WASend, status, words string, extra map[string]any) error {
 	if rec.QuotaUsed && m.cfg.Quota != nil {
 		if err := m.cfg.Quota.Refund(ctx, rec.BusinessID, quota.WhatsApp, 1); err != nil {
 			return err
@@ -230,7 +240,7 @@ func (m *Module) settle(ctx context.Context, rec *store.WASend, status, words st
 	if err := m.store.WASendSave(ctx, *rec, m.now()); err != nil {
 		return err
 	}
-	if err := m.writeStatus(ctx, *rec, status, words, m.now(), nil); err != nil {
+	if err := m.writeStatus(ctx, *rec, status, words, m.now(), extra); err != nil {
 		return err
 	}
 	if status == protocol.WAOptedOut {

@@ -340,6 +340,10 @@ func TestQuotaExceeded(t *testing.T) {
 	if !strings.Contains(m.Error, "used up") || len(h.fake.Messages()) != 1 {
 		t.Fatalf("%+v", m)
 	}
+	// The row names the quota, so the app says it in the shop's language.
+	if m.Quota == nil || m.Quota.Feature != "whatsapp" || m.Quota.Limit != 1 || m.Quota.ResetsOn.IsZero() {
+		t.Fatalf("the failed row names no quota: %+v", m.Quota)
+	}
 	var st protocol.WAStatusResponse
 	h.call("GET", "/v1/whatsapp", h.token, nil, &st, 200)
 	if !st.Configured || st.Used != 1 || st.Limit != 1 {

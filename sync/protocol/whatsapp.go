@@ -71,6 +71,8 @@ type WAMessage struct {
 	Error    string `json:"error,omitempty"`     // plain words, with failed
 	WAMID    string `json:"wamid,omitempty"`     // WhatsApp's message id
 	StatusAt string `json:"status_at,omitempty"` // RFC 3339 time of the latest status
+	// Quota is set when the plan's monthly messages were used up.
+	Quota *QuotaInfo `json:"quota,omitempty"`
 }
 
 // WAOptOut is a wa_optouts row: one customer number at one shop. Its id is

@@ -89,6 +89,9 @@ type ErrorBody struct {
 	Error struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
+		// Quota says which monthly quota a quota_exceeded error is
+		// about, so the app can say it in the shop's language.
+		Quota *QuotaInfo `json:"quota,omitempty"`
 	} `json:"error"`
 }
 
