@@ -1,8 +1,9 @@
 // Package razorpay is a small typed client of the Razorpay API (plans,
-// subscriptions, payment links) and its signature checks. It keeps the
-// HTTP status and Razorpay's error body on every failure (the official Go
-// SDK can return a nil error on a 4xx body), sends HTTP Basic key_id:secret,
-// and backs off with jitter on 429. Amounts are paise, times Unix seconds.
+// subscriptions, payment links) on resty, and its signature checks. It
+// keeps the HTTP status and Razorpay's error body on every failure (the
+// official Go SDK can return a nil error on a 4xx body), sends HTTP Basic
+// key_id:secret, and backs off with jitter on 429. Amounts are paise,
+// times Unix seconds.
 package razorpay
 
 import (
@@ -14,19 +15,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-resty/resty/v2"
 )
 
 // DefaultBaseURL is Razorpay's API.
 const DefaultBaseURL = "https://api.razorpay.com"
 
-// Client calls Razorpay with one pair of keys.
+// Client calls Razorpay with one pair of keys, over resty.
 type Client struct {
 	base    string
 	keyID   string
@@ -34,6 +35,7 @@ type Client struct {
 	hc      *http.Client
 	retries int
 	backoff time.Duration
+	rc      *resty.Client
 }
 
 // Option changes a Client.
@@ -48,6 +50,9 @@ func WithRetries(n int, first time.Duration) Option {
 	return func(c *Client) { c.retries, c.backoff = n, first }
 }
 
+// maxBody bounds an answer's body.
+const maxBody = 4 << 20
+
 // New returns a client of the API at baseURL ("" for DefaultBaseURL).
 func New(baseURL, keyID, keySecret string, opts ...Option) *Client {
 	if baseURL == "" {
@@ -58,8 +63,44 @@ func New(baseURL, keyID, keySecret string, opts ...Option) *Client {
 	for _, o := range opts {
 		o(c)
 	}
+	c.rc = resty.NewWithClient(c.hc).
+		SetBaseURL(c.base).
+		SetBasicAuth(c.keyID, c.secret).
+		SetHeader("Accept", "application/json").
+		SetLogger(quiet{}).
+		SetResponseBodyLimit(maxBody).
+		SetRetryCount(c.retries).
+		SetRetryWaitTime(max(c.backoff, time.Millisecond)).
+		SetRetryMaxWaitTime(max(c.backoff, time.Millisecond) << 6).
+		// A 429 is always tried again, a 5xx only on a read: a create
+		// that failed there may have happened. Network errors are not
+		// tried again here (a lost answer to a create is found by its
+		// reference by the caller).
+		AddRetryCondition(func(r *resty.Response, err error) bool {
+			if err != nil || r == nil {
+				return false
+			}
+			return r.StatusCode() == http.StatusTooManyRequests ||
+				(r.StatusCode() >= 500 && r.Request.Method == http.MethodGet)
+		}).
+		// Razorpay's Retry-After, when it sends one; else resty's capped
+		// exponential backoff with full jitter.
+		SetRetryAfter(func(_ *resty.Client, r *resty.Response) (time.Duration, error) {
+			if ra, err := strconv.Atoi(r.Header().Get("Retry-After")); err == nil && ra > 0 {
+				return time.Duration(ra) * time.Second, nil
+			}
+			return 0, nil
+		})
 	return c
 }
+
+// quiet drops resty's own log lines: every failure reaches the caller as
+// an error, and lines naming requests have no place in the server's log.
+type quiet struct{}
+
+func (quiet) Errorf(string, ...any) {}
+func (quiet) Warnf(string, ...any)  {}
+func (quiet) Debugf(string, ...any) {}
 
 // KeyID is the public key id (what Checkout gets).
 func (c *Client) KeyID() string { return c.keyID }
@@ -89,69 +130,50 @@ func IsStatus(err error, status int) bool {
 	return errors.As(err, &e) && e.Status == status
 }
 
-// do sends a JSON request and decodes a 2xx answer into out.
+// do sends a JSON request and decodes a 2xx answer into out; any other
+// answer is an *Error with the status and Razorpay's error body.
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
-	var raw []byte
+	req := c.rc.R().SetContext(ctx)
 	if body != nil {
-		var err error
-		if raw, err = json.Marshal(body); err != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
 			return fmt.Errorf("razorpay %s %s: %w", method, path, err)
 		}
+		req.SetHeader("Content-Type", "application/json").SetBody(raw)
 	}
-	wait := c.backoff
-	for attempt := 0; ; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(raw))
-		if err != nil {
-			return err
+	res, err := req.Execute(method, path)
+	if err != nil {
+		if ctx.Err() != nil && res != nil && res.StatusCode() != 0 {
+			return errors.Join(answerErr(res), ctx.Err())
 		}
-		req.SetBasicAuth(c.keyID, c.secret)
-		req.Header.Set("Accept", "application/json")
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		res, err := c.hc.Do(req)
-		if err != nil {
-			return fmt.Errorf("razorpay %s %s: %w", method, path, err)
-		}
-		b, err := io.ReadAll(io.LimitReader(res.Body, 4<<20))
-		res.Body.Close()
-		if err != nil {
-			return fmt.Errorf("razorpay %s %s: %w", method, path, err)
-		}
-		if res.StatusCode/100 == 2 {
-			if out == nil {
-				return nil
-			}
-			if err := json.Unmarshal(b, out); err != nil {
-				return fmt.Errorf("razorpay %s %s: bad answer: %w", method, path, err)
-			}
+		return fmt.Errorf("razorpay %s %s: %w", method, path, err)
+	}
+	if res.IsSuccess() {
+		if out == nil {
 			return nil
 		}
-		e := &Error{Status: res.StatusCode}
-		var env struct {
-			Error *Error `json:"error"`
+		if err := json.Unmarshal(res.Body(), out); err != nil {
+			return fmt.Errorf("razorpay %s %s: bad answer: %w", method, path, err)
 		}
-		if json.Unmarshal(b, &env) == nil && env.Error != nil {
-			*e = *env.Error
-			e.Status = res.StatusCode
-		} else {
-			e.Code, e.Description = "HTTP_"+strconv.Itoa(res.StatusCode), strings.TrimSpace(string(b[:min(len(b), 200)]))
-		}
-		retry := res.StatusCode == http.StatusTooManyRequests || (res.StatusCode >= 500 && method == http.MethodGet)
-		if !retry || attempt >= c.retries {
-			return e
-		}
-		if ra, err := strconv.Atoi(res.Header.Get("Retry-After")); err == nil && ra > 0 {
-			wait = max(wait, time.Duration(ra)*time.Second)
-		}
-		d := wait/2 + rand.N(wait/2+1)
-		select {
-		case <-ctx.Done():
-			return errors.Join(e, ctx.Err())
-		case <-time.After(d):
-		}
-		wait *= 2
+		return nil
 	}
+	return answerErr(res)
+}
+
+// answerErr reads Razorpay's error body (or says what came instead).
+func answerErr(res *resty.Response) *Error {
+	b := res.Body()
+	e := &Error{Status: res.StatusCode()}
+	var env struct {
+		Error *Error `json:"error"`
+	}
+	if json.Unmarshal(b, &env) == nil && env.Error != nil {
+		*e = *env.Error
+		e.Status = res.StatusCode()
+	} else {
+		e.Code, e.Description = "HTTP_"+strconv.Itoa(res.StatusCode()), strings.TrimSpace(string(b[:min(len(b), 200)]))
+	}
+	return e
 }
 
 // Notes are Razorpay's free-form notes. Razorpay sends empty notes as [],
