@@ -24,7 +24,14 @@ type Size struct {
 	Invoices  int
 	Purchases int
 	Expenses  int
-	Seed      uint64
+	// Returns and Payments (receipts from customers who bought on credit)
+	// are made by the bulk generator only.
+	Returns  int
+	Payments int
+	Seed     uint64
+	// Bulk builds with the bulk generator (BuildBulk) instead of the
+	// normal save paths.
+	Bulk bool
 }
 
 // Small is a shop's first months: enough for screenshots and UI tests.
@@ -32,6 +39,11 @@ var Small = Size{Products: 300, Parties: 40, Invoices: 400, Purchases: 20, Expen
 
 // Large is the benchmark size the issues name.
 var Large = Size{Products: 100_000, Parties: 5_000, Invoices: 200_000, Purchases: 2_000, Expenses: 3_000, Seed: 1}
+
+// Huge is a supermarket with years of history: 1,000,000 products, 50,000
+// parties and 5,000,000 invoices (make bench-huge).
+var Huge = Size{Products: 1_000_000, Parties: 50_000, Invoices: 5_000_000, Purchases: 50_000, Expenses: 20_000,
+	Returns: 50_000, Payments: 100_000, Seed: 1, Bulk: true}
 
 // Today is the fixed "today" of demo data, so files are reproducible.
 var Today = time.Date(2026, 11, 20, 11, 0, 0, 0, time.Local)
@@ -52,6 +64,12 @@ var (
 	states = []string{"27", "27", "27", "27", "27", "29", "24", "07", "09", "33"}
 )
 
+// shop is the demo business.
+var shop = books.Business{Name: "Sharma General Stores", GSTIN: "27AAPFU0939F1ZV", StateCode: "27",
+	Address: "12, Station Road, Dadar West", City: "Mumbai", Pincode: "400028", Phone: "9876543210",
+	UPI: "sharmastores@okicici", InvoicePrefix: "SGS", BankName: "State Bank of India", BankAccount: "30012345678",
+	BankIFSC: "SBIN0001234", Terms: "Goods once sold will be taken back within 7 days with the bill."}
+
 // Build creates a books file at path with data of size sz.
 func Build(ctx context.Context, path string, sz Size) error {
 	s, err := store.Open(path, store.Options{Now: func() time.Time { return Today }})
@@ -60,10 +78,7 @@ func Build(ctx context.Context, path string, sz Size) error {
 	}
 	defer s.Close()
 	r := rand.New(rand.NewPCG(sz.Seed, sz.Seed^0x9e3779b97f4a7c15))
-	if _, err := s.Init(books.Business{Name: "Sharma General Stores", GSTIN: "27AAPFU0939F1ZV", StateCode: "27",
-		Address: "12, Station Road, Dadar West", City: "Mumbai", Pincode: "400028", Phone: "9876543210",
-		UPI: "sharmastores@okicici", InvoicePrefix: "SGS", BankName: "State Bank of India", BankAccount: "30012345678",
-		BankIFSC: "SBIN0001234", Terms: "Goods once sold will be taken back within 7 days with the bill."}); err != nil {
+	if _, err := s.Init(shop); err != nil {
 		return err
 	}
 	// Products.
@@ -262,25 +277,43 @@ func gstinFor(sc string, i int) string {
 // Cached returns the path of a fresh copy of a demo books file of size sz,
 // building the master copy in the system temp folder on first use.
 func Cached(ctx context.Context, sz Size, dir string) (string, error) {
-	master := filepath.Join(os.TempDir(), fmt.Sprintf("naukar-demo-v6-%d-%d-%d.db", sz.Products, sz.Invoices, sz.Seed))
-	if _, err := os.Stat(master); err != nil {
-		tmp := master + fmt.Sprintf(".%d.tmp", os.Getpid())
-		os.Remove(tmp)
-		if err := Build(ctx, tmp, sz); err != nil {
-			return "", err
-		}
-		if err := checkpoint(tmp); err != nil {
-			return "", err
-		}
-		if err := os.Rename(tmp, master); err != nil {
-			return "", err
-		}
+	master, err := Master(ctx, sz)
+	if err != nil {
+		return "", err
 	}
 	dst := filepath.Join(dir, "books.db")
 	if err := copyFile(master, dst); err != nil {
 		return "", err
 	}
 	return dst, nil
+}
+
+// Master returns the path of the cached master books file of size sz in
+// the system temp folder, building it first if it is not there. It is
+// not to be written to: Cached gives copies.
+func Master(ctx context.Context, sz Size) (string, error) {
+	master := filepath.Join(os.TempDir(), fmt.Sprintf("naukar-demo-v6-%d-%d-%d.db", sz.Products, sz.Invoices, sz.Seed))
+	build := Build
+	if sz.Bulk {
+		master = filepath.Join(os.TempDir(), fmt.Sprintf("naukar-demo-bulk1-%d-%d-%d-%d-%d.db", sz.Products, sz.Parties, sz.Invoices, sz.Returns, sz.Seed))
+		build = BuildBulk
+	}
+	if _, err := os.Stat(master); err == nil {
+		return master, nil
+	}
+	tmp := master + fmt.Sprintf(".%d.tmp", os.Getpid())
+	os.Remove(tmp)
+	if err := build(ctx, tmp, sz); err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	if err := checkpoint(tmp); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, master); err != nil {
+		return "", err
+	}
+	return master, nil
 }
 
 // checkpoint folds the WAL into the main file so one file is the whole books.
