@@ -19,7 +19,7 @@ type cpuSample struct {
 // clockTick is the unit of /proc times (USER_HZ, 100 on Linux).
 const clockTick = 10 * time.Millisecond
 
-func sampleCPU(serverPIDs []int, database string) cpuSample {
+func sampleCPU(serverPIDs []int, database, dbName string) cpuSample {
 	s := cpuSample{self: selfCPU()}
 	for _, pid := range serverPIDs {
 		if pid > 0 {
@@ -27,7 +27,7 @@ func sampleCPU(serverPIDs []int, database string) cpuSample {
 		}
 	}
 	if database != "" {
-		s.database = namedCPU(database)
+		s.database = namedCPU(database, dbName)
 	}
 	s.machineBusy, s.machineT = machineCPU()
 	return s
@@ -76,9 +76,11 @@ func procStat(pid string) (string, time.Duration) {
 }
 
 // namedCPU sums the CPU time of every live process with this command name
-// (e.g. the PostgreSQL server and its backends). Backends that exit during
-// a run take their time with them, so this is a lower bound.
-func namedCPU(name string) time.Duration {
+// (e.g. the PostgreSQL server and its backends); with dbName, of
+// PostgreSQL's background processes and the backends of that database
+// only. Backends that exit during a run take their time with them, so
+// this is a lower bound.
+func namedCPU(name, dbName string) time.Duration {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return 0
@@ -86,12 +88,35 @@ func namedCPU(name string) time.Duration {
 	var sum time.Duration
 	for _, e := range entries {
 		if n := e.Name(); n[0] >= '0' && n[0] <= '9' {
-			if comm, d := procStat(n); comm == name {
+			if comm, d := procStat(n); comm == name && (dbName == "" || ofDatabase(n, dbName)) {
 				sum += d
 			}
 		}
 	}
 	return sum
+}
+
+// ofDatabase reports whether PostgreSQL process pid is a background
+// process ("postgres: 15/main: walwriter") or a backend of database db
+// ("postgres: USER DB 127.0.0.1(5432) idle").
+func ofDatabase(pid, db string) bool {
+	b, err := os.ReadFile("/proc/" + pid + "/cmdline")
+	if err != nil {
+		return false
+	}
+	title, ok := strings.CutPrefix(strings.TrimRight(string(b), "\x00"), "postgres: ")
+	if !ok {
+		return true // the postmaster
+	}
+	f := strings.Fields(title)
+	switch {
+	case len(f) == 0:
+		return false
+	case strings.HasSuffix(f[0], ":"):
+		return true
+	default:
+		return len(f) > 1 && f[1] == db
+	}
 }
 
 // machineCPU reads busy and total time of all cores from /proc/stat.

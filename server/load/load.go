@@ -53,9 +53,13 @@ type Config struct {
 	Rate       float64 // round trips per second over all devices; 0: each device as fast as it can
 	// ServerPIDs, when set (Linux), are the server processes whose CPU
 	// time the report shows (summed); Database names the database's
-	// processes (e.g. "postgres") to show theirs.
-	ServerPIDs []int
-	Database   string
+	// processes (e.g. "postgres") to show theirs. With DatabaseName
+	// (PostgreSQL) only the backends connected to that database and the
+	// server's background processes (WAL writer, checkpointer, autovacuum)
+	// count: other databases' work on a shared machine does not.
+	ServerPIDs   []int
+	Database     string
+	DatabaseName string
 }
 
 // Report is the outcome of a run.
@@ -272,7 +276,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	fmt.Fprintf(w, "running for %s\n", cfg.Duration)
 
 	var pushL, pullL, rtL []time.Duration
-	cpu0 := sampleCPU(cfg.ServerPIDs, cfg.Database)
+	cpu0 := sampleCPU(cfg.ServerPIDs, cfg.Database, cfg.DatabaseName)
 	start = time.Now()
 	end := start.Add(cfg.Duration)
 	// In-flight round trips may finish after the window, but not forever.
@@ -343,7 +347,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	// Throughput until the last round trip ended: a server that falls
 	// behind the schedule finishes late and shows a lower rate.
 	rep.Elapsed = time.Since(start)
-	rep.CPU = sampleCPU(cfg.ServerPIDs, cfg.Database).since(cpu0, len(rtL))
+	rep.CPU = sampleCPU(cfg.ServerPIDs, cfg.Database, cfg.DatabaseName).since(cpu0, len(rtL))
 	rep.RoundTrips = len(rtL)
 	rep.RoundTripsPS = float64(rep.RoundTrips) / rep.Elapsed.Seconds()
 	rep.MutationsPS = float64(rep.Mutations) / rep.Elapsed.Seconds()

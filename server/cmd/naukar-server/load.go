@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -95,7 +96,7 @@ func loadStore(ctx context.Context, name string, n int, cfg load.Config) (load.R
 			return load.Report{}, errors.New("set DATABASE_URL to the PostgreSQL database to load")
 		}
 		env = append(env, "DATABASE_URL="+u)
-		cfg.Database = "postgres"
+		cfg.Database, cfg.DatabaseName = "postgres", databaseName(u)
 	default:
 		return load.Report{}, fmt.Errorf("unknown store %q (sqlite, postgres)", name)
 	}
@@ -104,6 +105,13 @@ func loadStore(ctx context.Context, name string, n int, cfg load.Config) (load.R
 	}
 	self, err := os.Executable()
 	if err != nil {
+		return load.Report{}, err
+	}
+	// Every load device signs in: the free plan of these servers allows
+	// them all (the built-in one allows 2 a business).
+	plansFile := filepath.Join(dir, "plans.json")
+	plans := fmt.Sprintf(`{"grace_days": 7, "plans": [{"id": "free", "name": "Free", "devices": %d, "whatsapp": 50, "ai": 30}]}`, max(cfg.Devices, 1))
+	if err := os.WriteFile(plansFile, []byte(plans), 0o600); err != nil {
 		return load.Report{}, err
 	}
 	var urls []string
@@ -121,7 +129,7 @@ func loadStore(ctx context.Context, name string, n int, cfg load.Config) (load.R
 		}
 		defer logFile.Close()
 		// The load signs up every business from loopback.
-		cmd := exec.Command(self, "serve", "--addr", addr, "--data", filepath.Join(dir, "data"), "--signups-per-hour", "1000000")
+		cmd := exec.Command(self, "serve", "--addr", addr, "--data", filepath.Join(dir, "data"), "--signups-per-hour", "1000000", "--plans", plansFile)
 		cmd.Env, cmd.Stdout, cmd.Stderr = env, logFile, logFile
 		if err := cmd.Start(); err != nil {
 			return load.Report{}, err
@@ -141,6 +149,22 @@ func loadStore(ctx context.Context, name string, n int, cfg load.Config) (load.R
 	}
 	cfg.URL = strings.Join(urls, ",")
 	return load.Run(ctx, cfg, os.Stdout)
+}
+
+// databaseName is the database a libpq URL or DSN names ("" if none).
+func databaseName(u string) string {
+	if strings.Contains(u, "://") {
+		if p, err := url.Parse(u); err == nil {
+			return strings.TrimPrefix(p.Path, "/")
+		}
+		return ""
+	}
+	for _, f := range strings.Fields(u) {
+		if v, ok := strings.CutPrefix(f, "dbname="); ok {
+			return strings.Trim(v, "'")
+		}
+	}
+	return ""
 }
 
 func waitHealthy(ctx context.Context, base string, limit time.Duration) error {
