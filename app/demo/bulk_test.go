@@ -23,7 +23,7 @@ import (
 // loss, stock valuation and dues.
 func TestBulkBooksMatchSavedBooks(t *testing.T) {
 	ctx := context.Background()
-	sz := Size{Products: 300, Parties: 60, Invoices: 2500, Purchases: 40, Expenses: 30, Returns: 50, Payments: 80, Seed: 3, Bulk: true}
+	sz := Size{Products: 200, Parties: 40, Invoices: 1200, Purchases: 30, Expenses: 20, Returns: 30, Payments: 40, Seed: 3, Bulk: true}
 	dir := t.TempDir()
 	bulkPath, savedPath := filepath.Join(dir, "bulk.db"), filepath.Join(dir, "saved.db")
 	if err := BuildBulk(ctx, bulkPath, sz); err != nil {
@@ -95,10 +95,7 @@ func TestBulkBooksMatchSavedBooks(t *testing.T) {
 
 	// Reports and returns, compared as their JSON.
 	fy := gst.FinancialYear(Today)
-	periods := []reports.Period{reports.FinancialYear(fy - 1), reports.FinancialYear(fy)}
-	for m := time.Month(1); m <= 12; m++ {
-		periods = append(periods, reports.Month(fy, m))
-	}
+	periods := []reports.Period{reports.FinancialYear(fy - 1), reports.FinancialYear(fy), reports.Month(fy, 4), reports.Month(fy, 10)}
 	docs, returned := 0, int64(0)
 	for _, p := range periods {
 		for _, name := range []string{"gstr1", "gstr3b", "sales", "purchases", "pnl", "stock", "outstanding", "expenses", "hsn"} {
