@@ -17,6 +17,7 @@ import (
 	"github.com/ainaukar/naukar/server/billing/razorpay/razorpaytest"
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/plans"
+	"github.com/ainaukar/naukar/server/secrets"
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
@@ -45,8 +46,13 @@ func billingServer(t *testing.T) (string, *razorpaytest.Fake) {
 	}
 	q := jobs.New(db, jobs.Config{Logger: quiet, PollInterval: 50 * time.Millisecond, SoleInstance: true})
 	counter := plans.NewCounter(db, cfg, nil)
+	box, err := secrets.New([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The shop's own keys (payment links) are checked with the same fake.
 	mod := billing.New(billing.Config{Store: db, Plans: cfg, Counter: counter, Logger: quiet, Razorpay: rzp,
-		WebhookSecret: fake.WebhookSecret, Queue: q})
+		WebhookSecret: fake.WebhookSecret, Queue: q, Secrets: box, ShopAPIURL: fake.URL})
 	if err := q.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -143,4 +149,35 @@ func httpPost(url, body string) (int, error) {
 func nextISTMonth() string {
 	now := time.Now().In(time.FixedZone("IST", 19800))
 	return time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, now.Location()).Format("02-01-2006")
+}
+
+// TestAccountPaymentLinks: the owner connects the shop's own Razorpay keys
+// from the command line (secrets on standard input, wrong ones refused),
+// sees the webhook address to give Razorpay, and disconnects.
+func TestAccountPaymentLinks(t *testing.T) {
+	t.Setenv("NAUKAR_KEYRING", "file")
+	url, fake := billingServer(t)
+	books := setup(t)
+	mustRun(t, books, "", "sync", "signup", "--server", url, "--name", "Ravi Sharma", "--email", "ravi.links@example.in",
+		"--phone", "9876501235", "--password", "correct horse", "--business-name", "Sharma Stores", "--state", "27")
+	mustRun(t, books, "", "sync", "login", "--server", url, "--login", "ravi.links@example.in", "--password", "correct horse", "--device-name", "Counter 1")
+
+	if out := mustRun(t, books, "", "account", "payment-links"); !strings.Contains(out, "Payment links are off") {
+		t.Errorf("before connecting:\n%s", out)
+	}
+	wantFail(t, run(t, books, "", "account", "payment-links", "connect"), 2, "give the key id")
+	wantFail(t, run(t, books, "only-one-line\n", "account", "payment-links", "connect", "--key-id", fake.KeyID), 2, "one a line")
+	wantFail(t, run(t, books, "wrong\nshop-webhook-secret\n", "account", "payment-links", "connect", "--key-id", fake.KeyID), 1, "Razorpay refused these keys")
+	out := mustRun(t, books, fake.KeySecret+"\nshop-webhook-secret\n", "account", "payment-links", "connect", "--key-id", fake.KeyID)
+	if !strings.Contains(out, "Payment links are on with Razorpay key "+fake.KeyID) || !strings.Contains(out, url+"/v1/webhooks/razorpay/shops/") ||
+		strings.Contains(out, fake.KeySecret) {
+		t.Errorf("connect:\n%s", out)
+	}
+	var st protocol.ShopRazorpayStatus
+	if err := json.Unmarshal([]byte(mustRun(t, books, "", "account", "payment-links", "--json")), &st); err != nil || !st.Connected || st.KeyID != fake.KeyID {
+		t.Errorf("--json: %+v %v", st, err)
+	}
+	if out := mustRun(t, books, "", "account", "payment-links", "disconnect"); !strings.Contains(out, "Payment links are off") {
+		t.Errorf("disconnect:\n%s", out)
+	}
 }

@@ -120,3 +120,31 @@ func QuotaWords(q protocol.QuotaInfo, tr func(string) string) string {
 
 // ist is India's time, in which monthly counts start again.
 var ist = time.FixedZone("IST", 5*3600+1800)
+
+// PaymentLinkKeys says whether the shop's own Razorpay keys are connected
+// (then invoices with a balance due get payment links).
+func PaymentLinkKeys(ctx context.Context, s *store.Store) (protocol.ShopRazorpayStatus, error) {
+	c, tok, err := signedIn(s)
+	if err != nil {
+		return protocol.ShopRazorpayStatus{}, err
+	}
+	return c.PaymentLinkKeys(ctx, tok)
+}
+
+// ConnectPaymentLinkKeys connects the shop's own Razorpay keys (the owner's).
+func ConnectPaymentLinkKeys(ctx context.Context, s *store.Store, keys protocol.ShopRazorpayKeys) (protocol.ShopRazorpayStatus, error) {
+	c, tok, err := signedIn(s)
+	if err != nil {
+		return protocol.ShopRazorpayStatus{}, err
+	}
+	return c.ConnectPaymentLinkKeys(ctx, tok, keys)
+}
+
+// DisconnectPaymentLinkKeys forgets the shop's keys on the server.
+func DisconnectPaymentLinkKeys(ctx context.Context, s *store.Store) (protocol.ShopRazorpayStatus, error) {
+	c, tok, err := signedIn(s)
+	if err != nil {
+		return protocol.ShopRazorpayStatus{}, err
+	}
+	return c.DisconnectPaymentLinkKeys(ctx, tok)
+}

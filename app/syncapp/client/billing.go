@@ -65,3 +65,26 @@ func (c *Client) DownloadBillingInvoice(ctx context.Context, token string, inv p
 	}
 	return n, nil
 }
+
+// PaymentLinkKeys says whether the shop's own Razorpay keys (for payment
+// links to its customers) are connected on the server.
+func (c *Client) PaymentLinkKeys(ctx context.Context, token string) (protocol.ShopRazorpayStatus, error) {
+	var out protocol.ShopRazorpayStatus
+	err := c.do(ctx, http.MethodGet, "/v1/billing/razorpay-keys", token, nil, &out, true)
+	return out, err
+}
+
+// ConnectPaymentLinkKeys gives the server the shop's own Razorpay keys; the
+// server checks them with Razorpay and keeps them encrypted.
+func (c *Client) ConnectPaymentLinkKeys(ctx context.Context, token string, keys protocol.ShopRazorpayKeys) (protocol.ShopRazorpayStatus, error) {
+	var out protocol.ShopRazorpayStatus
+	err := c.do(ctx, http.MethodPut, "/v1/billing/razorpay-keys", token, keys, &out, false)
+	return out, err
+}
+
+// DisconnectPaymentLinkKeys makes the server forget the shop's keys.
+func (c *Client) DisconnectPaymentLinkKeys(ctx context.Context, token string) (protocol.ShopRazorpayStatus, error) {
+	var out protocol.ShopRazorpayStatus
+	err := c.do(ctx, http.MethodDelete, "/v1/billing/razorpay-keys", token, nil, &out, true)
+	return out, err
+}
