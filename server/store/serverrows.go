@@ -41,28 +41,14 @@ type ServerRow struct {
 // changes nothing (written before, or older than what is stored) costs no
 // seq and no device pulls it again.
 func (db *DB) WriteServerRows(ctx context.Context, businessID string, rows []ServerRow, now time.Time) (int, error) {
-	in := make([]protocol.Row, len(rows))
-	for i, r := range rows {
-		stamp := r.Stamp
-		if stamp.IsZero() {
-			stamp = protocol.ServerStamp(now, 0) // replaced once the stored row is read
-		}
-		if stamp.Device != protocol.ServerDevice {
-			return 0, fmt.Errorf("server row %s %s: the stamp must be the server's, not device %q", r.Table, r.ID, stamp.Device)
-		}
-		if err := protocol.CheckSkew(stamp, now); err != nil {
-			return 0, fmt.Errorf("server row %s %s: %w", r.Table, r.ID, err)
-		}
-		row, rej := core.CheckMutation(protocol.Mutation{Table: r.Table, ID: r.ID, HLC: stamp.String(), Op: r.Op, Data: r.Data})
-		if rej != nil {
-			return 0, fmt.Errorf("server row %s %s: %s", r.Table, r.ID, rej.Message)
-		}
-		in[i] = row
+	in, err := checkServerRows(rows, now)
+	if err != nil {
+		return 0, err
 	}
 	changed := 0
 	// On SQLite the one writer connection belongs to the push goroutine:
 	// the write waits its turn there, between two group commits.
-	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+	err = db.writeTx(ctx, func(tx *sql.Tx) error {
 		n, err := db.writeServerRowsTx(ctx, tx, businessID, rows, in, now)
 		changed = n
 		return err
@@ -71,6 +57,29 @@ func (db *DB) WriteServerRows(ctx context.Context, businessID string, rows []Ser
 		return 0, fmt.Errorf("write server rows: %w", err)
 	}
 	return changed, nil
+}
+
+// checkServerRows checks server rows as a push's mutations are checked.
+func checkServerRows(rows []ServerRow, now time.Time) ([]protocol.Row, error) {
+	in := make([]protocol.Row, len(rows))
+	for i, r := range rows {
+		stamp := r.Stamp
+		if stamp.IsZero() {
+			stamp = protocol.ServerStamp(now, 0) // replaced once the stored row is read
+		}
+		if stamp.Device != protocol.ServerDevice {
+			return nil, fmt.Errorf("server row %s %s: the stamp must be the server's, not device %q", r.Table, r.ID, stamp.Device)
+		}
+		if err := protocol.CheckSkew(stamp, now); err != nil {
+			return nil, fmt.Errorf("server row %s %s: %w", r.Table, r.ID, err)
+		}
+		row, rej := core.CheckMutation(protocol.Mutation{Table: r.Table, ID: r.ID, HLC: stamp.String(), Op: r.Op, Data: r.Data})
+		if rej != nil {
+			return nil, fmt.Errorf("server row %s %s: %s", r.Table, r.ID, rej.Message)
+		}
+		in[i] = row
+	}
+	return in, nil
 }
 
 // lockCounterPostgres takes the business's seq counter row for the

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // WASend is the server's record of one WhatsApp message a device asked for
@@ -41,24 +43,123 @@ func scanWASend(row interface{ Scan(...any) error }) (WASend, error) {
 }
 
 // WASendStart returns the record of a message, creating it (base time now)
-// the first time.
+// the first time: one statement for a new message, a read for one seen
+// before.
 func (db *DB) WASendStart(ctx context.Context, businessID, messageID string, now time.Time) (WASend, error) {
-	_, err := db.exec(ctx, `INSERT INTO wa_sends (business_id, message_id, base_at, created_at, updated_at)
-		VALUES ($1, $2, $3, $3, $3) ON CONFLICT (business_id, message_id) DO NOTHING`, businessID, messageID, ms(now))
+	var s WASend
+	run := func() error {
+		var err error
+		s, err = scanWASend(db.write.QueryRowContext(ctx, `INSERT INTO wa_sends (business_id, message_id, base_at, created_at, updated_at)
+			VALUES ($1, $2, $3, $3, $3) ON CONFLICT (business_id, message_id) DO NOTHING RETURNING `+waSendCols, businessID, messageID, ms(now)))
+		if errors.Is(err, sql.ErrNoRows) {
+			s, err = scanWASend(db.write.QueryRowContext(ctx, `SELECT `+waSendCols+` FROM wa_sends
+				WHERE business_id = $1 AND message_id = $2`, businessID, messageID))
+		}
+		return err
+	}
+	var err error
+	if db.pushes != nil {
+		err = db.onWriter(ctx, run)
+	} else {
+		err = run()
+	}
 	if err != nil {
 		return WASend{}, fmt.Errorf("start whatsapp send: %w", err)
 	}
-	s, err := scanWASend(db.write.QueryRowContext(ctx, `SELECT `+waSendCols+` FROM wa_sends
+	return s, nil
+}
+
+// WASendGet returns the record of a message, or a new one (base time now,
+// pending) not yet saved: the send job's first write saves it, so a
+// message costs no write of its own before it is sent.
+func (db *DB) WASendGet(ctx context.Context, businessID, messageID string, now time.Time) (WASend, error) {
+	s, err := scanWASend(db.read.QueryRowContext(ctx, `SELECT `+waSendCols+` FROM wa_sends
 		WHERE business_id = $1 AND message_id = $2`, businessID, messageID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return WASend{BusinessID: businessID, MessageID: messageID, BaseAt: time.UnixMilli(ms(now)), State: WAPending}, nil
+	}
 	if err != nil {
 		return WASend{}, fmt.Errorf("read whatsapp send: %w", err)
 	}
 	return s, nil
 }
 
-// WASendSave writes back what a send job learnt. A WAMID already recorded
-// for the message is never replaced.
-func (db *DB) WASendSave(ctx context.Context, s WASend, now time.Time) error {
+// WASendDone is a send's record with the status row it leaves for the
+// business's devices (none: Row.Table empty), written together by
+// WASendsDone.
+type WASendDone struct {
+	Send WASend
+	Row  ServerRow
+	// Pace, if set, reserves the next slot of a pacing key at Pace.At or
+	// later in the same transaction (Reserve of one slot, without a
+	// limit); the slot is returned in Pace.Got.
+	Pace *Pace
+}
+
+// Pace is a slot reservation made with a send's save.
+type Pace struct {
+	Key string
+	Gap time.Duration
+	At  time.Time // the earliest wanted
+	Got time.Time // the slot taken
+}
+
+// WASendsDone saves many sends' records and their status rows in one
+// transaction (group commit of the send jobs: one write for many
+// messages instead of two per message). A WAMID already recorded is never
+// replaced.
+func (db *DB) WASendsDone(ctx context.Context, done []WASendDone, now time.Time) error {
+	if len(done) == 0 {
+		return nil
+	}
+	byBiz := map[string][]ServerRow{}
+	var order []string
+	for _, d := range done {
+		if d.Row.Table == "" {
+			continue // the record alone
+		}
+		if _, ok := byBiz[d.Send.BusinessID]; !ok {
+			order = append(order, d.Send.BusinessID)
+		}
+		byBiz[d.Send.BusinessID] = append(byBiz[d.Send.BusinessID], d.Row)
+	}
+	checked := map[string][]protocol.Row{}
+	for _, b := range order {
+		in, err := checkServerRows(byBiz[b], now)
+		if err != nil {
+			return err
+		}
+		checked[b] = in
+	}
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		for _, d := range done {
+			if err := saveWASend(ctx, tx, d.Send, now); err != nil {
+				return err
+			}
+			if p := d.Pace; p != nil {
+				at, _, err := db.reserveTx(ctx, tx, p.Key, p.Gap, 1, time.Duration(1<<62), p.At)
+				if err != nil {
+					return err
+				}
+				p.Got = at
+			}
+		}
+		for _, b := range order {
+			if _, err := db.writeServerRowsTx(ctx, tx, b, byBiz[b], checked[b], now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save whatsapp sends: %w", err)
+	}
+	return nil
+}
+
+func saveWASend(ctx context.Context, tx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}, s WASend, now time.Time) error {
 	quota := 0
 	if s.QuotaUsed {
 		quota = 1
@@ -67,13 +168,15 @@ func (db *DB) WASendSave(ctx context.Context, s WASend, now time.Time) error {
 	if s.WAMID != "" {
 		wamid = s.WAMID
 	}
-	_, err := db.exec(ctx, `UPDATE wa_sends SET to_phone = $3, media_id = $4, wamid = coalesce(wamid, $5),
-		quota_used = $6, state = $7, updated_at = $8 WHERE business_id = $1 AND message_id = $2`,
-		s.BusinessID, s.MessageID, s.To, s.MediaID, wamid, quota, s.State, ms(now))
-	if err != nil {
-		return fmt.Errorf("save whatsapp send: %w", err)
-	}
-	return nil
+	// Inserted by the first save (WASendGet does not write); the base time
+	// of a record saved before is kept.
+	_, err := tx.ExecContext(ctx, `INSERT INTO wa_sends (business_id, message_id, to_phone, base_at, media_id, wamid, quota_used, state,
+		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+		ON CONFLICT (business_id, message_id) DO UPDATE SET to_phone = excluded.to_phone, media_id = excluded.media_id,
+		wamid = coalesce(wa_sends.wamid, excluded.wamid), quota_used = excluded.quota_used, state = excluded.state,
+		updated_at = excluded.updated_at`,
+		s.BusinessID, s.MessageID, s.To, ms(s.BaseAt), s.MediaID, wamid, quota, s.State, ms(now))
+	return err
 }
 
 // WASendByWAMID finds a sent message by WhatsApp's id.
@@ -126,39 +229,50 @@ func (db *DB) WAUnstarted(ctx context.Context, since time.Time, limit int) ([][2
 	return out, rows.Err()
 }
 
-// Reserve takes the next sending slot of key, spaced gap apart, unless it
-// is more than maxWait away: it returns the slot's time (wait until then)
-// and true, or the time the next slot frees and false (nothing taken). It
-// holds across instances: the slots live in the database.
-func (db *DB) Reserve(ctx context.Context, key string, gap, maxWait time.Duration, now time.Time) (time.Time, bool, error) {
+// Reserve takes the next n sending slots of key, spaced gap apart, unless
+// the first is more than maxWait away: it returns the first slot's time
+// (the others follow it gap apart) and true, or the time the next slot
+// frees and false (nothing taken). It holds across instances: the slots
+// live in the database. Taking a run of slots at once lets an instance
+// pace many sends with one write.
+func (db *DB) Reserve(ctx context.Context, key string, gap time.Duration, n int, maxWait time.Duration, now time.Time) (time.Time, bool, error) {
 	var at time.Time
 	var ok bool
+	n = max(n, 1)
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO wa_pacing (key, next_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
-			key, ms(now)); err != nil {
-			return err
-		}
-		q := `SELECT next_at FROM wa_pacing WHERE key = $1`
-		if db.dialect.name == "postgres" {
-			q += ` FOR UPDATE`
-		}
-		var next int64
-		if err := tx.QueryRowContext(ctx, q, key).Scan(&next); err != nil {
-			return err
-		}
-		slot := max(next, ms(now))
-		at = time.UnixMilli(slot)
-		if time.Duration(slot-ms(now))*time.Millisecond > maxWait {
-			return nil
-		}
-		ok = true
-		_, err := tx.ExecContext(ctx, `UPDATE wa_pacing SET next_at = $2 WHERE key = $1`, key, slot+gap.Milliseconds())
+		var err error
+		at, ok, err = db.reserveTx(ctx, tx, key, gap, n, maxWait, now)
 		return err
 	})
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("reserve a sending slot: %w", err)
 	}
 	return at, ok, nil
+}
+
+func (db *DB) reserveTx(ctx context.Context, tx *sql.Tx, key string, gap time.Duration, n int, maxWait time.Duration, now time.Time) (time.Time, bool, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO wa_pacing (key, next_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
+		key, ms(now)); err != nil {
+		return time.Time{}, false, err
+	}
+	q := `SELECT next_at FROM wa_pacing WHERE key = $1`
+	if db.dialect.name == "postgres" {
+		q += ` FOR UPDATE`
+	}
+	var next int64
+	if err := tx.QueryRowContext(ctx, q, key).Scan(&next); err != nil {
+		return time.Time{}, false, err
+	}
+	slot := max(next, ms(now))
+	at := time.UnixMilli(slot)
+	if time.Duration(slot-ms(now))*time.Millisecond > maxWait {
+		return at, false, nil
+	}
+	// The run's end is rounded up to the millisecond: never a slot
+	// sooner than the gap allows.
+	run := (time.Duration(n)*gap + time.Millisecond - 1) / time.Millisecond
+	_, err := tx.ExecContext(ctx, `UPDATE wa_pacing SET next_at = $2 WHERE key = $1`, key, slot+int64(run))
+	return at, err == nil, err
 }
 
 // PrunePacing deletes pacing slots that freed before before.

@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -108,4 +109,19 @@ func (s Settings) gap() time.Duration {
 		return time.Second / DefaultRate
 	}
 	return time.Duration(float64(time.Second) / s.Rate)
+}
+
+// slotRun is how many sending slots an instance takes from the database
+// at once: about a tenth of a second's worth at the configured rate.
+func (s Settings) slotRun() int {
+	return min(max(1, int(s.Rate/10)), 50)
+}
+
+// JobWorkers is the job queue's workers an instance needs to send at rate
+// messages per second: a send holds its worker for its round trip to Meta
+// (a few hundred milliseconds) and while it waits for its slot (slots are
+// handed out up to a second ahead), so about one worker per message per
+// second; never fewer than the queue's default 10.
+func JobWorkers(rate float64) int {
+	return max(10, int(math.Ceil(rate)))
 }

@@ -3,6 +3,8 @@ package whatsapp_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -98,10 +100,20 @@ func TestDrainAtRateNoDoubleSends(t *testing.T) {
 func BenchmarkDrain10kReminders(b *testing.B) {
 	for _, st := range storetest.Stores {
 		b.Run(st.Name, func(b *testing.B) {
-			const n, rate = 10000, 200
+			n, rate := 10000, 200.0
+			if v, err := strconv.Atoi(os.Getenv("NAUKAR_DRAIN_N")); err == nil && v > 0 {
+				n = v // a shorter run (while profiling)
+			}
+			// The queue's workers as the server sizes them for the rate.
+			defer func(w int) { harnessWorkers = w }(harnessWorkers)
+			harnessWorkers = whatsapp.JobWorkers(rate)
 			for range b.N {
 				b.StopTimer()
-				h := newHarness(b, st.Open, func(s *whatsapp.Settings, _ *whatsapp.Config) { s.Rate = rate })
+				// The server's defaults but the rate: each customer also
+				// paced (WHATSAPP_RECIPIENT_GAP, 6 s).
+				h := newHarness(b, st.Open, func(s *whatsapp.Settings, _ *whatsapp.Config) {
+					s.Rate, s.RecipientGap = rate, whatsapp.DefaultRecipientGap
+				})
 				t0 := time.Now()
 				h.queueReminders(n)
 				b.Logf("queued %d reminders in %s", n, time.Since(t0).Round(time.Millisecond))

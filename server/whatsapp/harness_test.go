@@ -95,7 +95,7 @@ func newHarness(t testing.TB, open storetest.Opener, opts ...option) *harness {
 	s := whatsapp.Settings{APIURL: h.fake.Base(), Token: h.fake.Token, PhoneNumberID: h.fake.PhoneID, AppSecret: h.fake.AppSecret,
 		VerifyToken: "verify-me-123", TemplateInvoice: whatsapp.DefaultTemplateInvoice, TemplateReminder: whatsapp.DefaultTemplateReminder,
 		TemplateLang: "en", Rate: 1000}
-	h.queue = jobs.New(h.db, jobs.Config{Logger: quiet, ID: "test", PollInterval: 50 * time.Millisecond, Workers: 50,
+	h.queue = jobs.New(h.db, jobs.Config{Logger: quiet, ID: "test", PollInterval: 50 * time.Millisecond, Workers: harnessWorkers,
 		SoleInstance: h.db.Dialect() == "sqlite"})
 	cfg := whatsapp.Config{Store: h.db, Queue: h.queue, Quota: h.quota, Usage: h.quota.usage, Logger: quiet, MaxAttempts: 4,
 		Backoff: func(int) time.Duration { return 30 * time.Millisecond }}
@@ -280,3 +280,6 @@ func (h *harness) webhook(value map[string]any) {
 		h.t.Fatalf("webhook: HTTP %d", st)
 	}
 }
+
+// harnessWorkers is the job queue's workers in the tests.
+var harnessWorkers = 50

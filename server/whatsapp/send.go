@@ -48,7 +48,7 @@ var errRetry = errors.New("try again")
 // send works one SendArgs job.
 func (m *Module) send(ctx context.Context, job *jobs.Job[SendArgs]) error {
 	a := job.Args
-	rec, err := m.store.WASendStart(ctx, a.BusinessID, a.MessageID, m.now())
+	rec, err := m.store.WASendGet(ctx, a.BusinessID, a.MessageID, m.now())
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (m *Module) send(ctx context.Context, job *jobs.Job[SendArgs]) error {
 		// The row already has an outcome (it came back with a device's
 		// books after a server restore): never send it again.
 		rec.State = store.WADone
-		return m.store.WASendSave(ctx, rec, m.now())
+		return m.save(ctx, rec, nil)
 	}
 	if !m.s.Configured() {
 		return m.settle(ctx, &rec, protocol.WAFailed, m.s.NotConfigured())
@@ -80,12 +80,9 @@ func (m *Module) send(ctx context.Context, job *jobs.Job[SendArgs]) error {
 		return m.settle(ctx, &rec, protocol.WAFailed, fmt.Sprintf(
 			"%q is not an Indian mobile number (10 digits, may start with +91 or 0); correct the party's phone and send again.", msg.To))
 	}
-	if rec.To != to {
-		rec.To = to
-		if err := m.store.WASendSave(ctx, rec, m.now()); err != nil {
-			return err
-		}
-	}
+	// The number is saved with the next write of the record (before the
+	// send: the quota's or the media's; at the latest with the outcome).
+	rec.To = to
 	var tpl Template
 	switch msg.Kind {
 	case protocol.WAKindReminder:
@@ -106,6 +103,7 @@ func (m *Module) send(ctx context.Context, job *jobs.Job[SendArgs]) error {
 		return m.settle(ctx, &rec, protocol.WAFailed, fmt.Sprintf("Unknown kind of message %q; update the app and send again.", msg.Kind))
 	}
 
+	dirty := false // rec has news to save before the send
 	if !rec.QuotaUsed && m.cfg.Quota != nil {
 		if err := m.cfg.Quota.Use(ctx, a.BusinessID, quota.WhatsApp, 1); err != nil {
 			if core.ErrorCode(err) == quota.CodeExceeded {
@@ -119,12 +117,17 @@ func (m *Module) send(ctx context.Context, job *jobs.Job[SendArgs]) error {
 			return err
 		}
 		rec.QuotaUsed = true
-		if err := m.store.WASendSave(ctx, rec, m.now()); err != nil {
-			return err
-		}
+		dirty = true
 	}
 
 	if msg.Kind == protocol.WAKindInvoice && rec.MediaID == "" {
+		// The count is saved before the upload, which may fail and be
+		// tried again: a retry must not count the message twice.
+		if dirty {
+			if err := m.save(ctx, rec, nil); err != nil {
+				return err
+			}
+		}
 		pdf, name, err := m.invoicePDF(ctx, a.BusinessID, msg.InvoiceID)
 		if err != nil {
 			if errors.Is(err, errRetry) {
@@ -136,15 +139,12 @@ func (m *Module) send(ctx context.Context, job *jobs.Job[SendArgs]) error {
 		if err != nil {
 			return m.graphFailed(ctx, job, &rec, err)
 		}
-		rec.MediaID = id
-		if err := m.store.WASendSave(ctx, rec, m.now()); err != nil {
-			return err
-		}
+		rec.MediaID, dirty = id, true
 	}
 	if msg.Kind == protocol.WAKindInvoice {
 		tpl = m.invoiceTemplate(msg, rec.MediaID)
 	}
-	if err := m.pace(ctx, to); err != nil {
+	if err := m.pace(ctx, &rec, dirty); err != nil {
 		return err
 	}
 	wamid, err := m.graph.SendTemplate(ctx, to, tpl, a.BusinessID+"/"+a.MessageID)
@@ -152,40 +152,77 @@ func (m *Module) send(ctx context.Context, job *jobs.Job[SendArgs]) error {
 		return m.graphFailed(ctx, job, &rec, err)
 	}
 	rec.WAMID, rec.State = wamid, store.WASentOK
-	if err := m.store.WASendSave(ctx, rec, m.now()); err != nil {
+	// The record and the status row the devices pull are written in one
+	// transaction, shared with the other sends finishing meanwhile.
+	row := m.statusRow(rec, protocol.WASent, "", m.now(), map[string]any{"wamid": wamid})
+	if err := m.save(ctx, rec, &row); err != nil {
 		// Sent but not recorded: the retry must not send again, and
 		// cannot know; the error is logged with the message id.
 		m.log.Error("whatsapp message sent but not recorded", "business", a.BusinessID, "message", a.MessageID, "err", err)
 		return jobs.Permanent(err)
 	}
-	return m.writeStatus(ctx, rec, protocol.WASent, "", m.now(), map[string]any{"wamid": wamid})
+	return nil
 }
 
-// pace waits for a sending slot under the configured rate, then for the
-// recipient's (taken last, so that the send follows it at once and two
-// messages to one customer are never closer than the gap); a slot further
-// off than maxPaceWait snoozes the job.
-func (m *Module) pace(ctx context.Context, to string) error {
-	for _, p := range []struct {
-		key string
-		gap time.Duration
-	}{{"rate:" + m.s.PhoneNumberID, m.s.gap()}, {recipientKey(m.s.PhoneNumberID, to), m.s.RecipientGap}} {
-		if p.gap <= 0 {
-			continue
+// pace waits for a sending slot under the configured rate and for the
+// recipient's, saving what the send learnt (rec, when dirty) in the same
+// transaction as the recipient's slot. The rate's slots are taken from the
+// database a run at a time (see slots) and the recipient's is reserved for
+// the rate slot's time, so the send follows both: the rate holds over any
+// second, and two messages to one customer are the gap apart. Sends that
+// wake late (a busy machine) are spaced again by the instance's own
+// limiter rather than going out together. A slot further off than
+// maxPaceWait snoozes the job.
+func (m *Module) pace(ctx context.Context, rec *store.WASend, dirty bool) error {
+	needRecipient := m.s.RecipientGap > 0
+	for {
+		var slot time.Time
+		rated := false
+		if gap := m.s.gap(); gap > 0 {
+			now := m.now()
+			at, ok, err := m.slots.take(ctx, m.store, "rate:"+m.s.PhoneNumberID, gap, m.s.slotRun(), now)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return jobs.Snooze(at.Sub(now))
+			}
+			slot, rated = at, true
 		}
-		now := m.now()
-		at, ok, err := m.store.Reserve(ctx, p.key, p.gap, maxPaceWait, now)
-		if err != nil {
+		if needRecipient || dirty {
+			d := store.WASendDone{Send: *rec}
+			if needRecipient {
+				at := m.now()
+				if rated && slot.After(at) {
+					at = slot
+				}
+				d.Pace = &store.Pace{Key: recipientKey(m.s.PhoneNumberID, rec.To), Gap: m.s.RecipientGap, At: at}
+			}
+			if err := m.done.save(ctx, d); err != nil {
+				return err
+			}
+			dirty, needRecipient = false, false
+			if d.Pace != nil && d.Pace.Got.After(d.Pace.At) {
+				// The customer's slot is later than the rate's: wait for
+				// it, then take a new rate slot.
+				wait := d.Pace.Got.Sub(m.now())
+				if wait > maxPaceWait {
+					return jobs.Snooze(wait)
+				}
+				if err := m.cfg.Sleep(ctx, wait); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		if !rated {
+			return nil
+		}
+		if err := m.cfg.Sleep(ctx, slot.Sub(m.now())); err != nil {
 			return err
 		}
-		if !ok {
-			return jobs.Snooze(at.Sub(now))
-		}
-		if err := m.cfg.Sleep(ctx, at.Sub(now)); err != nil {
-			return err
-		}
+		return m.limiter.Wait(ctx)
 	}
-	return nil
 }
 
 // recipientKey names a customer's pacing slot without their number: a
@@ -237,10 +274,8 @@ func (m *Module) settleWith(ctx context.Context, rec *store.WASend, status, word
 		rec.QuotaUsed = false
 	}
 	rec.State = store.WADone
-	if err := m.store.WASendSave(ctx, *rec, m.now()); err != nil {
-		return err
-	}
-	if err := m.writeStatus(ctx, *rec, status, words, m.now(), extra); err != nil {
+	row := m.statusRow(*rec, status, words, m.now(), extra)
+	if err := m.save(ctx, *rec, &row); err != nil {
 		return err
 	}
 	if status == protocol.WAOptedOut {
@@ -249,10 +284,28 @@ func (m *Module) settleWith(ctx context.Context, rec *store.WASend, status, word
 	return jobs.Permanent(errors.New(status + ": " + words))
 }
 
+// save writes a send's record, and the status row the devices pull if
+// any, in one transaction shared with the other sends saving meanwhile
+// (doneGroup).
+func (m *Module) save(ctx context.Context, rec store.WASend, row *store.ServerRow) error {
+	d := store.WASendDone{Send: rec}
+	if row != nil {
+		d.Row = *row
+	}
+	return m.done.save(ctx, d)
+}
+
 // writeStatus writes a message's status to its synced row, stamped with
 // the message's fixed base time and the status's rank: the highest status
 // wins whatever order they are written in, and a repeat changes nothing.
 func (m *Module) writeStatus(ctx context.Context, rec store.WASend, status, words string, at time.Time, extra map[string]any) error {
+	_, err := m.store.WriteServerRows(ctx, rec.BusinessID, []store.ServerRow{m.statusRow(rec, status, words, at, extra)}, m.now())
+	return err
+}
+
+// statusRow is the change of a message's synced row that writeStatus
+// writes.
+func (m *Module) statusRow(rec store.WASend, status, words string, at time.Time, extra map[string]any) store.ServerRow {
 	f := map[string]any{"status": status, "status_at": at.UTC().Format(time.RFC3339)}
 	if words != "" {
 		f["error"] = words
@@ -261,9 +314,8 @@ func (m *Module) writeStatus(ctx context.Context, rec store.WASend, status, word
 		f[k] = v
 	}
 	data, _ := json.Marshal(f)
-	_, err := m.store.WriteServerRows(ctx, rec.BusinessID, []store.ServerRow{{Table: protocol.TableWAMessages, ID: rec.MessageID,
-		Op: protocol.OpUpsert, Data: data, Stamp: protocol.ServerStamp(rec.BaseAt, protocol.WAStatusRank(status))}}, m.now())
-	return err
+	return store.ServerRow{Table: protocol.TableWAMessages, ID: rec.MessageID,
+		Op: protocol.OpUpsert, Data: data, Stamp: protocol.ServerStamp(rec.BaseAt, protocol.WAStatusRank(status))}
 }
 
 // optedOut reports whether the number has asked the shop for no more

@@ -22,6 +22,8 @@ import (
 	"net/http"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/jobs"
@@ -34,11 +36,12 @@ import (
 // implements it on SQLite and PostgreSQL).
 type Store interface {
 	WASendStart(ctx context.Context, businessID, messageID string, now time.Time) (store.WASend, error)
-	WASendSave(ctx context.Context, s store.WASend, now time.Time) error
+	WASendGet(ctx context.Context, businessID, messageID string, now time.Time) (store.WASend, error)
 	WASendByWAMID(ctx context.Context, wamid string) (store.WASend, bool, error)
 	WALastBusinessFor(ctx context.Context, phone string) (string, bool, error)
 	WAUnstarted(ctx context.Context, since time.Time, limit int) ([][2]string, error)
-	Reserve(ctx context.Context, key string, gap, maxWait time.Duration, now time.Time) (time.Time, bool, error)
+	Reserve(ctx context.Context, key string, gap time.Duration, n int, maxWait time.Duration, now time.Time) (time.Time, bool, error)
+	WASendsDone(ctx context.Context, done []store.WASendDone, now time.Time) error
 	PrunePacing(ctx context.Context, before time.Time) error
 	SyncRow(ctx context.Context, businessID, table, id string) (json.RawMessage, bool, error)
 	WriteServerRows(ctx context.Context, businessID string, rows []store.ServerRow, now time.Time) (int, error)
@@ -76,6 +79,11 @@ type Module struct {
 	log   *slog.Logger
 	now   func() time.Time
 	graph *Graph
+	done  doneGroup
+	slots slots
+	// limiter spaces this instance's sends at the rate when they come
+	// late to their slots and would otherwise go together.
+	limiter *rate.Limiter
 }
 
 // New returns the module and registers its job kinds on cfg.Queue (call it
@@ -92,6 +100,10 @@ func New(cfg Config) *Module {
 	m.cfg.MaxAttempts = cmp.Or(m.cfg.MaxAttempts, 8)
 	if m.cfg.Backoff == nil {
 		m.cfg.Backoff = backoff
+	}
+	m.limiter = rate.NewLimiter(rate.Every(m.s.gap()), max(1, m.s.slotRun()/4))
+	m.done.commit = func(ctx context.Context, done []store.WASendDone) error {
+		return m.store.WASendsDone(ctx, done, m.now())
 	}
 	m.graph = NewGraph(m.s.APIURL, m.s.Token, m.s.PhoneNumberID, cfg.HTTPClient)
 	jobs.Register(cfg.Queue, jobs.Kind{Unique: true, MaxAttempts: m.cfg.MaxAttempts, Timeout: 2 * time.Minute, Backoff: m.cfg.Backoff}, m.send)

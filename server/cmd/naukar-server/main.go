@@ -150,7 +150,7 @@ func serve(args []string) error {
 	usageDays := fs.Int("usage-retention-days", envInt("NAUKAR_USAGE_RETENTION_DAYS", housekeeping.DefaultUsageDays), "delete usage events from the app older than this many days (env NAUKAR_USAGE_RETENTION_DAYS)")
 	errorDays := fs.Int("error-retention-days", envInt("NAUKAR_ERROR_RETENTION_DAYS", housekeeping.DefaultErrorDays), "delete error reports from the app older than this many days (env NAUKAR_ERROR_RETENTION_DAYS)")
 	instanceID := fs.String("instance-id", env("NAUKAR_INSTANCE_ID", ""), "this instance's name in the job queue, unique among running instances and kept across restarts (env NAUKAR_INSTANCE_ID; default host name and listen address)")
-	jobWorkers := fs.Int("job-workers", envInt("NAUKAR_JOB_WORKERS", 10), "background jobs run at once by this instance (env NAUKAR_JOB_WORKERS)")
+	jobWorkers := fs.Int("job-workers", envInt("NAUKAR_JOB_WORKERS", 0), "background jobs run at once by this instance (env NAUKAR_JOB_WORKERS; default 10, or WHATSAPP_RATE when higher: a WhatsApp send holds a worker for its round trip to Meta)")
 	jobPoll := fs.Duration("job-poll", envDuration("NAUKAR_JOB_POLL", time.Second), "how often an idle instance looks for due jobs (env NAUKAR_JOB_POLL)")
 	jobRescue := fs.Duration("job-rescue-after", envDuration("NAUKAR_JOB_RESCUE_AFTER", time.Hour), "retry a job still running this long after it started on an instance that has gone (env NAUKAR_JOB_RESCUE_AFTER)")
 	plansFile := fs.String("plans", env("NAUKAR_PLANS", ""), "plans file, TOML (.toml) or JSON (.json); built-in free/pro/business when unset (env NAUKAR_PLANS)")
@@ -221,6 +221,10 @@ func serve(args []string) error {
 	if *instanceID == "" {
 		host, _ := os.Hostname()
 		*instanceID = host + ":" + portOf(ln.Addr())
+	}
+	if *jobWorkers <= 0 {
+		s, _ := whatsapp.FromEnv(os.Getenv) // a bad setting is reported below
+		*jobWorkers = whatsapp.JobWorkers(s.Rate)
 	}
 	queue := jobs.New(db, jobs.Config{Logger: log, ID: *instanceID, Workers: *jobWorkers, PollInterval: *jobPoll,
 		RescueAfter: *jobRescue, SoleInstance: db.Dialect() == "sqlite"})
