@@ -18,3 +18,5 @@ out=docs/screenshots
 /tmp/naukar-screenshots -out "$out" -set wizard
 LANG=hi_IN.UTF-8 /tmp/naukar-screenshots -out "$out" -set hindi
 /tmp/naukar-screenshots -out "$out" -set payment
+/tmp/naukar-screenshots -out "$out" -set assistant
+LANG=hi_IN.UTF-8 /tmp/naukar-screenshots -out "$out" -set assistant-hindi

@@ -118,6 +118,11 @@ type Options struct {
 	// there before the next push (syncapp.StaffLink); nil: nobody listens.
 	StaffSignedIn  func(userID, pin string)
 	StaffSignedOut func()
+	// Assistant gives the AI assistant over these books for one question
+	// (app/assistant through the sync server; an *assistant.Error such as
+	// not signed in when it cannot); nil: the pane says it is not part of
+	// this copy.
+	Assistant func() (Asker, error)
 }
 
 // page is one main screen.
@@ -160,6 +165,7 @@ type App struct {
 	Today    *TodayScreen
 	Settings *SettingsScreen
 	Help     *HelpScreen
+	Assist   *AssistantScreen
 	Wizard   *Wizard
 
 	AboutRestart *widget.Button // the About dialog's restart-to-update button (nil until shown)
@@ -212,6 +218,7 @@ func (a *App) buildMain() {
 	a.Today = newTodayScreen(a)
 	a.Settings = newSettingsScreen(a)
 	a.Help = newHelpScreen(a)
+	a.Assist = newAssistantScreen(a)
 	var reports page = newPlaceholder(L("Reports"), L("GST returns, sales and stock reports appear here."))
 	if a.opt.Reports != nil {
 		reports = newWrapped(a.opt.Reports(a.Win))
@@ -219,8 +226,9 @@ func (a *App) buildMain() {
 	a.pages = map[Action]page{
 		ActBilling: a.Billing, ActInvoices: a.Invoices, ActProducts: a.Products, ActParties: a.Parties,
 		ActExpenses: a.Expenses, ActToday: a.Today, ActReports: reports, ActSettings: a.Settings, ActHelp: a.Help,
+		ActAssistant: a.Assist,
 	}
-	a.order = []Action{ActBilling, ActInvoices, ActProducts, ActParties, ActExpenses, ActToday, ActReports, ActSettings, ActHelp}
+	a.order = []Action{ActBilling, ActInvoices, ActProducts, ActParties, ActExpenses, ActToday, ActReports, ActSettings, ActHelp, ActAssistant}
 	a.nav = map[Action]*widget.Button{}
 	a.navRows = map[Action]*fyne.Container{}
 	navBox := container.NewVBox()
@@ -336,6 +344,11 @@ func (a *App) Run(act Action) {
 	case ActWhatsAppLast:
 		a.sendLastOnWhatsApp()
 		return
+	case ActCopyAnswer, ActOpenDraft:
+		if a.current != ActAssistant {
+			a.Say(L("%s works in the AI assistant (%s)."), Hint(act), ShortcutFor(ActAssistant).KeyText())
+			return
+		}
 	case ActNewBill, ActRecallBill, ActLastBill, ActCustomer, ActPayment, ActItemBox:
 		if a.current != ActBilling {
 			a.closeDialogs()
@@ -382,6 +395,9 @@ func (a *App) keyHook(e *Entry, k *fyne.KeyEvent) bool {
 			return true
 		}
 		return false // another pop-up is on top: it closes itself
+	}
+	if k.Name == fyne.KeyEscape && a.current == ActAssistant && a.Assist != nil && len(a.dialogs) == 0 && a.Assist.Stop() {
+		return true // Esc stops the answer being written
 	}
 	if k.Name == fyne.KeyEscape && a.current == ActBilling && a.Billing != nil && len(a.dialogs) == 0 {
 		a.Billing.focusItemBox()

@@ -37,6 +37,11 @@ const (
 	ActReports  Action = "go-reports"
 	ActSettings Action = "go-settings"
 	ActHelp     Action = "go-help"
+	// ActAssistant shows the AI assistant; ActCopyAnswer and ActOpenDraft
+	// work in it.
+	ActAssistant  Action = "go-assistant"
+	ActCopyAnswer Action = "copy-answer"
+	ActOpenDraft  Action = "open-draft"
 
 	ActSwitchUser Action = "switch-user" // lock the counter for the next staff member
 )
@@ -78,6 +83,9 @@ var Shortcuts = []Shortcut{
 	{ActReports, "Reports", fyne.Key7, fyne.KeyModifierAlt, "go"},
 	{ActSettings, "Settings", fyne.Key8, fyne.KeyModifierAlt, "go"},
 	{ActHelp, "Help and shortcuts", fyne.Key9, fyne.KeyModifierAlt, "go"},
+	{ActAssistant, "AI assistant", fyne.Key0, fyne.KeyModifierAlt, "go"},
+	{ActCopyAnswer, "Copy the assistant's answer", fyne.KeyC, fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift, "edit"},
+	{ActOpenDraft, "Open the assistant's draft (bill or reminder)", fyne.KeyO, fyne.KeyModifierShortcutDefault, "edit"},
 	{ActSwitchUser, "Switch user (lock the counter)", fyne.KeyU, fyne.KeyModifierShortcutDefault, "go"},
 }
 
@@ -132,4 +140,5 @@ var OtherKeys = [][2]string{
 	{"Tab / Shift+Tab", "Move between quantity, price and discount of a line"},
 	{"Ctrl+S / Enter in a form", "Save the open form (product, party, payment, …); the bill behind it is not touched. While a form is open, no other key reaches the screen behind it"},
 	{"Esc", "Close the dialog (the bill stays as it is); in the item box, clear the text"},
+	{"Enter / Esc in the AI assistant", "Enter asks the question; Esc stops the answer being written"},
 }

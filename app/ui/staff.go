@@ -50,6 +50,7 @@ var actionNeeds = map[Action]staff.Action{
 	ActBilling: staff.Bill, ActInvoices: staff.ViewInvoices, ActProducts: staff.EditProducts,
 	ActParties: staff.EditParties, ActExpenses: staff.Purchases, ActToday: staff.TodayOwn,
 	ActReports: staff.Reports, ActSettings: staff.Settings,
+	ActAssistant: staff.AskAI, ActCopyAnswer: staff.AskAI, ActOpenDraft: staff.AskAI,
 }
 
 // staffBooks is the books' staff side (nil: books without it).

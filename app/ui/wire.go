@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/ainaukar/naukar/app/assistant"
 	"github.com/ainaukar/naukar/app/printing"
 	"github.com/ainaukar/naukar/app/reports"
 	"github.com/ainaukar/naukar/app/store"
@@ -72,6 +73,11 @@ func wire(st *store.Store, opt *Options) *syncapp.Service {
 	}
 	if opt.WhatsApp == nil {
 		opt.WhatsApp = &syncapp.WhatsAppSender{Store: st, Kick: sv.Runner.Kick, Translate: L}
+	}
+	if opt.Assistant == nil {
+		// Made for each question: the books may be signed in to a server
+		// since the last one.
+		opt.Assistant = func() (Asker, error) { return assistant.ForBooks(st) }
 	}
 	// The counter's staff sign-ins reach the server before the next push.
 	if link := sv.Runner.Staff; link != nil && opt.StaffSignedIn == nil {

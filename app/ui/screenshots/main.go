@@ -28,7 +28,7 @@ import (
 
 func main() {
 	out := flag.String("out", "docs/screenshots", "folder for the PNG files")
-	set := flag.String("set", "main", "which shots: main (every screen), hindi (billing in Hindi), wizard (first run)")
+	set := flag.String("set", "main", "which shots: main (every screen), hindi (billing in Hindi), wizard (first run), assistant, assistant-hindi (the AI assistant)")
 	flag.Parse()
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
@@ -58,18 +58,20 @@ func main() {
 	w.Resize(fyne.NewSize(1366, 768))
 	w.SetFixedSize(true)
 	svc := reports.New(st)
-	a := ui.New(w, st, ui.Options{Reports: func(w fyne.Window) fyne.CanvasObject { return reportsview.New(w, svc) }})
+	opt := ui.Options{Reports: func(w fyne.Window) fyne.CanvasObject { return reportsview.New(w, svc) }}
+	model := withAssistant(st, &opt)
+	a := ui.New(w, st, opt)
 	a.Start()
 	fa.Lifecycle().SetOnStarted(func() {
 		go func() {
 			defer fyne.Do(fa.Quit)
-			shoot(a, st, w, *out, *set)
+			shoot(a, st, w, *out, *set, model)
 		}()
 	})
 	w.ShowAndRun()
 }
 
-func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string) {
+func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string, model *shotModel) {
 	snap := func(name string) {
 		time.Sleep(900 * time.Millisecond) // background reads land, frames settle
 		// The X server's picture of the window, as a person sees it.
@@ -116,6 +118,10 @@ func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string) {
 	if set == "hindi" {
 		fill()
 		snap("15-billing-hindi")
+		return
+	}
+	if set == "assistant" || set == "assistant-hindi" {
+		assistantShots(a, st, model, do, snap, set == "assistant-hindi")
 		return
 	}
 	if set == "payment" {
