@@ -16,7 +16,7 @@ import (
 )
 
 // paidEnv is an env whose paid plans exist at a fake Razorpay.
-func paidEnv(t *testing.T, open storetest.Opener, fake *razorpaytest.Fake) *env {
+func paidEnv(t testing.TB, open storetest.Opener, fake *razorpaytest.Fake) *env {
 	t.Helper()
 	rzp := razorpay.New(fake.URL, fake.KeyID, fake.KeySecret, razorpay.WithRetries(2, time.Millisecond))
 	cfg := plans.Defaults()

@@ -212,3 +212,27 @@ func TestGraceAndFallback(t *testing.T) {
 	}
 	_ = plans.Free
 }
+
+// BenchmarkWebhook measures our own Razorpay webhook from the request to
+// the answer (signature checked, event stored once, its job queued);
+// Razorpay waits 5 s for it.
+func BenchmarkWebhook(b *testing.B) {
+	for _, st := range storetest.Stores {
+		b.Run(st.Name, func(b *testing.B) {
+			fake := razorpaytest.New(b)
+			e := paidEnv(b, st.Open, fake)
+			s := e.signup()
+			sub := e.subscribe(s, "pro").SubscriptionID
+			start := e.now().Add(-time.Hour)
+			evs := make([]sent, b.N)
+			for i := range evs {
+				body, sig, id := fake.Event("subscription.charged", sub, "active", start.Add(time.Duration(i)*time.Second), 49900)
+				evs[i] = sent{body: body, sig: sig, id: id}
+			}
+			b.ResetTimer()
+			for i := range evs {
+				e.webhook(evs[i].body, evs[i].sig, evs[i].id, 200)
+			}
+		})
+	}
+}
