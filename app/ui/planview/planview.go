@@ -187,11 +187,21 @@ func Summary(st protocol.BillingStatus) string {
 	case st.CurrentEnd != nil && st.CancelAtCycleEnd:
 		s += " — " + fmt.Sprintf(L("cancelled, ends %s"), gst.FormatDay(st.CurrentEnd.Local()))
 	case st.CurrentEnd != nil:
-		s += " — " + fmt.Sprintf(L("%s, paid until %s"), st.Status, gst.FormatDay(st.CurrentEnd.Local()))
+		s += " — " + fmt.Sprintf(L("%s, paid until %s"), statusWord(st.Status), gst.FormatDay(st.CurrentEnd.Local()))
 	default:
-		s += " — " + st.Status
+		s += " — " + statusWord(st.Status)
 	}
 	return s
+}
+
+// statusWord is a subscription status (Razorpay's word) in the screen's
+// language.
+func statusWord(status string) string {
+	switch status {
+	case "created", "authenticated", "active", "pending", "halted", "cancelled", "completed", "expired", "paused":
+		return L(status)
+	}
+	return status
 }
 
 func (v *View) show(st protocol.BillingStatus) {
@@ -199,9 +209,9 @@ func (v *View) show(st protocol.BillingStatus) {
 	v.Status.SetText(Summary(st))
 	switch {
 	case st.Subscribed != "" && st.Subscribed != st.Plan && st.Status != "none":
-		v.Grace.SetText(fmt.Sprintf(L("The %s subscription lapsed (%s): the free plan's limits apply until it is paid. Nothing is deleted and every device keeps syncing."), st.Subscribed, st.Status))
+		v.Grace.SetText(fmt.Sprintf(L("The %s subscription lapsed (%s): the free plan's limits apply until it is paid. Nothing is deleted and every device keeps syncing."), st.Subscribed, statusWord(st.Status)))
 	case st.GraceEnds != nil:
-		v.Grace.SetText(fmt.Sprintf(L("Payment %s: the plan's limits hold until %s, then the free plan's. Nothing is deleted."), st.Status, gst.FormatDay(st.GraceEnds.Local())))
+		v.Grace.SetText(fmt.Sprintf(L("Payment %s: the plan's limits hold until %s, then the free plan's. Nothing is deleted."), statusWord(st.Status), gst.FormatDay(st.GraceEnds.Local())))
 	default:
 		v.Grace.SetText("")
 	}
