@@ -13,6 +13,7 @@ import (
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/printing"
 	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/app/store"
 )
@@ -287,8 +288,24 @@ func (a *App) showInvoice(inv *books.Invoice, cancelled bool, cns []books.Credit
 	if len(cns) > 0 {
 		cancel.Disable()
 	}
+	// The invoice's online payment link (the server made it with the
+	// shop's Razorpay keys) while something is due.
+	payLink := widget.NewLabel("")
+	payLink.Wrapping = fyne.TextWrapWord
+	if pl, ok := a.Books.(printing.PayLinks); ok && !cancelled && inv.Due() > 0 {
+		var link string
+		a.background(func() error {
+			var err error
+			link, err = pl.PayLinkURL(inv.ID)
+			return err
+		}, func(err error) {
+			if err == nil && link != "" {
+				payLink.SetText(fmt.Sprintf(L("Pay online: %s"), link))
+			}
+		})
+	}
 	waBtn, waStatus := a.whatsappButton(inv, cancelled)
-	body := container.NewBorder(head, container.NewVBox(widget.NewSeparator(), tot, state, waStatus, container.NewHBox(printBtn, waBtn, ret, cancel)), nil, nil,
+	body := container.NewBorder(head, container.NewVBox(widget.NewSeparator(), tot, state, payLink, waStatus, container.NewHBox(printBtn, waBtn, ret, cancel)), nil, nil,
 		container.NewVScroll(lines))
 	id.d = dialog.NewCustom(L("Invoice")+" "+inv.Number, L("Close (Esc)"), body, a.Win)
 	id.d.Resize(fyne.NewSize(820, 560))
