@@ -34,13 +34,33 @@ func (s *Store) PayLink(invoiceID string) (protocol.PayLink, bool, error) {
 }
 
 // PayLinkURL is the address a customer pays an invoice at online: the
-// link's short URL while it waits for payment, "" otherwise.
+// link's short URL while it waits for payment and nothing else has
+// touched the invoice's balance, "" otherwise.
 func (s *Store) PayLinkURL(invoiceID string) (string, error) {
 	l, ok, err := s.PayLink(invoiceID)
 	if err != nil || !ok || l.Status != protocol.PayLinkCreated {
 		return "", err
 	}
+	if open, err := s.payLinkStillFits(invoiceID); err != nil || !open {
+		return "", err
+	}
 	return l.ShortURL, nil
+}
+
+// payLinkStillFits reports whether an invoice's link still asks for the
+// right amount: a link asks for what was due when the invoice was made,
+// so once the invoice is cancelled, returned against or paid in part
+// another way, it is offered no more (the customer would pay the wrong
+// amount); the shop collects the rest as usual.
+func (s *Store) payLinkStillFits(invoiceID string) (bool, error) {
+	var touched bool
+	err := s.r.QueryRow(`SELECT EXISTS (SELECT 1 FROM cancellations WHERE doc_id = ?)
+		OR EXISTS (SELECT 1 FROM credit_notes WHERE invoice_id = ?)
+		OR EXISTS (SELECT 1 FROM payments WHERE data->>'invoice_id' = ?)`, invoiceID, invoiceID, invoiceID).Scan(&touched)
+	if err != nil {
+		return false, fmt.Errorf("read the invoice's payments: %w", err)
+	}
+	return !touched, nil
 }
 
 // partyPayLink chooses the link a party's reminder carries for due paise:
@@ -72,6 +92,16 @@ func (s *Store) partyPayLink(ctx context.Context, partyID string, due int64) (st
 	if err := rows.Err(); err != nil {
 		return "", err
 	}
+	rows.Close()
+	fits := open[:0]
+	for _, l := range open {
+		if ok, err := s.payLinkStillFits(l.InvoiceID); err != nil {
+			return "", err
+		} else if ok {
+			fits = append(fits, l)
+		}
+	}
+	open = fits
 	for _, l := range open {
 		if l.Amount == due {
 			return l.ShortURL, nil

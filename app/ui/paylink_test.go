@@ -73,6 +73,29 @@ func TestInvoiceShowsPayLink(t *testing.T) {
 	if got := shown(func(s string) bool { return strings.Contains(s, "Pay online: ") }); !strings.Contains(got, "Pay online: "+url) {
 		t.Fatalf("the dialog shows no link:\n%s", got)
 	}
+	// Paid in part at the counter: the link asks for the wrong amount now,
+	// so it is offered no more.
+	second, err := h.Books.CreateSale(context.Background(), &books.SaleDraft{Party: books.SnapshotOf(&p, ps[0].ID),
+		Lines: []books.DraftLine{{ProductID: prod.ID, Product: prod, Qty: 1000}}, Payments: []books.PaymentPart{{Mode: books.ModeCash, Amount: 100}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(protocol.PayLink{InvoiceID: second.ID, Amount: second.Due(), ShortURL: "https://rzp.io/i/Second", Status: protocol.PayLinkCreated})
+	if _, err := h.Books.ApplyChanges(context.Background(), []protocol.Change{{Seq: 5, Table: protocol.TablePayLinks, ID: second.ID, Op: protocol.OpUpsert,
+		Data: data, HLC: protocol.ServerStamp(demo.Today, 1).String(), DeviceID: protocol.ServerDevice}}, 5); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := h.Books.PayLinkURL(second.ID); err != nil || got != "https://rzp.io/i/Second" {
+		t.Fatalf("second link: %q %v", got, err)
+	}
+	if _, err := h.Books.RecordPayment(context.Background(), books.Payment{Date: second.Date, Direction: books.PaymentIn, Party: second.Party,
+		Mode: books.ModeCash, Amount: 100, InvoiceID: second.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := h.Books.PayLinkURL(second.ID); err != nil || got != "" {
+		t.Fatalf("a link of an invoice paid in part elsewhere is still offered: %q %v", got, err)
+	}
+
 	apply(protocol.PayLinkPaid, 2)
 	if got := shown(func(s string) bool { return strings.Contains(s, "Total") }); strings.Contains(got, "Pay online") {
 		t.Fatalf("a paid link is still shown:\n%s", got)
