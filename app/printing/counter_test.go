@@ -136,3 +136,35 @@ func TestUPIQRIsForTheBalanceDue(t *testing.T) {
 		}
 	})
 }
+
+// TestPayLinkPrinted: an invoice whose payment link came from the server
+// prints the link and its QR asks for the link (any UPI app, card or net
+// banking) instead of the UPI id; paid in full or cancelled, neither.
+func TestPayLinkPrinted(t *testing.T) {
+	biz := shop()
+	owing := sale(t, biz, localBuyer, catalogue[:4], "SGS/26-27/A/0063")
+	link := "https://rzp.io/i/Xy12ab"
+	for _, f := range []printing.Format{printing.A4, printing.Roll80} {
+		t.Run(string(f), func(t *testing.T) {
+			txt := text(t, invoicePDF(t, owing, printing.Options{Business: biz, Format: f, PayLink: link}))
+			want := []string{"pay ₹" + inr(owing.Due()) + " online", link}
+			wantAll(t, string(f), txt, want...)
+			txt = text(t, invoicePDF(t, owing, printing.Options{Business: biz, Format: f, PayLink: link, Cancelled: true}))
+			if strings.Contains(txt, link) {
+				t.Errorf("a cancelled invoice prints its payment link")
+			}
+		})
+	}
+	t.Run("ESCPOS", func(t *testing.T) {
+		d, raw := mustESCPOS(t, owing, printing.ReceiptOptions{Width: 48, Business: biz, PayLink: link})
+		var qrs []string
+		for _, it := range d.items {
+			if it.qr != "" {
+				qrs = append(qrs, it.qr)
+			}
+		}
+		if len(qrs) != 1 || qrs[0] != link || !strings.Contains(string(raw), link) {
+			t.Errorf("receipt QR codes %v (want only the link), link printed: %v", qrs, strings.Contains(string(raw), link))
+		}
+	})
+}
