@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -158,6 +159,8 @@ func (m *Module) DisconnectShopKeys(ctx context.Context, s core.Session) (protoc
 // invoiceFacts are the fields of a synced invoice a link needs.
 type invoiceFacts struct {
 	Number     string                 `json:"number"`
+	Date       string                 `json:"date"`
+	CreatedAt  string                 `json:"created_at"`
 	GrandTotal int64                  `json:"grand_total"`
 	Paid       int64                  `json:"paid"`
 	Supplier   books.SupplierSnapshot `json:"supplier"`
@@ -166,28 +169,43 @@ type invoiceFacts struct {
 
 func (f invoiceFacts) due() int64 { return f.GrandTotal - f.Paid }
 
+// billedSince reports whether the invoice was made once the keys were
+// connected: links are for invoices billed from then on, never for the
+// history a counter uploads (old invoices may have been settled since, which
+// the server does not know).
+func (f invoiceFacts) billedSince(connected time.Time) bool {
+	if t, err := time.Parse(time.RFC3339, f.CreatedAt); err == nil {
+		return !t.Before(connected.Truncate(time.Second))
+	}
+	return f.Date != "" && f.Date >= connected.In(quota.IST).Format(books.DateLayout)
+}
+
 // Pushed starts a payment link for every invoice with a balance due that a
 // push brought, when the shop has connected its keys. It runs after the
 // push committed and cannot fail it.
 func (m *Module) Pushed(ctx context.Context, s core.Session, muts []protocol.Mutation) {
+	if m.queue == nil || m.secrets == nil || !slices.ContainsFunc(muts, func(mu protocol.Mutation) bool { return mu.Table == "invoices" }) {
+		return
+	}
+	k, ok, err := m.store.ShopRazorpay(ctx, s.BusinessID)
+	if err != nil || !ok {
+		if err != nil {
+			m.log.Warn("billing: could not read the shop's Razorpay keys", "business", s.BusinessID, "err", err)
+		}
+		return
+	}
 	var args []jobs.Args
 	for _, mu := range muts {
 		if mu.Table != "invoices" || mu.Op == protocol.OpDelete {
 			continue
 		}
 		var f invoiceFacts
-		if json.Unmarshal(mu.Data, &f) != nil || f.due() < minLinkAmount {
+		if json.Unmarshal(mu.Data, &f) != nil || f.due() < minLinkAmount || !f.billedSince(k.CreatedAt) {
 			continue
 		}
 		args = append(args, PayLinkArgs{BusinessID: s.BusinessID, InvoiceID: mu.ID})
 	}
-	if len(args) == 0 || m.queue == nil || m.secrets == nil {
-		return
-	}
-	if _, ok, err := m.store.ShopRazorpay(ctx, s.BusinessID); err != nil || !ok {
-		if err != nil {
-			m.log.Warn("billing: could not read the shop's Razorpay keys", "business", s.BusinessID, "err", err)
-		}
+	if len(args) == 0 {
 		return
 	}
 	if _, err := m.queue.EnqueueMany(ctx, args); err != nil {
