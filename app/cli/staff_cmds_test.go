@@ -65,7 +65,11 @@ func TestStaffCommands(t *testing.T) {
 	wantFail(t, run(t, books, "", "report", "daybook"), 1, "Sign in first")
 	// The owner and the manager may.
 	mustRun(t, books, "3690\n", "--as", "Vikram", "expense", "--category", "Tea", "--amount", "20")
-	mustRun(t, books, "3690\n", "--as", "Vikram", "report", "daybook")
+	// The day book says who made each document.
+	out = mustRun(t, books, "3690\n", "--as", "Vikram", "report", "daybook", "--format", "csv")
+	if !strings.Contains(out, "Made by") || !strings.Contains(out, "Tea") || !strings.Contains(out, ",Vikram,") {
+		t.Errorf("the day book does not say who made the expense:\n%s", out)
+	}
 	if out := mustRun(t, books, "2580\n", "--as", "Meera", "staff", "remove", "Ravi"); !strings.Contains(out, "Removed Ravi") {
 		t.Errorf("remove: %s", out)
 	}

@@ -100,7 +100,7 @@ func (s *Service) PurchaseRegister(ctx context.Context, q Query) (*Report, error
 }
 
 // DayBook lists every document of the period in date order with the money
-// it moved.
+// it moved and who made it (the staff member signed in when it was saved).
 func (s *Service) DayBook(ctx context.Context, q Query) (*Report, error) {
 	rep, _, err := s.newReport("daybook", "Day book "+q.Period.Label, q.Period)
 	if err != nil {
@@ -112,7 +112,7 @@ func (s *Service) DayBook(ctx context.Context, q Query) (*Report, error) {
 	}
 	t := &Table{Name: "daybook", Title: "Day book", TotalRows: total, Columns: []Column{col("date", "Date", Date), col("type", "Type", Text),
 		col("number", "Number", Text), col("party", "Party / details", Text), col("amount", "Amount", Money),
-		col("in", "Money in", Money), col("out", "Money out", Money), col("modes", "Modes", Text), col("status", "Status", Text)}}
+		col("in", "Money in", Money), col("out", "Money out", Money), col("modes", "Modes", Text), col("made_by", "Made by", Text), col("status", "Status", Text)}}
 	for _, e := range es {
 		status := ""
 		if e.Cancelled {
@@ -122,7 +122,7 @@ func (s *Service) DayBook(ctx context.Context, q Query) (*Report, error) {
 		if e.Table == "stock_adjustments" || e.Table == "cancellations" {
 			amount = nil
 		}
-		t.Rows = append(t.Rows, Row{e.Date, kindLabel(e.Table, e.Kind), e.Number, e.Party, amount, e.MoneyIn, e.MoneyOut, e.Modes, status})
+		t.Rows = append(t.Rows, Row{e.Date, kindLabel(e.Table, e.Kind), e.Number, e.Party, amount, e.MoneyIn, e.MoneyOut, e.Modes, e.MadeBy, status})
 	}
 	rep.Tables = []*Table{t}
 	return rep, nil

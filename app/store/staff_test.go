@@ -357,3 +357,59 @@ func TestStaffCollections(t *testing.T) {
 		t.Errorf("Ravi's own %+v %v", own, err)
 	}
 }
+
+// TestStaffDayBookMadeBy: every document of the day book says who made it
+// (the member signed in when it was saved), cancellations too; documents
+// of books before staff say nobody.
+func TestStaffDayBookMadeBy(t *testing.T) {
+	s := MustBooks(t)
+	tea := MustProduct(t, s, books.Product{Name: "Tea", SalePrice: 10000, GSTRate: 500, PriceIncludesTax: true})
+	before, err := s.CreateSale(ctx, &books.SaleDraft{Lines: []books.DraftLine{line(tea, 1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustStaff(t, s)
+	as := func(who, pin string) {
+		t.Helper()
+		if _, err := s.SignIn(ctx, who, pin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	as("Ravi", "1470")
+	inv, err := s.CreateSale(ctx, &books.SaleDraft{Lines: []books.DraftLine{line(tea, 2)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	as("Vikram", "3690")
+	if _, err := s.RecordExpense(ctx, books.Expense{Category: "Tea", Amount: 2000, Mode: "cash"}); err != nil {
+		t.Fatal(err)
+	}
+	as("Meera", "2580")
+	if _, err := s.CancelInvoice(ctx, inv.Number, "wrong item", s.Now()); err != nil {
+		t.Fatal(err)
+	}
+	d := s.Now().Format(books.DateLayout)
+	es, total, err := s.DayBook(ctx, d, d, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, e := range es {
+		got[e.Table+" "+e.Number] = e.MadeBy
+	}
+	want := map[string]string{
+		"invoices " + before.Number: "", "invoices " + inv.Number: "Ravi", "expenses ": "Vikram", "cancellations " + inv.Number: "Meera",
+	}
+	if total != len(want) || len(got) != len(want) {
+		t.Fatalf("day book: %d entries (total %d) %v, want %v", len(es), total, got, want)
+	}
+	for k, w := range want {
+		if g, ok := got[k]; !ok || g != w {
+			t.Errorf("%s made by %q, want %q", k, g, w)
+		}
+	}
+	// One page of two still counts all four.
+	if page, total, err := s.DayBook(ctx, d, d, 1, 2); err != nil || len(page) != 2 || total != 4 || page[0].MadeBy != "Ravi" {
+		t.Errorf("page: %+v total %d %v", page, total, err)
+	}
+}
