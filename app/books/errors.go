@@ -27,9 +27,15 @@ type Error struct {
 	Code  string
 	Field string
 	Msg   string
+	// Cause is the typed error Msg says, when a screen may say it in
+	// its own words (a wrong staff PIN, a refusal by role); may be nil.
+	Cause error `json:"-"`
 }
 
 func (e *Error) Error() string { return e.Msg }
+
+// Unwrap returns the cause (nil if none).
+func (e *Error) Unwrap() error { return e.Cause }
 
 // Errorf returns an *Error with a formatted message.
 func Errorf(code, format string, args ...any) *Error {

@@ -80,7 +80,7 @@ func Denied(err error) (staff.Action, bool) {
 
 func denied(a staff.Action, who Actor) error {
 	d := &staff.Denied{Role: who.Role, Action: a, Name: who.Name}
-	return &books.Error{Code: books.EFORBIDDEN, Field: string(a), Msg: d.Error()}
+	return &books.Error{Code: books.EFORBIDDEN, Field: string(a), Msg: d.Error(), Cause: d}
 }
 
 // approval is a manager's PIN given on the spot for some actions.
@@ -448,7 +448,7 @@ func (s *Store) VerifyPIN(ctx context.Context, key, pin string) (staff.Member, e
 	now := s.now()
 	if last, perr := time.Parse(time.RFC3339Nano, lastAt); perr == nil {
 		if until := staff.LockedUntil(failures, last); now.Before(until) {
-			return m, books.Errorf(books.ECONFLICT, "%s", (&staff.ErrLocked{Name: m.Name, Until: until}).Error())
+			return m, staffErr(books.ECONFLICT, "", &staff.ErrLocked{Name: m.Name, Until: until})
 		}
 	}
 	if staff.VerifyPIN(m.PINHash, pin) {
@@ -466,9 +466,15 @@ func (s *Store) VerifyPIN(ctx context.Context, key, pin string) (staff.Member, e
 		return m, fmt.Errorf("count PIN tries: %w", err)
 	}
 	if failures >= staff.MaxFailures {
-		return m, books.Errorf(books.ECONFLICT, "%s", (&staff.ErrLocked{Name: m.Name, Until: staff.LockedUntil(failures, now)}).Error())
+		return m, staffErr(books.ECONFLICT, "", &staff.ErrLocked{Name: m.Name, Until: staff.LockedUntil(failures, now)})
 	}
-	return m, books.Invalid("pin", "%s", (&staff.ErrWrongPIN{Name: m.Name, Left: staff.MaxFailures - failures}).Error())
+	return m, staffErr(books.EINVALID, "pin", &staff.ErrWrongPIN{Name: m.Name, Left: staff.MaxFailures - failures})
+}
+
+// staffErr is a books error that keeps the staff error it says (screens
+// say it in their language).
+func staffErr(code, field string, cause error) error {
+	return &books.Error{Code: code, Field: field, Msg: cause.Error(), Cause: cause}
 }
 
 // SignIn signs a staff member in on this device with their PIN.

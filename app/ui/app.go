@@ -560,6 +560,9 @@ func Message(err error) string {
 	if printing.IsSetupError(err) {
 		return books.ErrorMessage(err) + " " + L("Choose the printer in Settings (Alt+8) → This counter → Printer.")
 	}
+	if msg, ok := staffMessage(err); ok {
+		return msg
+	}
 	return books.ErrorMessage(err)
 }
 

@@ -77,6 +77,9 @@ func Run(path string, opt Options) int {
 		// this one, then look after the books and updates in the background.
 		update.ConfirmStarted()
 		go a.careLoop(opt.Care)
+		if !a.WatchInput() {
+			slog.Warn("idle lock: only keys count as activity (the window's mouse is out of reach)")
+		}
 		go a.idleLoop()
 	})
 	a.Start()

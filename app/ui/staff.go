@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -53,6 +55,13 @@ var actionNeeds = map[Action]staff.Action{
 	ActAssistant: staff.AskAI, ActCopyAnswer: staff.AskAI, ActOpenDraft: staff.AskAI,
 }
 
+// Needs is the permission-table action that act's key, menu item or
+// screen needs (false: open to everyone signed in).
+func Needs(act Action) (staff.Action, bool) {
+	need, ok := actionNeeds[act]
+	return need, ok
+}
+
 // staffBooks is the books' staff side (nil: books without it).
 func (a *App) staffBooks() StaffBooks {
 	sb, _ := a.Books.(StaffBooks)
@@ -77,7 +86,7 @@ func (a *App) Allowed(act Action) bool {
 func (a *App) refuse(act Action) {
 	sb := a.staffBooks()
 	who := sb.Actor()
-	a.Say("%s", (&staff.Denied{Role: who.Role, Action: actionNeeds[act], Name: who.Name}).Error())
+	a.Say("%s", deniedText(&staff.Denied{Role: who.Role, Action: actionNeeds[act], Name: who.Name}))
 }
 
 // hasStaff reports whether the books have staff (then someone must sign in).
@@ -126,31 +135,131 @@ func (a *App) whoText() string {
 // ---- sign-in, switch user, auto-lock ----
 
 // LockScreen is the shared counter's sign-in: a staff member picks their
-// name and types their PIN. Nothing of the books shows behind it.
+// name and types their PIN. Nothing of the books shows behind it. It works
+// from the keyboard alone: the name list has the focus; a letter picks the
+// next name starting with it, Up and Down move, Enter (or a digit of the
+// PIN) goes to the PIN box, and Enter there signs in.
 type LockScreen struct {
 	screenBase
 	a     *App
-	Who   *widget.Select
+	Who   *WhoSelect
 	PIN   *Entry
 	Msg   *widget.Label
 	ids   []string
 	title *widget.Label
 }
 
+// WhoSelect is the lock screen's list of names, made for the keyboard (a
+// plain Select only opens its pop-up on a key).
+type WhoSelect struct {
+	widget.Select
+	next  func()     // Enter: on to the PIN
+	digit func(rune) // a digit: on to the PIN, typed there
+	keyed bool       // the change came from a key, not the pop-up
+}
+
+func newWhoSelect(picked func()) *WhoSelect {
+	w := &WhoSelect{}
+	w.OnChanged = func(string) {
+		if !w.keyed {
+			picked() // chosen in the pop-up with the mouse
+		}
+	}
+	w.ExtendBaseWidget(w)
+	return w
+}
+
+func (w *WhoSelect) pick(i int) {
+	w.keyed = true
+	defer func() { w.keyed = false }()
+	w.SetSelectedIndex(i)
+}
+
+// TypedKey: Up and Down move through the names, Enter goes on to the PIN;
+// Space opens the list.
+func (w *WhoSelect) TypedKey(k *fyne.KeyEvent) {
+	n := len(w.Options)
+	switch k.Name {
+	case fyne.KeyDown, fyne.KeyRight:
+		if n > 0 {
+			w.pick((w.SelectedIndex() + 1) % n)
+		}
+	case fyne.KeyUp, fyne.KeyLeft:
+		if n > 0 {
+			i := w.SelectedIndex() - 1
+			if i < 0 {
+				i = n - 1
+			}
+			w.pick(i)
+		}
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if w.next != nil {
+			w.next()
+		}
+	default:
+		w.Select.TypedKey(k)
+	}
+}
+
+// TypedRune: a letter picks the next name that starts with it; a digit
+// starts the PIN.
+func (w *WhoSelect) TypedRune(r rune) {
+	if r >= '0' && r <= '9' {
+		if w.digit != nil {
+			w.digit(r)
+		}
+		return
+	}
+	n := len(w.Options)
+	for step := 1; step <= n; step++ {
+		i := (w.SelectedIndex() + step) % n
+		if i < 0 {
+			i += n
+		}
+		if first, _ := utf8.DecodeRuneInString(w.Options[i]); unicode.ToLower(first) == unicode.ToLower(r) {
+			w.pick(i)
+			return
+		}
+	}
+}
+
 func newLockScreen(a *App) *LockScreen {
 	l := &LockScreen{a: a}
-	l.Who = widget.NewSelect(nil, func(string) { a.focus(l.PIN) })
+	l.Who = newWhoSelect(func() { a.focus(l.PIN) })
 	l.PIN = a.entry(L("PIN"))
 	l.PIN.Password = true
 	l.PIN.OnSubmitted = func(string) { l.Submit() }
+	l.Who.next = func() {
+		if l.Who.SelectedIndex() < 0 {
+			setError(l.Msg, L("Pick your name first."))
+			return
+		}
+		a.focus(l.PIN)
+	}
+	l.Who.digit = func(r rune) {
+		if l.Who.SelectedIndex() < 0 {
+			setError(l.Msg, L("Pick your name first."))
+			return
+		}
+		a.focus(l.PIN)
+		l.PIN.TypedRune(r)
+	}
 	l.Msg = errorText()
 	l.title = heading("")
 	btn := widget.NewButtonWithIcon(L("Sign in"), theme.LoginIcon(), l.Submit)
 	btn.Importance = widget.HighImportance
 	form := widget.NewForm(widget.NewFormItem(L("Who are you?"), l.Who), widget.NewFormItem(L("PIN"), l.PIN))
-	box := container.NewVBox(l.title, wrapLabel(L("This counter is locked. Pick your name and type your PIN.")), form, l.Msg, btn)
-	l.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 300), box))
+	box := container.NewVBox(l.title, wrapLabel(L("This counter is locked. Pick your name and type your PIN.")), form, l.Msg, btn,
+		lowLabel(L("Keys: the first letter of your name (again for the next), Up and Down, Enter; then your PIN and Enter.")))
+	l.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(480, 340), box))
 	l.ExtendBaseWidget(l)
+	return l
+}
+
+// lowLabel is a quiet, wrapped line of help.
+func lowLabel(t string) *widget.Label {
+	l := wrapLabel(t)
+	l.Importance = widget.LowImportance
 	return l
 }
 
@@ -190,6 +299,7 @@ func (l *LockScreen) Submit() {
 	i := l.Who.SelectedIndex()
 	if i < 0 || i >= len(l.ids) {
 		setError(l.Msg, L("Pick your name first."))
+		l.a.focus(l.Who)
 		return
 	}
 	id, pin := l.ids[i], l.PIN.Text
@@ -239,7 +349,7 @@ func (a *App) Lock() {
 	a.Lockscreen.reload()
 	a.Win.SetMainMenu(nil)
 	a.Win.SetContent(a.Lockscreen)
-	a.focus(a.Lockscreen.PIN)
+	a.focus(a.Lockscreen.Who)
 }
 
 func (a *App) unlock(who store.Actor) {
@@ -256,10 +366,20 @@ func (a *App) unlock(who store.Actor) {
 	a.Say(L("Signed in as %s (%s)."), who.Name, L(who.Role.Label()))
 }
 
-// touch notes activity (a key): the idle lock counts from the last one.
+// touch notes activity (a key, a mouse move, click or scroll): the idle
+// lock counts from the last one.
 func (a *App) touch() { a.lastActive.Store(time.Now().UnixNano()) }
 
-// IdleLock is how long the counter waits without a key before it locks
+// LastActive is when the last key, mouse move, click or scroll came.
+func (a *App) LastActive() time.Time { return time.Unix(0, a.lastActive.Load()) }
+
+// WatchInput makes the window's mouse moves, clicks and scrolls count as
+// activity for the idle lock, as keys do (activity_glfw.go). Call it on the
+// main thread once the window is shown; it reports whether it could (not
+// in Fyne's test driver, where keys still count).
+func (a *App) WatchInput() bool { return watchInput(a.Win, a.touch) }
+
+// IdleLock is how long the counter waits without activity before it locks
 // (Settings → Staff; default 5 minutes; 0 never).
 func (a *App) IdleLock() time.Duration {
 	v, _ := a.Books.Meta(metaIdleLock)
@@ -273,7 +393,8 @@ func (a *App) IdleLock() time.Duration {
 
 const metaIdleLock = "staff_idle_lock_minutes"
 
-// LockIfIdle locks the counter when no key came for IdleLock by now.
+// LockIfIdle locks the counter when nothing (no key, no mouse) came for
+// IdleLock by now.
 func (a *App) LockIfIdle(now time.Time) bool {
 	idle := a.IdleLock()
 	if a.locked || idle <= 0 || !a.hasStaff() {

@@ -290,3 +290,104 @@ func TestStaffScreen(t *testing.T) {
 		t.Fatal("Sita did not sign in as a cashier")
 	}
 }
+
+// TestEveryKeyAndScreenPerRole: for each role, every key of the app, its
+// menu item and its screen in the list are there exactly when the
+// permission table lets the role do what they need; a key the role may
+// not use changes nothing and says who may.
+func TestEveryKeyAndScreenPerRole(t *testing.T) {
+	h := newHarness(t, staffBooks(t))
+	guarded := 0
+	for _, m := range []struct {
+		name, pin string
+		role      staff.Role
+	}{{"Ravi", "1470", staff.Cashier}, {"Vikram", "3690", staff.Manager}, {"Meera", "2580", staff.Owner}} {
+		if !h.App.Locked() {
+			h.press(ui.ActSwitchUser)
+		}
+		h.signIn(m.name, m.pin)
+		if h.App.Locked() {
+			t.Fatalf("%s did not sign in: %q", m.name, h.App.Lockscreen.Msg.Text)
+		}
+		for _, s := range ui.Shortcuts {
+			need, ok := ui.Needs(s.Action)
+			may := !ok || staff.Allowed(m.role, need)
+			if ok && !may {
+				guarded++
+			}
+			if s.Menu != "" && h.menuHas(s.Label) != may {
+				t.Errorf("%s: menu item %q shown %v, want %v", m.role, s.Label, !may, may)
+			}
+			if h.App.NavShown(s.Action) && !may {
+				t.Errorf("%s: screen %s in the list", m.role, s.Action)
+			}
+			if may {
+				continue
+			}
+			h.press(ui.ActBilling)
+			h.settle("billing", func() bool { return h.App.Current() == ui.ActBilling })
+			h.App.Run(s.Action) // what its key would do, menu or not
+			if h.App.Current() != ui.ActBilling || h.App.DialogOpen() {
+				t.Errorf("%s reached %s: on %s, dialog %v", m.role, s.Action, h.App.Current(), h.App.DialogOpen())
+			}
+			if st := h.App.Status(); !strings.Contains(st, m.name+" ("+string(m.role)+") may not do this") {
+				t.Errorf("%s pressing %s: %q", m.role, s.Action, st)
+			}
+		}
+		for _, act := range []ui.Action{ui.ActBilling, ui.ActInvoices, ui.ActProducts, ui.ActParties, ui.ActExpenses, ui.ActToday, ui.ActReports, ui.ActSettings} {
+			need, _ := ui.Needs(act)
+			if h.App.NavShown(act) != staff.Allowed(m.role, need) {
+				t.Errorf("%s: screen %s shown %v", m.role, act, h.App.NavShown(act))
+			}
+		}
+	}
+	if guarded < 6 { // the cashier: five screens; the manager: Settings
+		t.Fatalf("only %d keys were closed to a role", guarded)
+	}
+}
+
+// TestLockScreenKeys: the lock screen works from the keyboard alone. The
+// name list has the keyboard; Enter with no name says to pick one; a
+// letter picks the next name starting with it, Up and Down move; a digit
+// goes on to the PIN box; Enter signs in and the item box has the
+// keyboard; Switch user brings the lock back with no name picked.
+func TestLockScreenKeys(t *testing.T) {
+	h := newHarness(t, staffBooks(t))
+	l := h.App.Lockscreen
+	typ := func(s string) {
+		for _, r := range s {
+			h.Win.Canvas().Focused().TypedRune(r)
+		}
+	}
+	if h.Win.Canvas().Focused() != l.Who {
+		t.Fatalf("the lock screen's keyboard is on %T", h.Win.Canvas().Focused())
+	}
+	h.key(fyne.KeyReturn)
+	if l.Msg.Text != "Pick your name first." || h.Win.Canvas().Focused() != l.Who {
+		t.Fatalf("Enter with no name: %q", l.Msg.Text)
+	}
+	typ("v")
+	if !strings.HasPrefix(l.Who.Selected, "Vikram ") || h.Win.Canvas().Focused() != l.Who {
+		t.Fatalf("v picked %q", l.Who.Selected)
+	}
+	h.key(fyne.KeyDown)
+	next := l.Who.Selected
+	h.key(fyne.KeyUp)
+	if next == "" || strings.HasPrefix(next, "Vikram ") || !strings.HasPrefix(l.Who.Selected, "Vikram ") {
+		t.Fatalf("Down then Up: %q then %q", next, l.Who.Selected)
+	}
+	typ("3")
+	if h.Win.Canvas().Focused() != l.PIN || l.PIN.Text != "3" {
+		t.Fatalf("a digit on the name list: focus %T, PIN %q", h.Win.Canvas().Focused(), l.PIN.Text)
+	}
+	typ("690")
+	h.key(fyne.KeyReturn)
+	h.settle("signed in", func() bool { return !h.App.Locked() })
+	if h.App.Current() != ui.ActBilling || h.Win.Canvas().Focused() != h.App.Billing.ItemBox {
+		t.Fatalf("after sign-in: %s, focus %T", h.App.Current(), h.Win.Canvas().Focused())
+	}
+	h.press(ui.ActSwitchUser)
+	if !h.App.Locked() || h.Win.Canvas().Focused() != l.Who || l.Who.Selected != "" {
+		t.Fatalf("Switch user: locked %v, focus %T, picked %q", h.App.Locked(), h.Win.Canvas().Focused(), l.Who.Selected)
+	}
+}

@@ -70,7 +70,7 @@ func (s *SettingsScreen) ShowStaff() {
 	members := container.NewVScroll(ss.list)
 	members.SetMinSize(fyne.NewSize(360, 170))
 	left := container.NewVBox(boldLabel(L("Staff (tap one to change it)")), members, form, buttons, ss.Msg,
-		wrapLabel(L("Lock this counter after so many minutes without a key (0: never):")), idle)
+		wrapLabel(L("Lock this counter after so many minutes without a key or the mouse (0: never):")), idle)
 	right := container.NewVScroll(container.NewVBox(boldLabel(L("Who may do what")), permissionGrid(),
 		boldLabel(L("Manager approvals (newest first)")), ss.Log))
 	split := container.NewHSplit(container.NewVScroll(left), right)
@@ -261,5 +261,5 @@ func (ss *StaffScreen) SaveIdle() {
 		setError(ss.Msg, Message(err))
 		return
 	}
-	setNote(ss.Msg, fmt.Sprintf(L("The counter locks after %d minutes without a key."), n))
+	setNote(ss.Msg, fmt.Sprintf(L("The counter locks after %d minutes without a key or the mouse."), n))
 }
