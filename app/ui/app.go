@@ -399,7 +399,7 @@ func (a *App) keyHook(e *Entry, k *fyne.KeyEvent) bool {
 	if k.Name == fyne.KeyEscape && a.current == ActAssistant && a.Assist != nil && len(a.dialogs) == 0 && a.Assist.Stop() {
 		return true // Esc stops the answer being written
 	}
-	if k.Name == fyne.KeyEscape && a.current == ActBilling && a.Billing != nil && len(a.dialogs) == 0 {
+	if k.Name == fyne.KeyEscape && a.current == ActBilling && a.Billing != nil && len(a.dialogs) == 0 && !a.locked {
 		a.Billing.focusItemBox()
 		return true
 	}

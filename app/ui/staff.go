@@ -156,10 +156,13 @@ type WhoSelect struct {
 	next  func()     // Enter: on to the PIN
 	digit func(rune) // a digit: on to the PIN, typed there
 	keyed bool       // the change came from a key, not the pop-up
+	hook  func(*fyne.KeyEvent) bool
 }
 
-func newWhoSelect(picked func()) *WhoSelect {
-	w := &WhoSelect{}
+// newWhoSelect makes the list; picked runs when a name is chosen in the
+// pop-up. The app's key hook sees its keys first (Esc closes a dialog).
+func (a *App) newWhoSelect(picked func()) *WhoSelect {
+	w := &WhoSelect{hook: func(k *fyne.KeyEvent) bool { return a.keyHook(nil, k) }}
 	w.OnChanged = func(string) {
 		if !w.keyed {
 			picked() // chosen in the pop-up with the mouse
@@ -178,6 +181,9 @@ func (w *WhoSelect) pick(i int) {
 // TypedKey: Up and Down move through the names, Enter goes on to the PIN;
 // Space opens the list.
 func (w *WhoSelect) TypedKey(k *fyne.KeyEvent) {
+	if w.hook != nil && w.hook(k) {
+		return
+	}
 	n := len(w.Options)
 	switch k.Name {
 	case fyne.KeyDown, fyne.KeyRight:
@@ -204,6 +210,9 @@ func (w *WhoSelect) TypedKey(k *fyne.KeyEvent) {
 // TypedRune: a letter picks the next name that starts with it; a digit
 // starts the PIN.
 func (w *WhoSelect) TypedRune(r rune) {
+	if w.hook != nil {
+		w.hook(&fyne.KeyEvent{}) // activity for the idle lock
+	}
 	if r >= '0' && r <= '9' {
 		if w.digit != nil {
 			w.digit(r)
@@ -225,7 +234,7 @@ func (w *WhoSelect) TypedRune(r rune) {
 
 func newLockScreen(a *App) *LockScreen {
 	l := &LockScreen{a: a}
-	l.Who = newWhoSelect(func() { a.focus(l.PIN) })
+	l.Who = a.newWhoSelect(func() { a.focus(l.PIN) })
 	l.PIN = a.entry(L("PIN"))
 	l.PIN.Password = true
 	l.PIN.OnSubmitted = func(string) { l.Submit() }
@@ -422,7 +431,7 @@ func (a *App) idleLoop() {
 // signed-in cashier do what their role may not alone. One dialog for all
 // that a save needs; the books log the override with the save.
 type ApprovalDialog struct {
-	Who  *widget.Select
+	Who  *WhoSelect
 	PIN  *Entry
 	Msg  *widget.Label
 	form *formDlg
@@ -449,12 +458,17 @@ func (a *App) approve(actions []staff.Action, detail string, then func(ctx conte
 			ad.ids = append(ad.ids, m.ID)
 		}
 	}
-	ad.Who = widget.NewSelect(names, nil)
+	ad.PIN = a.entry(L("PIN"))
+	ad.PIN.Password = true
+	// From the keyboard: a letter picks the manager, Enter or a digit goes
+	// on to the PIN, as on the lock screen.
+	ad.Who = a.newWhoSelect(func() { a.focus(ad.PIN) })
+	ad.Who.Options = names
+	ad.Who.next = func() { a.focus(ad.PIN) }
+	ad.Who.digit = func(r rune) { a.focus(ad.PIN); ad.PIN.TypedRune(r) }
 	if len(names) == 1 {
 		ad.Who.SetSelectedIndex(0)
 	}
-	ad.PIN = a.entry(L("PIN"))
-	ad.PIN.Password = true
 	var what []string
 	for _, act := range actions {
 		what = append(what, L(act.Label()))
@@ -468,6 +482,7 @@ func (a *App) approve(actions []staff.Action, detail string, then func(ctx conte
 		i := ad.Who.SelectedIndex()
 		if i < 0 {
 			setError(ad.Msg, L("Pick the manager who approves."))
+			a.focus(ad.Who)
 			return false
 		}
 		pin := ad.PIN.Text
@@ -488,7 +503,11 @@ func (a *App) approve(actions []staff.Action, detail string, then func(ctx conte
 		})
 		return false
 	})
-	a.focus(ad.PIN)
+	if ad.Who.SelectedIndex() < 0 {
+		a.focus(ad.Who)
+	} else {
+		a.focus(ad.PIN)
+	}
 }
 
 // Submit approves, as Ctrl+S does.

@@ -141,13 +141,21 @@ func TestCashierSeesOnlyWhatTheRoleMay(t *testing.T) {
 	if h.invoices() != 0 || len(b.Bill.Lines) != 1 {
 		t.Fatal("saved before the approval, or the bill left the counter")
 	}
+	// From the keyboard: the approver's first letter, Enter, the PIN, Enter.
 	ad := h.App.Approval()
-	ad.Who.SetSelectedIndex(1) // Meera (Owner), Vikram (Manager)
-	if !strings.HasPrefix(ad.Who.Selected, "Vikram") {
-		t.Fatalf("approvers: %v", ad.Who.Options)
+	if h.Win.Canvas().Focused() != ad.Who {
+		t.Fatalf("the approval's keyboard is on %T", h.Win.Canvas().Focused())
 	}
-	h.typeInto(ad.PIN, "9999")
-	ad.Submit()
+	h.Win.Canvas().Focused().TypedRune('v') // Meera (Owner), Vikram (Manager)
+	if !strings.HasPrefix(ad.Who.Selected, "Vikram") {
+		t.Fatalf("approvers: %v, picked %q", ad.Who.Options, ad.Who.Selected)
+	}
+	h.key(fyne.KeyReturn)
+	if h.Win.Canvas().Focused() != ad.PIN {
+		t.Fatalf("Enter on the approver: focus on %T", h.Win.Canvas().Focused())
+	}
+	test.Type(ad.PIN, "9999")
+	h.key(fyne.KeyReturn)
 	h.settle("wrong manager PIN", func() bool { return ad.Msg.Text != "" })
 	if !strings.Contains(ad.Msg.Text, "Wrong PIN for Vikram") {
 		t.Errorf("wrong approver PIN: %q", ad.Msg.Text)
