@@ -111,8 +111,8 @@ func (s *Service) DayBook(ctx context.Context, q Query) (*Report, error) {
 		return nil, err
 	}
 	t := &Table{Name: "daybook", Title: "Day book", TotalRows: total, Columns: []Column{col("date", "Date", Date), col("type", "Type", Text),
-		col("number", "Number", Text), col("party", "Party / details", Text), col("amount", "Amount", Money),
-		col("in", "Money in", Money), col("out", "Money out", Money), col("modes", "Modes", Text), col("made_by", "Made by", Text), col("status", "Status", Text)}}
+		col("number", "Number", Text), col("party", "Party / details", Text), col("made_by", "Made by", Text), col("amount", "Amount", Money),
+		col("in", "Money in", Money), col("out", "Money out", Money), col("modes", "Modes", Text), col("status", "Status", Text)}}
 	for _, e := range es {
 		status := ""
 		if e.Cancelled {
@@ -122,7 +122,7 @@ func (s *Service) DayBook(ctx context.Context, q Query) (*Report, error) {
 		if e.Table == "stock_adjustments" || e.Table == "cancellations" {
 			amount = nil
 		}
-		t.Rows = append(t.Rows, Row{e.Date, kindLabel(e.Table, e.Kind), e.Number, e.Party, amount, e.MoneyIn, e.MoneyOut, e.Modes, e.MadeBy, status})
+		t.Rows = append(t.Rows, Row{e.Date, kindLabel(e.Table, e.Kind), e.Number, e.Party, e.MadeBy, amount, e.MoneyIn, e.MoneyOut, e.Modes, status})
 	}
 	rep.Tables = []*Table{t}
 	return rep, nil

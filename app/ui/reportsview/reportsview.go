@@ -229,6 +229,9 @@ func (v *View) period() (reports.Period, error) {
 	return reports.Range(v.from.Date.Format(books.DateLayout), v.to.Date.Format(books.DateLayout))
 }
 
+// Pick selects the report with this title, as the report list does.
+func (v *View) Pick(title string) { v.report.SetSelected(title) }
+
 // Run runs the selected report for the selected dates: the first page.
 func (v *View) Run() {
 	name := v.selectedName()
@@ -335,6 +338,10 @@ func (v *View) showTable(t *reports.Table) {
 			w = 120
 		case reports.Date:
 			w = 100
+		}
+		if t.Name == "daybook" { // ten columns that fit a 1366-pixel window
+			w = map[string]float32{"date": 106, "type": 115, "number": 140, "party": 145, "made_by": 105,
+				"amount": 104, "in": 104, "out": 104, "modes": 80, "status": 85}[c.Key]
 		}
 		if tw := float32(len(c.Title))*8 + 16; tw > w {
 			w = tw

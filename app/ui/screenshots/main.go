@@ -21,14 +21,18 @@ import (
 	"github.com/ainaukar/naukar/app/demo"
 	"github.com/ainaukar/naukar/app/gst"
 	"github.com/ainaukar/naukar/app/reports"
+	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/ui"
 	"github.com/ainaukar/naukar/app/ui/reportsview"
 )
 
+// reportsView is the Reports screen (the staff set shows its day book).
+var reportsView *reportsview.View
+
 func main() {
 	out := flag.String("out", "docs/screenshots", "folder for the PNG files")
-	set := flag.String("set", "main", "which shots: main (every screen), hindi (billing in Hindi), wizard (first run), assistant, assistant-hindi (the AI assistant)")
+	set := flag.String("set", "main", "which shots: main (every screen), hindi (billing in Hindi), wizard (first run), assistant, assistant-hindi (the AI assistant), staff (sign-in, roles, a manager's approval, the day book's made-by)")
 	flag.Parse()
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
@@ -44,11 +48,18 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	st, err := store.Open(path, store.Options{Now: func() time.Time { return demo.Today }})
+	opts := store.Options{Now: func() time.Time { return demo.Today }}
+	if *set == "staff" {
+		opts.PINParams = &staff.TestParams
+	}
+	st, err := store.Open(path, opts)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer st.Close()
+	if *set == "staff" {
+		addStaff(st)
+	}
 
 	ui.LoadTranslations()
 	fyneapp.SetMetadata(fyne.AppMetadata{ID: ui.AppID, Name: "Naukar", Migrations: map[string]bool{"fyneDo": true}})
@@ -58,7 +69,10 @@ func main() {
 	w.Resize(fyne.NewSize(1366, 768))
 	w.SetFixedSize(true)
 	svc := reports.New(st)
-	opt := ui.Options{Reports: func(w fyne.Window) fyne.CanvasObject { return reportsview.New(w, svc) }}
+	opt := ui.Options{Reports: func(w fyne.Window) fyne.CanvasObject {
+		reportsView = reportsview.NewWithDo(w, svc, nil)
+		return reportsView
+	}}
 	model := withAssistant(st, &opt)
 	a := ui.New(w, st, opt)
 	a.Start()
@@ -130,6 +144,10 @@ func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string, model *sh
 	}
 	if set == "review" {
 		review(a, st, do, snap)
+		return
+	}
+	if set == "staff" {
+		staffShots(a, st, do, snap)
 		return
 	}
 	fill()
@@ -249,3 +267,102 @@ func review(a *ui.App, st *store.Store, do func(func()), snap func(string)) {
 }
 
 func ptr(v fyne.ThemeVariant) *fyne.ThemeVariant { return &v }
+
+// addStaff gives the demo books an owner (Meera, PIN 2580), a manager
+// (Vikram, 3690) and a cashier (Ravi, 1470, discounts up to 5%).
+func addStaff(st *store.Store) {
+	ctx := context.Background()
+	must := func(err error) {
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+	_, err := st.AddStaff(ctx, store.StaffInput{Name: "Meera", Role: staff.Owner, PIN: "2580"})
+	must(err)
+	_, err = st.SignIn(ctx, "Meera", "2580")
+	must(err)
+	_, err = st.AddStaff(ctx, store.StaffInput{Name: "Vikram", Role: staff.Manager, PIN: "3690"})
+	must(err)
+	_, err = st.AddStaff(ctx, store.StaffInput{Name: "Ravi", Role: staff.Cashier, PIN: "1470", DiscountLimitBP: -1})
+	must(err)
+	st.SignOut()
+}
+
+// staffShots: the lock screen, a cashier's counter, a manager's approval
+// of a cashier's discount, Settings → Staff and roles, the day book with
+// who made each document.
+func staffShots(a *ui.App, st *store.Store, do func(func()), snap0 func(string)) {
+	// Content swapped in for the lock screen can take a while to be drawn
+	// on a loaded machine: wait longer than the other shots.
+	snap := func(name string) {
+		time.Sleep(1500 * time.Millisecond)
+		snap0(name)
+	}
+	signIn := func(name, pin string) {
+		do(func() {
+			a.Lockscreen.Choose(name)
+			a.Lockscreen.PIN.SetText(pin)
+			a.Lockscreen.Submit()
+		})
+		for i := 0; i < 100; i++ {
+			var locked bool
+			do(func() { locked = a.Locked() })
+			if !locked {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		log.Fatalf("%s did not sign in", name)
+	}
+	do(func() { a.Lockscreen.Choose("Ravi") })
+	snap("21-staff-lock")
+	signIn("Ravi", "1470")
+	b := a.Billing
+	for i := 0; i < 3; i++ {
+		hits, _ := st.ListProducts(store.ProductFilter{Offset: i * 7, Limit: 1})
+		p, _ := st.Product(hits[0].ID)
+		stock, _ := st.StockOnHand(p.ID)
+		do(func() { b.AddProduct(p, 1000, stock) })
+	}
+	snap("22-staff-cashier")
+	do(func() {
+		b.SetCell(0, ui.ColDiscount, "10%")
+		a.Press(ui.ActSaveBill)
+	})
+	snap("24-staff-override")
+	do(func() {
+		ad := a.Approval()
+		if ad == nil {
+			log.Fatal("no approval dialog")
+		}
+		for i, o := range ad.Who.Options {
+			if len(o) > 6 && o[:6] == "Vikram" {
+				ad.Who.SetSelectedIndex(i)
+			}
+		}
+		ad.PIN.SetText("3690")
+		ad.Submit()
+	})
+	time.Sleep(time.Second)
+	do(func() { a.Press(ui.ActSwitchUser) })
+	signIn("Vikram", "3690")
+	_, err := st.RecordExpense(context.Background(), books.Expense{Category: "Tea and snacks", Amount: 12000, Mode: "cash"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	do(func() { a.Press(ui.ActSwitchUser) })
+	signIn("Meera", "2580")
+	do(func() { a.Run(ui.ActSettings); a.Settings.ShowStaff() })
+	snap("23-staff-roles")
+	do(func() {
+		a.Press(ui.ActSwitchUser) // closes the dialog
+	})
+	signIn("Meera", "2580")
+	do(func() {
+		a.Run(ui.ActReports)
+		reportsView.Pick("Day book")
+		reportsView.Run()
+	})
+	time.Sleep(4 * time.Second)
+	snap("25-staff-daybook")
+}
