@@ -342,14 +342,14 @@ func TestEveryKeyAndScreenPerRole(t *testing.T) {
 				t.Errorf("%s pressing %s: %q", m.role, s.Action, st)
 			}
 		}
-		for _, act := range []ui.Action{ui.ActBilling, ui.ActInvoices, ui.ActProducts, ui.ActParties, ui.ActExpenses, ui.ActToday, ui.ActReports, ui.ActSettings} {
+		for _, act := range []ui.Action{ui.ActBilling, ui.ActInvoices, ui.ActProducts, ui.ActParties, ui.ActExpenses, ui.ActToday, ui.ActReports, ui.ActSettings, ui.ActAssistant} {
 			need, _ := ui.Needs(act)
 			if h.App.NavShown(act) != staff.Allowed(m.role, need) {
 				t.Errorf("%s: screen %s shown %v", m.role, act, h.App.NavShown(act))
 			}
 		}
 	}
-	if guarded < 6 { // the cashier: five screens; the manager: Settings
+	if guarded < 9 { // the cashier: five screens and the AI assistant's three keys; the manager: Settings
 		t.Fatalf("only %d keys were closed to a role", guarded)
 	}
 }
