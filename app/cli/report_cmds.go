@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	register("report", "report gstr1|gstr3b|sales|purchases|hsn|daybook|cashbook|ledger|outstanding|stock|items|expenses|pnl [--period MMYYYY|YYYY-MM|Q3-2026-27|2026-27 | --from DATE --to DATE] [--format table|json|csv|xlsx] [-o FILE] [--party NAME] [--low]", cmdReport)
+	register("report", "report gstr1|gstr3b|sales|purchases|hsn|daybook|collections|cashbook|ledger|outstanding|stock|items|expenses|pnl [--period MMYYYY|YYYY-MM|Q3-2026-27|2026-27 | --from DATE --to DATE] [--format table|json|csv|xlsx] [-o FILE] [--party NAME] [--low]", cmdReport)
 	register("export tally", "export tally [--period P | --from DATE --to DATE] [--inventory] -o FILE.xml", cmdExportTally)
 }
 

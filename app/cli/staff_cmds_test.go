@@ -70,6 +70,11 @@ func TestStaffCommands(t *testing.T) {
 	if !strings.Contains(out, "Made by") || !strings.Contains(out, "Tea") || !strings.Contains(out, ",Vikram,") {
 		t.Errorf("the day book does not say who made the expense:\n%s", out)
 	}
+	out = mustRun(t, books, "3690\n", "--as", "Vikram", "report", "collections", "--format", "csv")
+	if !strings.Contains(out, "Vikram,Cash,0.00,20.00,-20.00") {
+		t.Errorf("collections by staff:\n%s", out)
+	}
+	wantFail(t, run(t, books, "1470\n", "--as", "Ravi", "report", "collections"), 1, "Ravi (cashier) may not do this")
 	if out := mustRun(t, books, "2580\n", "--as", "Meera", "staff", "remove", "Ravi"); !strings.Contains(out, "Removed Ravi") {
 		t.Errorf("remove: %s", out)
 	}

@@ -63,6 +63,7 @@ var defs = []Def{
 	{"purchases", "Purchase register", (*Service).PurchaseRegister},
 	{"hsn", "HSN summary", (*Service).HSNSummary},
 	{"daybook", "Day book", (*Service).DayBook},
+	{"collections", "Collections by staff", (*Service).StaffCollections},
 	{"cashbook", "Cash book", (*Service).CashBook},
 	{"ledger", "Party ledger", (*Service).PartyLedger},
 	{"outstanding", "Outstanding dues with ageing", (*Service).Outstanding},

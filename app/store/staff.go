@@ -526,17 +526,24 @@ type Collection struct {
 // (cancelled bills left out): everyone's, or only staffID's when given.
 func (s *Store) Collections(ctx context.Context, date time.Time, staffID string) ([]Collection, error) {
 	d := date.Format(books.DateLayout)
+	return s.CollectionsBetween(ctx, d, d, staffID)
+}
+
+// CollectionsBetween sums the money documents dated from..to (yyyy-mm-dd)
+// moved, per staff member and payment mode (cancelled bills left out):
+// everyone's, or only staffID's when given.
+func (s *Store) CollectionsBetween(ctx context.Context, from, to, staffID string) ([]Collection, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT coalesce(k.made_by, ''), coalesce(k.name, ''), m.mode, sum(m.amount_in), sum(m.amount_out)
 		FROM money_moves m JOIN (
-			SELECT id, made_by, data->>'made_by_name' AS name FROM invoices WHERE date = ?1
-			UNION ALL SELECT id, made_by, data->>'made_by_name' FROM credit_notes WHERE date = ?1
-			UNION ALL SELECT id, made_by, data->>'made_by_name' FROM payments WHERE date = ?1
-			UNION ALL SELECT id, made_by, data->>'made_by_name' FROM expenses WHERE date = ?1
+			SELECT id, made_by, data->>'made_by_name' AS name FROM invoices WHERE date >= ?1 AND date <= ?2
+			UNION ALL SELECT id, made_by, data->>'made_by_name' FROM credit_notes WHERE date >= ?1 AND date <= ?2
+			UNION ALL SELECT id, made_by, data->>'made_by_name' FROM payments WHERE date >= ?1 AND date <= ?2
+			UNION ALL SELECT id, made_by, data->>'made_by_name' FROM expenses WHERE date >= ?1 AND date <= ?2
 		) k ON k.id = m.doc_id
-		WHERE m.date = ?1 AND m.cancelled = 0 AND (?2 = '' OR k.made_by = ?2)
-		GROUP BY 1, 2, 3 ORDER BY 2, 3`, d, staffID)
+		WHERE m.date >= ?1 AND m.date <= ?2 AND m.cancelled = 0 AND (?3 = '' OR k.made_by = ?3)
+		GROUP BY 1, 2, 3 ORDER BY 2, 3`, from, to, staffID)
 	if err != nil {
-		return nil, fmt.Errorf("collections of %s: %w", d, err)
+		return nil, fmt.Errorf("collections of %s to %s: %w", from, to, err)
 	}
 	defer rows.Close()
 	var out []Collection

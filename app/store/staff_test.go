@@ -356,6 +356,16 @@ func TestStaffCollections(t *testing.T) {
 	if err != nil || len(own) != 1 || own[0].In != 30000 {
 		t.Errorf("Ravi's own %+v %v", own, err)
 	}
+	// Over a period: the day's and none from the day before or after.
+	for _, c := range []struct {
+		from, to string
+		want     int
+	}{{"2026-10-01", "2026-10-31", 2}, {"2026-10-04", "2026-10-04", 0}, {"2026-10-06", "2026-11-30", 0}} {
+		got, err := s.CollectionsBetween(ctx, c.from, c.to, "")
+		if err != nil || len(got) != c.want {
+			t.Errorf("collections %s to %s: %+v %v", c.from, c.to, got, err)
+		}
+	}
 }
 
 // TestStaffDayBookMadeBy: every document of the day book says who made it
