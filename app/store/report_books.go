@@ -103,13 +103,13 @@ type DayEntry struct {
 // DayBook lists every document dated from..to in date order, with the
 // money each moved and who made it. With limit > 0 it returns one page; total counts all.
 func (s *Store) DayBook(ctx context.Context, from, to string, offset, limit int) (entries []DayEntry, total int, err error) {
-	const docs = `SELECT date, 'invoices' AS tbl, id, kind, number, coalesce(party_name, '') AS party, grand_total AS amount, cancelled, data->>'made_by_name' AS made_by, rid FROM invoices WHERE date >= ?1 AND date <= ?2
-		UNION ALL SELECT date, 'credit_notes', id, '', number, coalesce(party_name, ''), grand_total, 0, data->>'made_by_name', rid FROM credit_notes WHERE date >= ?1 AND date <= ?2
-		UNION ALL SELECT date, 'purchases', id, '', coalesce(bill_number, ''), coalesce(party_name, ''), grand_total, 0, data->>'made_by_name', rid FROM purchases WHERE date >= ?1 AND date <= ?2
-		UNION ALL SELECT date, 'payments', id, data->>'direction', '', coalesce(data->>'$.party.name', ''), data->>'amount', 0, data->>'made_by_name', rid FROM payments WHERE date >= ?1 AND date <= ?2
-		UNION ALL SELECT date, 'expenses', id, '', '', category, amount, 0, data->>'made_by_name', rid FROM expenses WHERE date >= ?1 AND date <= ?2
-		UNION ALL SELECT date, 'stock_adjustments', id, '', '', coalesce(data->>'product_name', ''), 0, 0, data->>'made_by_name', rid FROM stock_adjustments WHERE date >= ?1 AND date <= ?2
-		UNION ALL SELECT date, 'cancellations', id, '', coalesce(data->>'doc_number', ''), coalesce(data->>'reason', ''), 0, 0, data->>'made_by_name', rid FROM cancellations WHERE date >= ?1 AND date <= ?2`
+	const docs = `SELECT date, 'invoices' AS tbl, id, kind, number, coalesce(party_name, '') AS party, grand_total AS amount, cancelled, rid FROM invoices WHERE date >= ?1 AND date <= ?2
+		UNION ALL SELECT date, 'credit_notes', id, '', number, coalesce(party_name, ''), grand_total, 0, rid FROM credit_notes WHERE date >= ?1 AND date <= ?2
+		UNION ALL SELECT date, 'purchases', id, '', coalesce(bill_number, ''), coalesce(party_name, ''), grand_total, 0, rid FROM purchases WHERE date >= ?1 AND date <= ?2
+		UNION ALL SELECT date, 'payments', id, data->>'direction', '', coalesce(data->>'$.party.name', ''), data->>'amount', 0, rid FROM payments WHERE date >= ?1 AND date <= ?2
+		UNION ALL SELECT date, 'expenses', id, '', '', category, amount, 0, rid FROM expenses WHERE date >= ?1 AND date <= ?2
+		UNION ALL SELECT date, 'stock_adjustments', id, '', '', coalesce(data->>'product_name', ''), 0, 0, rid FROM stock_adjustments WHERE date >= ?1 AND date <= ?2
+		UNION ALL SELECT date, 'cancellations', id, '', coalesce(data->>'doc_number', ''), coalesce(data->>'reason', ''), 0, 0, rid FROM cancellations WHERE date >= ?1 AND date <= ?2`
 	const count = `SELECT (SELECT count(*) FROM invoices WHERE date >= ?1 AND date <= ?2) + (SELECT count(*) FROM credit_notes WHERE date >= ?1 AND date <= ?2)
 		+ (SELECT count(*) FROM purchases WHERE date >= ?1 AND date <= ?2) + (SELECT count(*) FROM payments WHERE date >= ?1 AND date <= ?2)
 		+ (SELECT count(*) FROM expenses WHERE date >= ?1 AND date <= ?2) + (SELECT count(*) FROM stock_adjustments WHERE date >= ?1 AND date <= ?2)
@@ -117,7 +117,16 @@ func (s *Store) DayBook(ctx context.Context, from, to string, offset, limit int)
 	if err := s.r.QueryRowContext(ctx, count, from, to).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("day book: %w", err)
 	}
-	q := `SELECT d.date, d.tbl, d.id, coalesce(d.kind, ''), d.number, d.party, coalesce(d.amount, 0), d.cancelled, coalesce(d.made_by, ''),
+	q := `SELECT d.date, d.tbl, d.id, coalesce(d.kind, ''), d.number, d.party, coalesce(d.amount, 0), d.cancelled,
+		-- who made it, read for the page's rows only (the documents' JSON is
+		-- not read for the whole period)
+		coalesce(CASE d.tbl WHEN 'invoices' THEN (SELECT data->>'made_by_name' FROM invoices WHERE id = d.id)
+			WHEN 'credit_notes' THEN (SELECT data->>'made_by_name' FROM credit_notes WHERE id = d.id)
+			WHEN 'purchases' THEN (SELECT data->>'made_by_name' FROM purchases WHERE id = d.id)
+			WHEN 'payments' THEN (SELECT data->>'made_by_name' FROM payments WHERE id = d.id)
+			WHEN 'expenses' THEN (SELECT data->>'made_by_name' FROM expenses WHERE id = d.id)
+			WHEN 'stock_adjustments' THEN (SELECT data->>'made_by_name' FROM stock_adjustments WHERE id = d.id)
+			WHEN 'cancellations' THEN (SELECT data->>'made_by_name' FROM cancellations WHERE id = d.id) END, ''),
 		coalesce((SELECT sum(amount_in) FROM money_moves m WHERE m.doc_id = d.id), 0),
 		coalesce((SELECT sum(amount_out) FROM money_moves m WHERE m.doc_id = d.id), 0),
 		coalesce((SELECT group_concat(mode, ',') FROM (SELECT DISTINCT mode FROM money_moves m WHERE m.doc_id = d.id ORDER BY mode)), '')
