@@ -67,6 +67,32 @@ func CheckStaffMutation(s Session, m protocol.Mutation) *protocol.Rejection {
 		Message: "Only the owner can add, change or remove staff: sign in on this device as the owner, then make the change again."}
 }
 
+// CheckWAMutation refuses a WhatsApp message request (a wa_messages row,
+// which the server sends) that the device's role may not make: a reminder
+// needs staff.SendMessages (a manager or the owner), anything else on the
+// table staff.SendBill (every role sends a customer their bill). So a
+// modified app cannot send what its user may not. It returns nil for
+// other tables.
+func CheckWAMutation(s Session, m protocol.Mutation) *protocol.Rejection {
+	if m.Table != protocol.TableWAMessages || m.Op == protocol.OpDelete {
+		return nil
+	}
+	var f struct {
+		Kind string `json:"kind"`
+	}
+	_ = json.Unmarshal(m.Data, &f) // a malformed row is refused by CheckMutation
+	a := staff.SendBill
+	if f.Kind == protocol.WAKindReminder {
+		a = staff.SendMessages
+	}
+	err := Require(s, a)
+	if err == nil {
+		return nil
+	}
+	return &protocol.Rejection{N: m.N, Table: m.Table, ID: m.ID, Code: protocol.CodeForbidden,
+		Message: "Not sent on WhatsApp: " + ErrorMessage(err)}
+}
+
 // StaffMember reads a synced staff record (data as the devices wrote it).
 func StaffMember(id string, data []byte) (staff.Member, error) {
 	var m staff.Member

@@ -128,6 +128,9 @@ func newPushPlan(s core.Session, req protocol.PushRequest, epoch string, now tim
 		if p.rejs[i] == nil {
 			p.rejs[i] = core.CheckStaffMutation(s, m)
 		}
+		if p.rejs[i] == nil {
+			p.rejs[i] = core.CheckWAMutation(s, m)
+		}
 		if p.rejs[i] != nil {
 			continue
 		}

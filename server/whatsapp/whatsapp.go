@@ -155,7 +155,8 @@ func (m *Module) Status(ctx context.Context, businessID string) protocol.WAStatu
 func (m *Module) Pushed(ctx context.Context, s core.Session, muts []protocol.Mutation) {
 	var sends []jobs.Args
 	for _, mu := range muts {
-		if mu.Table == protocol.TableWAMessages && mu.Op != protocol.OpDelete {
+		// A request the device's role may not make was refused by the push.
+		if mu.Table == protocol.TableWAMessages && mu.Op != protocol.OpDelete && core.CheckWAMutation(s, mu) == nil {
 			sends = append(sends, SendArgs{BusinessID: s.BusinessID, MessageID: mu.ID})
 		}
 	}
