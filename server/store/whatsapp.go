@@ -90,18 +90,6 @@ func (db *DB) WASendGet(ctx context.Context, businessID, messageID string, now t
 type WASendDone struct {
 	Send WASend
 	Row  ServerRow
-	// Pace, if set, reserves the next slot of a pacing key at Pace.At or
-	// later in the same transaction (Reserve of one slot, without a
-	// limit); the slot is returned in Pace.Got.
-	Pace *Pace
-}
-
-// Pace is a slot reservation made with a send's save.
-type Pace struct {
-	Key string
-	Gap time.Duration
-	At  time.Time // the earliest wanted
-	Got time.Time // the slot taken
 }
 
 // WASendsDone saves many sends' records and their status rows in one
@@ -135,13 +123,6 @@ func (db *DB) WASendsDone(ctx context.Context, done []WASendDone, now time.Time)
 		for _, d := range done {
 			if err := saveWASend(ctx, tx, d.Send, now); err != nil {
 				return err
-			}
-			if p := d.Pace; p != nil {
-				at, _, err := db.reserveTx(ctx, tx, p.Key, p.Gap, 1, time.Duration(1<<62), p.At)
-				if err != nil {
-					return err
-				}
-				p.Got = at
 			}
 		}
 		for _, b := range order {

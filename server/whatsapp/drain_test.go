@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/store/storetest"
 	"github.com/ainaukar/naukar/server/whatsapp"
@@ -21,7 +22,7 @@ import (
 // starts their sends as the push observer does.
 func (h *harness) queueReminders(n int) {
 	h.t.Helper()
-	s := core.Session{BusinessID: h.business, DeviceID: h.device}
+	s := core.Session{BusinessID: h.business, DeviceID: h.device, Role: staff.Owner}
 	for from := 0; from < n; from += 500 {
 		var muts []protocol.Mutation
 		for i := from; i < min(n, from+500); i++ {

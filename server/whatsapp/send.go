@@ -164,65 +164,49 @@ func (m *Module) send(ctx context.Context, job *jobs.Job[SendArgs]) error {
 	return nil
 }
 
-// pace waits for a sending slot under the configured rate and for the
-// recipient's, saving what the send learnt (rec, when dirty) in the same
-// transaction as the recipient's slot. The rate's slots are taken from the
-// database a run at a time (see slots) and the recipient's is reserved for
-// the rate slot's time, so the send follows both: the rate holds over any
-// second, and two messages to one customer are the gap apart. Sends that
-// wake late (a busy machine) are spaced again by the instance's own
-// limiter rather than going out together. A slot further off than
-// maxPaceWait snoozes the job.
+// pace saves what the send learnt (rec, when dirty; group-committed with
+// the other sends saving meanwhile), then waits for a sending slot under
+// the configured rate and for the recipient's. The rate's slots are taken
+// from the database a run at a time (see slots); sends that wake late (a
+// busy machine) are spaced again by the instance's own limiter rather
+// than going out together. The recipient's slot is taken last, so that
+// the send follows it at once and two messages to one customer are never
+// closer than the gap. A slot further off than maxPaceWait snoozes the
+// job.
 func (m *Module) pace(ctx context.Context, rec *store.WASend, dirty bool) error {
-	needRecipient := m.s.RecipientGap > 0
-	for {
-		var slot time.Time
-		rated := false
-		if gap := m.s.gap(); gap > 0 {
-			now := m.now()
-			at, ok, err := m.slots.take(ctx, m.store, "rate:"+m.s.PhoneNumberID, gap, m.s.slotRun(), now)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return jobs.Snooze(at.Sub(now))
-			}
-			slot, rated = at, true
-		}
-		if needRecipient || dirty {
-			d := store.WASendDone{Send: *rec}
-			if needRecipient {
-				at := m.now()
-				if rated && slot.After(at) {
-					at = slot
-				}
-				d.Pace = &store.Pace{Key: recipientKey(m.s.PhoneNumberID, rec.To), Gap: m.s.RecipientGap, At: at}
-			}
-			if err := m.done.save(ctx, d); err != nil {
-				return err
-			}
-			dirty, needRecipient = false, false
-			if d.Pace != nil && d.Pace.Got.After(d.Pace.At) {
-				// The customer's slot is later than the rate's: wait for
-				// it, then take a new rate slot.
-				wait := d.Pace.Got.Sub(m.now())
-				if wait > maxPaceWait {
-					return jobs.Snooze(wait)
-				}
-				if err := m.cfg.Sleep(ctx, wait); err != nil {
-					return err
-				}
-				continue
-			}
-		}
-		if !rated {
-			return nil
-		}
-		if err := m.cfg.Sleep(ctx, slot.Sub(m.now())); err != nil {
+	if dirty {
+		if err := m.save(ctx, *rec, nil); err != nil {
 			return err
 		}
-		return m.limiter.Wait(ctx)
 	}
+	if gap := m.s.gap(); gap > 0 {
+		now := m.now()
+		at, ok, err := m.slots.take(ctx, m.store, "rate:"+m.s.PhoneNumberID, gap, m.s.slotRun(), now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return jobs.Snooze(at.Sub(now))
+		}
+		if err := m.cfg.Sleep(ctx, at.Sub(now)); err != nil {
+			return err
+		}
+		if err := m.limiter.Wait(ctx); err != nil {
+			return err
+		}
+	}
+	if gap := m.s.RecipientGap; gap > 0 {
+		now := m.now()
+		at, ok, err := m.store.Reserve(ctx, recipientKey(m.s.PhoneNumberID, rec.To), gap, 1, maxPaceWait, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return jobs.Snooze(at.Sub(now))
+		}
+		return m.cfg.Sleep(ctx, at.Sub(m.now()))
+	}
+	return nil
 }
 
 // recipientKey names a customer's pacing slot without their number: a
