@@ -6,7 +6,7 @@ GO ?= go
 export LANG ?= en_IN.UTF-8
 PKGS := ./...
 
-.PHONY: run test deps build bench vet fmt server dist dist-check
+.PHONY: run test deps build bench bench-huge vet fmt server dist dist-check
 
 # Stamped into builds (naukar --version, the About screen, the server's log).
 VERSION ?= $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
@@ -38,6 +38,16 @@ fmt:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./app/... ./server/... ./sync/...
+
+# The speed targets on the huge demo books (1,000,000 products, 50,000 parties,
+# 5,000,000 invoices), made once by the bulk generator into the temp folder
+# (about 10 GB; each package works on a copy). Not part of make test.
+HUGE := NAUKAR_BENCH_SIZE=huge $(GO) test -run '^$$' -timeout 300m
+bench-huge:
+	$(HUGE) -bench 'SaveInvoice8Lines$$|SearchTop20|BarcodeLookup|OpenFirstScreen' ./app/store/
+	$(HUGE) -bench 'StartToBilling|ScanItem|SaveBill|OpenInvoices|OpenProducts$$' ./app/ui/
+	$(HUGE) -bench 'GSTR1Month|PnLYear|StockValuationYear' -benchtime 3x ./app/reports/
+	$(HUGE) -bench 'BackupLarge|QuickCheckLarge' -benchtime 1x ./app/backup/
 
 # Release files into dist/: Windows installer, .deb packages, signed update
 # manifest and checksums (packaging/dist.sh says what and how).

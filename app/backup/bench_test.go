@@ -13,7 +13,7 @@ import (
 // 200,000 invoices; built once and cached, ~10 minutes the first time).
 func largeBooks(b *testing.B) (*backup.Manager, *store.Store) {
 	b.Helper()
-	path, err := demo.Cached(ctx, demo.Large, b.TempDir())
+	path, err := demo.Cached(ctx, demo.BenchSize(), b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -104,7 +104,7 @@ func fill(ctx context.Context, l sink, sz Size) error {
 		rate := rates[r.IntN(len(rates))]
 		p := books.Product{
 			Name:             fmt.Sprintf("%s %s %s", brands[r.IntN(len(brands))], items[r.IntN(len(items))], sizes[r.IntN(len(sizes))]),
-			SKU:              fmt.Sprintf("SK%07d", i+1),
+			SKU:              sz.SKU(i + 1),
 			Barcodes:         []string{ean13(8900000000000 + int64(i)*7)},
 			HSN:              hsns[r.IntN(len(hsns))],
 			Unit:             "NOS",

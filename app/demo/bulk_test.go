@@ -134,7 +134,7 @@ func TestBulkBooksMatchSavedBooks(t *testing.T) {
 		t.Fatalf("search after a load: %v %v", hits, err)
 	}
 	sale := func(s *store.Store) string {
-		p, err := s.ProductByCode("SK0000001")
+		p, err := s.ProductByCode(sz.SKU(1))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,6 +45,23 @@ var Large = Size{Products: 100_000, Parties: 5_000, Invoices: 200_000, Purchases
 var Huge = Size{Products: 1_000_000, Parties: 50_000, Invoices: 5_000_000, Purchases: 50_000, Expenses: 20_000,
 	Returns: 50_000, Payments: 100_000, Seed: 1, Bulk: true}
 
+// BenchSize is the size the benchmarks run on: Large, or Huge when
+// NAUKAR_BENCH_SIZE=huge (make bench-huge).
+func BenchSize() Size {
+	if os.Getenv("NAUKAR_BENCH_SIZE") == "huge" {
+		return Huge
+	}
+	return Large
+}
+
+// SKU is the SKU of the i-th product (from 1) of books of this size.
+func (sz Size) SKU(i int) string {
+	if sz.Bulk {
+		return fmt.Sprintf("SK%07d", i)
+	}
+	return fmt.Sprintf("SK%06d", i)
+}
+
 // Today is the fixed "today" of demo data, so files are reproducible.
 var Today = time.Date(2026, 11, 20, 11, 0, 0, 0, time.Local)
 
@@ -90,7 +107,7 @@ func Build(ctx context.Context, path string, sz Size) error {
 		rate := rates[r.IntN(len(rates))]
 		p := books.Product{
 			Name:             fmt.Sprintf("%s %s %s", brands[r.IntN(len(brands))], items[r.IntN(len(items))], sizes[r.IntN(len(sizes))]),
-			SKU:              fmt.Sprintf("SK%06d", i+1),
+			SKU:              sz.SKU(i + 1),
 			Barcodes:         []string{ean13(8900000000000 + int64(i)*7)},
 			HSN:              hsns[r.IntN(len(hsns))],
 			Unit:             "NOS",

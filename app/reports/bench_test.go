@@ -42,7 +42,7 @@ func large(b *testing.B) *reports.Service {
 		if largeDir, largeErr = os.MkdirTemp("", "naukar-reports-bench"); largeErr != nil {
 			return
 		}
-		path, err := demo.Cached(context.Background(), demo.Large, largeDir)
+		path, err := demo.Cached(context.Background(), demo.BenchSize(), largeDir)
 		if err != nil {
 			largeErr = err
 			return
@@ -163,7 +163,7 @@ func BenchmarkStockValuationYear(b *testing.B) {
 	ctx := context.Background()
 	measure(b, func() {
 		t, err := svc.StockValue(ctx, "2026-03-31")
-		if err != nil || t.Products != 100_000 {
+		if err != nil || t.Products != demo.BenchSize().Products {
 			b.Fatal(t, err)
 		}
 	})

@@ -16,8 +16,9 @@ import (
 )
 
 // largeBooks opens a fresh copy of the benchmark books: 100,000 products and
-// 200,000 invoices (built once, cached in the temp folder).
-func largeBooks(b *testing.B) *store.Store { return demoBooks(b, demo.Large) }
+// 200,000 invoices, or with NAUKAR_BENCH_SIZE=huge 1,000,000 products and
+// 5,000,000 invoices (built once, cached in the temp folder).
+func largeBooks(b *testing.B) *store.Store { return demoBooks(b, demo.BenchSize()) }
 
 func demoBooks(b *testing.B, sz demo.Size) *store.Store {
 	b.Helper()
@@ -38,7 +39,7 @@ func sampleProducts(b *testing.B, s *store.Store, n, of int) []books.Product {
 	r := rand.New(rand.NewPCG(3, 4))
 	out := make([]books.Product, 0, n)
 	for len(out) < n {
-		p, err := s.ProductByCode(fmt.Sprintf("SK%06d", 1+r.IntN(of)))
+		p, err := s.ProductByCode(demo.BenchSize().SKU(1 + r.IntN(of)))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -56,7 +57,7 @@ func median(ds []time.Duration) float64 {
 // numbering, stock, ledger, money, outbox) and, in the same run, the bare
 // SQLite inserts of the same rows (invoice row + 8 line rows), reporting
 // the median of each and their ratio.
-func BenchmarkSaveInvoice8Lines(b *testing.B) { benchSave(b, demo.Large) }
+func BenchmarkSaveInvoice8Lines(b *testing.B) { benchSave(b, demo.BenchSize()) }
 
 // BenchmarkSaveInvoice8LinesSmallBooks is the same on a new shop's books
 // (300 products, 400 invoices), where everything fits in the page cache.
@@ -162,7 +163,7 @@ func BenchmarkSearchTop20(b *testing.B) {
 // BenchmarkBarcodeLookup is an exact barcode scan.
 func BenchmarkBarcodeLookup(b *testing.B) {
 	s := largeBooks(b)
-	ps := sampleProducts(b, s, 1000, 100_000)
+	ps := sampleProducts(b, s, 1000, demo.BenchSize().Products)
 	for i := 0; b.Loop(); i++ {
 		if _, err := s.ProductByCode(ps[i%len(ps)].Barcodes[0]); err != nil {
 			b.Fatal(err)
@@ -174,7 +175,7 @@ func BenchmarkBarcodeLookup(b *testing.B) {
 // shows (profile, product count, first page of products and invoices); it
 // must never load the whole catalogue.
 func BenchmarkOpenFirstScreen(b *testing.B) {
-	path, err := demo.Cached(context.Background(), demo.Large, b.TempDir())
+	path, err := demo.Cached(context.Background(), demo.BenchSize(), b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package ui_test
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -16,10 +15,10 @@ import (
 )
 
 // largeHarness opens the app on a copy of the large demo books: 100,000
-// products and 200,000 invoices.
+// products and 200,000 invoices (NAUKAR_BENCH_SIZE=huge: the huge ones).
 func largeHarness(b *testing.B) *harness {
 	b.Helper()
-	path, err := demo.Cached(context.Background(), demo.Large, b.TempDir())
+	path, err := demo.Cached(context.Background(), demo.BenchSize(), b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -27,7 +26,7 @@ func largeHarness(b *testing.B) *harness {
 }
 
 // codes picks n barcodes spread over the catalogue (the demo's SKUs are
-// SK000001 to SK100000).
+// SK000001 to SK100000, or SK0000001 to SK1000000).
 func codes(b *testing.B, st *store.Store, n int) []string {
 	b.Helper()
 	total, err := st.CountProducts()
@@ -37,7 +36,7 @@ func codes(b *testing.B, st *store.Store, n int) []string {
 	r := rand.New(rand.NewPCG(1, 2))
 	out := make([]string, 0, n)
 	for len(out) < n {
-		p, err := st.ProductByCode(fmt.Sprintf("SK%06d", 1+r.IntN(total)))
+		p, err := st.ProductByCode(demo.BenchSize().SKU(1 + r.IntN(total)))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -136,7 +135,7 @@ func BenchmarkOpenInvoices(b *testing.B) {
 // and focus the item box (the real window adds Fyne's GL start; the e2e
 // test measures the whole process).
 func BenchmarkStartToBilling(b *testing.B) {
-	path, err := demo.Cached(context.Background(), demo.Large, b.TempDir())
+	path, err := demo.Cached(context.Background(), demo.BenchSize(), b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -175,12 +174,12 @@ func BenchmarkProductsFarPage(b *testing.B) {
 	h := largeHarness(b)
 	h.press(ui.ActProducts)
 	p := h.App.Products
-	h.settle("count", func() bool { return p.Total() == 100_000 })
+	h.settle("count", func() bool { return p.Total() == demo.BenchSize().Products })
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		p.Reload()
-		h.settle("count", func() bool { return p.Total() == 100_000 })
+		h.settle("count", func() bool { return p.Total() == demo.BenchSize().Products })
 		b.StartTimer()
 		p.ScrollTo(p.Total() - 1)
 		h.settle("far page", func() bool { _, ok := p.Row(p.Total() - 1); return ok })
@@ -196,7 +195,7 @@ func BenchmarkOpenProducts(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		h.press(ui.ActProducts)
-		h.settle("first page", func() bool { _, ok := p.Row(0); return p.Total() == 100_000 && ok })
+		h.settle("first page", func() bool { _, ok := p.Row(0); return p.Total() == demo.BenchSize().Products && ok })
 		b.StopTimer()
 		h.press(ui.ActBilling)
 		b.StartTimer()
