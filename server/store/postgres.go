@@ -88,11 +88,15 @@ func (db *DB) openJobsPool(ctx context.Context, url string) error {
 // the locks and the read of the rows in one round trip; the writes and the
 // commit in the other.
 const (
-	// pgLock locks the business's seq counter, then (the UPDATE's WHERE
-	// needs the CTE) the device row, and returns both.
-	pgLock = `WITH c AS (SELECT seq FROM sync_counters WHERE business_id = $3 FOR UPDATE)
-		UPDATE devices SET last_seen_at = $1 WHERE id = $2 AND business_id = $3 AND EXISTS (SELECT 1 FROM c)
-		RETURNING last_n, revoked_at, (SELECT seq FROM c)`
+	// pgLock locks the business's seq counter, then (the WHERE needs the
+	// CTE) the device row, and returns both. The device row is written
+	// once, at the end (pgWrite or pgSeen), not twice: each write of it is
+	// a new row version, its WAL record and later vacuuming.
+	pgLock = `WITH c AS (SELECT seq FROM sync_counters WHERE business_id = $2 FOR UPDATE)
+		SELECT last_n, revoked_at, (SELECT seq FROM c) FROM devices
+		WHERE id = $1 AND business_id = $2 AND EXISTS (SELECT 1 FROM c) FOR UPDATE`
+	// pgSeen records a push that applied nothing new.
+	pgSeen = `UPDATE devices SET last_seen_at = $1 WHERE id = $2 AND business_id = $3`
 	// One probe of the primary key per row; OFFSET 0 keeps the planner
 	// from flattening the lateral subquery into a scan of the whole
 	// business when the table has no statistics yet.
@@ -106,7 +110,7 @@ const (
 		FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::text[])
 			AS u(tbl, id, hlc, deleted, data, field_hlc, seq, device_id)` + upsertTail + `),
 		c AS (UPDATE sync_counters SET seq = $11 WHERE business_id = $1 AND seq <> $11)
-		UPDATE devices SET last_n = $12 WHERE id = $13 AND business_id = $1`
+		UPDATE devices SET last_n = $12, last_seen_at = $2 WHERE id = $13 AND business_id = $1`
 )
 
 // pushPostgres runs a push on one pgx connection in two round trips.
@@ -140,7 +144,7 @@ func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *protocol.Pu
 	}
 	b := &pgx.Batch{}
 	b.Queue("begin")
-	b.Queue(pgLock, ms(p.now), s.DeviceID, s.BusinessID)
+	b.Queue(pgLock, s.DeviceID, s.BusinessID)
 	if len(p.keys) > 0 {
 		b.Queue(pgLoadRows, s.BusinessID, tbls, ids)
 	}
@@ -176,6 +180,8 @@ func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *protocol.Pu
 				r.Code, truncate(r.Message, 1000), ms(p.now))
 		}
 		b.Queue(pgWrite, s.BusinessID, ms(p.now), tbls, ids, hlcs, deleted, datas, fhs, seqs, devs, w.seq, n, s.DeviceID)
+	} else {
+		b.Queue(pgSeen, ms(p.now), s.DeviceID, s.BusinessID)
 	}
 	b.Queue("commit")
 	br = c.SendBatch(ctx, b)
