@@ -10,6 +10,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ainaukar/naukar/app/books"
@@ -46,10 +48,20 @@ var Huge = Size{Products: 1_000_000, Parties: 50_000, Invoices: 5_000_000, Purch
 	Returns: 50_000, Payments: 100_000, Seed: 1, Bulk: true}
 
 // BenchSize is the size the benchmarks run on: Large, or Huge when
-// NAUKAR_BENCH_SIZE=huge (make bench-huge).
+// NAUKAR_BENCH_SIZE=huge (make bench-huge). huge:N is Huge with N invoices
+// (returns, receipts, purchases and expenses in proportion): the whole
+// catalogue with part of the history, quicker to build.
 func BenchSize() Size {
-	if os.Getenv("NAUKAR_BENCH_SIZE") == "huge" {
+	v := os.Getenv("NAUKAR_BENCH_SIZE")
+	n, err := strconv.Atoi(strings.TrimPrefix(v, "huge:"))
+	switch {
+	case v == "huge":
 		return Huge
+	case strings.HasPrefix(v, "huge:") && err == nil && n > 0 && n < Huge.Invoices:
+		sz := Huge
+		part := func(k int) int { return max(1, int(int64(k)*int64(n)/int64(Huge.Invoices))) }
+		sz.Invoices, sz.Returns, sz.Payments, sz.Purchases, sz.Expenses = n, part(sz.Returns), part(sz.Payments), part(sz.Purchases), part(sz.Expenses)
+		return sz
 	}
 	return Large
 }
