@@ -375,10 +375,53 @@ func (m *Module) ReceiveShopWebhook(ctx context.Context, token string, body []by
 	if err != nil || ev.Event == "" {
 		return false, core.Errorf(protocol.CodeInvalid, "The webhook body is not a Razorpay event.")
 	}
-	if ev.Event != "payment_link.paid" || ev.Payload.PaymentLink == nil || ev.Payload.Payment == nil {
+	if ev.Payload.PaymentLink == nil {
 		return false, nil
 	}
-	return m.recordLinkPayment(ctx, k.BusinessID, ev.Payload.PaymentLink.Entity, ev.Payload.Payment.Entity)
+	switch ev.Event {
+	case "payment_link.paid":
+		if ev.Payload.Payment == nil {
+			return false, nil
+		}
+		return m.recordLinkPayment(ctx, k.BusinessID, ev.Payload.PaymentLink.Entity, ev.Payload.Payment.Entity)
+	case "payment_link.cancelled":
+		return m.closeLink(ctx, k.BusinessID, ev.Payload.PaymentLink.Entity.ID, ev.Payload.PaymentLink.Entity.ReferenceID, protocol.PayLinkCancelled)
+	case "payment_link.expired":
+		return m.closeLink(ctx, k.BusinessID, ev.Payload.PaymentLink.Entity.ID, ev.Payload.PaymentLink.Entity.ReferenceID, protocol.PayLinkExpired)
+	}
+	return false, nil
+}
+
+// closeLink marks an invoice's link cancelled or expired (Razorpay's event,
+// or our own cancel) and tells every device, once. A paid link stays paid:
+// a payment that raced the cancel is in the books, and its row outranks
+// this one (protocol.PayLinkRank).
+func (m *Module) closeLink(ctx context.Context, businessID, linkID, invoiceID, status string) (bool, error) {
+	rec, ok, err := m.store.PayLink(ctx, businessID, invoiceID)
+	if err != nil {
+		return false, err
+	}
+	if !ok || rec.LinkID == "" || rec.LinkID != linkID {
+		m.log.Warn("billing: a shop's payment link event for a link we did not make", "business", businessID, "link", linkID)
+		return false, nil
+	}
+	if protocol.PayLinkRank(rec.Status) >= protocol.PayLinkRank(status) {
+		return false, nil // paid, or closed already
+	}
+	raw, ok, err := m.store.SyncRow(ctx, businessID, "invoices", rec.InvoiceID)
+	if err != nil {
+		return false, err
+	}
+	var inv invoiceFacts
+	if ok {
+		_ = json.Unmarshal(raw, &inv)
+	}
+	rec.Status, rec.Error = status, ""
+	if err := m.store.PayLinkSave(ctx, rec, m.now()); err != nil {
+		return false, err
+	}
+	n, err := m.store.WriteServerRows(ctx, businessID, []store.ServerRow{payLinkRow(rec, inv, nil)}, m.now())
+	return n > 0, err
 }
 
 // modeOf maps Razorpay's payment method to the books' payment mode.

@@ -400,3 +400,90 @@ func BenchmarkShopWebhook(b *testing.B) {
 		})
 	}
 }
+
+// TestPaymentLinkClosed: the shop's payment_link.expired and
+// payment_link.cancelled mark the invoice's pay_links row (devices stop
+// offering it) once; a replay or a late event changes nothing; a payment
+// that raced the cancel still goes in the books and the row says paid.
+func TestPaymentLinkClosed(t *testing.T) {
+	for _, st := range storetest.Stores {
+		t.Run(st.Name, func(t *testing.T) {
+			rzp := razorpaytest.New(t)
+			e := newEnv(t, st.Open, billing.Config{Secrets: newBox(t), ShopAPIURL: rzp.URL,
+				ShopOptions: []razorpay.Option{razorpay.WithRetries(1, time.Millisecond)}})
+			s := e.signup()
+			dev := e.device(s)
+			whSecret := "shop-webhook-secret-2"
+			var ks protocol.ShopRazorpayStatus
+			if code, body := e.call("PUT", "/v1/billing/razorpay-keys", s.token,
+				protocol.ShopRazorpayKeys{KeyID: rzp.KeyID, KeySecret: rzp.KeySecret, WebhookSecret: whSecret}, &ks); code != 200 {
+				t.Fatalf("connect: %d %s", code, body)
+			}
+			stored := func(inv string) protocol.PayLink {
+				var l protocol.PayLink
+				data, ok, err := e.db.SyncRow(ctx, s.id, protocol.TablePayLinks, inv)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ok {
+					_ = json.Unmarshal(data, &l)
+				}
+				return l
+			}
+			expiring, cancelled := dev.invoice("B/0001", 50000, 0), dev.invoice("B/0002", 70000, 0)
+			var links [2]protocol.PayLink
+			e.eventually("both links", func() bool {
+				links[0], links[1] = stored(expiring), stored(cancelled)
+				return links[0].Status == protocol.PayLinkCreated && links[1].Status == protocol.PayLinkCreated
+			})
+
+			body, sig := rzp.LinkEvent(links[0].LinkID, "payment_link.expired", whSecret, e.now())
+			e.shopWebhook(ks.WebhookURL, body, strings.Repeat("0", 64), 400)
+			if got := stored(expiring).Status; got != protocol.PayLinkCreated {
+				t.Fatalf("a forged expiry made the link %s", got)
+			}
+			if got := e.shopWebhook(ks.WebhookURL, body, sig, 200); !strings.Contains(got, `"recorded":true`) {
+				t.Fatalf("expired: %s", got)
+			}
+			_, before := e.feed(s)
+			if got := e.shopWebhook(ks.WebhookURL, body, sig, 200); !strings.Contains(got, `"recorded":false`) {
+				t.Fatalf("expired again: %s", got)
+			}
+			rows, after := e.feed(s)
+			if after[protocol.TablePayLinks] != before[protocol.TablePayLinks] {
+				t.Fatalf("a replayed expiry changed rows: %v → %v", before, after)
+			}
+			if l := payLinkOf(t, rows[protocol.TablePayLinks+"/"+expiring]); l.Status != protocol.PayLinkExpired || l.ShortURL != links[0].ShortURL {
+				t.Fatalf("expired row %+v", l)
+			}
+
+			// Cancelled in the Razorpay dashboard, and paid a moment
+			// before: the payment's event arrives after the cancel's.
+			cbody, csig := rzp.LinkEvent(links[1].LinkID, "payment_link.cancelled", whSecret, e.now())
+			pbody, psig, _, payID := rzp.LinkPaidEvent(links[1].LinkID, whSecret, e.now().Add(-time.Minute))
+			if got := e.shopWebhook(ks.WebhookURL, cbody, csig, 200); !strings.Contains(got, `"recorded":true`) {
+				t.Fatalf("cancelled: %s", got)
+			}
+			if got := stored(cancelled).Status; got != protocol.PayLinkCancelled {
+				t.Fatalf("cancelled link is %s", got)
+			}
+			if got := e.shopWebhook(ks.WebhookURL, pbody, psig, 200); !strings.Contains(got, `"recorded":true`) {
+				t.Fatalf("paid after the cancel: %s", got)
+			}
+			// The cancel delivered again does not undo the payment.
+			if got := e.shopWebhook(ks.WebhookURL, cbody, csig, 200); !strings.Contains(got, `"recorded":false`) {
+				t.Fatalf("cancel replayed after the payment: %s", got)
+			}
+			rows, count := e.feed(s)
+			if l := payLinkOf(t, rows[protocol.TablePayLinks+"/"+cancelled]); l.Status != protocol.PayLinkPaid || l.PaymentID != payID {
+				t.Fatalf("raced link's row %+v", l)
+			}
+			if _, ok := rows["payments/"+billing.PaymentDocID(s.id, payID)]; !ok || count["payments"] != 1 {
+				t.Fatalf("the raced payment is not in the books once: %v", count)
+			}
+			if rec, _, _ := e.db.PayLink(ctx, s.id, cancelled); rec.Status != protocol.PayLinkPaid {
+				t.Fatalf("server record %+v", rec)
+			}
+		})
+	}
+}

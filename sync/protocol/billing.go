@@ -89,6 +89,9 @@ const (
 	PayLinkCreated = "created" // Razorpay made it; the customer may pay
 	PayLinkFailed  = "failed"  // it could not be made; Error says why
 	PayLinkPaid    = "paid"    // paid; the payment is in the books
+	// Closed unpaid: Razorpay cancelled or expired it; no device offers it.
+	PayLinkCancelled = "cancelled"
+	PayLinkExpired   = "expired"
 )
 
 // PayLinkRank orders statuses so a link's status only moves forward: the
@@ -99,8 +102,10 @@ func PayLinkRank(status string) int32 {
 	switch status {
 	case PayLinkCreated, PayLinkFailed:
 		return 1
-	case PayLinkPaid:
+	case PayLinkCancelled, PayLinkExpired:
 		return 2
+	case PayLinkPaid:
+		return 3 // a payment wins over a cancel or expiry it raced
 	}
 	return 0
 }

@@ -196,6 +196,19 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, l)
+	case r.Method == http.MethodPost && len(parts) == 4 && parts[1] == "payment_links" && parts[3] == "cancel":
+		l, ok := f.links[parts[2]]
+		switch {
+		case !ok:
+			writeErr(w, http.StatusBadRequest, "BAD_REQUEST_ERROR", "The id provided does not exist", "")
+		case l.Status == "paid" || l.Status == "expired" || l.Status == "partially_paid":
+			writeErr(w, http.StatusBadRequest, "BAD_REQUEST_ERROR", "Payment link cannot be cancelled as it is already "+l.Status, "")
+		case l.Status == "cancelled":
+			writeErr(w, http.StatusBadRequest, "BAD_REQUEST_ERROR", "Payment link is already cancelled", "")
+		default:
+			l.Status = "cancelled"
+			writeJSON(w, l)
+		}
 	default:
 		writeErr(w, http.StatusBadRequest, "BAD_REQUEST_ERROR", "The requested URL was not found on the server.", "")
 	}
@@ -350,6 +363,20 @@ func (f *Fake) Event(event, subID, status string, createdAt time.Time, amount in
 	body, _ = json.Marshal(map[string]any{"entity": "event", "account_id": "acc_" + rnd(7), "event": event,
 		"contains": contains, "payload": payload, "created_at": createdAt.Unix()})
 	return body, razorpay.Sign(f.WebhookSecret, body), "evt_" + rnd(8)
+}
+
+// LinkEvent builds payment_link.cancelled or payment_link.expired for a
+// link (the fake's link takes the status), signed with secret.
+func (f *Fake) LinkEvent(linkID, event, secret string, at time.Time) (body []byte, sig string) {
+	f.mu.Lock()
+	l := f.links[linkID]
+	l.Status = strings.TrimPrefix(event, "payment_link.")
+	cp := *l
+	f.mu.Unlock()
+	body, _ = json.Marshal(map[string]any{"entity": "event", "account_id": "acc_" + rnd(7), "event": event,
+		"contains": []string{"payment_link"}, "payload": map[string]any{"payment_link": map[string]any{"entity": cp}},
+		"created_at": at.Unix()})
+	return body, razorpay.Sign(secret, body)
 }
 
 // LinkPaidEvent builds payment_link.paid for a link, signed with secret
