@@ -74,7 +74,7 @@ func demoHarness(t testing.TB) *harness {
 // settle runs the UI work the app queued until cond holds.
 func (h *harness) settle(what string, cond func() bool) {
 	h.t.Helper()
-	deadline := time.After(20 * time.Second)
+	deadline := time.After(60 * time.Second) // a full -race run on two busy cores
 	for !cond() {
 		select {
 		case f := <-h.queue:
