@@ -201,6 +201,7 @@ func (s *AssistantScreen) Ask() {
 		return
 	}
 	s.clearAnswer()
+	s.a.Say("")
 	if s.a.opt.Assistant == nil {
 		s.showProblem(L("The AI assistant is not part of this copy of AI Naukar. Everything else works."), "", nil)
 		return
@@ -443,17 +444,28 @@ func StepText(st assistant.Step) string {
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
 		if v := inputWords(in[k]); v != "" {
-			parts = append(parts, k+" "+v)
+			if w, ok := inputKeyWords[k]; ok {
+				parts = append(parts, fmt.Sprintf(L(w), v))
+			} else {
+				parts = append(parts, k+" "+v)
+			}
 		}
 	}
 	return name + ": " + strings.Join(parts, ", ")
 }
+
+// inputKeyWords name the tools' inputs for people.
+var inputKeyWords = map[string]string{"from": "from %s", "to": "to %s", "limit": "top %s", "query": "for %s",
+	"party": "party %s", "lines": "lines %s", "number": "number %s", "month": "month %s"}
 
 // inputWords writes a tool input's value plainly: lines of a draft as
 // "cheeni 2; Parle-G 1".
 func inputWords(v any) string {
 	switch v := v.(type) {
 	case string:
+		if d, err := time.Parse(books.DateLayout, v); err == nil {
+			return gst.FormatDay(d) // as every screen writes a date
+		}
 		return v
 	case float64:
 		return gst.FormatQty(int64(v*1000 + 0.5))

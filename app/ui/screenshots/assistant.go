@@ -79,7 +79,9 @@ func (m *shotModel) Stream(_ context.Context, p anthropic.MessageNewParams, onTe
 }
 
 func assistantModel(st *store.Store) *shotModel {
-	today := st.Now().Format("2006-01-02")
+	now := st.Now()
+	today := now.Format("2006-01-02")
+	monthStart := now.AddDate(0, 0, 1-now.Day()).Format("2006-01-02")
 	return &shotModel{
 		calls: func(q string) []map[string]any {
 			switch {
@@ -87,7 +89,7 @@ func assistantModel(st *store.Store) *shotModel {
 				return []map[string]any{{"name": "draft_sale", "input": map[string]any{"party": "Sharma ji", "lines": []any{
 					map[string]any{"item": "cheeni", "qty": 2}, map[string]any{"item": "Parle-G", "qty": 1}, map[string]any{"item": "Basmati Rice", "qty": 5}}}}}
 			default:
-				return []map[string]any{{"name": "sales_summary", "input": map[string]any{"from": today, "to": today}},
+				return []map[string]any{{"name": "sales_summary", "input": map[string]any{"from": monthStart, "to": today}},
 					{"name": "party_dues", "input": map[string]any{}}}
 			}
 		},
@@ -102,10 +104,10 @@ func assistantModel(st *store.Store) *shotModel {
 				parts = append(parts, fmt.Sprintf("%s ₹%v", k, v))
 			}
 			if strings.ContainsAny(q, "आकि") {
-				return fmt.Sprintf("आज (%s) **%v बिल** बने, कुल बिक्री **₹%v** (कर योग्य ₹%v, GST ₹%v)।\n\nभुगतान: %s।\n\nग्राहकों पर कुल बकाया **₹%v** है (%v पार्टियाँ)।",
+				return fmt.Sprintf("इस महीने (%s तक) **%v बिल** बने, कुल बिक्री **₹%v** (कर योग्य ₹%v, GST ₹%v)।\n\nभुगतान: %s।\n\nग्राहकों पर कुल बकाया **₹%v** है (%v पार्टियाँ)।",
 					today, s["bills"], s["grand_total"], s["taxable"], s["tax"], strings.Join(parts, ", "), d["total_to_receive"], d["parties_with_dues"])
 			}
-			return fmt.Sprintf("Today (%s) you made **%v bills** for **₹%v** in all (taxable ₹%v, GST ₹%v).\n\n- Received: %s\n- Customers owe you **₹%v** in all (%v parties).",
+			return fmt.Sprintf("This month (to %s) you made **%v bills** for **₹%v** in all (taxable ₹%v, GST ₹%v).\n\n- Received: %s\n- Customers owe you **₹%v** in all (%v parties).",
 				today, s["bills"], s["grand_total"], s["taxable"], s["tax"], strings.Join(parts, ", "), d["total_to_receive"], d["parties_with_dues"])
 		},
 	}
@@ -130,23 +132,23 @@ func assistantShots(a *ui.App, st *store.Store, m *shotModel, do func(func()), s
 		}
 	}
 	if hindi {
-		ask("आज कितनी बिक्री हुई और कितना बाकी है?")
-		snap("28-assistant-hindi")
+		ask("इस महीने कितनी बिक्री हुई और कितना बाकी है?")
+		snap("34-assistant-hindi")
 		m.err = &assistant.Error{Code: protocol.CodeQuotaExceeded, Quota: &protocol.QuotaInfo{Feature: "ai", Limit: 30,
 			ResetsOn: time.Date(2026, 12, 1, 0, 0, 0, 0, time.FixedZone("IST", 5*3600+1800))}}
 		ask("पिछले महीने का GST कितना बना?")
-		snap("29-assistant-error-hindi")
+		snap("35-assistant-error-hindi")
 		return
 	}
 	do(func() { a.Run(ui.ActAssistant) })
-	snap("24-assistant")
-	ask("How much did I sell today, and how much do customers owe?")
-	snap("25-assistant-answer")
+	snap("30-assistant")
+	ask("How much did I sell this month, and how much do customers owe?")
+	snap("31-assistant-answer")
 	ask("2 kilo cheeni, 1 Parle-G aur 5 kilo basmati Sharma ji ke naam bill bana do")
-	snap("26-assistant-draft")
+	snap("32-assistant-draft")
 	m.err = &assistant.Error{Code: protocol.CodeRateLimited, RetryAfter: 20 * time.Second}
 	ask("aaj kitna becha?")
-	snap("27-assistant-error")
+	snap("33-assistant-error")
 }
 
 // withAssistant gives the app the shot model over st.
