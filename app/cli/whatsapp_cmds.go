@@ -27,7 +27,10 @@ func whatsappState(s *store.Store) syncapp.WhatsApp {
 	return syncapp.WhatsAppState(context.Background(), s, 5*time.Second)
 }
 
-func queuedLine(m store.WAMessage) string {
+func queuedLine(m store.WAMessage, w syncapp.WhatsApp) string {
+	if w.Offline {
+		return fmt.Sprintf("WhatsApp to %s: %s (`naukar sync` sends it; `naukar whatsapp status` shows how far it got.)", m.To, syncapp.OfflineNote)
+	}
 	return fmt.Sprintf("Queued on WhatsApp to %s: it goes at the next sync (naukar sync), and `naukar whatsapp status` shows how far it got.", m.To)
 }
 
@@ -46,7 +49,8 @@ func cmdWhatsAppSend(env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	if w := whatsappState(s); !w.Connected {
+	w := whatsappState(s)
+	if !w.Connected {
 		inv, _, err := s.Invoice(number)
 		if err != nil {
 			return err
@@ -75,7 +79,7 @@ func cmdWhatsAppSend(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Invoice %s: %s\n", m.InvoiceNumber, queuedLine(m))
+	fmt.Fprintf(env.Stdout, "Invoice %s: %s\n", m.InvoiceNumber, queuedLine(m, w))
 	return nil
 }
 
@@ -136,7 +140,8 @@ func cmdWhatsAppRemind(env *Env, args []string) error {
 		}
 		return tw.Flush()
 	}
-	if w := whatsappState(s); !w.Connected {
+	w := whatsappState(s)
+	if !w.Connected {
 		if party == "" {
 			return fmt.Errorf("%s", w.Reason)
 		}
@@ -159,7 +164,7 @@ func cmdWhatsAppRemind(env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "Reminder to %s for %s: %s\n", m.PartyName, gst.FormatINR(m.Amount), queuedLine(m))
+		fmt.Fprintf(env.Stdout, "Reminder to %s for %s: %s\n", m.PartyName, gst.FormatINR(m.Amount), queuedLine(m, w))
 		return nil
 	}
 	var res store.RemindResult

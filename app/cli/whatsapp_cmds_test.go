@@ -92,7 +92,7 @@ func TestWhatsAppOfflineThenSync(t *testing.T) {
 	mustRun(t, books, "", "sync")
 
 	offline.Store(true)
-	if out := mustRun(t, books, "", "whatsapp", "send", inv.Number); !strings.Contains(out, "Queued on WhatsApp to 919845012345") {
+	if out := mustRun(t, books, "", "whatsapp", "send", inv.Number); !strings.Contains(out, "WhatsApp to 919845012345: Offline — queued; it will be sent when this counter is online again.") {
 		t.Fatalf("send offline: %s", out)
 	}
 	st := decode[[]waStatus](t, mustRun(t, books, "", "whatsapp", "status", "--json"))

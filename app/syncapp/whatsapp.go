@@ -3,6 +3,7 @@ package syncapp
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/ainaukar/naukar/app/books"
@@ -24,9 +25,13 @@ type WhatsApp struct {
 	Connected bool
 	// Known: the server was asked (now or before); false when it never
 	// answered (offline since sign-in): requests are queued anyway.
-	Known  bool
-	Status protocol.WAStatusResponse
-	Reason string // why not connected, in plain words
+	Known bool
+	// Offline: the server could not be reached just now (what is known
+	// is its last answer); a request is queued and goes when the counter
+	// is online again.
+	Offline bool
+	Status  protocol.WAStatusResponse
+	Reason  string // why not connected, in plain words
 }
 
 // WhatsAppState asks the books' server (waiting at most timeout) and falls
@@ -45,14 +50,24 @@ func WhatsAppState(ctx context.Context, s *store.Store, timeout time.Duration) W
 		b, _ := json.Marshal(st)
 		_ = s.SetMeta(map[string]string{metaWhatsApp: string(b)})
 	} else if raw, _ := s.Meta(metaWhatsApp); raw == "" || json.Unmarshal([]byte(raw), &st) != nil {
-		return WhatsApp{Connected: true}
+		return WhatsApp{Connected: true, Offline: unreachable(err)}
 	}
-	w := WhatsApp{Connected: st.Configured, Known: true, Status: st}
+	w := WhatsApp{Connected: st.Configured, Known: true, Status: st, Offline: unreachable(err)}
 	if !st.Configured {
 		w.Reason = st.Message
 	}
 	return w
 }
+
+// unreachable reports whether err means the server was not reached (no
+// answer at all), as opposed to an answer that refused.
+func unreachable(err error) bool {
+	var ae *client.APIError
+	return err != nil && !errors.As(err, &ae)
+}
+
+// OfflineNote is what a send says when the counter is offline.
+const OfflineNote = "Offline — queued; it will be sent when this counter is online again."
 
 // WhatsAppSender sends a shop's invoices and reminders for the screens and
 // the command line: queued in the books (they go at the next sync, so an
@@ -73,6 +88,7 @@ type WhatsAppSender struct {
 type Outcome struct {
 	Message *store.WAMessage
 	Link    string // wa.me link when the server does not send
+	Offline bool   // queued while the server could not be reached
 	Note    string // plain words for the screen
 }
 
@@ -84,9 +100,12 @@ func (w *WhatsAppSender) state(ctx context.Context) WhatsApp {
 	return WhatsAppState(ctx, w.Store, t)
 }
 
-func (w *WhatsAppSender) queued(m store.WAMessage) Outcome {
+func (w *WhatsAppSender) queued(m store.WAMessage, st WhatsApp) Outcome {
 	if w.Kick != nil {
 		w.Kick()
+	}
+	if st.Offline {
+		return Outcome{Message: &m, Offline: true, Note: "WhatsApp to " + m.To[2:] + ": " + OfflineNote}
 	}
 	return Outcome{Message: &m, Note: "Queued on WhatsApp to " + m.To[2:] + ": it goes with the next sync (now, if the internet is on)."}
 }
@@ -99,7 +118,7 @@ func (w *WhatsAppSender) SendInvoice(ctx context.Context, number, to string) (Ou
 		if err != nil {
 			return Outcome{}, err
 		}
-		return w.queued(m), nil
+		return w.queued(m, st), nil
 	}
 	inv, _, err := w.Store.Invoice(number)
 	if err != nil {
@@ -132,7 +151,7 @@ func (w *WhatsAppSender) Remind(ctx context.Context, party string) (Outcome, err
 		if err != nil {
 			return Outcome{}, err
 		}
-		return w.queued(m), nil
+		return w.queued(m, st), nil
 	}
 	p, err := w.Store.FindParty(party)
 	if err != nil {
