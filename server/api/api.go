@@ -58,6 +58,21 @@ type Config struct {
 	Limits Limits
 	// Modules add their own routes (see Module).
 	Modules []Module
+	// DeviceIdle signs a device out once it has not been seen for this
+	// long (0: DefaultDeviceIdle; negative: never). Its token is then
+	// refused (device_revoked) and it frees its place in the plan's
+	// device count.
+	DeviceIdle time.Duration
+	// HealthDir is the directory whose file system /healthz checks for
+	// free space (the SQLite data directory, or where exports and
+	// backups go); "" checks none. MinFreeDisk is the least free space
+	// it accepts (0: DefaultMinFreeDisk).
+	HealthDir   string
+	MinFreeDisk int64
+	// IntegrityEvery is how often /healthz runs the store's integrity
+	// check; between runs it reports the last result (0:
+	// DefaultIntegrityEvery).
+	IntegrityEvery time.Duration
 	// DeviceLimits gives the number of devices a business's plan lets it
 	// sign in (server/plans.Counter); nil: no limit.
 	DeviceLimits DeviceLimits
@@ -84,6 +99,11 @@ type Server struct {
 	modules     []Module
 	devLimits   DeviceLimits
 
+	idle        time.Duration
+	healthDir   string
+	minFreeDisk int64
+	integrity   *integrityCache
+
 	limits       Limits
 	deviceRate   *buckets
 	businessRate *buckets
@@ -94,6 +114,9 @@ type Server struct {
 func New(cfg Config) *Server {
 	s := &Server{store: cfg.Store, log: cfg.Logger, now: cfg.Now, cost: cfg.BcryptCost,
 		loginPolicy: cfg.LoginPolicy, proxies: trustedProxies(cfg), updatesDir: cfg.UpdatesDir, modules: cfg.Modules, devLimits: cfg.DeviceLimits, sessions: newSessionCache(cmp.Or(cfg.SessionTTL, sessionTTL))}
+	s.idle = cmp.Or(cfg.DeviceIdle, DefaultDeviceIdle)
+	s.healthDir, s.minFreeDisk = cfg.HealthDir, cmp.Or(cfg.MinFreeDisk, DefaultMinFreeDisk)
+	s.integrity = &integrityCache{every: cmp.Or(cfg.IntegrityEvery, DefaultIntegrityEvery)}
 	s.limits = cfg.Limits.withDefaults()
 	s.deviceRate = newBuckets(s.limits.DevicePerSecond, s.limits.DeviceBurst)
 	s.businessRate = newBuckets(s.limits.BusinessPerSecond, s.limits.BusinessBurst)
@@ -113,7 +136,7 @@ func New(cfg Config) *Server {
 	// Compared against when the login names no account, so that a wrong
 	// email costs the same time as a wrong password.
 	s.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), s.cost)
-	s.handler = s.recoverPanics(s.logRequests(s.routes()))
+	s.handler = s.recoverPanics(s.logRequests(s.jsonNotFound(s.routes())))
 	return s
 }
 
@@ -133,6 +156,8 @@ var statusOf = map[string]int{
 	protocol.CodeOutOfOrder:    http.StatusConflict,
 	protocol.CodeEpochChanged:  http.StatusConflict,
 	core.CodeTooLarge:          http.StatusRequestEntityTooLarge,
+	core.CodeMethodNotAllowed:  http.StatusMethodNotAllowed,
+	core.CodeUnavailable:       http.StatusServiceUnavailable,
 	protocol.CodeTooOld:        http.StatusUpgradeRequired,
 	protocol.CodeRateLimited:   http.StatusTooManyRequests,
 	protocol.CodeNotConfig:     http.StatusNotImplemented,

@@ -18,15 +18,6 @@ import (
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if err := s.store.Ping(r.Context()); err != nil {
-		s.log.Error("health check", "err", err)
-		s.writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
-		return
-	}
-	s.writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
 func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 	var req core.Signup
 	if err := decode(r, &req); err != nil {
@@ -145,6 +136,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
+	// Devices idle past the limit are signed out first, so they hold no
+	// place in the plan's device count.
+	if err := s.expireIdle(r, la.BusinessID, now); err != nil {
+		s.log.Error("expire idle devices", "err", err)
+	}
 	maxDevices, refuse := 0, func([]core.Device) error { return nil }
 	if s.devLimits != nil {
 		if maxDevices, refuse, err = s.devLimits.DeviceLimit(ctx, la.BusinessID); err != nil {
@@ -378,6 +374,11 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	if e := q.Get("epoch"); e != "" && e != resp.Epoch {
 		s.writeError(w, r, core.Errorf(protocol.CodeEpochChanged,
 			"The server was restored from a backup. This device must sync again from the start."))
+		return
+	}
+	// Never a page that is not JSON: a damaged row is a logged 500.
+	if err := resp.Check(); err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	buf := bufPool.Get().(*bytes.Buffer)

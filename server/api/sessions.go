@@ -1,10 +1,13 @@
 package api
 
 import (
+	"context"
+	"net/http"
 	"sync"
 	"time"
 
 	"github.com/ainaukar/naukar/server/core"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // sessionTTL is how long a verified token is trusted without asking the
@@ -93,4 +96,55 @@ func (c *sessionCache) dropDevice(deviceID string) {
 			delete(c.m, k)
 		}
 	}
+}
+
+// DefaultDeviceIdle is how long a device may go unseen before it is signed
+// out (Config.DeviceIdle).
+const DefaultDeviceIdle = 90 * 24 * time.Hour
+
+// touchEvery is how stale a device's last_seen_at may get before a request
+// records it again: one write per device an hour at most, whatever it
+// pulls.
+const touchEvery = time.Hour
+
+// idleDays says the idle limit in days for messages.
+func (s *Server) idleDays() string { return itoa(int64(s.idle / (24 * time.Hour))) }
+
+// expired reports whether a device last seen at lastSeen is past the idle
+// limit at now.
+func (s *Server) expired(lastSeen, now time.Time) bool {
+	return s.idle > 0 && now.Sub(lastSeen) > s.idle
+}
+
+// expireDevice signs out a device found idle past the limit and returns
+// the error its request gets.
+func (s *Server) expireDevice(r *http.Request, sess core.Session, now time.Time) error {
+	ctx := context.WithoutCancel(r.Context())
+	if _, err := s.store.RevokeDevice(ctx, sess, sess.DeviceID, now); err != nil {
+		return err
+	}
+	s.sessions.dropDevice(sess.DeviceID)
+	s.security(r, core.SecurityEvent{Kind: core.EventDeviceExpired, AccountID: sess.AccountID, BusinessID: sess.BusinessID,
+		DeviceID: sess.DeviceID, Detail: "not seen since " + sess.LastSeen.UTC().Format(time.DateOnly) + "; signed out after " + s.idleDays() + " days idle"})
+	return &core.Error{Code: protocol.CodeRevoked,
+		Message: "This device was signed out because it had not synced for " + s.idleDays() + " days. Please sign in again; nothing in your books is lost."}
+}
+
+// expireIdle signs out the business's devices idle past the limit (before
+// a login counts its devices against the plan), into the security log.
+func (s *Server) expireIdle(r *http.Request, businessID string, now time.Time) error {
+	if s.idle <= 0 {
+		return nil
+	}
+	devs, err := s.store.ExpireIdleDevices(r.Context(), businessID, now.Add(-s.idle), now)
+	for _, d := range devs {
+		s.sessions.dropDevice(d.ID)
+		last := d.CreatedAt
+		if d.LastSeenAt != nil {
+			last = *d.LastSeenAt
+		}
+		s.security(r, core.SecurityEvent{Kind: core.EventDeviceExpired, AccountID: d.AccountID, BusinessID: businessID, DeviceID: d.ID,
+			Detail: "device " + d.Name + " not seen since " + last.UTC().Format(time.DateOnly) + "; signed out after " + s.idleDays() + " days idle"})
+	}
+	return err
 }

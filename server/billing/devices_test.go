@@ -125,3 +125,32 @@ func TestDeviceLimitConcurrentLogins(t *testing.T) {
 		})
 	}
 }
+
+// TestIdleDeviceFreesItsPlace: a device unseen for longer than the idle
+// limit (90 days) no longer counts against the plan: the next login signs
+// it out and takes its place, while the device in use stays signed in.
+func TestIdleDeviceFreesItsPlace(t *testing.T) {
+	for _, st := range storetest.Stores {
+		t.Run(st.Name, func(t *testing.T) {
+			e := newEnv(t, st.Open, billing.Config{})
+			s := e.signup()
+			if _, err := e.login(s, "Old laptop"); err != nil {
+				t.Fatal(err)
+			}
+			_, err := e.login(s, "Godown phone")
+			mustRefused(t, err, "The Free plan allows 2 devices and 2 are signed in")
+			for _, days := range []int{45, 46} { // days 45 and 91: the counter syncs; the laptop is gone
+				e.set(e.now().Add(time.Duration(days) * 24 * time.Hour))
+				if _, err := e.c.Pull(ctx, s.token, 0, 10); err != nil {
+					t.Fatalf("day %d: %v", days, err)
+				}
+			}
+			if _, err := e.login(s, "Godown phone"); err != nil {
+				t.Fatalf("after the laptop's 90 idle days: %v", err)
+			}
+			if _, err := e.c.Pull(ctx, s.token, 0, 10); err != nil {
+				t.Fatalf("the counter in use: %v", err)
+			}
+		})
+	}
+}

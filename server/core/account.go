@@ -31,6 +31,10 @@ type Session struct {
 	AccountID  string
 	BusinessID string
 	DeviceID   string
+	// LastSeen is when the device was last seen (its last push, or a
+	// request at least an hour after the one before; else when it was
+	// added), as the store last read it.
+	LastSeen time.Time
 
 	// Staff (staff.go): whether the business has staff, who is signed in
 	// on the device as the server last checked their PIN, and until when.

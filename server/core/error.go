@@ -14,7 +14,9 @@ import (
 
 // Error codes used by the server besides the shared ones in sync/protocol.
 const (
-	CodeTooLarge = "too_large" // request body over the limit
+	CodeTooLarge         = "too_large"          // request body over the limit
+	CodeMethodNotAllowed = "method_not_allowed" // the path exists, not with this method
+	CodeUnavailable      = "unavailable"        // the server cannot serve now (health check)
 )
 
 // Error is the one application error type. Code is a machine code the

@@ -3,6 +3,7 @@ package core_test
 import (
 	"encoding/json"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/sync/protocol"
@@ -42,11 +43,17 @@ func FuzzPullEncoding(f *testing.F) {
 	f.Add(int64(1), "products", "01890a5d-ac96-774b-bcce-b302099a8057", "1700000000000.0000000000.d", "upsert", []byte(`{"name":"Tea"}`), "d", "e1")
 	f.Add(int64(7), "invoices", "x\"<>&\u2028", "h", "insert", []byte(`{"a":[1,2,{"b":null}]}`), "", "")
 	f.Fuzz(func(t *testing.T, seq int64, table, id, hlc, op string, data []byte, device, epoch string) {
-		if !json.Valid(data) {
-			return // the store holds only data that was valid JSON when pushed
-		}
 		p := core.PullPage{Changes: []core.Change{{Seq: seq, Table: table, ID: id, HLC: hlc, Op: op, Data: data, DeviceID: device}},
 			Next: seq, Epoch: epoch}
+		// A damaged row (not JSON, not UTF-8) never goes out; whatever
+		// the check passes is a page encoding/json reads.
+		sound := len(data) > 0 && json.Valid(data) && utf8.Valid(data)
+		if err := p.Check(); (err == nil) != sound && len(data) > 0 {
+			t.Fatalf("Check = %v for data %q (valid for encoding/json: %v)", err, data, sound)
+		}
+		if !sound {
+			return
+		}
 		out := p.AppendJSON(nil)
 		var back protocol.PullResponse
 		if err := json.Unmarshal(out, &back); err != nil {

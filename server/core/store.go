@@ -15,6 +15,7 @@ const (
 	EventLogout        = "logout"
 	EventDeviceAdded   = "device_added"
 	EventDeviceRevoked = "device_revoked"
+	EventDeviceExpired = "device_expired" // signed out after a long idle time
 	EventSignup        = "signup"
 )
 
@@ -86,6 +87,13 @@ type Store interface {
 	// SessionByToken resolves a token hash; unknown or revoked devices give
 	// ErrDeviceUnknown or ErrDeviceRevoked.
 	SessionByToken(ctx context.Context, tokenHash string) (Session, error)
+
+	// TouchDevice records that the device was seen at now (only moving
+	// last_seen_at forward).
+	TouchDevice(ctx context.Context, deviceID string, now time.Time) error
+	// ExpireIdleDevices revokes, at now, the signed-in devices of a
+	// business last seen before the given time, and returns them.
+	ExpireIdleDevices(ctx context.Context, businessID string, before, now time.Time) ([]Device, error)
 
 	Account(ctx context.Context, s Session) (Account, error)
 	Business(ctx context.Context, s Session) (Business, error)

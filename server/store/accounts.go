@@ -157,10 +157,11 @@ func (db *DB) CreateDeviceWithin(ctx context.Context, accountID, businessID, nam
 func (db *DB) SessionByToken(ctx context.Context, tokenHash string) (core.Session, error) {
 	var s core.Session
 	var revoked sql.NullInt64
+	var seen int64
 	var st sessionStaff
-	err := db.read.QueryRowContext(ctx, `SELECT id, business_id, account_id, revoked_at, `+sessionStaffCols+`
+	err := db.read.QueryRowContext(ctx, `SELECT id, business_id, account_id, revoked_at, COALESCE(last_seen_at, created_at), `+sessionStaffCols+`
 		FROM devices d WHERE token_hash = $1`,
-		tokenHash).Scan(&s.DeviceID, &s.BusinessID, &s.AccountID, &revoked, &st.userID, &st.until, &st.data, &st.has)
+		tokenHash).Scan(&s.DeviceID, &s.BusinessID, &s.AccountID, &revoked, &seen, &st.userID, &st.until, &st.data, &st.has)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, core.ErrDeviceUnknown
 	}
@@ -170,8 +171,50 @@ func (db *DB) SessionByToken(ctx context.Context, tokenHash string) (core.Sessio
 	if revoked.Valid {
 		return s, core.ErrDeviceRevoked
 	}
+	s.LastSeen = fromMS(seen)
 	st.fill(&s)
 	return s, nil
+}
+
+// TouchDevice moves the device's last_seen_at forward to now.
+func (db *DB) TouchDevice(ctx context.Context, deviceID string, now time.Time) error {
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE devices SET last_seen_at = $1
+			WHERE id = $2 AND (last_seen_at IS NULL OR last_seen_at < $1)`, ms(now), deviceID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("touch device: %w", err)
+	}
+	return nil
+}
+
+// ExpireIdleDevices revokes the business's signed-in devices not seen
+// since before.
+func (db *DB) ExpireIdleDevices(ctx context.Context, businessID string, before, now time.Time) ([]core.Device, error) {
+	var out []core.Device
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		out = nil
+		rows, err := tx.QueryContext(ctx, `UPDATE devices SET revoked_at = $1
+			WHERE business_id = $2 AND revoked_at IS NULL AND COALESCE(last_seen_at, created_at) < $3
+			RETURNING `+deviceCols, ms(now), businessID, ms(before))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, err := scanDevice(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("expire idle devices: %w", err)
+	}
+	return out, nil
 }
 
 // Account returns the session's account.

@@ -270,3 +270,38 @@ func (db *DB) NewEpoch(ctx context.Context) (string, error) {
 	db.epoch.Store(&cachedEpoch{value: e, at: time.Now()})
 	return e, nil
 }
+
+// CheckIntegrity looks for damage in the database: PRAGMA quick_check on
+// SQLite (it reads every page, so callers run it now and then, not per
+// request), a query on PostgreSQL (which checks its own pages).
+func (db *DB) CheckIntegrity(ctx context.Context) error {
+	if db.dialect.name != "sqlite" {
+		var one int
+		if err := db.read.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+			return fmt.Errorf("integrity: %w", err)
+		}
+		return nil
+	}
+	rows, err := db.read.QueryContext(ctx, `PRAGMA quick_check(10)`)
+	if err != nil {
+		return fmt.Errorf("integrity: %w", err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("integrity: %w", err)
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("integrity: %w", err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("integrity: quick_check: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}

@@ -157,6 +157,8 @@ func serve(args []string) error {
 	exportDir := fs.String("export-dir", env("NAUKAR_EXPORT_DIR", ""), "where account exports are written; instances sharing a database must share it (env NAUKAR_EXPORT_DIR; default DATA/exports)")
 	smtpURL := fs.String("smtp-url", env("NAUKAR_SMTP_URL", ""), "SMTP relay for the server's emails: smtp://user:password@host:587 (STARTTLS), smtps://…:465, or smtp://127.0.0.1:25?tls=none; unset: no emails (env NAUKAR_SMTP_URL)")
 	mailFrom := fs.String("mail-from", env("NAUKAR_MAIL_FROM", ""), "sender of the server's emails, e.g. \"AI Naukar <no-reply@example.in>\" (env NAUKAR_MAIL_FROM)")
+	idleDays := fs.Int("device-idle-days", envInt("NAUKAR_DEVICE_IDLE_DAYS", int(api.DefaultDeviceIdle/(24*time.Hour))), "sign a device out after this many days without a request; 0 never (env NAUKAR_DEVICE_IDLE_DAYS)")
+	minFreeDisk := fs.Int64("min-free-disk-mb", int64(envInt("NAUKAR_MIN_FREE_DISK_MB", api.DefaultMinFreeDisk>>20)), "/healthz answers 503 when the data directory's file system has less free space than this, in MiB (env NAUKAR_MIN_FREE_DISK_MB)")
 	sessionTTL := fs.Duration("session-ttl", envDuration("NAUKAR_SESSION_TTL", 2*time.Second), "how long a verified device token is trusted before the database is asked again; a device revoked through another instance may pull for this long (env NAUKAR_SESSION_TTL)")
 	_ = fs.Parse(args)
 
@@ -289,6 +291,7 @@ func serve(args []string) error {
 	aiCfg := ai.Config{Store: db, Logger: log, Quota: quotas, Model: os.Getenv("NAUKAR_AI_MODEL"),
 		APIKey: os.Getenv("ANTHROPIC_API_KEY"), BaseURL: os.Getenv("ANTHROPIC_BASE_URL")}
 	handler := api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy, TrustedProxies: proxies, Limits: api.Limits{SignupsPerHour: *signupsPerHour}, SessionTTL: *sessionTTL, UpdatesDir: *updatesDir,
+		HealthDir: healthDir(*data, *exportDir), MinFreeDisk: *minFreeDisk << 20, DeviceIdle: idleOf(*idleDays),
 		DeviceLimits: quotas, Modules: []api.Module{billingModule, priv.Module(), ai.New(aiCfg), wa}})
 	srv := &http.Server{
 		Addr:              *addr,
@@ -535,4 +538,33 @@ func notify(args []string, kind string) error {
 	}
 	fmt.Println(".")
 	return nil
+}
+
+// healthDir is the directory whose free space /healthz watches: the SQLite
+// data directory, or on PostgreSQL the export directory (the server's own
+// files), whichever of it or its parents exists now.
+func healthDir(data, exportDir string) string {
+	dir := data
+	if os.Getenv("DATABASE_URL") != "" {
+		dir = exportDirOf(exportDir, data)
+	}
+	dir, _ = filepath.Abs(dir)
+	for {
+		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return dir
+		}
+		dir = parent
+	}
+}
+
+// idleOf is --device-idle-days as api.Config.DeviceIdle (0: never).
+func idleOf(days int) time.Duration {
+	if days <= 0 {
+		return -1
+	}
+	return time.Duration(days) * 24 * time.Hour
 }
