@@ -99,7 +99,9 @@ type LoginResult struct {
 func Login(ctx context.Context, s *store.Store, server, login, password, device string) (LoginResult, error) {
 	var res LoginResult
 	c := client.NewClient(server)
-	lr, err := c.Login(ctx, protocol.LoginRequest{Login: login, Password: password, DeviceName: device})
+	// The books' own id is what their change stamps carry: the server
+	// takes this device's changes only under it.
+	lr, err := c.Login(ctx, protocol.LoginRequest{Login: login, Password: password, DeviceName: device, ClockID: s.DeviceID()})
 	if err != nil {
 		return res, err
 	}

@@ -78,6 +78,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if err := core.CheckClockID(req.ClockID); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	var la core.LoginAccount
 	found := false
 	// A login with bytes no account can have (NUL, broken UTF-8) is
@@ -148,7 +152,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	dev, err := s.store.CreateDeviceWithin(ctx, la.Account.ID, la.BusinessID, name, HashToken(token), now, maxDevices, refuse)
+	dev, err := s.store.CreateDeviceWithin(ctx, la.Account.ID, la.BusinessID, name, req.ClockID, HashToken(token), now, maxDevices, refuse)
 	// The password was right: a login the plan's device limit refuses is
 	// no guess, and must not leave its attempt in flight or count it failed.
 	if err := s.store.EndLogin(context.WithoutCancel(ctx), id, core.LoginSucceeded, now); err != nil {

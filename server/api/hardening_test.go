@@ -382,3 +382,42 @@ func TestDeviceIdleExpiry(t *testing.T) {
 		})
 	}
 }
+
+// TestLoginClockID: a device signs in naming the id its stamps carry (the
+// books' own); its changes under that id apply, under any other id (its
+// server id included) they are rejected mutations. A clock id that is not
+// a plain id, or is the server's, is refused. Without one the stamps must
+// carry the device id the login returned. On every store.
+func TestLoginClockID(t *testing.T) {
+	for _, st := range storetest.Stores {
+		t.Run(st.Name, func(t *testing.T) {
+			e := newEnv(t, st.Open)
+			b := e.mustSignup()
+			for _, bad := range []string{"server", "a.b", "has space", strings.Repeat("x", 65), "ü"} {
+				_, err := e.c.Login(ctx, protocol.LoginRequest{Login: b.email, Password: b.password, DeviceName: "Till", ClockID: bad})
+				wantCode(t, err, 400, protocol.CodeInvalid)
+			}
+			clock := newID()
+			res, err := e.c.Login(ctx, protocol.LoginRequest{Login: b.email, Password: b.password, DeviceName: "Till 2", ClockID: clock})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := &device{token: res.Token, id: res.DeviceID, clock: protocol.NewClock(clock, protocol.HLC{}, e.now)}
+			own := d.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Tea"})
+			byID := d.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Sugar"})
+			byID.HLC = protocol.NewClock(d.id, protocol.HLC{}, e.now).Now().String()
+			got := e.mustPush(d, own, byID)
+			if got.LastN != 2 || got.Accepted != 1 || len(got.Rejected) != 1 || got.Rejected[0].N != 2 || got.Rejected[0].Code != protocol.CodeForbidden {
+				t.Fatalf("push: %+v", got)
+			}
+			// The first device signed in without one: its server id.
+			rice := b.dev.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Rice"})
+			forged := b.dev.mut("products", newID(), protocol.OpUpsert, map[string]any{"name": "Salt"})
+			forged.HLC = protocol.NewClock(clock, protocol.HLC{}, e.now).Now().String()
+			got = e.mustPush(&b.dev, rice, forged)
+			if got.Accepted != 1 || len(got.Rejected) != 1 || !strings.Contains(got.Rejected[0].Message, clock) {
+				t.Fatalf("push of the first device: %+v", got)
+			}
+		})
+	}
+}

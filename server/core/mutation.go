@@ -102,3 +102,26 @@ func quote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+var clockIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// CheckClockID checks the stamp id a login names for its device: letters,
+// digits, - and _ (a UUID), at most 64, and never the server's own.
+func CheckClockID(id string) error {
+	if id == "" {
+		return nil
+	}
+	if !clockIDRE.MatchString(id) || id == protocol.ServerDevice {
+		return Errorf(protocol.CodeInvalid, "clock_id must be 1 to 64 letters, digits, - or _ (the books' device id).")
+	}
+	return nil
+}
+
+// StampDevice returns the device part of a stamp CheckMutation accepted.
+func StampDevice(hlc string) string {
+	h, err := protocol.ParseHLC(hlc)
+	if err != nil {
+		return ""
+	}
+	return h.Device
+}

@@ -82,7 +82,8 @@ type Store interface {
 	// most max devices signed in (not revoked): at the limit it creates
 	// nothing and returns refuse(the signed-in devices). The count and
 	// the insert are one transaction, so concurrent logins never pass it.
-	CreateDeviceWithin(ctx context.Context, accountID, businessID, name, tokenHash string, now time.Time,
+	// clockID is the device part of its change stamps ("": its own id).
+	CreateDeviceWithin(ctx context.Context, accountID, businessID, name, clockID, tokenHash string, now time.Time,
 		max int, refuse func(signedIn []Device) error) (Device, error)
 	// SessionByToken resolves a token hash; unknown or revoked devices give
 	// ErrDeviceUnknown or ErrDeviceRevoked.

@@ -110,15 +110,18 @@ func (db *DB) AccountByLogin(ctx context.Context, login string) (core.LoginAccou
 
 // CreateDevice registers a device with the next series of its business.
 func (db *DB) CreateDevice(ctx context.Context, accountID, businessID, name, tokenHash string, now time.Time) (core.Device, error) {
-	return db.CreateDeviceWithin(ctx, accountID, businessID, name, tokenHash, now, 0, nil)
+	return db.CreateDeviceWithin(ctx, accountID, businessID, name, "", tokenHash, now, 0, nil)
 }
 
 // CreateDeviceWithin is CreateDevice for a business that may have at most
 // max devices signed in (0: no limit): at the limit it returns
 // refuse(the signed-in devices) and creates nothing.
-func (db *DB) CreateDeviceWithin(ctx context.Context, accountID, businessID, name, tokenHash string, now time.Time,
+func (db *DB) CreateDeviceWithin(ctx context.Context, accountID, businessID, name, clockID, tokenHash string, now time.Time,
 	max int, refuse func([]core.Device) error) (core.Device, error) {
 	d := core.Device{ID: newID(), BusinessID: businessID, AccountID: accountID, Name: name, CreatedAt: fromMS(ms(now))}
+	if clockID == "" {
+		clockID = d.ID
+	}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var n int64
 		// The UPDATE locks the business row, so concurrent logins get
@@ -142,9 +145,9 @@ func (db *DB) CreateDeviceWithin(ctx context.Context, accountID, businessID, nam
 		}
 		d.Series = core.SeriesName(n)
 		_, err = tx.ExecContext(ctx, `INSERT INTO devices
-			(id, business_id, account_id, name, series, token_hash, created_at, last_seen_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
-			d.ID, businessID, accountID, name, d.Series, tokenHash, ms(now))
+			(id, business_id, account_id, name, series, token_hash, created_at, last_seen_at, clock_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)`,
+			d.ID, businessID, accountID, name, d.Series, tokenHash, ms(now), clockID)
 		if err != nil {
 			return fmt.Errorf("insert device: %w", err)
 		}

@@ -93,7 +93,7 @@ const (
 	// once, at the end (pgWrite or pgSeen), not twice: each write of it is
 	// a new row version, its WAL record and later vacuuming.
 	pgLock = `WITH c AS (SELECT seq FROM sync_counters WHERE business_id = $2 FOR UPDATE)
-		SELECT last_n, revoked_at, (SELECT seq FROM c) FROM devices
+		SELECT last_n, revoked_at, (SELECT seq FROM c), COALESCE(clock_id, ''), resend_through FROM devices
 		WHERE id = $1 AND business_id = $2 AND EXISTS (SELECT 1 FROM c) FOR UPDATE`
 	// pgSeen records a push that applied nothing new.
 	pgSeen = `UPDATE devices SET last_seen_at = $1 WHERE id = $2 AND business_id = $3`
@@ -149,19 +149,37 @@ func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *protocol.Pu
 		b.Queue(pgLoadRows, s.BusinessID, tbls, ids)
 	}
 	br := c.SendBatch(ctx, b)
-	seq, lastN, cur, err := readLocks(br, len(p.keys) > 0)
+	seq, d, cur, err := readLocks(br, len(p.keys) > 0)
 	if cerr := br.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("push: %w", cerr)
 	}
 	if err != nil {
 		return err
 	}
+	lastN := d.lastN
 	resp.LastN = lastN
-	apply, n, err := p.selectNew(lastN, resp)
+	apply, n, resend, err := p.selectNew(d, resp, func() (map[string]bool, error) {
+		rows, err := c.Query(ctx, clockQuery, s.BusinessID)
+		if err != nil {
+			return nil, fmt.Errorf("device clocks: %w", err)
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return nil, fmt.Errorf("device clocks: %w", err)
+		}
+		out := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			out[id] = true
+		}
+		return out, nil
+	})
 	if err != nil {
 		return err
 	}
 	b = &pgx.Batch{}
+	if resend != d.resend {
+		b.Queue(setResend, resend, s.DeviceID, s.BusinessID)
+	}
 	if n != lastN {
 		w, err := p.merge(apply, cur, seq, resp)
 		if err != nil {
@@ -201,28 +219,28 @@ func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *protocol.Pu
 }
 
 // readLocks reads the results of the first batch of a push.
-func readLocks(br pgx.BatchResults, load bool) (seq, lastN int64, cur map[rowKey]*loadedRow, err error) {
+func readLocks(br pgx.BatchResults, load bool) (seq int64, d devState, cur map[rowKey]*loadedRow, err error) {
 	if _, err := br.Exec(); err != nil {
-		return 0, 0, nil, fmt.Errorf("begin: %w", err)
+		return 0, d, nil, fmt.Errorf("begin: %w", err)
 	}
 	var revoked *int64
-	err = br.QueryRow().Scan(&lastN, &revoked, &seq)
+	err = br.QueryRow().Scan(&d.lastN, &revoked, &seq, &d.clock, &d.resend)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, 0, nil, core.ErrDeviceUnknown
+		return 0, d, nil, core.ErrDeviceUnknown
 	}
 	if err != nil {
-		return 0, 0, nil, fmt.Errorf("lock device: %w", err)
+		return 0, d, nil, fmt.Errorf("lock device: %w", err)
 	}
 	if revoked != nil {
-		return 0, 0, nil, core.ErrDeviceRevoked
+		return 0, d, nil, core.ErrDeviceRevoked
 	}
 	cur = map[rowKey]*loadedRow{}
 	if !load {
-		return seq, lastN, cur, nil
+		return seq, d, cur, nil
 	}
 	rows, err := br.Query()
 	if err != nil {
-		return 0, 0, nil, fmt.Errorf("load rows: %w", err)
+		return 0, d, nil, fmt.Errorf("load rows: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -230,16 +248,16 @@ func readLocks(br pgx.BatchResults, load bool) (seq, lastN int64, cur map[rowKey
 		var deleted int64
 		var data, fieldHLC []byte
 		if err := rows.Scan(&table, &id, &hlc, &deleted, &data, &fieldHLC, &device); err != nil {
-			return 0, 0, nil, fmt.Errorf("load rows: %w", err)
+			return 0, d, nil, fmt.Errorf("load rows: %w", err)
 		}
 		r, err := loadedFrom(table, id, hlc, deleted, data, fieldHLC, device)
 		if err != nil {
-			return 0, 0, nil, err
+			return 0, d, nil, err
 		}
 		cur[rowKey{table, id}] = r
 	}
 	if err := rows.Err(); err != nil {
-		return 0, 0, nil, fmt.Errorf("load rows: %w", err)
+		return 0, d, nil, fmt.Errorf("load rows: %w", err)
 	}
-	return seq, lastN, cur, nil
+	return seq, d, cur, nil
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -159,11 +160,25 @@ type writeRow struct {
 	seq              int64
 }
 
+// devState is what a push reads of its device under the lock.
+type devState struct {
+	lastN  int64
+	clock  string // the device part its stamps must carry ("": not checked)
+	resend int64  // mutations up to this n may carry others' stamps
+}
+
+// knownClocks lists the stamp ids of a business's devices, read only when
+// a resent change names another device.
+type knownClocks func() (map[string]bool, error)
+
 // selectNew walks the batch from the device's last applied n: mutations
 // already applied are skipped, a gap refuses the batch, invalid ones
-// become rejections. It returns the rows to merge and the new last n.
-func (p *pushPlan) selectNew(lastN int64, resp *protocol.PushResponse) ([]protocol.Row, int64, error) {
-	n := lastN
+// become rejections, and so does a change stamped by another device than
+// the pusher (except in the books it resends after a loss, which may
+// carry the stamps of the business's other devices and of the server). It
+// returns the rows to merge, the new last n and the resend limit to keep.
+func (p *pushPlan) selectNew(d devState, resp *protocol.PushResponse, known knownClocks) ([]protocol.Row, int64, int64, error) {
+	n, resend := d.lastN, d.resend
 	// After a server restore, or a lost commit, the device's numbers are
 	// ahead of what the database remembers: it was told mutations up to
 	// Acked were applied, and the server holds fewer. The device's first
@@ -172,14 +187,16 @@ func (p *pushPlan) selectNew(lastN int64, resp *protocol.PushResponse) ([]protoc
 	// server holds everything it acknowledged is ignored.
 	if p.req.Rebase && p.req.Acked > n && p.req.Epoch == p.epoch && len(p.req.Mutations) > 0 && p.req.Mutations[0].N > n+1 {
 		n = p.req.Mutations[0].N - 1
+		resend = p.req.ResendThrough
 	}
+	var clocks map[string]bool
 	var apply []protocol.Row
 	for i, m := range p.req.Mutations {
 		if m.N <= n {
 			continue // already applied: a retried batch changes nothing
 		}
 		if m.N != n+1 {
-			return nil, 0, core.Errorf(protocol.CodeOutOfOrder,
+			return nil, 0, 0, core.Errorf(protocol.CodeOutOfOrder,
 				"Mutation %d is next for this device but the batch has %d; push again from %d (last applied %d).",
 				n+1, m.N, n+1, n)
 		}
@@ -188,10 +205,32 @@ func (p *pushPlan) selectNew(lastN int64, resp *protocol.PushResponse) ([]protoc
 			resp.Rejected = append(resp.Rejected, *p.rejs[i])
 			continue
 		}
+		if dev := core.StampDevice(m.HLC); d.clock != "" && dev != d.clock {
+			ok := false
+			if m.N <= resend {
+				if clocks == nil && dev != protocol.ServerDevice {
+					var err error
+					if clocks, err = known(); err != nil {
+						return nil, 0, 0, err
+					}
+				}
+				ok = dev == protocol.ServerDevice || clocks[dev]
+			}
+			if !ok {
+				resp.Rejected = append(resp.Rejected, protocol.Rejection{N: m.N, Table: m.Table, ID: m.ID, Code: protocol.CodeForbidden,
+					Message: "the change is stamped by device " + quoteStamp(dev) + ", not by this device; a device sends only its own changes"})
+				continue
+			}
+		}
 		apply = append(apply, p.rows[i])
 	}
-	return apply, n, nil
+	return apply, n, resend, nil
 }
+
+func quoteStamp(s string) string { return strconv.Quote(core.CleanString(s, 64)) }
+
+// clockQuery lists the stamp ids of a business's devices.
+const clockQuery = `SELECT DISTINCT clock_id FROM devices WHERE business_id = $1 AND clock_id IS NOT NULL`
 
 // merge merges the rows into cur with sync.Merge and gives each changed
 // row the next seq after seq, in the order the batch first changed it.
@@ -291,7 +330,9 @@ func (db *DB) Push(ctx context.Context, s core.Session, req protocol.PushRequest
 // transaction holds every lock it needs from BEGIN IMMEDIATE on.
 const (
 	sqliteLockDevice = `UPDATE devices SET last_seen_at = $1 WHERE id = $2 AND business_id = $3
-		RETURNING last_n, revoked_at, (SELECT seq FROM sync_counters WHERE business_id = devices.business_id)`
+		RETURNING last_n, revoked_at, (SELECT seq FROM sync_counters WHERE business_id = devices.business_id),
+			COALESCE(clock_id, ''), resend_through`
+	setResend = `UPDATE devices SET resend_through = $1 WHERE id = $2 AND business_id = $3`
 	sqliteSetSeq    = `UPDATE sync_counters SET seq = $1 WHERE business_id = $2`
 	sqliteSetLastN  = `UPDATE devices SET last_n = $1 WHERE id = $2 AND business_id = $3`
 	insertRejection = `INSERT INTO sync_rejections
@@ -445,9 +486,9 @@ func (db *DB) pushInTx(ctx context.Context, tx *sql.Tx, p *pushPlan, resp *proto
 		if err != nil {
 			return err
 		}
-		var lastN int64
+		var d devState
 		var revoked, seq sql.NullInt64
-		err = st.QueryRowContext(ctx, ms(p.now), s.DeviceID, s.BusinessID).Scan(&lastN, &revoked, &seq)
+		err = st.QueryRowContext(ctx, ms(p.now), s.DeviceID, s.BusinessID).Scan(&d.lastN, &revoked, &seq, &d.clock, &d.resend)
 		if errors.Is(err, sql.ErrNoRows) {
 			return core.ErrDeviceUnknown
 		}
@@ -460,13 +501,21 @@ func (db *DB) pushInTx(ctx context.Context, tx *sql.Tx, p *pushPlan, resp *proto
 		if !seq.Valid {
 			return fmt.Errorf("business %s has no seq counter", s.BusinessID)
 		}
+		lastN := d.lastN
 		resp.LastN = lastN
-		apply, n, err := p.selectNew(lastN, resp)
+		apply, n, resend, err := p.selectNew(d, resp, func() (map[string]bool, error) {
+			return clocksOf(ctx, tx, s.BusinessID)
+		})
 		if err != nil {
 			return err
 		}
 		if n == lastN {
 			return nil
+		}
+		if resend != d.resend {
+			if err := db.txExec(ctx, tx, setResend, resend, s.DeviceID, s.BusinessID); err != nil {
+				return fmt.Errorf("record resend: %w", err)
+			}
 		}
 		cur := map[rowKey]*loadedRow{}
 		if len(apply) > 0 {
@@ -706,4 +755,22 @@ func (db *DB) pullWith(ctx context.Context, s core.Session, since int64, limit i
 	}
 	slices.SortFunc(resp.Rejections, func(a, b protocol.Rejection) int { return cmp.Compare(a.N, b.N) })
 	return resp, nil
+}
+
+// clocksOf reads the stamp ids of a business's devices in tx.
+func clocksOf(ctx context.Context, tx *sql.Tx, businessID string) (map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, clockQuery, businessID)
+	if err != nil {
+		return nil, fmt.Errorf("device clocks: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("device clocks: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }

@@ -42,6 +42,11 @@ type LoginRequest struct {
 	Login      string `json:"login"`
 	Password   string `json:"password"`
 	DeviceName string `json:"device_name"`
+	// ClockID is the device part of the stamps this device's changes
+	// carry (its books' own id). The server refuses a pushed change whose
+	// stamp names another device; without it the stamps must name the
+	// device id the login returns.
+	ClockID string `json:"clock_id,omitempty"`
 }
 
 // LoginResponse is the reply to a login: the device token (keep it in the

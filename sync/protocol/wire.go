@@ -37,8 +37,13 @@ type PushRequest struct {
 	// than that (it was restored, or lost a commit): then the device's
 	// requeued books replace what it lost. Anywhere else a gap stays a
 	// gap.
-	Acked     int64      `json:"acked,omitempty"`
-	Mutations []Mutation `json:"mutations"`
+	Acked int64 `json:"acked,omitempty"`
+	// ResendThrough, on a rebase push, is the last mutation number of the
+	// books queued again. Those carry the stamps the books hold, of other
+	// devices and the server too; the server accepts such stamps only up
+	// to this number, and only after a rebase it honoured.
+	ResendThrough int64      `json:"resend_through,omitempty"`
+	Mutations     []Mutation `json:"mutations"`
 }
 
 // Rejection tells a device that one of its mutations can never apply.

@@ -175,8 +175,19 @@ func (e *Engine) push(ctx context.Context) error {
 		rebase, _ := e.Local.Meta(MetaRebase)
 		acked, _ := e.Local.Meta(MetaAcked)
 		ackedN, _ := strconv.ParseInt(acked, 10, 64)
-		resp, err := e.Client.Push(ctx, e.Token, protocol.PushRequest{DeviceID: e.DeviceID, ProtocolVersion: protocol.ProtocolVersion,
-			Epoch: epoch, Rebase: rebase == "1", Acked: ackedN, Mutations: muts})
+		req := protocol.PushRequest{DeviceID: e.DeviceID, ProtocolVersion: protocol.ProtocolVersion,
+			Epoch: epoch, Rebase: rebase == "1", Acked: ackedN, Mutations: muts}
+		if req.Rebase {
+			// The books queued again follow in this and the next pushes;
+			// they carry other devices' stamps, which the server takes
+			// only up to this number.
+			pending, err := e.Local.PendingCount()
+			if err != nil {
+				return err
+			}
+			req.ResendThrough = muts[0].N + int64(max(pending, len(muts))) - 1
+		}
+		resp, err := e.Client.Push(ctx, e.Token, req)
 		if err != nil {
 			return err
 		}
