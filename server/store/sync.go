@@ -332,7 +332,7 @@ const (
 	sqliteLockDevice = `UPDATE devices SET last_seen_at = $1 WHERE id = $2 AND business_id = $3
 		RETURNING last_n, revoked_at, (SELECT seq FROM sync_counters WHERE business_id = devices.business_id),
 			COALESCE(clock_id, ''), resend_through`
-	setResend = `UPDATE devices SET resend_through = $1 WHERE id = $2 AND business_id = $3`
+	setResend       = `UPDATE devices SET resend_through = $1 WHERE id = $2 AND business_id = $3`
 	sqliteSetSeq    = `UPDATE sync_counters SET seq = $1 WHERE business_id = $2`
 	sqliteSetLastN  = `UPDATE devices SET last_n = $1 WHERE id = $2 AND business_id = $3`
 	insertRejection = `INSERT INTO sync_rejections
