@@ -57,6 +57,9 @@ func cmdSyncSignup(env *Env, args []string) error {
 	if *server == "" {
 		return usagef("give --server URL")
 	}
+	if err := warnServer(env, *server); err != nil {
+		return err
+	}
 	req.Owner.Password = password(env, *pw)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -81,6 +84,9 @@ func cmdSyncLogin(env *Env, args []string) error {
 	}
 	if *server == "" || *login == "" {
 		return usagef("give --server URL and --login EMAIL|PHONE")
+	}
+	if err := warnServer(env, *server); err != nil {
+		return err
 	}
 	s, err := openBooks(env)
 	if err != nil {
@@ -237,5 +243,19 @@ func cmdSyncLogout(env *Env, args []string) error {
 		return exitError{1}
 	}
 	fmt.Fprintln(env.Stdout, "Signed out. The books stay on this device.")
+	return nil
+}
+
+// warnServer refuses a server address that is no web address and prints
+// the warning for a plain http:// one (syncapp.CheckServerURL) before the
+// password is sent.
+func warnServer(env *Env, server string) error {
+	warning, err := syncapp.CheckServerURL(server)
+	if err != nil {
+		return err
+	}
+	if warning != "" {
+		fmt.Fprintln(env.Stderr, warning)
+	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ainaukar/naukar/app/books"
@@ -38,6 +39,7 @@ type View struct {
 	dlMsg    *widget.Label       // a new counter's download: what is coming down
 	dlBar    *widget.ProgressBar // and how far the history is
 	server   *widget.Entry
+	urlNote  *widget.Label // what a plain http:// server address risks
 	login    *widget.Entry
 	password *widget.Entry
 	device   *widget.Entry
@@ -66,6 +68,10 @@ func New(win fyne.Window, svc *syncapp.Service, do Do) *View {
 	v.dlBar.Hide()
 	v.server = widget.NewEntry()
 	v.server.SetPlaceHolder("https://sync.example.in")
+	v.urlNote = widget.NewLabel("")
+	v.urlNote.Wrapping = fyne.TextWrapWord
+	v.urlNote.Hide()
+	v.server.OnChanged = v.checkServer
 	v.server.SetText(svc.Server())
 	v.login = widget.NewEntry()
 	v.login.SetPlaceHolder("email or mobile number")
@@ -88,13 +94,38 @@ func New(win fyne.Window, svc *syncapp.Service, do Do) *View {
 	v.content = container.NewVBox(
 		widget.NewLabelWithStyle("Sync", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		widget.NewLabel("Sync keeps the same books on every counter and the owner's laptop. Billing never waits for it: bills are kept here and go up when the internet is back."),
-		v.status, v.dlMsg, v.dlBar, v.problem, form,
+		v.status, v.dlMsg, v.dlBar, v.problem, form, v.urlNote,
 		container.NewHBox(v.signIn, v.signUp, v.syncNow, v.signOut),
 	)
 	v.ExtendBaseWidget(v)
 	v.Refresh()
 	v.reload()
 	return v
+}
+
+// checkServer shows, as the address is typed, what a plain http:// server
+// risks (syncapp.CheckServerURL): a warning for the internet, a note for
+// the shop's own network, nothing for https or this PC.
+func (v *View) checkServer(addr string) {
+	warning, err := syncapp.CheckServerURL(addr)
+	if err != nil || warning == "" {
+		v.urlNote.Hide()
+		return
+	}
+	v.urlNote.Importance = widget.WarningImportance
+	if warning == syncapp.PlainHTTPInternet {
+		v.urlNote.Importance = widget.DangerImportance
+	}
+	v.urlNote.SetText(lang.L(warning))
+	v.urlNote.Show()
+}
+
+// URLNote is the warning shown under the server address ("" when none).
+func (v *View) URLNote() string {
+	if !v.urlNote.Visible() {
+		return ""
+	}
+	return v.urlNote.Text
 }
 
 // CreateRenderer implements fyne.Widget.

@@ -132,3 +132,42 @@ func TestSignInAndSyncFromScreen(t *testing.T) {
 		}
 	}
 }
+
+// TestServerAddressWarnsOfPlainHTTP: typing a plain http:// address of a
+// server on the internet shows the warning under the form at once, one on
+// the shop's own network the milder note, and https or this PC nothing.
+func TestServerAddressWarnsOfPlainHTTP(t *testing.T) {
+	s, err := store.Open(filepath.Join(t.TempDir(), "books.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Init(books.Business{Name: "Sharma Stores", StateCode: "27"}); err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	w := a.NewWindow("sync")
+	svc := syncapp.NewService(s, nil)
+	defer svc.Close()
+	var mu gosync.Mutex
+	v := syncview.New(w, svc, func(f func()) { mu.Lock(); f(); mu.Unlock() })
+	mu.Lock()
+	defer mu.Unlock()
+	w.SetContent(v)
+	server := all[*widget.Entry](w)[0]
+	for addr, want := range map[string]string{
+		"http://sync.example.in":   syncapp.PlainHTTPInternet,
+		"http://192.168.1.20:8080": syncapp.PlainHTTPLocal,
+		"https://sync.example.in":  "",
+		"http://127.0.0.1:8080":    "",
+	} {
+		server.SetText("")
+		test.Type(server, addr)
+		if got := v.URLNote(); got != want {
+			t.Fatalf("%s: note %q, want %q", addr, got, want)
+		}
+		if want != "" && !strings.Contains(labels(w), want) {
+			t.Fatalf("%s: the note is not on the screen:\n%s", addr, labels(w))
+		}
+	}
+}
