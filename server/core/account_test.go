@@ -57,3 +57,18 @@ func TestCheckMutation(t *testing.T) {
 		})
 	}
 }
+
+// TestStampDevice: the device part of a stamp, as ParseHLC reads it.
+func TestStampDevice(t *testing.T) {
+	for _, h := range []protocol.HLC{{Wall: 1767225600000, Counter: 3, Device: "01890a5d-ac96-774b-bcce-b302099a8057"},
+		{Wall: 1, Device: "server"}, {Wall: 1767225600000, Counter: 2147483647, Device: "a.b"}} {
+		s := h.String()
+		p, err := protocol.ParseHLC(s)
+		if err != nil || core.StampDevice(s) != p.Device {
+			t.Fatalf("%s: %q, parsed %q %v", s, core.StampDevice(s), p.Device, err)
+		}
+	}
+	if d := core.StampDevice("now"); d != "" {
+		t.Fatalf("bad stamp: %q", d)
+	}
+}

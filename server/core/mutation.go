@@ -117,11 +117,12 @@ func CheckClockID(id string) error {
 	return nil
 }
 
-// StampDevice returns the device part of a stamp CheckMutation accepted.
+// StampDevice returns the device part of a stamp CheckMutation accepted
+// (fixed-width wall and counter, then the device: no parsing, no
+// allocation on the push path).
 func StampDevice(hlc string) string {
-	h, err := protocol.ParseHLC(hlc)
-	if err != nil {
-		return ""
+	if len(hlc) > 25 && hlc[13] == '.' && hlc[24] == '.' {
+		return hlc[25:]
 	}
-	return h.Device
+	return ""
 }
