@@ -25,7 +25,9 @@ func stamped(s core.Session, from int64, devices ...string) []protocol.Mutation 
 // and the rest of the batch applies. Only the books a device resends after
 // a loss the server honoured (rebase, up to resend_through) may carry the
 // stamps of the business's other devices and of the server, never of a
-// device the business does not have. On every store.
+// device the business does not have. A rebase push while nothing was lost
+// (a restore from a backup newer than this device's last push) resends
+// too: its base stays, its window opens. On every store.
 func TestStampMustNameThePusher(t *testing.T) {
 	for _, st := range storetest.Stores {
 		t.Run(st.Name, func(t *testing.T) {
@@ -63,8 +65,9 @@ func TestStampMustNameThePusher(t *testing.T) {
 			}
 			rejected(res, 2, 3, 4)
 
-			// Asking for a rebase while nothing was lost opens nothing.
-			res = push(protocol.PushRequest{Rebase: true, Acked: 5, ResendThrough: 100, Mutations: stamped(s, 6, sib.ID)})
+			// Pushed without rebase, books queued again count as the
+			// device's own changes.
+			res = push(protocol.PushRequest{Acked: 5, ResendThrough: 100, Mutations: stamped(s, 6, sib.ID)})
 			rejected(res, 6)
 
 			// The server loses 5 and 6; the device resends its books
@@ -84,6 +87,15 @@ func TestStampMustNameThePusher(t *testing.T) {
 				t.Fatalf("rest of the resend: %+v", res)
 			}
 			rejected(res, 13) // past resend_through: the device's own changes again
+
+			// A restore that lost nothing of this device: the rebase
+			// push's numbers follow on, its resent books carry others'
+			// stamps up to resend_through.
+			res = push(protocol.PushRequest{Rebase: true, Acked: 13, ResendThrough: 15, Mutations: stamped(s, 14, sib.ID, protocol.ServerDevice, other.DeviceID, sib.ID)})
+			if res.LastN != 17 || res.Accepted != 2 {
+				t.Fatalf("resend with nothing lost: %+v", res)
+			}
+			rejected(res, 16, 17)
 		})
 	}
 }

@@ -187,6 +187,12 @@ func (p *pushPlan) selectNew(d devState, resp *protocol.PushResponse, known know
 	// server holds everything it acknowledged is ignored.
 	if p.req.Rebase && p.req.Acked > n && p.req.Epoch == p.epoch && len(p.req.Mutations) > 0 && p.req.Mutations[0].N > n+1 {
 		n = p.req.Mutations[0].N - 1
+	}
+	// A rebase push starts the books queued again after a restore (lost
+	// or not: the server may hold all this device sent and still have
+	// lost what others did); up to ResendThrough they may carry the
+	// stamps of the business's devices and the server.
+	if p.req.Rebase && p.req.Epoch == p.epoch && p.req.ResendThrough > resend {
 		resend = p.req.ResendThrough
 	}
 	var clocks map[string]bool
