@@ -41,7 +41,7 @@ type PushRequest struct {
 	// ResendThrough, on a rebase push, is the last mutation number of the
 	// books queued again. Those carry the stamps the books hold, of other
 	// devices and the server too; the server accepts such stamps only up
-	// to this number, and only after a rebase it honoured.
+	// to this number, given in a rebase push.
 	ResendThrough int64      `json:"resend_through,omitempty"`
 	Mutations     []Mutation `json:"mutations"`
 }
