@@ -64,11 +64,123 @@ type PayLinkArgs struct {
 // Kind names the job kind.
 func (PayLinkArgs) Kind() string { return "billing_payment_link" }
 
+// PayLinkCancelArgs is the job that cancels an invoice's payment link once
+// something else touched its balance.
+type PayLinkCancelArgs struct {
+	BusinessID string `json:"business_id" river:"unique"`
+	InvoiceID  string `json:"invoice_id" river:"unique"`
+}
+
+// Kind names the job kind.
+func (PayLinkCancelArgs) Kind() string { return "billing_payment_link_cancel" }
+
 func (m *Module) registerPayLinkJobs(q *jobs.Queue) {
 	jobs.Register(q, jobs.Kind{Unique: true, MaxAttempts: 10, Timeout: time.Minute},
 		func(ctx context.Context, j *jobs.Job[PayLinkArgs]) error {
 			return m.makePayLink(ctx, j.Args.BusinessID, j.Args.InvoiceID)
 		})
+	jobs.Register(q, jobs.Kind{Unique: true, MaxAttempts: 10, Timeout: time.Minute},
+		func(ctx context.Context, j *jobs.Job[PayLinkCancelArgs]) error {
+			return m.cancelPayLink(ctx, j.Args.BusinessID, j.Args.InvoiceID)
+		})
+}
+
+// balanceTouched names the invoice a pushed row settles or changes another
+// way than its link: its cancellation, a credit note (return) against it, or
+// a payment against it made at a counter. The same rule as the app's
+// store.payLinkStillFits, which hides such a link on every device.
+func balanceTouched(mu protocol.Mutation) string {
+	if mu.Op == protocol.OpDelete {
+		return ""
+	}
+	var f struct {
+		DocTable  string `json:"doc_table"`
+		DocID     string `json:"doc_id"`
+		InvoiceID string `json:"invoice_id"`
+	}
+	switch mu.Table {
+	case "cancellations":
+		if json.Unmarshal(mu.Data, &f) == nil && (f.DocTable == "" || f.DocTable == "invoices") {
+			return f.DocID
+		}
+	case "credit_notes", "payments":
+		if json.Unmarshal(mu.Data, &f) == nil {
+			return f.InvoiceID
+		}
+	}
+	return ""
+}
+
+// cancelPayLink is the cancel job's work: the invoice's link is cancelled
+// at Razorpay and its row marked cancelled, once. A link not made yet is
+// marked cancelled so it never is; a link paid meanwhile stays paid (its
+// payment_link.paid records the payment).
+func (m *Module) cancelPayLink(ctx context.Context, businessID, invoiceID string) error {
+	rec, ok, err := m.store.PayLink(ctx, businessID, invoiceID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		// The link job has not started: mark the record so it makes none.
+		rec, err = m.store.PayLinkStart(ctx, businessID, invoiceID, 0, m.now())
+		if err != nil {
+			return err
+		}
+		if rec.Status == "" && rec.LinkID == "" {
+			rec.Status = protocol.PayLinkCancelled
+			return m.store.PayLinkSave(ctx, rec, m.now())
+		}
+	}
+	if protocol.PayLinkRank(rec.Status) >= protocol.PayLinkRank(protocol.PayLinkCancelled) || rec.Status == protocol.PayLinkFailed {
+		return nil
+	}
+	raw, found, err := m.store.SyncRow(ctx, businessID, "invoices", invoiceID)
+	if err != nil {
+		return err
+	}
+	var inv invoiceFacts
+	if found {
+		_ = json.Unmarshal(raw, &inv)
+	}
+	if rec.LinkID == "" {
+		// Not made yet: the link job sees the status and makes none.
+		return m.settleLink(ctx, rec, inv, protocol.PayLinkCancelled, "")
+	}
+	k, ok, err := m.store.ShopRazorpay(ctx, businessID)
+	if err != nil {
+		return err
+	}
+	if !ok || m.secrets == nil {
+		return nil // disconnected: the link stays as Razorpay has it
+	}
+	c, err := m.shopClient(k)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	_, err = c.CancelPaymentLink(ctx, rec.LinkID)
+	if razorpay.IsStatus(err, 400) {
+		// Paid, expired or cancelled already: Razorpay says which.
+		l, gerr := c.PaymentLink(ctx, rec.LinkID)
+		if gerr != nil {
+			return gerr
+		}
+		switch l.Status {
+		case "paid", "partially_paid":
+			return nil // the payment wins; its webhook records it
+		case "expired":
+			_, err := m.closeLink(ctx, businessID, rec.LinkID, invoiceID, protocol.PayLinkExpired)
+			return err
+		case "cancelled":
+			err = nil
+		default:
+			return err
+		}
+	}
+	if err != nil {
+		return err // busy or down: tried again with backoff
+	}
+	_, err = m.closeLink(ctx, businessID, rec.LinkID, invoiceID, protocol.PayLinkCancelled)
+	return err
 }
 
 func (m *Module) shopClient(k store.ShopRazorpay) (*razorpay.Client, error) {
@@ -184,7 +296,9 @@ func (f invoiceFacts) billedSince(connected time.Time) bool {
 // push brought, when the shop has connected its keys. It runs after the
 // push committed and cannot fail it.
 func (m *Module) Pushed(ctx context.Context, s core.Session, muts []protocol.Mutation) {
-	if m.queue == nil || m.secrets == nil || !slices.ContainsFunc(muts, func(mu protocol.Mutation) bool { return mu.Table == "invoices" }) {
+	if m.queue == nil || m.secrets == nil || !slices.ContainsFunc(muts, func(mu protocol.Mutation) bool {
+		return mu.Table == "invoices" || balanceTouched(mu) != ""
+	}) {
 		return
 	}
 	k, ok, err := m.store.ShopRazorpay(ctx, s.BusinessID)
@@ -196,6 +310,10 @@ func (m *Module) Pushed(ctx context.Context, s core.Session, muts []protocol.Mut
 	}
 	var args []jobs.Args
 	for _, mu := range muts {
+		if id := balanceTouched(mu); id != "" {
+			args = append(args, PayLinkCancelArgs{BusinessID: s.BusinessID, InvoiceID: id})
+			continue
+		}
 		if mu.Table != "invoices" || mu.Op == protocol.OpDelete {
 			continue
 		}
@@ -283,6 +401,14 @@ func (m *Module) makePayLink(ctx context.Context, businessID, invoiceID string) 
 	}
 	switch {
 	case err == nil:
+		if now, _, rerr := m.store.PayLink(ctx, businessID, invoiceID); rerr == nil && now.Status == protocol.PayLinkCancelled {
+			// Cancelled while Razorpay made it: kept, then cancelled.
+			rec.LinkID, rec.ShortURL = link.ID, link.ShortURL
+			if err := m.settleLink(ctx, rec, inv, protocol.PayLinkCreated, ""); err != nil {
+				return err
+			}
+			return m.cancelPayLink(ctx, businessID, invoiceID)
+		}
 		rec.LinkID, rec.ShortURL = link.ID, link.ShortURL
 		return m.settleLink(ctx, rec, inv, protocol.PayLinkCreated, "")
 	case razorpay.IsStatus(err, 401):

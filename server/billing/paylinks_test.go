@@ -487,3 +487,109 @@ func TestPaymentLinkClosed(t *testing.T) {
 		})
 	}
 }
+
+// TestPaymentLinkCancelledByTheBooks: a cancellation, a credit note or a
+// counter's payment against an invoice, pushed by a device, cancels its
+// Razorpay link (a job) and marks the row cancelled, once; a link paid
+// before the cancel reached Razorpay stays, and its payment is recorded.
+func TestPaymentLinkCancelledByTheBooks(t *testing.T) {
+	for _, st := range storetest.Stores {
+		t.Run(st.Name, func(t *testing.T) {
+			rzp := razorpaytest.New(t)
+			e := newEnv(t, st.Open, billing.Config{Secrets: newBox(t), ShopAPIURL: rzp.URL,
+				ShopOptions: []razorpay.Option{razorpay.WithRetries(1, time.Millisecond)}})
+			s := e.signup()
+			dev := e.device(s)
+			whSecret := "shop-webhook-secret-3"
+			var ks protocol.ShopRazorpayStatus
+			if code, body := e.call("PUT", "/v1/billing/razorpay-keys", s.token,
+				protocol.ShopRazorpayKeys{KeyID: rzp.KeyID, KeySecret: rzp.KeySecret, WebhookSecret: whSecret}, &ks); code != 200 {
+				t.Fatalf("connect: %d %s", code, body)
+			}
+			stored := func(inv string) protocol.PayLink {
+				var l protocol.PayLink
+				data, ok, err := e.db.SyncRow(ctx, s.id, protocol.TablePayLinks, inv)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ok {
+					_ = json.Unmarshal(data, &l)
+				}
+				return l
+			}
+			invs := []string{dev.invoice("C/0001", 50000, 0), dev.invoice("C/0002", 60000, 0), dev.invoice("C/0003", 70000, 0), dev.invoice("C/0004", 80000, 0)}
+			links := make([]protocol.PayLink, len(invs))
+			e.eventually("the links", func() bool {
+				for i, id := range invs {
+					if links[i] = stored(id); links[i].Status != protocol.PayLinkCreated {
+						return false
+					}
+				}
+				return true
+			})
+			doc := func(table string, v any) protocol.Mutation {
+				data, _ := json.Marshal(v)
+				return protocol.Mutation{Table: table, ID: uuid.Must(uuid.NewV7()).String(), Op: protocol.OpInsert, Data: data}
+			}
+			// The fourth is paid online a moment before the counter takes
+			// cash for it too; Razorpay's webhook comes late.
+			pbody, psig, _, payID := rzp.LinkPaidEvent(links[3].LinkID, whSecret, e.now())
+			dev.push(
+				doc("cancellations", books.Cancellation{Date: "2026-11-21", DocTable: "invoices", DocID: invs[0], DocNumber: "C/0001", Reason: "wrong party"}),
+				doc("credit_notes", books.CreditNote{Number: "CN/1", Date: "2026-11-21", InvoiceID: invs[1], InvoiceNumber: "C/0002"}),
+				doc("payments", books.Payment{Date: "2026-11-21", Direction: books.PaymentIn, Mode: books.ModeCash, Amount: 70000, InvoiceID: invs[2]}),
+				doc("payments", books.Payment{Date: "2026-11-21", Direction: books.PaymentIn, Mode: books.ModeCash, Amount: 80000, InvoiceID: invs[3]}),
+			)
+			e.eventually("three links cancelled", func() bool {
+				for i := 0; i < 3; i++ {
+					if stored(invs[i]).Status != protocol.PayLinkCancelled {
+						return false
+					}
+				}
+				return true
+			})
+			for i := 0; i < 3; i++ {
+				if l, _ := rzp.Link(links[i].LinkID); l.Status != "cancelled" {
+					t.Fatalf("Razorpay's link %d is %s", i, l.Status)
+				}
+			}
+			if err := e.mod.CancelPayLink(ctx, s.id, invs[3]); err != nil {
+				t.Fatal(err)
+			}
+			if got := stored(invs[3]).Status; got != protocol.PayLinkCreated {
+				t.Fatalf("the paid link became %s", got)
+			}
+			if got := e.shopWebhook(ks.WebhookURL, pbody, psig, 200); !strings.Contains(got, `"recorded":true`) {
+				t.Fatalf("the raced payment: %s", got)
+			}
+			if l := stored(invs[3]); l.Status != protocol.PayLinkPaid || l.PaymentID != payID {
+				t.Fatalf("the raced link's row %+v", l)
+			}
+			// Run again: Razorpay is asked nothing more, no row changes.
+			_, before := e.feed(s)
+			n := len(rzp.Requests())
+			for _, id := range invs {
+				if err := e.mod.CancelPayLink(ctx, s.id, id); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, after := e.feed(s); after[protocol.TablePayLinks] != before[protocol.TablePayLinks] || len(rzp.Requests()) != n {
+				t.Fatalf("cancel run again: rows %v → %v, requests %d → %d", before, after, n, len(rzp.Requests()))
+			}
+			// An invoice cancelled before its link job ran gets no link.
+			id, m := invoiceMutation("C/0005", 20000, 0)
+			if err := e.mod.CancelPayLink(ctx, s.id, id); err != nil {
+				t.Fatal(err)
+			}
+			dev.push(m)
+			if err := e.mod.MakePayLink(ctx, s.id, id); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rzp.LinkRequests() {
+				if r.ReferenceID == id {
+					t.Fatal("a link was made for an invoice cancelled first")
+				}
+			}
+		})
+	}
+}

@@ -354,6 +354,20 @@ func (c *Client) CreatePaymentLink(ctx context.Context, r PaymentLinkRequest) (P
 	return l, c.do(ctx, http.MethodPost, "/v1/payment_links", r, &l)
 }
 
+// CancelPaymentLink cancels a payment link (POST
+// /v1/payment_links/{id}/cancel); Razorpay refuses (400) a link that is
+// paid, expired or cancelled already.
+func (c *Client) CancelPaymentLink(ctx context.Context, id string) (PaymentLink, error) {
+	var l PaymentLink
+	return l, c.do(ctx, http.MethodPost, "/v1/payment_links/"+url.PathEscape(id)+"/cancel", struct{}{}, &l)
+}
+
+// PaymentLink fetches a payment link (GET /v1/payment_links/{id}).
+func (c *Client) PaymentLink(ctx context.Context, id string) (PaymentLink, error) {
+	var l PaymentLink
+	return l, c.do(ctx, http.MethodGet, "/v1/payment_links/"+url.PathEscape(id), nil, &l)
+}
+
 // PaymentLinks lists the account's payment links with a reference id
 // (GET /v1/payment_links?reference_id=…; "" lists the newest). A reference
 // id is unique, so there is at most one such link: finding it makes
