@@ -101,7 +101,7 @@ func New(cfg Config) *Module {
 	if m.cfg.Backoff == nil {
 		m.cfg.Backoff = backoff
 	}
-	m.limiter = rate.NewLimiter(rate.Every(m.s.gap()), max(2, m.s.slotRun()))
+	m.limiter = rate.NewLimiter(rate.Every(m.s.gap()), 2)
 	m.done.commit = func(ctx context.Context, done []store.WASendDone) error {
 		return m.store.WASendsDone(ctx, done, m.now())
 	}
