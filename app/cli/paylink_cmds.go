@@ -87,5 +87,5 @@ func PaymentLinksSummary(st protocol.ShopRazorpayStatus) string {
 		s += " (connected " + gst.FormatDay(st.ConnectedAt.In(istZone)) + ")"
 	}
 	return s + ".\nEvery invoice with a balance due gets a link, printed on it and sent in WhatsApp reminders.\n" +
-		"In Razorpay (Account & Settings → Webhooks) add this address for the event payment_link.paid, with the webhook secret you gave:\n" + st.WebhookURL
+		"In Razorpay (Account & Settings → Webhooks) add this address for the events payment_link.paid, payment_link.cancelled and payment_link.expired, with the webhook secret you gave:\n" + st.WebhookURL
 }

@@ -228,7 +228,7 @@ func (m *Module) ConnectShopKeys(ctx context.Context, s core.Session, req protoc
 		return protocol.ShopRazorpayStatus{}, core.Errorf(protocol.CodeInvalid, "Give the key secret shown with the key id when it was made.")
 	case len(req.WebhookSecret) < 8:
 		return protocol.ShopRazorpayStatus{}, core.Errorf(protocol.CodeInvalid,
-			"Give the secret of the webhook you added in Razorpay (Account & Settings → Webhooks, event payment_link.paid), at least 8 characters.")
+			"Give the secret of the webhook you added in Razorpay (Account & Settings → Webhooks, events payment_link.paid, .cancelled and .expired), at least 8 characters.")
 	}
 	// One cheap authenticated call proves the pair.
 	if _, err := razorpay.New(m.shopAPI, req.KeyID, req.KeySecret, append(m.shopOpts, razorpay.WithRetries(0, 0))...).PaymentLinks(ctx, "naukar-key-check"); err != nil {
