@@ -217,3 +217,79 @@ type Override struct {
 	DeviceID     string `json:"device_id,omitempty"`
 	CreatedAt    string `json:"created_at"` // RFC 3339
 }
+
+// RosterError is a staff change that the rules of the staff list refuse.
+// Field names the input at fault ("" for none); Conflict marks a change
+// that contradicts the staff as they are (removing the last owner) rather
+// than a bad input.
+type RosterError struct {
+	Field    string
+	Conflict bool
+	Msg      string
+}
+
+func (e *RosterError) Error() string { return e.Msg }
+
+// The rules of the staff list, in one place for every way staff change:
+// the app's store (Settings → Staff, naukar staff) and the server's
+// account web page both check a change against the live members with
+// these before they write it.
+
+// SetDiscountLimit sets a member's discount limit by its role: bp for a
+// cashier (-1: DefaultDiscountLimitBP), none for managers and owners, who
+// have no limit.
+func (m *Member) SetDiscountLimit(bp int) {
+	switch {
+	case m.Role != Cashier:
+		m.DiscountLimitBP = 0
+	case bp < 0:
+		m.DiscountLimitBP = DefaultDiscountLimitBP
+	default:
+		m.DiscountLimitBP = bp
+	}
+}
+
+// CheckAdd checks adding m to the live members: the first member must be
+// an owner (the shop's owner setting up staff), and names are unique.
+func CheckAdd(members []Member, m Member) error {
+	if len(members) == 0 && m.Role != Owner {
+		return &RosterError{Field: "role", Msg: "Add yourself first, as the owner: once the books have staff, only the owner can add or remove staff."}
+	}
+	return CheckUniqueName(members, m.Name, "")
+}
+
+// CheckUniqueName refuses a name another live member (but except) has, in
+// any case: staff sign in by name.
+func CheckUniqueName(members []Member, name, except string) error {
+	for _, o := range members {
+		if o.ID != except && strings.EqualFold(o.Name, name) {
+			return &RosterError{Field: "name", Msg: "There is already a staff member called " + name + "; use another name (staff sign in by name)."}
+		}
+	}
+	return nil
+}
+
+// KeepAnOwner refuses a change that would leave no owner when leaving
+// (removed, or no longer an owner) goes.
+func KeepAnOwner(members []Member, leaving string) error {
+	for _, o := range members {
+		if o.ID != leaving && o.Role == Owner {
+			return nil
+		}
+	}
+	return &RosterError{Conflict: true, Msg: "This is the only owner: add another owner first, so that someone can still manage staff and settings."}
+}
+
+// CheckRemove checks removing m from the live members; self is who makes
+// the change ("" when nobody signed in with a PIN, as on the account web
+// page, where the account's owner signs in with the password): nobody
+// removes themselves, and the last owner stays.
+func CheckRemove(members []Member, m Member, self string) error {
+	if self != "" && self == m.ID {
+		return &RosterError{Conflict: true, Msg: "You cannot remove yourself; another owner can."}
+	}
+	if m.Role == Owner {
+		return KeepAnOwner(members, m.ID)
+	}
+	return nil
+}

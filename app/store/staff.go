@@ -280,14 +280,9 @@ func (s *Store) AddStaff(ctx context.Context, in StaffInput) (staff.Member, erro
 	if err := s.requireBooks(); err != nil {
 		return staff.Member{}, err
 	}
-	m := staff.Member{ID: newID(), Name: in.Name, Role: in.Role, DiscountLimitBP: in.DiscountLimitBP}
+	m := staff.Member{ID: newID(), Name: in.Name, Role: in.Role}
 	m.Normalize()
-	if m.DiscountLimitBP < 0 {
-		m.DiscountLimitBP = staff.DefaultDiscountLimitBP
-	}
-	if m.Role != staff.Cashier {
-		m.DiscountLimitBP = 0
-	}
+	m.SetDiscountLimit(in.DiscountLimitBP)
 	if err := checkMember(&m); err != nil {
 		return m, err
 	}
@@ -297,20 +292,17 @@ func (s *Store) AddStaff(ctx context.Context, in StaffInput) (staff.Member, erro
 	}
 	m.PINHash = hash
 	err = s.tx(ctx, func(tx *Tx) error {
-		has, err := hasStaff(tx)
+		members, err := tx.staffMembers()
 		if err != nil {
 			return err
 		}
-		if !has && m.Role != staff.Owner {
-			return books.Invalid("role", "Add yourself first, as the owner: once the books have staff, only the owner can add or remove staff.")
-		}
-		if has {
+		if len(members) > 0 {
 			if err := tx.allow(ctx, staff.ManageStaff, ""); err != nil {
 				return err
 			}
 		}
-		if err := tx.uniqueName(m.Name, ""); err != nil {
-			return err
+		if err := staff.CheckAdd(members, m); err != nil {
+			return rosterError(err)
 		}
 		_, err = tx.putRecord(staff.Table, m.ID, m)
 		return err
@@ -336,16 +328,40 @@ func checkMember(m *staff.Member) error {
 	return nil
 }
 
-func (tx *Tx) uniqueName(name, except string) error {
-	var id string
-	err := tx.QueryRow(`SELECT id FROM staff WHERE deleted = 0 AND name = ? COLLATE NOCASE AND id <> ? LIMIT 1`, name, except).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
+// staffMembers lists the live members (for the rules of app/staff).
+func (tx *Tx) staffMembers() ([]staff.Member, error) {
+	rows, err := tx.Query(`SELECT id, data FROM staff WHERE deleted = 0`)
 	if err != nil {
+		return nil, fmt.Errorf("list staff: %w", err)
+	}
+	defer rows.Close()
+	var out []staff.Member
+	for rows.Next() {
+		var id, data string
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, fmt.Errorf("list staff: %w", err)
+		}
+		var m staff.Member
+		if err := json.Unmarshal([]byte(data), &m); err != nil {
+			return nil, fmt.Errorf("read staff %s: %w", id, err)
+		}
+		m.ID = id
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// rosterError turns a refusal of app/staff's list rules into the books'
+// error.
+func rosterError(err error) error {
+	var re *staff.RosterError
+	if !errors.As(err, &re) {
 		return err
 	}
-	return books.Invalid("name", "There is already a staff member called %s; use another name (staff sign in by name).", name)
+	if re.Conflict {
+		return books.Errorf(books.ECONFLICT, "%s", re.Msg)
+	}
+	return books.Invalid(re.Field, "%s", re.Msg)
 }
 
 // ChangeStaff changes a member's name, role, discount limit or PIN (the
@@ -371,9 +387,7 @@ func (s *Store) ChangeStaff(ctx context.Context, key string, in StaffInput) (sta
 		if in.DiscountLimitBP >= 0 {
 			m.DiscountLimitBP = in.DiscountLimitBP
 		}
-		if m.Role != staff.Cashier {
-			m.DiscountLimitBP = 0
-		}
+		m.SetDiscountLimit(m.DiscountLimitBP)
 		if in.PIN != "" {
 			h, err := s.pinParams.Hash(in.PIN)
 			if err != nil {
@@ -384,29 +398,22 @@ func (s *Store) ChangeStaff(ctx context.Context, key string, in StaffInput) (sta
 		if err := checkMember(&m); err != nil {
 			return err
 		}
-		if err := tx.uniqueName(m.Name, m.ID); err != nil {
+		members, err := tx.staffMembers()
+		if err != nil {
 			return err
 		}
+		if err := staff.CheckUniqueName(members, m.Name, m.ID); err != nil {
+			return rosterError(err)
+		}
 		if cur.Role == staff.Owner && m.Role != staff.Owner {
-			if err := tx.keepAnOwner(m.ID); err != nil {
-				return err
+			if err := staff.KeepAnOwner(members, m.ID); err != nil {
+				return rosterError(err)
 			}
 		}
 		_, err = tx.putRecord(staff.Table, m.ID, m)
 		return err
 	})
 	return m, err
-}
-
-func (tx *Tx) keepAnOwner(leaving string) error {
-	var n int
-	if err := tx.QueryRow(`SELECT count(*) FROM staff WHERE deleted = 0 AND role = 'owner' AND id <> ?`, leaving).Scan(&n); err != nil {
-		return err
-	}
-	if n == 0 {
-		return books.Errorf(books.ECONFLICT, "This is the only owner: add another owner first, so that someone can still manage staff and settings.")
-	}
-	return nil
 }
 
 // RemoveStaff removes a member (the owner only; a tombstone that syncs).
@@ -420,13 +427,16 @@ func (s *Store) RemoveStaff(ctx context.Context, key string) error {
 		if err != nil {
 			return err
 		}
-		if p := s.actor.Load(); p != nil && p.ID == m.ID {
-			return books.Errorf(books.ECONFLICT, "You cannot remove yourself; another owner can.")
+		members, err := tx.staffMembers()
+		if err != nil {
+			return err
 		}
-		if m.Role == staff.Owner {
-			if err := tx.keepAnOwner(m.ID); err != nil {
-				return err
-			}
+		self := ""
+		if p := s.actor.Load(); p != nil {
+			self = p.ID
+		}
+		if err := staff.CheckRemove(members, m, self); err != nil {
+			return rosterError(err)
 		}
 		return tx.deleteRecord(staff.Table, m.ID)
 	})

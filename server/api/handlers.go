@@ -14,6 +14,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
@@ -45,6 +46,11 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.security(r, core.SecurityEvent{Kind: core.EventSignup, BusinessID: businessID, AccountID: accountID})
+	for _, m := range s.modules {
+		if o, ok := m.(SignupObserver); ok {
+			o.SignedUp(context.WithoutCancel(r.Context()), accountID, businessID)
+		}
+	}
 	s.writeJSON(w, http.StatusCreated, protocol.SignupResponse{AccountID: accountID, BusinessID: businessID})
 }
 
@@ -71,8 +77,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	ctx, now, ip := r.Context(), s.now(), s.clientIP(r)
-	login := normalizeLogin(req.Login)
+	ctx, now := r.Context(), s.now()
 	name, err := core.CheckDeviceName(req.DeviceName)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -82,56 +87,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var la core.LoginAccount
-	found := false
-	// A login with bytes no account can have (NUL, broken UTF-8) is
-	// looked up as nobody, and throttled under its cleaned form.
-	if core.IsClean(login) {
-		la, err = s.store.AccountByLogin(ctx, login)
-		found = err == nil
-		if err != nil && core.ErrorCode(err) != protocol.CodeNotFound {
-			s.writeError(w, r, err)
-			return
-		}
-	}
-	masked := "login " + core.MaskLogin(core.CleanString(login, 254))
-	id, wait, err := s.store.BeginLogin(ctx, core.LoginAttempt{LoginKey: core.LoginKey(core.CleanString(login, 1024)), IP: ip, At: now}, s.loginPolicy)
+	la, id, masked, err := s.checkPassword(r, req.Login, req.Password)
 	if err != nil {
 		s.writeError(w, r, err)
-		return
-	}
-	if wait > 0 {
-		s.security(r, core.SecurityEvent{Kind: core.EventLoginLimited, AccountID: la.Account.ID,
-			BusinessID: la.BusinessID, Detail: masked})
-		s.writeError(w, r, &core.Error{Code: protocol.CodeRateLimited, RetryAfter: wait,
-			Message: "Too many sign-in attempts for this login from this address. Please wait " + waitWords(wait) + " and try again."})
-		return
-	}
-	hash := s.dummyHash
-	if found {
-		hash = []byte(la.Account.PasswordHash)
-	}
-	// bcrypt reads 72 bytes; a longer password (which sign-up refuses)
-	// is wrong, checked against the dummy hash so it costs the same time.
-	pw := []byte(req.Password)
-	tooLong := len(pw) > 72
-	if tooLong {
-		hash, pw = s.dummyHash, pw[:72]
-	}
-	ok := bcrypt.CompareHashAndPassword(hash, pw) == nil && found && !tooLong
-	if gone := ctx.Err() != nil; gone || !ok {
-		// A client that went away while its password was checked has
-		// used up an attempt all the same, whatever the password.
-		if err := s.store.EndLogin(context.WithoutCancel(ctx), id, core.LoginFailed, now); err != nil {
-			s.log.Error("record login failure", "err", err)
-		}
-		detail := masked
-		if gone {
-			detail += " (client disconnected)"
-		}
-		s.security(r, core.SecurityEvent{Kind: core.EventLoginFailed, AccountID: la.Account.ID,
-			BusinessID: la.BusinessID, Detail: detail})
-		s.writeError(w, r, core.ErrBadLogin)
 		return
 	}
 	var raw [32]byte
@@ -174,6 +132,64 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	s.security(r, ev)
 	s.writeJSON(w, http.StatusOK, protocol.LoginResponse{Token: token, DeviceID: dev.ID, Series: dev.Series,
 		BusinessID: la.BusinessID, Epoch: epoch})
+}
+
+// checkPassword checks a login (email or phone) and password under the
+// login policy: the attempt is recorded first, a wrong password or an
+// unknown login is recorded failed (and logged) and answers ErrBadLogin the
+// same way. On success the attempt is still in flight: the caller ends it
+// with EndLogin. masked is the login as the security log shows it.
+func (s *Server) checkPassword(r *http.Request, rawLogin, password string) (la core.LoginAccount, attempt int64, masked string, err error) {
+	ctx, now, ip := r.Context(), s.now(), s.clientIP(r)
+	login := normalizeLogin(rawLogin)
+	found := false
+	// A login with bytes no account can have (NUL, broken UTF-8) is
+	// looked up as nobody, and throttled under its cleaned form.
+	if core.IsClean(login) {
+		la, err = s.store.AccountByLogin(ctx, login)
+		found = err == nil
+		if err != nil && core.ErrorCode(err) != protocol.CodeNotFound {
+			return la, 0, "", err
+		}
+	}
+	masked = "login " + core.MaskLogin(core.CleanString(login, 254))
+	id, wait, err := s.store.BeginLogin(ctx, core.LoginAttempt{LoginKey: core.LoginKey(core.CleanString(login, 1024)), IP: ip, At: now}, s.loginPolicy)
+	if err != nil {
+		return la, 0, masked, err
+	}
+	if wait > 0 {
+		s.security(r, core.SecurityEvent{Kind: core.EventLoginLimited, AccountID: la.Account.ID,
+			BusinessID: la.BusinessID, Detail: masked})
+		return la, 0, masked, &core.Error{Code: protocol.CodeRateLimited, RetryAfter: wait,
+			Message: "Too many sign-in attempts for this login from this address. Please wait " + waitWords(wait) + " and try again."}
+	}
+	hash := s.dummyHash
+	if found {
+		hash = []byte(la.Account.PasswordHash)
+	}
+	// bcrypt reads 72 bytes; a longer password (which sign-up refuses)
+	// is wrong, checked against the dummy hash so it costs the same time.
+	pw := []byte(password)
+	tooLong := len(pw) > 72
+	if tooLong {
+		hash, pw = s.dummyHash, pw[:72]
+	}
+	ok := bcrypt.CompareHashAndPassword(hash, pw) == nil && found && !tooLong
+	if gone := ctx.Err() != nil; gone || !ok {
+		// A client that went away while its password was checked has
+		// used up an attempt all the same, whatever the password.
+		if err := s.store.EndLogin(context.WithoutCancel(ctx), id, core.LoginFailed, now); err != nil {
+			s.log.Error("record login failure", "err", err)
+		}
+		detail := masked
+		if gone {
+			detail += " (client disconnected)"
+		}
+		s.security(r, core.SecurityEvent{Kind: core.EventLoginFailed, AccountID: la.Account.ID,
+			BusinessID: la.BusinessID, Detail: detail})
+		return la, 0, masked, core.ErrBadLogin
+	}
+	return la, id, masked, nil
 }
 
 // waitWords says a wait in whole seconds or minutes.
@@ -238,15 +254,29 @@ func (s *Server) devices(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) revokeDevice(w http.ResponseWriter, r *http.Request) {
 	sess := sessionFrom(r.Context())
-	dev, err := s.store.RevokeDevice(r.Context(), sess, r.PathValue("id"), s.now())
+	dev, err := s.revoke(r, sess, r.PathValue("id"), "revoked by device "+sess.DeviceID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	s.writeJSON(w, http.StatusOK, dev)
+}
+
+// revoke signs a device of the session's business out: its token is
+// refused from the next request (at once on this instance), and the
+// security log says who did it.
+func (s *Server) revoke(r *http.Request, sess core.Session, deviceID, detail string) (core.Device, error) {
+	if err := core.Require(sess, staff.Devices); err != nil {
+		return core.Device{}, err
+	}
+	dev, err := s.store.RevokeDevice(r.Context(), sess, deviceID, s.now())
+	if err != nil {
+		return dev, err
+	}
 	s.sessions.dropDevice(dev.ID)
 	s.security(r, core.SecurityEvent{Kind: core.EventDeviceRevoked, AccountID: sess.AccountID,
-		BusinessID: sess.BusinessID, DeviceID: dev.ID, Detail: "revoked by device " + sess.DeviceID})
-	s.writeJSON(w, http.StatusOK, dev)
+		BusinessID: sess.BusinessID, DeviceID: dev.ID, Detail: detail})
+	return dev, nil
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {

@@ -29,6 +29,13 @@ type PushObserver interface {
 	Pushed(ctx context.Context, s core.Session, muts []protocol.Mutation)
 }
 
+// SignupObserver is a Module that hears of every new account, after it is
+// stored (the signup confirmation email). It must be quick (hand the work
+// to the job queue) and cannot fail the sign-up.
+type SignupObserver interface {
+	SignedUp(ctx context.Context, accountID, businessID string)
+}
+
 // Mux registers a module's routes on the server.
 type Mux struct {
 	s   *Server
@@ -88,3 +95,33 @@ func (m *Mux) DropSessions(deviceIDs ...string) {
 
 // Now is the server's clock (Config.Now).
 func (m *Mux) Now() time.Time { return m.s.now() }
+
+// CheckPassword checks an account's login (email or phone) and password
+// for a module that signs people in without a device (the account web
+// page), under the same login policy, throttling and security log as
+// POST /v1/login. It returns the account and its business; a wrong
+// password or unknown login is core.ErrBadLogin, too many tries
+// rate_limited.
+func (m *Mux) CheckPassword(r *http.Request, login, password, detail string) (core.LoginAccount, error) {
+	la, id, masked, err := m.s.checkPassword(r, login, password)
+	if err != nil {
+		return la, err
+	}
+	if err := m.s.store.EndLogin(context.WithoutCancel(r.Context()), id, core.LoginSucceeded, m.s.now()); err != nil {
+		m.s.log.Error("record login", "err", err)
+	}
+	m.s.security(r, core.SecurityEvent{Kind: core.EventLogin, AccountID: la.Account.ID, BusinessID: la.BusinessID,
+		Detail: masked + " " + detail})
+	return la, nil
+}
+
+// RevokeDevice signs a device of the session's business out exactly as
+// DELETE /v1/devices/{id} does (the session's role must allow
+// staff.Devices); detail says who did it, for the security log.
+func (m *Mux) RevokeDevice(r *http.Request, sess core.Session, deviceID, detail string) (core.Device, error) {
+	return m.s.revoke(r, sess, deviceID, detail)
+}
+
+// StaffChanged drops the cached sessions of a business whose staff a
+// module changed (roles follow at once, as after a push of the staff table).
+func (m *Mux) StaffChanged(businessID string) { m.s.sessions.dropBusiness(businessID) }

@@ -77,6 +77,9 @@ type Config struct {
 	CheckoutJS string
 	// Queue runs webhook events and follow-ups as jobs.
 	Queue *jobs.Queue
+	// Notifier emails the owner billing notices (payment received or
+	// failed, plan changed); nil: none.
+	Notifier Notifier
 	// Seller is AI Naukar on our tax invoices (NAUKAR_BILLING_NAME,
 	// NAUKAR_BILLING_GSTIN, NAUKAR_BILLING_ADDRESS, NAUKAR_BILLING_SAC).
 	Seller plans.Seller
@@ -107,6 +110,7 @@ type Module struct {
 	secrets    *secrets.Box
 	shopAPI    string
 	shopOpts   []razorpay.Option
+	notifier   Notifier
 }
 
 // New returns the module for cfg.
@@ -114,7 +118,7 @@ func New(cfg Config) *Module {
 	m := &Module{store: cfg.Store, plans: cfg.Plans, counter: cfg.Counter, log: cfg.Logger, now: cfg.Now,
 		rzp: cfg.Razorpay, whSecret: cfg.WebhookSecret, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		checkoutJS: cmp.Or(cfg.CheckoutJS, DefaultCheckoutJS), queue: cfg.Queue, seller: cfg.Seller,
-		secrets: cfg.Secrets, shopAPI: cfg.ShopAPIURL, shopOpts: cfg.ShopOptions}
+		secrets: cfg.Secrets, shopAPI: cfg.ShopAPIURL, shopOpts: cfg.ShopOptions, notifier: cfg.Notifier}
 	if m.log == nil {
 		m.log = slog.Default()
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/ainaukar/naukar/server/billing/razorpay"
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/plans"
+	"github.com/ainaukar/naukar/server/privacy"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
@@ -38,6 +39,8 @@ func (m *Module) invoiceCharge(ctx context.Context, c plans.Checkout, sub razorp
 	}
 	if created {
 		m.log.Info("billing: invoice issued", "business", c.BusinessID, "number", got.Number, "payment", p.ID)
+		m.notify(ctx, c.BusinessID, privacy.MailPaymentReceived, p.ID, privacy.BillingFacts{PlanName: plan.Name,
+			AmountPaise: got.Total, InvoiceNumber: got.Number, PeriodEnd: inv.PeriodEnd})
 	}
 	return nil
 }

@@ -131,13 +131,19 @@ func (m *Module) applySubscription(ctx context.Context, c plans.Checkout, sub ra
 		ev.CurrentEnd = time.Unix(sub.CurrentEnd, 0)
 	}
 	var replaced string
-	_, err := m.store.UpdatePlanState(ctx, c.BusinessID, m.now(), func(s plans.State) (plans.State, bool, error) {
-		next, changed, r := plans.Apply(s, ev)
-		replaced = r
-		return next, changed, nil
+	var prev plans.State
+	changed := false
+	next, err := m.store.UpdatePlanState(ctx, c.BusinessID, m.now(), func(s plans.State) (plans.State, bool, error) {
+		next, ch, r := plans.Apply(s, ev)
+		prev, changed, replaced = s, ch, r
+		return next, ch, nil
 	})
 	if err != nil {
 		return err
+	}
+	if changed {
+		next.BusinessID = c.BusinessID
+		m.notifyState(ctx, prev, next)
 	}
 	if replaced != "" {
 		m.log.Info("billing: subscription replaced", "business", c.BusinessID, "old", replaced, "new", sub.ID)

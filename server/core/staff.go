@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/ainaukar/naukar/app/staff"
@@ -118,4 +119,94 @@ type StaffStore interface {
 	// SetDeviceUser records who is signed in on the session's device and
 	// until when ("" and the zero time: nobody).
 	SetDeviceUser(ctx context.Context, s Session, userID string, until time.Time) error
+}
+
+// Security event kinds of staff changes made on the server (the account
+// web page); changes made on a device arrive as synced rows.
+const (
+	EventStaffAdded   = "staff_added"
+	EventStaffRemoved = "staff_removed"
+)
+
+// StaffWriter is what changing the staff from the server needs: the live
+// staff records of a business, and writing one as the server's own synced
+// change (store.WriteServerRows), which every device then pulls.
+type StaffWriter interface {
+	StaffMembers(ctx context.Context, businessID string) ([]staff.Member, error)
+	WriteStaff(ctx context.Context, businessID string, m staff.Member, remove bool, now time.Time) error
+}
+
+// NewStaff is a member the owner adds on the server: PIN in clear, hashed
+// here; DiscountLimitBP -1 gives a cashier the default limit.
+type NewStaff struct {
+	Name            string
+	Role            staff.Role
+	PIN             string
+	DiscountLimitBP int
+}
+
+// AddStaff adds a staff member to the session's business by the same rules
+// as the app (app/staff: the owner only, the first member an owner, names
+// unique, a PIN that is not easy to guess, hashed with params). The new id
+// is newID.
+func AddStaff(ctx context.Context, w StaffWriter, s Session, in NewStaff, newID string, params staff.Params, now time.Time) (staff.Member, error) {
+	m := staff.Member{ID: newID, Name: in.Name, Role: in.Role}
+	if err := Require(s, staff.ManageStaff); err != nil {
+		return m, err
+	}
+	m.Normalize()
+	m.SetDiscountLimit(in.DiscountLimitBP)
+	if !m.Role.Valid() {
+		return m, Errorf(protocol.CodeInvalid, "Pick a role: owner, manager or cashier.")
+	}
+	hash, err := params.Hash(in.PIN)
+	if err != nil {
+		return m, Errorf(protocol.CodeInvalid, "%s", err.Error())
+	}
+	m.PINHash = hash
+	if err := m.Validate(); err != nil {
+		return m, Errorf(protocol.CodeInvalid, "%s", err.Error())
+	}
+	members, err := w.StaffMembers(ctx, s.BusinessID)
+	if err != nil {
+		return m, err
+	}
+	if err := staff.CheckAdd(members, m); err != nil {
+		return m, rosterError(err)
+	}
+	return m, w.WriteStaff(ctx, s.BusinessID, m, false, now)
+}
+
+// RemoveStaff removes a staff member of the session's business (a
+// tombstone that syncs) by the app's rules: the owner only, and the last
+// owner stays.
+func RemoveStaff(ctx context.Context, w StaffWriter, s Session, id string, now time.Time) (staff.Member, error) {
+	if err := Require(s, staff.ManageStaff); err != nil {
+		return staff.Member{}, err
+	}
+	members, err := w.StaffMembers(ctx, s.BusinessID)
+	if err != nil {
+		return staff.Member{}, err
+	}
+	for _, m := range members {
+		if m.ID != id {
+			continue
+		}
+		if err := staff.CheckRemove(members, m, s.UserID); err != nil {
+			return m, rosterError(err)
+		}
+		return m, w.WriteStaff(ctx, s.BusinessID, m, true, now)
+	}
+	return staff.Member{}, Errorf(protocol.CodeNotFound, "No such staff member: the list may have changed on a counter. Reload the page.")
+}
+
+func rosterError(err error) error {
+	var re *staff.RosterError
+	if errors.As(err, &re) {
+		if re.Conflict {
+			return Errorf(protocol.CodeConflict, "%s", re.Msg)
+		}
+		return Errorf(protocol.CodeInvalid, "%s", re.Msg)
+	}
+	return err
 }

@@ -57,10 +57,7 @@ func (m *Module) correctAccount(w http.ResponseWriter, r *http.Request, sess cor
 		return
 	}
 	m.mux.Security(r, core.SecurityEvent{Kind: EventAccountCorrected, AccountID: sess.AccountID, BusinessID: sess.BusinessID,
-		DeviceID: sess.DeviceID, Detail: changed(
-			[2]string{"name", diff(before.Name, a.Name)},
-			[2]string{"email", diff(before.Email, a.Email)},
-			[2]string{"phone", diff(before.Phone, a.Phone)})})
+		DeviceID: sess.DeviceID, Detail: AccountChanges(before, a)})
 	m.mux.JSON(w, http.StatusOK, a.Account)
 }
 
@@ -81,11 +78,22 @@ func (m *Module) correctBusiness(w http.ResponseWriter, r *http.Request, sess co
 		return
 	}
 	m.mux.Security(r, core.SecurityEvent{Kind: EventBusinessCorrected, AccountID: sess.AccountID, BusinessID: sess.BusinessID,
-		DeviceID: sess.DeviceID, Detail: changed(
-			[2]string{"name", diff(before.Name, b.Name)}, [2]string{"gstin", diff(before.GSTIN, b.GSTIN)},
-			[2]string{"state", diff(before.StateCode, b.StateCode)}, [2]string{"address", diff(before.Address, b.Address)},
-			[2]string{"city", diff(before.City, b.City)}, [2]string{"category", diff(before.Category, b.Category)})})
+		DeviceID: sess.DeviceID, Detail: BusinessChanges(before, b)})
 	m.mux.JSON(w, http.StatusOK, b)
+}
+
+// AccountChanges says which fields of the account a correction changed,
+// for the security log (never the values).
+func AccountChanges(before, after core.Account) string {
+	return changed([2]string{"name", diff(before.Name, after.Name)}, [2]string{"email", diff(before.Email, after.Email)},
+		[2]string{"phone", diff(before.Phone, after.Phone)})
+}
+
+// BusinessChanges says which fields of the business a correction changed.
+func BusinessChanges(before, after core.Business) string {
+	return changed([2]string{"name", diff(before.Name, after.Name)}, [2]string{"gstin", diff(before.GSTIN, after.GSTIN)},
+		[2]string{"state", diff(before.StateCode, after.StateCode)}, [2]string{"address", diff(before.Address, after.Address)},
+		[2]string{"city", diff(before.City, after.City)}, [2]string{"category", diff(before.Category, after.Category)})
 }
 
 // diff marks a field that changed ("" when it did not).

@@ -41,12 +41,14 @@ type MailStore interface {
 	MarkNoticeSeen(ctx context.Context, accountID, noticeID string, now time.Time) error
 }
 
-// EmailArgs is the job that sends one email. It holds ids only: the text
-// is made when it is sent.
+// EmailArgs is the job that sends one email. It holds ids (and, for a
+// billing notice, our billing facts it states): the text is made when it
+// is sent.
 type EmailArgs struct {
-	Mail      string `json:"mail"`
-	AccountID string `json:"account_id"`
-	Ref       string `json:"ref"`
+	Mail      string        `json:"mail"`
+	AccountID string        `json:"account_id"`
+	Ref       string        `json:"ref"`
+	Billing   *BillingFacts `json:"billing,omitempty"`
 }
 
 // Kind implements jobs.Args.
@@ -125,6 +127,13 @@ func (s *Service) SendEmail(ctx context.Context, a EmailArgs) error {
 			}
 			m.Unsubscribe = strings.TrimRight(s.cfg.PublicURL, "/") + "/unsubscribe/" + tok
 			m.Text += "\nNo more product updates: " + m.Unsubscribe + "\n"
+		}
+	case MailSignup, MailPaymentReceived, MailPaymentFailed, MailPlanChanged:
+		if c.Closed {
+			return nil
+		}
+		if err := accountMail(a, c.Name, &m); err != nil {
+			return jobs.Permanent(err)
 		}
 	default:
 		return jobs.Permanent(fmt.Errorf("unknown email kind %q", a.Mail))

@@ -109,6 +109,9 @@ var Tables = map[string]TableRule{
 		About: "Our GST tax invoices to the business, one per charge. Kept 7 years after the account is closed (Indian tax law)."},
 	"billing_invoice_counters": {Owner: OwnerNone},
 	"exports":                  {Owner: OwnerBusiness},
+	// The account web page's sessions (server/accountweb): a token hash,
+	// the form token and the language; closing the account ends them.
+	"web_sessions": {Owner: OwnerAccount},
 
 	// Staff (server/api staff sign-in): wrong staff PINs, times only.
 	"staff_pin_failures": {Owner: OwnerBusiness},
@@ -257,6 +260,9 @@ func (db *DB) CloseAccount(ctx context.Context, s core.Session, now, purgeAt tim
 		if _, err := tx.ExecContext(ctx, `INSERT INTO account_closures (account_id, business_id, closed_at, purge_at)
 			VALUES ($1, $2, $3, $4)`, s.AccountID, s.BusinessID, ms(now), ms(purgeAt)); err != nil {
 			return fmt.Errorf("close account: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE account_id = $1`, s.AccountID); err != nil {
+			return fmt.Errorf("end web sessions: %w", err)
 		}
 		rows, err := tx.QueryContext(ctx, `UPDATE devices SET revoked_at = $1
 			WHERE revoked_at IS NULL AND (account_id = $2 OR business_id IN (SELECT id FROM businesses WHERE account_id = $2))

@@ -37,6 +37,7 @@ import (
 	"time"
 
 	"github.com/ainaukar/naukar/app/version"
+	"github.com/ainaukar/naukar/server/accountweb"
 	"github.com/ainaukar/naukar/server/ai"
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/billing"
@@ -230,7 +231,6 @@ func serve(args []string) error {
 	}
 	queue := jobs.New(db, jobs.Config{Logger: log, ID: *instanceID, Workers: *jobWorkers, PollInterval: *jobPoll,
 		RescueAfter: *jobRescue, SoleInstance: db.Dialect() == "sqlite"})
-	billingModule := billing.New(billingConfig(db, plansCfg, quotas, log, queue))
 	if _, err := housekeeping.Register(queue, housekeeping.Config{DB: db, Logger: log, BackupDir: *backupDir,
 		BackupEvery: *backupEvery, BackupKeep: *backupKeep, RetentionDays: *retentionDays,
 		UsageDays: *usageDays, ErrorDays: *errorDays}); err != nil {
@@ -246,7 +246,7 @@ func serve(args []string) error {
 		}
 		mailer = m
 	} else {
-		log.Warn("NAUKAR_SMTP_URL is not set: the server sends no emails (account closing, policy notices, product updates)")
+		log.Warn("NAUKAR_SMTP_URL is not set: the server sends no emails (signup, billing notices, account closing, policy notices, product updates)")
 	}
 	priv, err := privacy.New(privacy.Config{Store: db, Queue: queue, Logger: log, ExportDir: exportDirOf(*exportDir, *data),
 		UsageDays: *usageDays, ErrorDays: *errorDays, Mail: mailer, PublicURL: os.Getenv("NAUKAR_PUBLIC_URL")})
@@ -254,6 +254,9 @@ func serve(args []string) error {
 		ln.Close()
 		return err
 	}
+	billingCfg := billingConfig(db, plansCfg, quotas, log, queue)
+	billingCfg.Notifier = priv
+	billingModule := billing.New(billingCfg)
 	waSettings, err := whatsapp.FromEnv(os.Getenv)
 	if err != nil {
 		ln.Close()
@@ -292,7 +295,8 @@ func serve(args []string) error {
 		APIKey: os.Getenv("ANTHROPIC_API_KEY"), BaseURL: os.Getenv("ANTHROPIC_BASE_URL")}
 	handler := api.New(api.Config{Store: db, Logger: log, TrustProxy: *trustProxy, TrustedProxies: proxies, Limits: api.Limits{SignupsPerHour: *signupsPerHour}, SessionTTL: *sessionTTL, UpdatesDir: *updatesDir,
 		HealthDir: healthDir(*data, *exportDir), MinFreeDisk: *minFreeDisk << 20, DeviceIdle: idleOf(*idleDays),
-		DeviceLimits: quotas, Modules: []api.Module{billingModule, priv.Module(), ai.New(aiCfg), wa}})
+		DeviceLimits: quotas, Modules: []api.Module{billingModule, priv.Module(), ai.New(aiCfg), wa,
+			accountweb.New(accountweb.Config{Store: db, Privacy: priv, Billing: billingModule, Logger: log})}})
 	srv := &http.Server{
 		Addr:              *addr,
 		Handler:           handler,
