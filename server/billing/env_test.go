@@ -46,7 +46,12 @@ func (e *env) now() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.clock
 
 func (e *env) set(t time.Time) { e.mu.Lock(); e.clock = t; e.mu.Unlock() }
 
-func newEnv(t testing.TB, open storetest.Opener, cfg billing.Config, policy ...core.LoginPolicy) *env {
+// envOpt changes the env's billing config once the job queue exists (for
+// a module that registers jobs on it, such as the email notices).
+type envOpt func(e *env, q *jobs.Queue, cfg *billing.Config)
+
+// newEnv makes the env; opts are core.LoginPolicy values and envOpts.
+func newEnv(t testing.TB, open storetest.Opener, cfg billing.Config, opts ...any) *env {
 	t.Helper()
 	e := &env{t: t, db: open(t), clock: time.Now()}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -57,6 +62,17 @@ func newEnv(t testing.TB, open storetest.Opener, cfg billing.Config, policy ...c
 	cfg.Store, cfg.Counter, cfg.Logger, cfg.Now = e.db, e.counter, log, e.now
 	q := jobs.New(e.db, jobs.Config{Logger: log, PollInterval: 50 * time.Millisecond, SoleInstance: e.db.Dialect() == "sqlite"})
 	cfg.Queue = q
+	var policy []core.LoginPolicy
+	for _, o := range opts {
+		switch o := o.(type) {
+		case core.LoginPolicy:
+			policy = append(policy, o)
+		case envOpt:
+			o(e, q, &cfg)
+		default:
+			t.Fatalf("newEnv: unknown option %T", o)
+		}
+	}
 	e.mod = billing.New(cfg)
 	if err := q.Start(context.Background()); err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 )
 
 // paidEnv is an env whose paid plans exist at a fake Razorpay.
-func paidEnv(t testing.TB, open storetest.Opener, fake *razorpaytest.Fake) *env {
+func paidEnv(t testing.TB, open storetest.Opener, fake *razorpaytest.Fake, opts ...any) *env {
 	t.Helper()
 	rzp := razorpay.New(fake.URL, fake.KeyID, fake.KeySecret, razorpay.WithRetries(2, time.Millisecond))
 	cfg := plans.Defaults()
@@ -32,7 +32,7 @@ func paidEnv(t testing.TB, open storetest.Opener, fake *razorpaytest.Fake) *env 
 		cfg.Plans[i].RazorpayPlanID = rp.ID
 	}
 	return newEnv(t, open, billing.Config{Plans: cfg, Razorpay: rzp, WebhookSecret: fake.WebhookSecret,
-		CheckoutJS: fake.URL + "/checkout.js"})
+		CheckoutJS: fake.URL + "/checkout.js"}, opts...)
 }
 
 func (e *env) subscribe(s *shop, plan string) protocol.SubscribeResponse {

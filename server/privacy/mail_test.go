@@ -126,7 +126,8 @@ func body(t *testing.T, m *mail.Message) string {
 	return string(b)
 }
 
-// TestEmails: through a real SMTP server, closing an account sends its
+// TestEmails: through a real SMTP server, each signup is confirmed;
+// closing an account sends its
 // confirmation with the purge date; a policy notice goes to every open
 // account and shows once in the app; product updates carry a one-click
 // unsubscribe (RFC 8058), and after it no marketing mail reaches that
@@ -163,6 +164,15 @@ func TestEmails(t *testing.T) {
 			lc := e.signup(c)
 			ctx := context.Background()
 
+			// Each signup is confirmed by email, with the rights named.
+			got := ss.waitFor(t, 3)
+			for _, m := range []markers{a, b, c} {
+				if len(got[m.email]) != 1 || got[m.email][0].Header.Get("Subject") != "Welcome to AI Naukar: your account is ready" ||
+					!strings.Contains(body(t, got[m.email][0]), "export all your data") {
+					t.Fatalf("signup confirmation to %s: %v", m.email, got[m.email])
+				}
+			}
+
 			// A product update: every account gets it, with the headers.
 			if _, err := e.svc.Notify(ctx, privacy.MailUpdate, "2.0", "", "Now with WhatsApp reminders."); err != nil {
 				t.Fatal(err)
@@ -170,8 +180,8 @@ func TestEmails(t *testing.T) {
 			if n, err := e.svc.EmailNotices(ctx); err != nil || n != 3 {
 				t.Fatalf("queued %d update emails, %v", n, err)
 			}
-			got := ss.waitFor(t, 3)
-			upd := got[b.email][0]
+			got = ss.waitFor(t, 6)
+			upd := got[b.email][1]
 			unsub := strings.Trim(upd.Header.Get("List-Unsubscribe"), "<>")
 			if upd.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" || !strings.HasPrefix(unsub, "http://placeholder/unsubscribe/") {
 				t.Fatalf("update headers: %v", upd.Header)
@@ -206,10 +216,10 @@ func TestEmails(t *testing.T) {
 			if n, err := e.svc.EmailNotices(ctx); err != nil || n != 6 {
 				t.Fatalf("queued %d emails, %v", n, err)
 			}
-			got = ss.waitFor(t, 3+3+2)
+			got = ss.waitFor(t, 3+3+3+2)
 			time.Sleep(300 * time.Millisecond) // a mail to B would have come by now
-			if n := ss.count(); n != 8 {
-				t.Errorf("%d emails, want 8 (no update to the account that unsubscribed)", n)
+			if n := ss.count(); n != 11 {
+				t.Errorf("%d emails, want 11 (no update to the account that unsubscribed)", n)
 			}
 			for _, m := range got[b.email] {
 				if strings.Contains(m.Header.Get("Subject"), "2.1") {
@@ -238,7 +248,7 @@ func TestEmails(t *testing.T) {
 			if st, raw := e.call("POST", "/v1/account/delete", lc.Token, protocol.DeleteAccountRequest{Password: password}, &closed); st != 200 {
 				t.Fatalf("delete: %d %s", st, raw)
 			}
-			got = ss.waitFor(t, 9)
+			got = ss.waitFor(t, 12)
 			last := got[c.email][len(got[c.email])-1]
 			want := closed.PurgeAt.In(time.FixedZone("IST", 19800)).Format("02-01-2006")
 			if last.Header.Get("Subject") != "Your AI Naukar account is closed" || !strings.Contains(body(t, last), want) {
