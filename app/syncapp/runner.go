@@ -20,6 +20,9 @@ type Runner struct {
 	// Staff signs the counter's staff member in on the server before each
 	// push (nil: none).
 	Staff *StaffLink
+	// Telemetry, when set, sends its pending usage events and error
+	// reports after each round that reached the server.
+	Telemetry *Telemetry
 
 	onDownload atomic.Pointer[func(client.Download)]
 
@@ -59,9 +62,13 @@ func (r *Runner) Start() error {
 	}
 	go func() {
 		defer close(done)
-		eng.Run(ctx, r.kick, r.interval, func(st client.Status, _ error) {
+		eng.Run(ctx, r.kick, r.interval, func(st client.Status, err error) {
 			if r.onStatus != nil {
 				r.onStatus(st)
+			}
+			if r.Telemetry != nil && err == nil {
+				// Offline or refused: the batch waits for the next round.
+				_ = r.Telemetry.SendSignedIn(ctx)
 			}
 		})
 	}()

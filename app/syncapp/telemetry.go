@@ -1,0 +1,233 @@
+package syncapp
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	gosync "sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ainaukar/naukar/app/store"
+	"github.com/ainaukar/naukar/sync/protocol"
+)
+
+// Telemetry keeps the app's usage events (which feature was used, when,
+// the app version) and error reports (a cleaned message, the stack, the
+// version) and sends them to the sync server in batches when it is
+// reachable (POST /v1/telemetry). Nothing of the books goes: a feature is
+// a fixed name from the code, and an error's message loses every quoted
+// text and every number, where names, amounts and phone numbers would be.
+// Usage events can be turned off (Settings → Privacy); error reports are
+// what the privacy policy names as needed to keep the app working.
+type Telemetry struct {
+	s       *store.Store
+	version string
+	now     func() time.Time
+
+	mu     gosync.Mutex
+	events []protocol.UsageEvent
+	errs   []protocol.ErrorReport
+}
+
+// MetaUsageOff is the books' setting that turns usage events off ("1").
+const MetaUsageOff = "telemetry_usage_off"
+
+// Bounds: what waits while offline, and the sizes of one report.
+const (
+	MaxTelemetryPending = 500
+	maxMessage          = 300
+	maxStack            = 4000
+)
+
+// NewTelemetry keeps telemetry for the books s of app version version.
+func NewTelemetry(s *store.Store, version string, now func() time.Time) *Telemetry {
+	if now == nil {
+		now = time.Now
+	}
+	return &Telemetry{s: s, version: version, now: now}
+}
+
+// UsageOn reports whether usage events are kept and sent.
+func (t *Telemetry) UsageOn() bool {
+	v, _ := t.s.Meta(MetaUsageOff)
+	return v != "1"
+}
+
+// SetUsage turns usage events on or off; off drops those not yet sent.
+func (t *Telemetry) SetUsage(on bool) error {
+	v := ""
+	if !on {
+		v = "1"
+		t.mu.Lock()
+		t.events = nil
+		t.mu.Unlock()
+	}
+	return t.s.SetMeta(map[string]string{MetaUsageOff: v})
+}
+
+var featureName = regexp.MustCompile(`^[a-z][a-z0-9_.]{0,39}$`)
+
+// Use records that a feature was used (a fixed name such as
+// "bill.save" or "report.gstr1"); anything else is ignored.
+func (t *Telemetry) Use(feature string) {
+	if !featureName.MatchString(feature) || !t.UsageOn() {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.events) >= MaxTelemetryPending {
+		t.events = t.events[1:]
+	}
+	t.events = append(t.events, protocol.UsageEvent{Feature: feature, At: t.now().UTC(), AppVersion: t.version})
+}
+
+var (
+	quoted  = regexp.MustCompile(`"[^"]*"|'[^']*'|“[^”]*”|‘[^’]*’`)
+	numbers = regexp.MustCompile(`[0-9][0-9.,:/-]*`)
+	emails  = regexp.MustCompile(`[^\s@]+@[^\s@]+`)
+)
+
+// CleanErrorMessage is what an error report says of an error: its text
+// without quoted parts, email addresses or numbers (names, amounts, phone
+// numbers, GSTINs and invoice numbers end up there), at most 300 bytes.
+func CleanErrorMessage(msg string) string {
+	msg = quoted.ReplaceAllString(msg, "…")
+	msg = emails.ReplaceAllString(msg, "…")
+	msg = numbers.ReplaceAllString(msg, "#")
+	return clip(strings.TrimSpace(msg), maxMessage)
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// Error records an error the app met, with its stack (function names and
+// lines of the program, no data).
+func (t *Telemetry) Error(err error, stack string) {
+	if err == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.errs) >= MaxTelemetryPending {
+		t.errs = t.errs[1:]
+	}
+	t.errs = append(t.errs, protocol.ErrorReport{Message: CleanErrorMessage(err.Error()), Stack: clip(stack, maxStack),
+		At: t.now().UTC(), AppVersion: t.version})
+}
+
+// Pending is exactly what the next send would carry (Settings → Privacy
+// shows it).
+func (t *Telemetry) Pending() protocol.TelemetryBatch {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return protocol.TelemetryBatch{Events: append([]protocol.UsageEvent(nil), t.events...),
+		Errors: append([]protocol.ErrorReport(nil), t.errs...)}
+}
+
+// TelemetryClient sends a batch (client.Client).
+type TelemetryClient interface {
+	SendTelemetry(ctx context.Context, token string, b protocol.TelemetryBatch) error
+}
+
+// Send sends what is pending in one batch; sent items are forgotten, and
+// on failure (offline) they wait for the next try.
+func (t *Telemetry) Send(ctx context.Context, c TelemetryClient, token string) error {
+	b := t.Pending()
+	if len(b.Events) == 0 && len(b.Errors) == 0 {
+		return nil
+	}
+	if err := c.SendTelemetry(ctx, token, b); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.events = dropSent(t.events, len(b.Events))
+	t.errs = dropSent(t.errs, len(b.Errors))
+	return nil
+}
+
+// dropSent removes the n oldest items (those sent; some may have been
+// dropped meanwhile when the list was full, or all when usage was turned off).
+func dropSent[T any](items []T, n int) []T {
+	if n >= len(items) {
+		return nil
+	}
+	return append([]T(nil), items[n:]...)
+}
+
+// SendSignedIn sends with the books' server and token (the background
+// sync calls it after each round that reached the server).
+func (t *Telemetry) SendSignedIn(ctx context.Context) error {
+	c, tok, err := signedIn(t.s)
+	if err != nil {
+		return err
+	}
+	return t.Send(ctx, c, tok)
+}
+
+// MetaNoticesSeen lists the policy notices this PC has shown (ids, comma
+// separated), so each shows once even before the server hears it was seen.
+const MetaNoticesSeen = "notices_seen"
+
+// NoticeClient fetches notices and records them seen (client.Client).
+type NoticeClient interface {
+	Notices(ctx context.Context, token string) ([]protocol.Notice, error)
+	NoticeSeen(ctx context.Context, token, id string) error
+}
+
+// NewNotices returns the policy notices to show: those the server has
+// that this PC has not shown yet.
+func NewNotices(ctx context.Context, s *store.Store, c NoticeClient, token string) ([]protocol.Notice, error) {
+	ns, err := c.Notices(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	seen, _ := s.Meta(MetaNoticesSeen)
+	var out []protocol.Notice
+	for _, n := range ns {
+		if !containsID(seen, n.ID) {
+			out = append(out, n)
+			continue
+		}
+		// Shown here, but the server did not hear it then: tell it now.
+		if err := c.NoticeSeen(ctx, token, n.ID); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// NoticeShown records that a notice was shown: here first (so it never
+// shows again on this PC), then on the server (so the account page and
+// other counters know); the server's record is tried again with the next
+// NewNotices when it fails now.
+func NoticeShown(ctx context.Context, s *store.Store, c NoticeClient, token, id string) error {
+	seen, _ := s.Meta(MetaNoticesSeen)
+	if !containsID(seen, id) {
+		if seen != "" {
+			seen += ","
+		}
+		if err := s.SetMeta(map[string]string{MetaNoticesSeen: seen + id}); err != nil {
+			return err
+		}
+	}
+	return c.NoticeSeen(ctx, token, id)
+}
+
+func containsID(list, id string) bool {
+	for _, x := range strings.Split(list, ",") {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
