@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ainaukar/naukar/app/store"
+	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
@@ -230,4 +231,26 @@ func containsID(list, id string) bool {
 		}
 	}
 	return false
+}
+
+// AccountPage is the account web page of the books' sync server ("" when
+// not signed in to one).
+func (t *Telemetry) AccountPage() string {
+	server, _ := t.s.Meta(client.MetaServer)
+	if server == "" {
+		return ""
+	}
+	return strings.TrimRight(server, "/") + "/account"
+}
+
+// NoticesSignedIn returns the policy notices this PC has not shown, and
+// the function to call once one is shown (syncapp.NoticeShown with the
+// books' server and token).
+func NoticesSignedIn(ctx context.Context, s *store.Store) ([]protocol.Notice, func(id string) error, error) {
+	c, tok, err := signedIn(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	ns, err := NewNotices(ctx, s, c, tok)
+	return ns, func(id string) error { return NoticeShown(context.WithoutCancel(ctx), s, c, tok, id) }, err
 }

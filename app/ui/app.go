@@ -22,6 +22,7 @@ import (
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/printing"
 	"github.com/ainaukar/naukar/app/store"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // Books is what the screens need from the books; *store.Store has it all.
@@ -106,6 +107,12 @@ type Options struct {
 	// Plan makes the Settings → Plan screen (app/ui/planview); nil hides
 	// the button.
 	Plan func(w fyne.Window) fyne.CanvasObject
+	// Privacy makes the Settings → Privacy screen (app/ui/privacyview);
+	// nil hides the button.
+	Privacy func(w fyne.Window) fyne.CanvasObject
+	// Notices returns the policy notices not yet shown on this PC and the
+	// function that records one shown (syncapp.NoticesSignedIn); nil: none.
+	Notices func(ctx context.Context) ([]protocol.Notice, func(id string) error, error)
 	// Saved is told each bill saved here (the sync runner pushes it soon).
 	Saved func(number string)
 	// Care runs the books' backups and checks and the app's updates, and

@@ -80,6 +80,7 @@ func Run(path string, opt Options) int {
 		if !a.WatchInput() {
 			slog.Warn("idle lock: only keys count as activity (the window's mouse is out of reach)")
 		}
+		go a.showNotices(context.Background())
 		go a.idleLoop()
 	})
 	a.Start()

@@ -161,6 +161,9 @@ func newSettingsScreen(a *App) *SettingsScreen {
 		right.Add(syncBtn)
 		right.Add(widget.NewButtonWithIcon(L("Plan and billing…"), theme.AccountIcon(), s.ShowPlan))
 	}
+	if a.opt.Privacy != nil {
+		right.Add(widget.NewButtonWithIcon(L("Privacy…"), theme.VisibilityIcon(), s.ShowPrivacy))
+	}
 	split := container.NewHSplit(container.NewVScroll(left), container.NewVScroll(right))
 	split.Offset = 0.58
 	s.content = container.NewPadded(container.NewBorder(heading(L("Settings")), nil, nil, nil, split))

@@ -14,8 +14,11 @@ import (
 	"github.com/ainaukar/naukar/app/syncapp"
 	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/app/ui/planview"
+	"github.com/ainaukar/naukar/app/ui/privacyview"
 	"github.com/ainaukar/naukar/app/ui/reportsview"
 	"github.com/ainaukar/naukar/app/ui/syncview"
+	"github.com/ainaukar/naukar/app/version"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // StorePrinter prints saved bills of st as this counter's printer
@@ -68,8 +71,18 @@ func wire(st *store.Store, opt *Options) *syncapp.Service {
 			return planview.New(w, syncapp.Plans{Store: st}, fyne.CurrentApp().OpenURL, nil)
 		}
 	}
+	tel := syncapp.NewTelemetry(st, version.Version(), nil)
+	sv.Runner.Telemetry = tel
+	if opt.Privacy == nil {
+		opt.Privacy = func(w fyne.Window) fyne.CanvasObject { return privacyview.New(tel, fyne.CurrentApp().OpenURL) }
+	}
+	if opt.Notices == nil {
+		opt.Notices = func(ctx context.Context) ([]protocol.Notice, func(string) error, error) {
+			return syncapp.NoticesSignedIn(ctx, st)
+		}
+	}
 	if opt.Saved == nil {
-		opt.Saved = func(string) { sv.Runner.Kick() }
+		opt.Saved = func(string) { tel.Use("bill.save"); sv.Runner.Kick() }
 	}
 	if opt.WhatsApp == nil {
 		opt.WhatsApp = &syncapp.WhatsAppSender{Store: st, Kick: sv.Runner.Kick, Translate: L}
