@@ -25,7 +25,7 @@ func (s *SettingsScreen) ShowPrivacy() {
 		return
 	}
 	d := dialog.NewCustom(L("Privacy"), L("Close"), s.a.opt.Privacy(s.a.Win), s.a.Win)
-	d.Resize(fyne.NewSize(820, 620))
+	d.Resize(fyne.NewSize(900, 700))
 	d.Show()
 }
 

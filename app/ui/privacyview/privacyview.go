@@ -38,7 +38,7 @@ type View struct {
 	open func(*url.URL) error
 
 	Usage   *widget.Check
-	Batch   *widget.Entry
+	Batch   *widget.Label
 	Account *widget.Button
 	Msg     *widget.Label
 	content fyne.CanvasObject
@@ -60,9 +60,7 @@ func New(src Source, open func(*url.URL) error) *View {
 		v.Refresh()
 	})
 	v.Usage.SetChecked(src.UsageOn())
-	v.Batch = widget.NewMultiLineEntry()
-	v.Batch.Wrapping = fyne.TextWrapOff
-	v.Batch.Disable()
+	v.Batch = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	v.Msg = widget.NewLabel("")
 	v.Msg.Wrapping = fyne.TextWrapWord
 	v.Account = widget.NewButtonWithIcon(L("Open the account page (export, correct, delete)"), theme.ComputerIcon(), v.OpenAccount)
@@ -72,7 +70,7 @@ func New(src Source, open func(*url.URL) error) *View {
 	}
 	refresh := widget.NewButtonWithIcon(L("Refresh"), theme.ViewRefreshIcon(), v.Refresh)
 	batch := container.NewBorder(widget.NewLabelWithStyle(L("Waiting to be sent, exactly as it will go:"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		nil, nil, nil, v.Batch)
+		nil, nil, nil, container.NewVScroll(v.Batch))
 	top := container.NewVBox(widget.NewLabelWithStyle(L("What is sent"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		what, v.Usage)
 	bottom := container.NewVBox(container.NewHBox(refresh, v.Account), v.Msg)

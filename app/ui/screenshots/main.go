@@ -5,9 +5,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,7 +25,9 @@ import (
 	"github.com/ainaukar/naukar/app/reports"
 	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/app/store"
+	"github.com/ainaukar/naukar/app/syncapp"
 	"github.com/ainaukar/naukar/app/ui"
+	"github.com/ainaukar/naukar/app/ui/privacyview"
 	"github.com/ainaukar/naukar/app/ui/reportsview"
 )
 
@@ -32,7 +36,7 @@ var reportsView *reportsview.View
 
 func main() {
 	out := flag.String("out", "docs/screenshots", "folder for the PNG files")
-	set := flag.String("set", "main", "which shots: main (every screen), hindi (billing in Hindi), wizard (first run), assistant, assistant-hindi (the AI assistant), staff (sign-in, roles, a manager's approval, the day book's made-by)")
+	set := flag.String("set", "main", "which shots: main (every screen), hindi (billing in Hindi), wizard (first run), assistant, assistant-hindi (the AI assistant), staff (sign-in, roles, a manager's approval, the day book's made-by), privacy (Settings → Privacy)")
 	flag.Parse()
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
@@ -74,6 +78,17 @@ func main() {
 		return reportsView
 	}}
 	model := withAssistant(st, &opt)
+	if *set == "privacy" {
+		// A few usage events and an error waiting to be sent, as the
+		// Privacy screen shows them.
+		tel := syncapp.NewTelemetry(st, "1.4.0", func() time.Time { return demo.Today })
+		tel.Use("bill.save")
+		tel.Use("report.gstr1")
+		tel.Error(errors.New(`print invoice "A-0042" for Meena Traders: printer "EPSON-TM" not found`), "app/printing.PrintStored\n\tapp/printing/print.go:88")
+		opt.Privacy = func(fyne.Window) fyne.CanvasObject {
+			return privacyview.New(tel, func(*url.URL) error { return nil })
+		}
+	}
 	a := ui.New(w, st, opt)
 	a.Start()
 	fa.Lifecycle().SetOnStarted(func() {
@@ -128,6 +143,12 @@ func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string, model *sh
 			b.UPI.SetText("200")
 			b.Cash.SetText(gst.FormatAmount((rest + 49999) / 50000 * 50000))
 		})
+	}
+	if set == "privacy" {
+		do(func() { a.Run(ui.ActSettings) })
+		do(func() { a.Settings.ShowPrivacy() })
+		snap("17-settings-privacy")
+		return
 	}
 	if set == "hindi" {
 		fill()
