@@ -76,7 +76,7 @@ func (s *Signup) Normalize() {
 // rules (package gst), so what the app accepts the server accepts.
 func (s *Signup) Validate() error {
 	if !s.AgeConfirmed {
-		return Errorf(protocol.CodeInvalid, "AI Naukar is only for people aged 18 or over: please confirm your age.")
+		return Errorf(protocol.CodeInvalid, "AI Naukar is only for people aged 18 or over: an account is a contract with us, which only an adult can make, and our privacy policy keeps no data about anyone under 18. Please confirm your age.")
 	}
 	if !s.TermsAccepted {
 		return Errorf(protocol.CodeInvalid, "Please accept the terms of service and privacy policy to create an account.")

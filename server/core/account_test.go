@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ainaukar/naukar/server/core"
@@ -70,5 +71,18 @@ func TestStampDevice(t *testing.T) {
 	}
 	if d := core.StampDevice("now"); d != "" {
 		t.Fatalf("bad stamp: %q", d)
+	}
+}
+
+// TestSignupUnder18SaysWhy: a signup without the age confirmation is
+// refused with the reason, not only the rule.
+func TestSignupUnder18SaysWhy(t *testing.T) {
+	s := core.Signup{Owner: protocol.SignupOwner{Name: "Asha", Email: "asha@example.in", Phone: "9876543210", Password: "correct horse"},
+		Business: protocol.SignupBusiness{Name: "Shop", StateCode: "27"}, TermsAccepted: true}
+	s.Normalize()
+	err := s.Validate()
+	if core.ErrorCode(err) != protocol.CodeInvalid || !strings.Contains(core.ErrorMessage(err), "18") ||
+		!strings.Contains(core.ErrorMessage(err), "contract") {
+		t.Errorf("signup under 18: %v", err)
 	}
 }
