@@ -22,8 +22,10 @@ import (
 	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/server/accountweb"
 	"github.com/ainaukar/naukar/server/api"
+	"github.com/ainaukar/naukar/server/billing"
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/jobs"
+	"github.com/ainaukar/naukar/server/plans"
 	"github.com/ainaukar/naukar/server/privacy"
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/server/store/storetest"
@@ -58,9 +60,10 @@ func newEnv(t *testing.T, open storetest.Opener) *env {
 		defer cancel()
 		_ = q.Stop(ctx)
 	})
-	page := accountweb.New(accountweb.Config{Store: e.db, Privacy: priv, Logger: quiet, PINParams: staff.TestParams})
+	bill := billing.New(billing.Config{Store: e.db, Plans: plans.Defaults(), Logger: quiet})
+	page := accountweb.New(accountweb.Config{Store: e.db, Privacy: priv, Billing: bill, Logger: quiet, PINParams: staff.TestParams})
 	e.srv = httptest.NewServer(api.New(api.Config{Store: e.db, Logger: quiet, BcryptCost: bcrypt.MinCost,
-		Modules: []api.Module{priv.Module(), page}}))
+		Modules: []api.Module{priv.Module(), bill, page}}))
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -322,6 +325,29 @@ func TestAccountPage(t *testing.T) {
 				wantStatus(t, "remove cashier", res, body, http.StatusSeeOther)
 				res, body = b.post("/account/staff/"+owner.ID+"/remove", url.Values{})
 				wantStatus(t, "remove the last member, an owner", res, body, http.StatusConflict)
+			})
+
+			t.Run("PlanAndInvoices", func(t *testing.T) {
+				inv := plans.NewInvoice(plans.Seller{Name: "AI Naukar", GSTIN: "29AAGCB1286Q1Z4", SAC: "998315"},
+					plans.Buyer{Name: "Verma Kirana", StateCode: "27"}, 49900, time.Now())
+				inv.BusinessID, inv.PaymentID, inv.Plan, inv.PlanName = dev.BusinessID, "pay_test1", "pro", "Pro"
+				got, _, err := e.db.CreateInvoice(ctx, inv)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, body := b.get("/account")
+				if !strings.Contains(body, `id="plan-name">Free<`) || !strings.Contains(body, got.Number) || !strings.Contains(body, "₹499.00") {
+					t.Fatalf("plan section:\n%s", body)
+				}
+				res, err := b.c.Get(e.srv.URL + "/account/invoices/" + got.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pdf, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode != 200 || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+					t.Errorf("invoice PDF: %d %q", res.StatusCode, pdf[:min(len(pdf), 8)])
+				}
 			})
 
 			t.Run("RevokeDevice", func(t *testing.T) {
