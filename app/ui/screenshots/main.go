@@ -147,7 +147,7 @@ func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string, model *sh
 	if set == "privacy" {
 		do(func() { a.Run(ui.ActSettings) })
 		do(func() { a.Settings.ShowPrivacy() })
-		snap("17-settings-privacy")
+		snap("30-settings-privacy")
 		return
 	}
 	if set == "hindi" {
