@@ -89,12 +89,15 @@ func words(s string) []string {
 	return out
 }
 
+// phoneticFolds is built once: building a Replacer per word was most of
+// the time to match a name against a large catalogue.
+var phoneticFolds = strings.NewReplacer("ee", "i", "oo", "u", "aa", "a", "w", "v", "ph", "f", "z", "j", "q", "k", "ck", "k",
+	"sh", "s", "th", "t", "dh", "d", "bh", "b", "kh", "k", "gh", "g", "ch", "c", "y", "i")
+
 // phonetic folds the spellings Hinglish varies on ("cheeni"/"chini",
 // "doodh"/"dudh", "Sharma"/"Sharmaa", "Vikas"/"Wikas").
 func phonetic(w string) string {
-	r := strings.NewReplacer("ee", "i", "oo", "u", "aa", "a", "w", "v", "ph", "f", "z", "j", "q", "k", "ck", "k",
-		"sh", "s", "th", "t", "dh", "d", "bh", "b", "kh", "k", "gh", "g", "ch", "c", "y", "i")
-	w = r.Replace(w)
+	w = phoneticFolds.Replace(w)
 	var b strings.Builder
 	var last rune
 	for _, c := range w {

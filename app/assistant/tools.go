@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"strings"
 	"time"
@@ -232,19 +233,10 @@ func (t *tools) topItems(ctx context.Context, in json.RawMessage) (any, error) {
 		"total": rowMap(tb.Columns, tb.Totals, "qty", "sales", "tax", "margin")}, nil
 }
 
-// products lists the live products (for matching and stock).
+// products lists the live products (for matching and stock) in one read:
+// paging by OFFSET sorted and re-read the whole catalogue for every page.
 func (t *tools) products() ([]store.ProductHit, error) {
-	var out []store.ProductHit
-	for off := 0; ; off += 5000 {
-		page, err := t.st.ListProducts(store.ProductFilter{Offset: off, Limit: 5000})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if len(page) < 5000 {
-			return out, nil
-		}
-	}
+	return t.st.ListProducts(store.ProductFilter{Limit: math.MaxInt32})
 }
 
 func (t *tools) parties() ([]store.PartyHit, error) { return t.st.ListParties("", 1_000_000) }
