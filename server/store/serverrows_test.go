@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/server/store/storetest"
@@ -50,6 +51,7 @@ func TestServerRowsMergeLikeADevice(t *testing.T) {
 		t.Run(st.Name, func(t *testing.T) {
 			db := st.Open(t)
 			s := mustBusiness(t, db)
+			s.Role = staff.Owner // a WhatsApp request needs a role that may send it
 			now := time.Now()
 			id := uuid.Must(uuid.NewV7()).String()
 			devStamp := protocol.NewClock(s.DeviceID, protocol.HLC{}, func() time.Time { return now.Add(-time.Minute) }).Now()
