@@ -102,12 +102,16 @@ func TestAccountPageInChromium(t *testing.T) {
 		t.Errorf("name after the browser's correction: %q", a.Name)
 	}
 
-	step("switch to Hindi", chromedp.Click(chromedp.CSS("#lang")), chromedp.WaitVisible(chromedp.CSS("#profile-name")))
+	// The old page's fields stay visible until the new one replaces it: wait
+	// for the page in the other language itself.
+	step("switch to Hindi", chromedp.Click(chromedp.CSS("#lang")),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="hi"] #profile-name`)))
 	if got := text("#profile h2"); got != "आपकी प्रोफ़ाइल" {
 		t.Errorf("Hindi heading %q", got)
 	}
 	shot("account-03-hindi")
-	step("back to English", chromedp.Click(chromedp.CSS("#lang")), chromedp.WaitVisible(chromedp.CSS("#export-start")))
+	step("back to English", chromedp.Click(chromedp.CSS("#lang")),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #export-start`)))
 
 	step("start an export", chromedp.Click(chromedp.CSS("#export-start")), chromedp.WaitVisible(chromedp.CSS("#done")))
 	shot("account-04-export-started")
