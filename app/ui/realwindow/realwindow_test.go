@@ -304,6 +304,9 @@ func TestKeyboardOnlySignIn(t *testing.T) {
 			break
 		}
 		key(t, "Down")
+		// xdotool's key reaches the window later: read the list again only
+		// once it has moved, or a busy machine skips past Meera or stops short.
+		waitFor(t, "the next name after Down", func() bool { return l.Who.Selected != sel })
 	}
 	key(t, "Return")
 	waitFor(t, "the PIN box after Enter", func() bool { return focused() == fyne.Focusable(l.PIN) && strings.HasPrefix(l.Who.Selected, "Meera ") })
