@@ -1,130 +1,44 @@
 package privacy_test
 
 import (
-	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/mail"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/jobs"
 	servermail "github.com/ainaukar/naukar/server/mail"
+	"github.com/ainaukar/naukar/server/mail/mailtest"
 	"github.com/ainaukar/naukar/server/privacy"
 	"github.com/ainaukar/naukar/server/store/storetest"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
-// smtpServer is a real SMTP server on loopback (emersion/go-smtp) that
-// keeps what it receives, with AUTH PLAIN required.
-type smtpServer struct {
-	addr string
-	mu   sync.Mutex
-	msgs []*mail.Message
-	rcpt []string
-}
+// smtpServer is the shared SMTP test server (server/mail/mailtest), with
+// what arrived grouped by recipient.
+type smtpServer struct{ *mailtest.Server }
 
-func startSMTP(t *testing.T) *smtpServer {
-	t.Helper()
-	ss := &smtpServer{}
-	srv := smtp.NewServer(ss)
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss.addr = ln.Addr().String()
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return ss
-}
-
-func (ss *smtpServer) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{ss: ss}, nil }
-
-type smtpSession struct {
-	ss   *smtpServer
-	to   string
-	auth bool
-}
-
-func (s *smtpSession) AuthMechanisms() []string { return []string{"PLAIN"} }
-func (s *smtpSession) Auth(mech string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(identity, user, pass string) error {
-		if user != "naukar" || pass != "relay secret" {
-			return &smtp.SMTPError{Code: 535, Message: "bad credentials"}
-		}
-		s.auth = true
-		return nil
-	}), nil
-}
-func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
-	if !s.auth {
-		return &smtp.SMTPError{Code: 530, Message: "authentication required"}
-	}
-	return nil
-}
-func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = to; return nil }
-func (s *smtpSession) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	m, err := mail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		return err
-	}
-	s.ss.mu.Lock()
-	s.ss.msgs, s.ss.rcpt = append(s.ss.msgs, m), append(s.ss.rcpt, s.to)
-	s.ss.mu.Unlock()
-	return nil
-}
-func (s *smtpSession) Reset()        {}
-func (s *smtpSession) Logout() error { return nil }
+func startSMTP(t *testing.T) *smtpServer { return &smtpServer{mailtest.Start(t)} }
 
 // waitFor waits until n messages have arrived and returns them by recipient.
-func (ss *smtpServer) waitFor(t *testing.T, n int) map[string][]*mail.Message {
+func (ss *smtpServer) waitFor(t *testing.T, n int) map[string][]mailtest.Message {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		ss.mu.Lock()
-		got := len(ss.msgs)
-		out := map[string][]*mail.Message{}
-		for i, m := range ss.msgs {
-			out[ss.rcpt[i]] = append(out[ss.rcpt[i]], m)
-		}
-		ss.mu.Unlock()
-		if got >= n {
-			return out
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d emails arrived in 15 s, want %d", got, n)
-		}
-		time.Sleep(20 * time.Millisecond)
+	out := map[string][]mailtest.Message{}
+	for _, m := range ss.WaitFor(t, n) {
+		out[m.To] = append(out[m.To], m)
 	}
+	return out
 }
 
-func (ss *smtpServer) count() int {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	return len(ss.msgs)
-}
+func (ss *smtpServer) count() int { return len(ss.Messages()) }
 
-func body(t *testing.T, m *mail.Message) string {
-	t.Helper()
-	b, _ := io.ReadAll(m.Body)
-	return string(b)
-}
+func body(_ *testing.T, m mailtest.Message) string { return m.Body }
 
 // TestEmails: through a real SMTP server, each signup is confirmed;
 // closing an account sends its
@@ -140,7 +54,7 @@ func TestEmails(t *testing.T) {
 			e := &env{t: t, db: db, exportDir: t.TempDir()}
 			e.clock.Store(time.Now().UnixMilli())
 			e.q = jobs.New(db, jobs.Config{Logger: quiet, PollInterval: 50 * time.Millisecond, SoleInstance: true})
-			mailer, err := servermail.New("smtp://naukar:relay%20secret@"+ss.addr+"?tls=none", "AI Naukar <no-reply@example.in>")
+			mailer, err := servermail.New(ss.URL(), "AI Naukar <no-reply@example.in>")
 			if err != nil {
 				t.Fatal(err)
 			}
