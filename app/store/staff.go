@@ -214,23 +214,9 @@ type StaffInput struct {
 // StaffList lists the staff, owners first, then managers, then cashiers,
 // each by name.
 func (s *Store) StaffList(ctx context.Context) ([]staff.Member, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, data FROM staff WHERE deleted = 0`)
+	out, err := scanStaff(s.r.QueryContext(ctx, `SELECT id, data FROM staff WHERE deleted = 0`))
 	if err != nil {
-		return nil, fmt.Errorf("list staff: %w", err)
-	}
-	defer rows.Close()
-	var out []staff.Member
-	for rows.Next() {
-		var id, data string
-		if err := rows.Scan(&id, &data); err != nil {
-			return nil, fmt.Errorf("list staff: %w", err)
-		}
-		var m staff.Member
-		if err := json.Unmarshal([]byte(data), &m); err != nil {
-			return nil, fmt.Errorf("read staff %s: %w", id, err)
-		}
-		m.ID = id
-		out = append(out, m)
+		return nil, err
 	}
 	rank := map[staff.Role]int{staff.Owner: 0, staff.Manager: 1, staff.Cashier: 2}
 	sort.Slice(out, func(i, j int) bool {
@@ -239,7 +225,7 @@ func (s *Store) StaffList(ctx context.Context) ([]staff.Member, error) {
 		}
 		return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name)
 	})
-	return out, rows.Err()
+	return out, nil
 }
 
 func (s *Store) staffByID(q querier, id string) (staff.Member, bool, error) {
@@ -330,7 +316,11 @@ func checkMember(m *staff.Member) error {
 
 // staffMembers lists the live members (for the rules of app/staff).
 func (tx *Tx) staffMembers() ([]staff.Member, error) {
-	rows, err := tx.Query(`SELECT id, data FROM staff WHERE deleted = 0`)
+	return scanStaff(tx.Query(`SELECT id, data FROM staff WHERE deleted = 0`))
+}
+
+// scanStaff reads the members a query of staff's id and data found.
+func scanStaff(rows *sql.Rows, err error) ([]staff.Member, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list staff: %w", err)
 	}
