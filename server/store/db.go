@@ -70,6 +70,8 @@ type DB struct {
 	// PostgreSQL: the job queue's pgx pool and the schema of the tables.
 	pgx    *pgxpool.Pool
 	schema string
+	// PostgreSQL: the pool that serves pushes and pulls (see openSyncPool).
+	syncPool *pgxpool.Pool
 
 	// SQLite group commit: pushes for the writer goroutine.
 	pushes    chan *pushJob
@@ -144,6 +146,9 @@ func (db *DB) Close() error {
 	}
 	if db.pgx != nil {
 		db.pgx.Close()
+	}
+	if db.syncPool != nil {
+		db.syncPool.Close()
 	}
 	return err
 }

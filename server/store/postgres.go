@@ -3,14 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/sync/protocol"
@@ -59,6 +58,10 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate postgres: %w", err)
 	}
+	if err := db.openSyncPool(ctx, url); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -81,6 +84,36 @@ func (db *DB) openJobsPool(ctx context.Context, url string) error {
 		return fmt.Errorf("open postgres job pool: %w", err)
 	}
 	db.pgx = pool
+	return nil
+}
+
+// syncConns is the size of the pool that serves pushes and pulls: a few
+// more connections than cores, as a push spends most of its time waiting
+// for its commit's WAL flush or for the business's counter; every
+// connection more is another backend to switch between.
+const syncConns = 8
+
+// openSyncPool opens the pgx pool pushes and pulls run on, without
+// database/sql in between. Its statements are prepared once per
+// connection (pgx's statement cache) and always run on their generic
+// plan: left to itself PostgreSQL plans a push's statements again on
+// every run, because it guesses 10 elements for an array parameter and
+// then finds the plan for the real 3 cheaper — planning that costs more
+// than running them. Every statement on this pool is a probe of an index
+// by its whole key or a range of one, for which the generic plan is the
+// plan.
+func (db *DB) openSyncPool(ctx context.Context, url string) error {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return fmt.Errorf("open postgres: %w", err)
+	}
+	cfg.MaxConns = syncConns
+	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("open postgres sync pool: %w", err)
+	}
+	db.syncPool = pool
 	return nil
 }
 
@@ -113,27 +146,22 @@ const (
 		UPDATE devices SET last_n = $12, last_seen_at = $2 WHERE id = $13 AND business_id = $1`
 )
 
-// pushPostgres runs a push on one pgx connection in two round trips.
+// pushPostgres runs a push on one connection of the sync pool in two
+// round trips.
 func (db *DB) pushPostgres(ctx context.Context, p *pushPlan, resp *protocol.PushResponse) error {
-	conn, err := db.write.Conn(ctx)
+	conn, err := db.syncPool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("push: %w", err)
 	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		c := dc.(*stdlib.Conn).Conn()
-		err := pushOnConn(ctx, c, p, resp)
-		if err == nil {
-			return nil
-		}
-		if c.PgConn().TxStatus() != 'I' {
-			if _, rbErr := c.Exec(context.WithoutCancel(ctx), "rollback"); rbErr != nil {
-				// The connection is unusable: database/sql drops it.
-				return errors.Join(err, driver.ErrBadConn)
-			}
-		}
-		return err
-	})
+	// A connection still in a transaction (the rollback failed) is closed
+	// on release, not reused.
+	defer conn.Release()
+	c := conn.Conn()
+	err = pushOnConn(ctx, c, p, resp)
+	if err != nil && c.PgConn().TxStatus() != 'I' {
+		_, _ = c.Exec(context.WithoutCancel(ctx), "rollback")
+	}
+	return err
 }
 
 func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *protocol.PushResponse) error {

@@ -674,6 +674,13 @@ const pullQuery = `SELECT 0, seq, tbl, id, hlc, deleted, data, field_hlc, device
 		SELECT n, tbl, row_id, code, message FROM sync_rejections
 		WHERE business_id = $1 AND device_id = $4 ORDER BY n DESC LIMIT $5) r`
 
+// pullRows is what a pull reads its rows through: *sql.Rows or pgx.Rows.
+type pullRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
 // smallPull is the largest page a SQLite pull reads on the writer's
 // connection.
 const smallPull = 1000
@@ -693,16 +700,8 @@ func (db *DB) pullWith(ctx context.Context, s core.Session, since int64, limit i
 		return resp, err
 	}
 	resp.Epoch = epoch
-	read := func(pool *sql.DB, ctx context.Context) error {
-		st, err := db.prepared(ctx, pool, query)
-		if err != nil {
-			return fmt.Errorf("pull: %w", err)
-		}
-		rows, err := st.QueryContext(ctx, append([]any{s.BusinessID, since, limit + 1, s.DeviceID, maxRejectionsPulled}, extra...)...)
-		if err != nil {
-			return fmt.Errorf("pull: %w", err)
-		}
-		defer rows.Close()
+	args := append([]any{s.BusinessID, since, limit + 1, s.DeviceID, maxRejectionsPulled}, extra...)
+	scan := func(rows pullRows) error {
 		for rows.Next() {
 			var kind int
 			var c core.Change
@@ -735,7 +734,29 @@ func (db *DB) pullWith(ctx context.Context, s core.Session, since int64, limit i
 		}
 		return nil
 	}
-	if db.dialect.name == "sqlite" && since > 0 && limit <= smallPull {
+	read := func(pool *sql.DB, ctx context.Context) error {
+		st, err := db.prepared(ctx, pool, query)
+		if err != nil {
+			return fmt.Errorf("pull: %w", err)
+		}
+		rows, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return fmt.Errorf("pull: %w", err)
+		}
+		defer rows.Close()
+		return scan(rows)
+	}
+	switch {
+	case db.syncPool != nil:
+		// PostgreSQL: on the sync pool, through pgx.
+		rows, qerr := db.syncPool.Query(ctx, query, args...)
+		if qerr != nil {
+			err = fmt.Errorf("pull: %w", qerr)
+			break
+		}
+		err = scan(rows)
+		rows.Close()
+	case db.dialect.name == "sqlite" && since > 0 && limit <= smallPull:
 		// A reader connection's page cache is dropped whenever the writer
 		// has committed (every few milliseconds under load), so each pull
 		// would read and parse its pages again; the writer's cache stays
@@ -743,7 +764,7 @@ func (db *DB) pullWith(ctx context.Context, s core.Session, since int64, limit i
 		// is short: it is not cancelled (database/sql would start a
 		// goroutine per query to watch for that).
 		err = db.onWriter(ctx, func() error { return read(db.write, context.WithoutCancel(ctx)) })
-	} else {
+	default:
 		err = read(db.read, ctx)
 	}
 	if err != nil {
