@@ -122,6 +122,9 @@ var Tables = map[string]TableRule{
 	// Keyed by the sending number and a one-way hash of the customer's
 	// number; rows older than an hour are pruned.
 	"wa_pacing": {Owner: OwnerNone},
+	// A shop's own WhatsApp number: the secrets are sealed, never exported.
+	"wa_numbers": {Owner: OwnerBusiness, Export: true, Omit: []string{"token", "app_secret", "verify_token"},
+		About: "The shop's own WhatsApp number: its phone number id, template names and when it was connected (the access token and app secret are kept encrypted and never exported)."},
 
 	// Payment links for a shop's own customers (server/billing).
 	"shop_razorpay_keys": {Owner: OwnerBusiness, Export: true, Omit: []string{"key_secret", "webhook_secret", "webhook_token"},

@@ -234,3 +234,21 @@ func asGraphError(err error) (*GraphError, bool) {
 	ok := errors.As(err, &ge)
 	return ge, ok
 }
+
+// PhoneInfo is what Meta says of a phone number id.
+type PhoneInfo struct {
+	DisplayPhone string `json:"display_phone_number"`
+	VerifiedName string `json:"verified_name"`
+}
+
+// PhoneNumber reads the number (GET /{phone-number-id}): a cheap call that
+// proves the token may use it.
+func (g *Graph) PhoneNumber(ctx context.Context) (PhoneInfo, error) {
+	var out PhoneInfo
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, g.base+"/"+g.phoneID+"?fields=display_phone_number,verified_name", nil)
+	if err != nil {
+		return out, err
+	}
+	err = g.do(req, &out)
+	return out, err
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/ainaukar/naukar/server/api"
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/quota"
+	"github.com/ainaukar/naukar/server/secrets"
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/server/store/storetest"
 	"github.com/ainaukar/naukar/server/whatsapp"
@@ -80,6 +81,7 @@ type harness struct {
 	wa    *whatsapp.Module
 	srv   *httptest.Server
 	quota *fixedQuota
+	box   *secrets.Box
 
 	token, device, business string
 	n                       int64
@@ -97,7 +99,12 @@ func newHarness(t testing.TB, open storetest.Opener, opts ...option) *harness {
 		TemplateLang: "en", Rate: 1000}
 	h.queue = jobs.New(h.db, jobs.Config{Logger: quiet, ID: "test", PollInterval: 50 * time.Millisecond, Workers: harnessWorkers,
 		SoleInstance: h.db.Dialect() == "sqlite"})
-	cfg := whatsapp.Config{Store: h.db, Queue: h.queue, Quota: h.quota, Usage: h.quota.usage, Logger: quiet, MaxAttempts: 4,
+	box, err := secrets.New([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.box = box
+	cfg := whatsapp.Config{Store: h.db, Queue: h.queue, Quota: h.quota, Usage: h.quota.usage, Logger: quiet, MaxAttempts: 4, Secrets: box,
 		Backoff: func(int) time.Duration { return 30 * time.Millisecond }}
 	for _, o := range opts {
 		o(&s, &cfg)

@@ -72,8 +72,15 @@ func (m *Module) send(ctx context.Context, job *jobs.Job[SendArgs]) error {
 		rec.State = store.WADone
 		return m.save(ctx, rec, nil)
 	}
-	if !m.s.Configured() {
-		return m.settle(ctx, &rec, protocol.WAFailed, m.s.NotConfigured())
+	snd, err := m.senderFor(ctx, a.BusinessID)
+	if err != nil {
+		return err
+	}
+	if snd.err != nil {
+		return m.settle(ctx, &rec, protocol.WAFailed, snd.err.Error())
+	}
+	if !snd.s.Configured() {
+		return m.settle(ctx, &rec, protocol.WAFailed, snd.s.NotConfigured())
 	}
 	to, err := gst.MobileWithCountryCode(msg.To)
 	if err != nil {
@@ -94,7 +101,7 @@ func (m *Module) send(ctx context.Context, job *jobs.Job[SendArgs]) error {
 			return m.settle(ctx, &rec, protocol.WAOptedOut,
 				"Not sent: this customer replied STOP to your reminders. Reminders go again after they write to you and you record their consent.")
 		}
-		tpl = m.reminderTemplate(msg)
+		tpl = snd.reminderTemplate(msg)
 	case protocol.WAKindInvoice:
 		if msg.InvoiceID == "" {
 			return m.settle(ctx, &rec, protocol.WAFailed, "The message names no invoice; send it again from the invoice.")
@@ -135,21 +142,21 @@ func (m *Module) send(ctx context.Context, job *jobs.Job[SendArgs]) error {
 			}
 			return m.settle(ctx, &rec, protocol.WAFailed, err.Error())
 		}
-		id, err := m.graph.UploadMedia(ctx, name, pdf)
+		id, err := snd.graph.UploadMedia(ctx, name, pdf)
 		if err != nil {
-			return m.graphFailed(ctx, job, &rec, err)
+			return m.graphFailed(ctx, job, snd, &rec, err)
 		}
 		rec.MediaID, dirty = id, true
 	}
 	if msg.Kind == protocol.WAKindInvoice {
-		tpl = m.invoiceTemplate(msg, rec.MediaID)
+		tpl = snd.invoiceTemplate(msg, rec.MediaID)
 	}
-	if err := m.pace(ctx, &rec, dirty); err != nil {
+	if err := m.pace(ctx, snd, &rec, dirty); err != nil {
 		return err
 	}
-	wamid, err := m.graph.SendTemplate(ctx, to, tpl, a.BusinessID+"/"+a.MessageID)
+	wamid, err := snd.graph.SendTemplate(ctx, to, tpl, a.BusinessID+"/"+a.MessageID)
 	if err != nil {
-		return m.graphFailed(ctx, job, &rec, err)
+		return m.graphFailed(ctx, job, snd, &rec, err)
 	}
 	rec.WAMID, rec.State = wamid, store.WASentOK
 	// The record and the status row the devices pull are written in one
@@ -173,15 +180,15 @@ func (m *Module) send(ctx context.Context, job *jobs.Job[SendArgs]) error {
 // the send follows it at once and two messages to one customer are never
 // closer than the gap. A slot further off than maxPaceWait snoozes the
 // job.
-func (m *Module) pace(ctx context.Context, rec *store.WASend, dirty bool) error {
+func (m *Module) pace(ctx context.Context, snd *sender, rec *store.WASend, dirty bool) error {
 	if dirty {
 		if err := m.save(ctx, *rec, nil); err != nil {
 			return err
 		}
 	}
-	if gap := m.s.gap(); gap > 0 {
+	if gap := snd.s.gap(); gap > 0 {
 		now := m.now()
-		at, ok, err := m.slots.take(ctx, m.store, "rate:"+m.s.PhoneNumberID, gap, m.s.slotRun(), now)
+		at, ok, err := m.slots.take(ctx, m.store, "rate:"+snd.s.PhoneNumberID, gap, snd.s.slotRun(), now)
 		if err != nil {
 			return err
 		}
@@ -191,13 +198,13 @@ func (m *Module) pace(ctx context.Context, rec *store.WASend, dirty bool) error 
 		if err := m.cfg.Sleep(ctx, at.Sub(now)); err != nil {
 			return err
 		}
-		if err := m.limiter.Wait(ctx); err != nil {
+		if err := m.limiterFor(snd.s.PhoneNumberID, gap).Wait(ctx); err != nil {
 			return err
 		}
 	}
-	if gap := m.s.RecipientGap; gap > 0 {
+	if gap := snd.s.RecipientGap; gap > 0 {
 		now := m.now()
-		at, ok, err := m.store.Reserve(ctx, recipientKey(m.s.PhoneNumberID, rec.To), gap, 1, maxPaceWait, now)
+		at, ok, err := m.store.Reserve(ctx, recipientKey(snd.s.PhoneNumberID, rec.To), gap, 1, maxPaceWait, now)
 		if err != nil {
 			return err
 		}
@@ -219,7 +226,7 @@ func recipientKey(phoneID, to string) string {
 // graphFailed handles a failed Graph call: a temporary error is retried
 // (and told to the shop as failed only after the last try), a permanent
 // one is told at once in plain words.
-func (m *Module) graphFailed(ctx context.Context, job *jobs.Job[SendArgs], rec *store.WASend, err error) error {
+func (m *Module) graphFailed(ctx context.Context, job *jobs.Job[SendArgs], snd *sender, rec *store.WASend, err error) error {
 	ge, ok := asGraphError(err)
 	if !ok {
 		return m.retry(ctx, job, rec, err, "")
@@ -228,7 +235,7 @@ func (m *Module) graphFailed(ctx context.Context, job *jobs.Job[SendArgs], rec *
 		return m.retry(ctx, job, rec, ge, "")
 	}
 	// Refused: nothing reached the customer, so it does not count.
-	return m.settle(ctx, rec, protocol.WAFailed, plainGraphError(ge))
+	return m.settle(ctx, rec, protocol.WAFailed, plainGraphError(ge, snd.own))
 }
 
 // retry fails this try; on the last one the shop is told.
@@ -322,19 +329,19 @@ func (m *Module) optOutRow(ctx context.Context, businessID, phone string) (proto
 	return o, nil
 }
 
-func (m *Module) invoiceTemplate(msg protocol.WAMessage, mediaID string) Template {
-	return Template{Name: m.s.TemplateInvoice, Language: Language{Code: m.s.TemplateLang}, Components: []Component{
+func (snd *sender) invoiceTemplate(msg protocol.WAMessage, mediaID string) Template {
+	return Template{Name: snd.s.TemplateInvoice, Language: Language{Code: snd.s.TemplateLang}, Components: []Component{
 		{Type: "header", Parameters: []Parameter{{Type: "document", Document: &Document{ID: mediaID, Filename: pdfName(msg.InvoiceNumber)}}}},
 		{Type: "body", Parameters: []Parameter{text(msg.ShopName), text(msg.InvoiceNumber), text(gst.FormatINR(msg.Amount))}},
 	}}
 }
 
-func (m *Module) reminderTemplate(msg protocol.WAMessage) Template {
+func (snd *sender) reminderTemplate(msg protocol.WAMessage) Template {
 	pay := msg.PayTo
 	if pay == "" {
 		pay = "-"
 	}
-	return Template{Name: m.s.TemplateReminder, Language: Language{Code: m.s.TemplateLang}, Components: []Component{
+	return Template{Name: snd.s.TemplateReminder, Language: Language{Code: snd.s.TemplateLang}, Components: []Component{
 		{Type: "body", Parameters: []Parameter{text(msg.PartyName), text(gst.FormatINR(msg.Amount)), text(msg.ShopName), text(pay)}},
 	}}
 }
@@ -392,8 +399,9 @@ func (m *Module) invoicePDF(ctx context.Context, businessID, invoiceID string) (
 	return pdf, pdfName(inv.Number), nil
 }
 
-// plainGraphError tells the shop what a permanent WhatsApp error means.
-func plainGraphError(ge *GraphError) string {
+// plainGraphError tells the shop what a permanent WhatsApp error means;
+// own: the message went (or was to go) from the shop's own number.
+func plainGraphError(ge *GraphError, own bool) string {
 	switch ge.Code {
 	case CodeUndeliverable:
 		return "WhatsApp could not deliver to this number: it may not be on WhatsApp. Check the number with the customer, or send the bill another way."
@@ -402,9 +410,15 @@ func plainGraphError(ge *GraphError) string {
 	case CodeStoppedMktg:
 		return "The customer has stopped messages from businesses like this one on WhatsApp; send the bill another way."
 	case CodeToken:
+		if own {
+			return "WhatsApp refused the access token of your own number (expired or wrong); connect it again with a new token (naukar whatsapp connect). Send again after that."
+		}
 		return "The server's WhatsApp access token has expired or is wrong; the server's administrator must set a new WHATSAPP_TOKEN. Send again after that."
 	}
 	if ge.Status == 401 || ge.Status == 403 {
+		if own {
+			return "WhatsApp refused the token or phone number id of your own number; check them in WhatsApp Manager and connect again (naukar whatsapp connect)."
+		}
 		return "WhatsApp refused the server's credentials; the server's administrator must check WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID."
 	}
 	return fmt.Sprintf("WhatsApp refused the message (error %d): %s", ge.Code, ge.Message)

@@ -30,8 +30,14 @@ const webhookMaxBody = 1 << 20
 func (m *Module) verify(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	tok := q.Get("hub.verify_token")
-	if !m.s.Configured() || q.Get("hub.mode") != "subscribe" || tok == "" ||
-		subtle.ConstantTimeCompare([]byte(tok), []byte(m.s.VerifyToken)) != 1 {
+	ok := m.s.Configured() && tok != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(m.s.VerifyToken)) == 1
+	if !ok && tok != "" && m.numbers != nil {
+		// The handshake of a shop's own Meta app, with the verify token
+		// its settings show.
+		_, found, err := m.numbers.WANumberByVerifyToken(r.Context(), tok)
+		ok = err == nil && found
+	}
+	if !ok || q.Get("hub.mode") != "subscribe" {
 		http.Error(w, "verification failed", http.StatusForbidden)
 		return
 	}
@@ -114,11 +120,16 @@ func (m *Module) webhook(w http.ResponseWriter, r *http.Request, mux *api.Mux) {
 		mux.Error(w, r, core.Errorf(core.CodeTooLarge, "The notification is too large."))
 		return
 	}
-	if !m.s.Configured() {
+	scope, secret, err := m.webhookScope(r.Context(), body)
+	if err != nil {
+		mux.Error(w, r, err)
+		return
+	}
+	if secret == "" {
 		mux.Error(w, r, core.Errorf(protocol.CodeNotConfig, "%s", m.s.NotConfigured()))
 		return
 	}
-	if !ValidSignature(m.s.AppSecret, body, r.Header.Get("X-Hub-Signature-256")) {
+	if !ValidSignature(secret, body, r.Header.Get("X-Hub-Signature-256")) {
 		mux.Error(w, r, core.Errorf(protocol.CodeUnauthorized, "The X-Hub-Signature-256 header is missing or does not match the body."))
 		return
 	}
@@ -127,16 +138,84 @@ func (m *Module) webhook(w http.ResponseWriter, r *http.Request, mux *api.Mux) {
 		mux.Error(w, r, core.Errorf(protocol.CodeInvalid, "The notification is not JSON."))
 		return
 	}
-	if err := m.Apply(r.Context(), n); err != nil {
+	if err := m.apply(r.Context(), n, scope); err != nil {
 		mux.Error(w, r, err)
 		return
 	}
 	mux.JSON(w, http.StatusOK, map[string]bool{"ok": true})
 }
 
-// Apply records a verified notification: message statuses (any order, any
-// number of times) and customers' messages (STOP opts out of reminders).
-func (m *Module) Apply(ctx context.Context, n Notification) error {
+// webhookScope finds which app secret must have signed a notification:
+// the server's, or that of the shop whose own number the notification is
+// for (found by the phone number ids in its metadata, read before the
+// signature is checked but acted on only after). scope maps a shop's own
+// number to its business: what arrives for that number touches that
+// business only. secret "" means nothing can check it (not configured).
+func (m *Module) webhookScope(ctx context.Context, body []byte) (scope map[string]string, secret string, err error) {
+	var meta struct {
+		Entry []struct {
+			Changes []struct {
+				Value struct {
+					Metadata struct {
+						PhoneNumberID string `json:"phone_number_id"`
+					} `json:"metadata"`
+				} `json:"value"`
+			} `json:"changes"`
+		} `json:"entry"`
+	}
+	_ = json.Unmarshal(body, &meta) // not JSON: the server's secret decides, then 400
+	server := false
+	for _, e := range meta.Entry {
+		for _, c := range e.Changes {
+			id := c.Value.Metadata.PhoneNumberID
+			if id == "" || id == m.s.PhoneNumberID || m.numbers == nil || scope[id] != "" {
+				server = server || id != "" && id == m.s.PhoneNumberID
+				continue
+			}
+			n, ok, err := m.numbers.WANumberByPhoneID(ctx, id)
+			if err != nil {
+				return nil, "", err
+			}
+			if !ok {
+				continue // not ours: the server's app decides
+			}
+			snd, err := m.senderFor(ctx, n.BusinessID)
+			if err != nil {
+				return nil, "", err
+			}
+			if snd.err != nil {
+				return nil, "", core.Errorf(protocol.CodeNotConfig, "%s", snd.err.Error())
+			}
+			// Two apps' secrets cannot both have signed one body.
+			if secret != "" && secret != snd.s.AppSecret {
+				return nil, "", core.Errorf(protocol.CodeUnauthorized, "The notification mixes numbers of different apps.")
+			}
+			if scope == nil {
+				scope = map[string]string{}
+			}
+			scope[id], secret = n.BusinessID, snd.s.AppSecret
+		}
+	}
+	if scope == nil {
+		if !m.s.Configured() {
+			return nil, "", nil
+		}
+		return nil, m.s.AppSecret, nil
+	}
+	if server {
+		return nil, "", core.Errorf(protocol.CodeUnauthorized, "The notification mixes the server's number and a shop's own.")
+	}
+	return scope, secret, nil
+}
+
+// Apply records a verified notification of the server's number: message
+// statuses (any order, any number of times) and customers' messages (STOP
+// opts out of reminders).
+func (m *Module) Apply(ctx context.Context, n Notification) error { return m.apply(ctx, n, nil) }
+
+// apply is Apply where scope maps shops' own numbers (phone number ids) to
+// their businesses: a change for such a number touches that business only.
+func (m *Module) apply(ctx context.Context, n Notification, scope map[string]string) error {
 	if n.Object != "whatsapp_business_account" {
 		return nil
 	}
@@ -146,15 +225,19 @@ func (m *Module) Apply(ctx context.Context, n Notification) error {
 			if c.Field != "messages" {
 				continue
 			}
+			only := scope[c.Value.Metadata.PhoneNumberID] // "": the server's number
+			if scope != nil && only == "" {
+				continue // signed by a shop's app, for a number not its own
+			}
 			for _, st := range c.Value.Statuses {
-				errs = append(errs, m.applyStatus(ctx, st))
+				errs = append(errs, m.applyStatus(ctx, st, only))
 			}
 			for i, msg := range c.Value.Messages {
 				from := msg.From
 				if from == "" && i < len(c.Value.Contacts) {
 					from = c.Value.Contacts[i].WAID
 				}
-				errs = append(errs, m.applyInbound(ctx, from, msg))
+				errs = append(errs, m.applyInbound(ctx, from, msg, only))
 			}
 		}
 	}
@@ -174,7 +257,9 @@ func (m *Module) eventTime(ts string) time.Time {
 	return t
 }
 
-func (m *Module) applyStatus(ctx context.Context, st StatusUpdate) error {
+// applyStatus applies a message's status; only, when set, is the one
+// business whose messages it may touch.
+func (m *Module) applyStatus(ctx context.Context, st StatusUpdate, only string) error {
 	status := st.Status
 	switch status {
 	case protocol.WASent, protocol.WADelivered, protocol.WARead, protocol.WAFailed:
@@ -189,12 +274,15 @@ func (m *Module) applyStatus(ctx context.Context, st StatusUpdate) error {
 		// The status can come before the send recorded its wamid; the
 		// opaque data we sent names the message.
 		biz, msg, found := strings.Cut(st.Opaque, "/")
-		if !found || biz == "" || msg == "" {
+		if !found || biz == "" || msg == "" || only != "" && biz != only {
 			return nil // not one of ours
 		}
 		if rec, err = m.store.WASendStart(ctx, biz, msg, m.now()); err != nil {
 			return err
 		}
+	}
+	if only != "" && rec.BusinessID != only {
+		return nil // another shop's message: not this app's to change
 	}
 	words := ""
 	if status == protocol.WAFailed {
@@ -202,7 +290,7 @@ func (m *Module) applyStatus(ctx context.Context, st StatusUpdate) error {
 		if len(st.Errors) > 0 {
 			ge.Code, ge.Message = st.Errors[0].Code, st.Errors[0].Title
 		}
-		words = plainGraphError(ge)
+		words = plainGraphError(ge, only != "")
 	}
 	m.log.Debug("whatsapp status", "business", rec.BusinessID, "message", rec.MessageID, "status", status)
 	return m.writeStatus(ctx, rec, status, words, m.eventTime(st.Timestamp), map[string]any{"wamid": st.ID})
@@ -220,13 +308,15 @@ func IsStop(body string) bool {
 	return false
 }
 
-func (m *Module) applyInbound(ctx context.Context, from string, msg InboundMessage) error {
+// applyInbound records a customer's message; only, when set, is the shop
+// whose own number it came to.
+func (m *Module) applyInbound(ctx context.Context, from string, msg InboundMessage, only string) error {
 	phone, err := gst.MobileWithCountryCode(from)
 	if err != nil {
 		return nil // no Indian number (or only a user id): nothing we can match
 	}
-	biz := ""
-	if msg.Context.ID != "" {
+	biz := only
+	if biz == "" && msg.Context.ID != "" {
 		if rec, ok, err := m.store.WASendByWAMID(ctx, msg.Context.ID); err != nil {
 			return err
 		} else if ok {

@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -28,6 +29,7 @@ import (
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/jobs"
 	"github.com/ainaukar/naukar/server/quota"
+	"github.com/ainaukar/naukar/server/secrets"
 	"github.com/ainaukar/naukar/server/store"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
@@ -45,6 +47,7 @@ type Store interface {
 	PrunePacing(ctx context.Context, before time.Time) error
 	SyncRow(ctx context.Context, businessID, table, id string) (json.RawMessage, bool, error)
 	WriteServerRows(ctx context.Context, businessID string, rows []store.ServerRow, now time.Time) (int, error)
+	NumberStore
 }
 
 // Config configures the module.
@@ -57,7 +60,13 @@ type Config struct {
 	Quota quota.Counter
 	// Usage, if set, tells this month's count and limit of a business's
 	// messages, shown in the app.
-	Usage      func(ctx context.Context, businessID string) (used, limit int, err error)
+	Usage func(ctx context.Context, businessID string) (used, limit int, err error)
+	// Secrets seals a shop's own number's token and app secret (nil: shops
+	// cannot connect their own numbers).
+	Secrets *secrets.Box
+	// PublicURL is the server's address as Meta reaches it (the webhook's
+	// address shown to a shop); "" takes it from the request.
+	PublicURL  string
 	HTTPClient *http.Client     // for the Graph API; nil: 30 s timeout
 	Logger     *slog.Logger     // nil: slog.Default()
 	Now        func() time.Time // nil: time.Now
@@ -78,12 +87,17 @@ type Module struct {
 	store Store
 	log   *slog.Logger
 	now   func() time.Time
-	graph *Graph
 	done  doneGroup
 	slots slots
-	// limiter spaces this instance's sends at the rate when they come
-	// late to their slots and would otherwise go together.
-	limiter *rate.Limiter
+	// server sends with the server's number; a shop's own number has its
+	// own sender (senderFor).
+	server  *sender
+	numbers NumberStore // nil: no shop has its own number
+	senders senderCache
+	// limiters space this instance's sends of each number at the rate when
+	// they come late to their slots and would otherwise go together.
+	limMu    sync.Mutex
+	limiters map[string]*rate.Limiter
 }
 
 // New returns the module and registers its job kinds on cfg.Queue (call it
@@ -101,11 +115,14 @@ func New(cfg Config) *Module {
 	if m.cfg.Backoff == nil {
 		m.cfg.Backoff = backoff
 	}
-	m.limiter = rate.NewLimiter(rate.Every(m.s.gap()), 2)
+	m.limiters = map[string]*rate.Limiter{}
 	m.done.commit = func(ctx context.Context, done []store.WASendDone) error {
 		return m.store.WASendsDone(ctx, done, m.now())
 	}
-	m.graph = NewGraph(m.s.APIURL, m.s.Token, m.s.PhoneNumberID, cfg.HTTPClient)
+	m.server = &sender{s: m.s, graph: NewGraph(m.s.APIURL, m.s.Token, m.s.PhoneNumberID, cfg.HTTPClient)}
+	if cfg.Store != nil {
+		m.numbers = cfg.Store
+	}
 	jobs.Register(cfg.Queue, jobs.Kind{Unique: true, MaxAttempts: m.cfg.MaxAttempts, Timeout: 2 * time.Minute, Backoff: m.cfg.Backoff}, m.send)
 	jobs.Register(cfg.Queue, jobs.Kind{}, m.sweep)
 	jobs.Every(cfg.Queue, time.Minute, SweepArgs{})
@@ -131,6 +148,7 @@ func (m *Module) Mount(mux *api.Mux) {
 	mux.Device("GET /v1/whatsapp", 0, func(w http.ResponseWriter, r *http.Request, sess core.Session) {
 		mux.JSON(w, http.StatusOK, m.Status(r.Context(), sess.BusinessID))
 	})
+	m.mountNumber(mux)
 	mux.Public("GET /v1/webhooks/whatsapp", 0, m.verify)
 	mux.Public("POST /v1/webhooks/whatsapp", webhookMaxBody, func(w http.ResponseWriter, r *http.Request) {
 		m.webhook(w, r, mux)
@@ -141,6 +159,13 @@ func (m *Module) Mount(mux *api.Mux) {
 // when it does not, and this month's count where the quota tells it.
 func (m *Module) Status(ctx context.Context, businessID string) protocol.WAStatusResponse {
 	out := protocol.WAStatusResponse{Configured: m.s.Configured(), Message: m.s.NotConfigured(), Rate: int(m.s.Rate)}
+	if snd, err := m.senderFor(ctx, businessID); err == nil && snd.own {
+		// The shop's own number.
+		out.Configured, out.Message = snd.err == nil, ""
+		if snd.err != nil {
+			out.Message = snd.err.Error()
+		}
+	}
 	if m.cfg.Usage != nil {
 		if used, limit, err := m.cfg.Usage(ctx, businessID); err == nil {
 			out.Used, out.Limit = used, limit

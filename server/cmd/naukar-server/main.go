@@ -265,7 +265,10 @@ func serve(args []string) error {
 	if !waSettings.Configured() {
 		log.Info("whatsapp is not configured: sending is off", "missing", strings.Join(waSettings.Missing(), ","))
 	}
+	// A shop's own number's token and app secret are sealed with the key
+	// that seals its Razorpay keys.
 	wa := whatsapp.New(whatsapp.Config{Settings: waSettings, Store: db, Queue: queue, Logger: log, Quota: quotas,
+		Secrets: billingCfg.Secrets, PublicURL: os.Getenv("NAUKAR_PUBLIC_URL"),
 		Usage: func(ctx context.Context, businessID string) (int, int, error) {
 			used, err := quotas.Used(ctx, businessID)
 			if err != nil {

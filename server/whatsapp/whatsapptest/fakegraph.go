@@ -35,6 +35,7 @@ type Graph struct {
 	AppSecret string
 
 	mu       sync.Mutex
+	numbers  map[string]Number // phone number id -> its token and app
 	media    map[string][]byte // media id -> uploaded PDF
 	sent     []Sent
 	failures map[string][]int // recipient -> error codes to answer, in turn
@@ -42,9 +43,16 @@ type Graph struct {
 	next     int
 }
 
+// Number is a phone number the fake serves, with the token that may use
+// it and its app's secret.
+type Number struct {
+	PhoneID, Token, AppSecret, Display string
+}
+
 // Sent is a message the fake accepted.
 type Sent struct {
 	WAMID    string
+	PhoneID  string // the number it went from
 	To       string
 	Template string
 	Lang     string
@@ -68,7 +76,8 @@ var approved = map[string]struct {
 // New starts a fake, closed when the test ends.
 func New(t testing.TB) *Graph {
 	f := &Graph{t: t, version: "v23.0", PhoneID: "106540352242922", Token: "EAAG-test-token", AppSecret: "test_app_secret",
-		media: map[string][]byte{}, failures: map[string][]int{}, calls: map[string]int{}}
+		media: map[string][]byte{}, failures: map[string][]int{}, calls: map[string]int{}, numbers: map[string]Number{}}
+	f.numbers[f.PhoneID] = Number{PhoneID: f.PhoneID, Token: f.Token, AppSecret: f.AppSecret, Display: "+1 555-000-1234"}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
 	return f
@@ -76,6 +85,14 @@ func New(t testing.TB) *Graph {
 
 // Base is the Graph base with version, as WHATSAPP_API_URL.
 func (f *Graph) Base() string { return f.URL + "/" + f.version }
+
+// AddNumber serves another phone number (a shop's own), used with its own
+// token and signed with its own app secret.
+func (f *Graph) AddNumber(n Number) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.numbers[n.PhoneID] = n
+}
 
 // FailNext makes the next message requests to a recipient fail with codes.
 func (f *Graph) FailNext(to string, codes ...int) {
@@ -116,20 +133,34 @@ func graphError(w http.ResponseWriter, status, code int, msg string) {
 var digitsOnly = regexp.MustCompile(`^[0-9]{8,15}$`)
 
 func (f *Graph) serve(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Authorization") != "Bearer "+f.Token {
+	id, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"+f.version+"/"), "/")
+	f.mu.Lock()
+	n, known := f.numbers[id]
+	tokenKnown := false
+	for _, o := range f.numbers {
+		tokenKnown = tokenKnown || r.Header.Get("Authorization") == "Bearer "+o.Token
+	}
+	f.mu.Unlock()
+	if !tokenKnown {
 		graphError(w, http.StatusUnauthorized, 190, "Error validating access token: Session has expired.")
 		return
 	}
-	prefix := "/" + f.version + "/" + f.PhoneID + "/"
-	if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, prefix) {
-		graphError(w, http.StatusBadRequest, 100, "Unsupported post request. Object does not exist or does not support this operation.")
+	if !strings.HasPrefix(r.URL.Path, "/"+f.version+"/") || !known || r.Header.Get("Authorization") != "Bearer "+n.Token {
+		// Another account's number, or none: Meta does not say which.
+		graphError(w, http.StatusBadRequest, 100, "Unsupported post request. Object with ID '"+id+"' does not exist, cannot be loaded due to missing permissions, or does not support this operation.")
 		return
 	}
-	switch strings.TrimPrefix(r.URL.Path, prefix) {
-	case "media":
+	switch {
+	case r.Method == http.MethodGet && rest == "":
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]string{"id": id, "display_phone_number": n.Display, "verified_name": "Test Shop",
+			"quality_rating": "GREEN"})
+	case r.Method != http.MethodPost:
+		graphError(w, http.StatusBadRequest, 100, "Unsupported get request.")
+	case rest == "media":
 		f.upload(w, r)
-	case "messages":
-		f.message(w, r)
+	case rest == "messages":
+		f.message(w, r, id)
 	default:
 		graphError(w, http.StatusBadRequest, 100, "Unknown path components")
 	}
@@ -168,7 +199,7 @@ func (f *Graph) upload(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, `{"id":%q}`, id)
 }
 
-func (f *Graph) message(w http.ResponseWriter, r *http.Request) {
+func (f *Graph) message(w http.ResponseWriter, r *http.Request, phoneID string) {
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		graphError(w, http.StatusBadRequest, 100, "Content-Type must be application/json")
 		return
@@ -233,7 +264,7 @@ func (f *Graph) message(w http.ResponseWriter, r *http.Request) {
 		graphError(w, http.StatusNotFound, 132001, "Template name does not exist in the translation")
 		return
 	}
-	sm := Sent{To: req.To, Template: req.Template.Name, Lang: req.Template.Language.Code, Opaque: req.Opaque}
+	sm := Sent{PhoneID: phoneID, To: req.To, Template: req.Template.Name, Lang: req.Template.Language.Code, Opaque: req.Opaque}
 	for _, c := range req.Template.Components {
 		for _, p := range c.Parameters {
 			switch {
@@ -270,10 +301,15 @@ func Sign(secret string, body []byte) string {
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
 }
 
-// Envelope wraps statuses or messages in Meta's notification envelope.
-func (f *Graph) Envelope(value map[string]any) []byte {
+// Envelope wraps statuses or messages in Meta's notification envelope, for
+// the default number.
+func (f *Graph) Envelope(value map[string]any) []byte { return f.EnvelopeFor(f.PhoneID, value) }
+
+// EnvelopeFor wraps statuses or messages in Meta's notification envelope,
+// for the number phoneID.
+func (f *Graph) EnvelopeFor(phoneID string, value map[string]any) []byte {
 	value["messaging_product"] = "whatsapp"
-	value["metadata"] = map[string]string{"display_phone_number": "15550001234", "phone_number_id": f.PhoneID}
+	value["metadata"] = map[string]string{"display_phone_number": "15550001234", "phone_number_id": phoneID}
 	b, _ := json.Marshal(map[string]any{"object": "whatsapp_business_account", "entry": []any{map[string]any{
 		"id": "102290129340398", "changes": []any{map[string]any{"field": "messages", "value": value}}}}})
 	return b
