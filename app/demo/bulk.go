@@ -26,7 +26,10 @@ func BuildBulk(ctx context.Context, path string, sz Size) error {
 	if _, err := s.Init(shop); err != nil {
 		return err
 	}
-	return s.Load(ctx, func(l *store.Loader) error { return fill(ctx, l, sz) })
+	return s.Load(ctx, func(l *store.Loader) error {
+		l.OnFinish(func(step string) { progress(step, 0, 0) })
+		return fill(ctx, l, sz)
+	})
 }
 
 // sink is where fill writes: the store's loader, or (to check the loader

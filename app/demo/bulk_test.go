@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -173,6 +175,14 @@ func runJSON(t *testing.T, svc *reports.Service, name string, p reports.Period) 
 // (a twentieth of Huge; CPU seconds per 1,000,000 invoices reported).
 func BenchmarkBuildBulk(b *testing.B) {
 	sz := Size{Products: 20_000, Parties: 1_000, Invoices: 100_000, Purchases: 1_000, Expenses: 400, Returns: 1_000, Payments: 2_000, Seed: 1, Bulk: true}
+	if strings.HasPrefix(os.Getenv("NAUKAR_BENCH_SIZE"), "huge") {
+		sz = BenchSize() // the whole catalogue with part (or all) of the history
+	}
+	start := time.Now()
+	Progress = func(what string, done, of int) {
+		b.Logf("%6.1fs %s %d/%d", time.Since(start).Seconds(), what, done, of)
+	}
+	defer func() { Progress = nil }()
 	for i := 0; i < b.N; i++ {
 		if err := BuildBulk(context.Background(), filepath.Join(b.TempDir(), "b.db"), sz); err != nil {
 			b.Fatal(err)

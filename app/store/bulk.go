@@ -23,8 +23,10 @@ const metaBulk = "bulk_indexes"
 const bulkMinRows = 1000
 
 // keptInBulk are indexes the download itself reads: a document looks for a
-// cancellation that came before it, a product replaces its codes.
-var keptInBulk = map[string]bool{"cancellations_doc": true, "product_codes_product": true}
+// cancellation that came before it, a product replaces its codes. Who made
+// a bill is read out of its JSON by every insert anyway (a generated
+// column), so that index is kept rather than read out again at the end.
+var keptInBulk = map[string]bool{"cancellations_doc": true, "product_codes_product": true, "invoices_made_by": true}
 
 // maybeStartBulk enters bulk mode before the first page of a download into
 // empty books.
