@@ -150,6 +150,7 @@ type device struct {
 	pending         []byte // a push body not yet acknowledged, sent again as is
 	pendingN        int
 	buf             bytes.Buffer
+	conn            *rawConn // plain http: the device's own connection
 }
 
 // Run performs a load run; progress lines go to w.
@@ -254,7 +255,20 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	lcs := make([]*loadClient, len(bases))
 	for i, b := range bases {
 		lcs[i] = &loadClient{base: b, hc: hc, batch: cfg.Batch}
+		if u, err := url.Parse(b); err == nil && u.Scheme == "http" {
+			lcs[i].host = u.Host
+			if u.Port() == "" {
+				lcs[i].host = net.JoinHostPort(u.Hostname(), "80")
+			}
+		}
 	}
+	defer func() {
+		for _, d := range devs {
+			if d != nil && d.conn != nil {
+				d.conn.close()
+			}
+		}
+	}()
 	clientOf := func(i int) *loadClient { return lcs[i%len(lcs)] }
 	sem := make(chan struct{}, 32)
 	for i, d := range devs {
@@ -355,10 +369,12 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	return rep, nil
 }
 
-// loadClient sends a device's requests with plain net/http and
-// hand-built bodies.
+// loadClient sends a device's requests with hand-built bodies: over the
+// device's own connection (rawhttp.go) when host is set, else with
+// net/http.
 type loadClient struct {
 	base  string
+	host  string // host:port of a plain http base
 	hc    *http.Client
 	batch int
 }
@@ -428,6 +444,16 @@ func (lc *loadClient) roundTrip(ctx context.Context, d *device) (pushed, pulled 
 // do sends one request and reads the reply into d.buf; a status other than
 // 200 is an error carrying the server's error code.
 func (lc *loadClient) do(ctx context.Context, d *device, method, path string, body []byte) error {
+	if lc.host != "" {
+		status, err := lc.doRaw(ctx, d, method, path, body)
+		if err != nil {
+			return err
+		}
+		if status != http.StatusOK {
+			return replyError(method, path, status, d.buf.Bytes())
+		}
+		return nil
+	}
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
