@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,7 +46,8 @@ type Store struct {
 	businessID atomic.Pointer[string]
 	series     atomic.Pointer[string] // read by screens on other goroutines
 
-	stmts map[string]*sql.Stmt // prepared at open; read-only afterwards
+	stmts  map[string]*sql.Stmt // prepared at open; read-only afterwards
+	rstmts sync.Map             // query → *sql.Stmt of the read pool (readstmt.go)
 
 	ckpt     *sql.DB       // the checkpointer's own connection
 	ckptKick chan struct{} // a commit happened (buffered, 1)
@@ -189,6 +191,7 @@ func (s *Store) Close() error {
 	for _, st := range s.stmts {
 		st.Close()
 	}
+	s.closeReadStmts()
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}

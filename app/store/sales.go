@@ -236,7 +236,7 @@ func (s *Store) ListInvoices(f InvoiceFilter) ([]InvoiceRow, error) {
 	}
 	q += ` ORDER BY date DESC, rid DESC LIMIT ? OFFSET ?`
 	args = append(args, f.Limit, f.Offset)
-	rows, err := s.r.Query(q, args...)
+	rows, err := s.rp().Query(q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list invoices: %w", err)
 	}

@@ -70,7 +70,7 @@ func (tx *Tx) foldStock() error {
 // pending). Readers of stock call it; so do Close and Open.
 func (s *Store) FoldStock(ctx context.Context) error {
 	var pending bool
-	if err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM stock_pending)`).Scan(&pending); err != nil {
+	if err := s.rp().QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM stock_pending)`).Scan(&pending); err != nil {
 		return fmt.Errorf("read stock: %w", err)
 	}
 	if !pending {
