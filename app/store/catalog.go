@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 
+	gojson "github.com/goccy/go-json"
+
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
 	"github.com/ainaukar/naukar/app/staff"
@@ -204,7 +206,7 @@ func (s *Store) Product(id string) (books.Product, error) {
 
 // ProductByCode finds the live product with this exact barcode or SKU.
 func (s *Store) ProductByCode(code string) (books.Product, error) {
-	return s.productByCode(s.r, code)
+	return s.productByCode(s.rp(), code)
 }
 
 func (s *Store) productByCode(q querier, code string) (books.Product, error) {
@@ -219,7 +221,7 @@ func (s *Store) productByCode(q querier, code string) (books.Product, error) {
 	if err != nil {
 		return p, fmt.Errorf("find product %s: %w", code, err)
 	}
-	if err := json.Unmarshal([]byte(data), &p); err != nil {
+	if err := gojson.Unmarshal([]byte(data), &p); err != nil {
 		return p, err
 	}
 	p.ID = id
@@ -235,6 +237,7 @@ type ProductHit struct {
 	Stock     int64 // milli-units on hand
 	Reorder   int64
 	Unit      string // UQC, e.g. PCS, KGS; "" from SearchProducts (see ProductUnits)
+	RID       int64  // row id (list pages only: ProductsAfter, ProductsBefore, ProductsAt)
 }
 
 // ProductUnits returns the unit (UQC) of each product id. Search as you
@@ -300,7 +303,7 @@ func (s *Store) SearchProducts(q string, limit int) ([]ProductHit, error) {
 		return rows.Err()
 	}
 	all := func(ProductHit) bool { return true }
-	rows, err := s.r.Query(hitSelect+` JOIN product_codes c ON c.product_id = p.id WHERE c.code = ? AND p.deleted = 0 LIMIT 1`, q)
+	rows, err := s.rp().Query(hitSelect+` JOIN product_codes c ON c.product_id = p.id WHERE c.code = ? AND p.deleted = 0 LIMIT 1`, q)
 	if err != nil {
 		return nil, fmt.Errorf("search products: %w", err)
 	}
@@ -308,7 +311,7 @@ func (s *Store) SearchProducts(q string, limit int) ([]ProductHit, error) {
 		return nil, err
 	}
 	if hi := prefixEnd(q); hi != "" {
-		rows, err := s.r.Query(hitSelect+` WHERE p.deleted = 0 AND p.name >= ? COLLATE NOCASE AND p.name < ? COLLATE NOCASE
+		rows, err := s.rp().Query(hitSelect+` WHERE p.deleted = 0 AND p.name >= ? COLLATE NOCASE AND p.name < ? COLLATE NOCASE
 			ORDER BY p.name COLLATE NOCASE LIMIT ?`, q, hi, limit)
 		if err != nil {
 			return nil, fmt.Errorf("search products: %w", err)
@@ -326,7 +329,7 @@ func (s *Store) SearchProducts(q string, limit int) ([]ProductHit, error) {
 	}
 	// Words too short to narrow the search (the "1" of "maggi 1") are
 	// checked here rather than merged through FTS5's long prefix lists.
-	rows, err = s.r.Query(hitSelect+` WHERE p.rid IN (SELECT rowid FROM product_fts WHERE product_fts MATCH ? LIMIT 400) AND p.deleted = 0`, match)
+	rows, err = s.rp().Query(hitSelect+` WHERE p.rid IN (SELECT rowid FROM product_fts WHERE product_fts MATCH ? LIMIT 400) AND p.deleted = 0`, match)
 	if err != nil {
 		return nil, fmt.Errorf("search products: %w", err)
 	}
@@ -405,7 +408,7 @@ func (s *Store) StockOnHand(productID string) (int64, error) {
 		return 0, err
 	}
 	var q int64
-	err := s.r.QueryRow(`SELECT coalesce((SELECT opening_stock FROM products WHERE id = ?), 0) +
+	err := s.rp().QueryRow(`SELECT coalesce((SELECT opening_stock FROM products WHERE id = ?), 0) +
 		coalesce((SELECT qty FROM stock_levels WHERE product_id = ?), 0)`, productID, productID).Scan(&q)
 	if err != nil {
 		return 0, fmt.Errorf("stock of %s: %w", productID, err)
@@ -434,7 +437,7 @@ func (s *Store) ListProducts(f ProductFilter) ([]ProductHit, error) {
 		q += ` AND p.reorder_level > 0 AND p.opening_stock + coalesce(l.qty, 0) <= p.reorder_level`
 	}
 	q += ` ORDER BY p.name COLLATE NOCASE LIMIT ? OFFSET ?`
-	rows, err := s.r.Query(q, f.Limit, f.Offset)
+	rows, err := s.rp().Query(q, f.Limit, f.Offset)
 	if err != nil {
 		return nil, fmt.Errorf("list products: %w", err)
 	}
@@ -453,7 +456,7 @@ func (s *Store) ListProducts(f ProductFilter) ([]ProductHit, error) {
 // CountProducts counts live products.
 func (s *Store) CountProducts() (int, error) {
 	var n int
-	err := s.r.QueryRow(`SELECT count(*) FROM products WHERE deleted = 0`).Scan(&n)
+	err := s.rp().QueryRow(`SELECT count(*) FROM products WHERE deleted = 0`).Scan(&n)
 	return n, err
 }
 

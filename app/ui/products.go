@@ -38,7 +38,7 @@ type ProductsScreen struct {
 	emptyMsg *widget.Label
 
 	total    int                        // rows in the list
-	order    []int64                    // row ids of the list, in order
+	low      bool                       // the list is of low-stock products
 	pages    map[int][]store.ProductHit // page number → rows
 	pending  map[int]bool
 	found    []store.ProductHit // search results (when Search has text)
@@ -160,18 +160,18 @@ func (s *ProductsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 }
 
-// Reload reads the list again from the books (count first, then pages as shown).
+// Reload reads the list again from the books: the count and the first
+// page together, then other pages as they are shown.
 func (s *ProductsScreen) Reload() {
 	s.gen++
 	gen := s.gen
 	q := strings.TrimSpace(s.Search.Text)
 	low := s.LowStock.Checked
-	// Rows drawn before the new order is in must not read pages of the old
+	// Rows drawn before the new list is in must not read pages of the old
 	// one under the new generation.
-	s.pages, s.pending, s.order = map[int][]store.ProductHit{}, map[int]bool{}, nil
+	s.pages, s.pending = map[int][]store.ProductHit{}, map[int]bool{}
 	var total int
-	var found []store.ProductHit
-	var order []int64
+	var found, first []store.ProductHit
 	s.a.background(func() error {
 		var err error
 		if q != "" {
@@ -190,10 +190,17 @@ func (s *ProductsScreen) Reload() {
 			for i := range found {
 				found[i].Unit = units[found[i].ID]
 			}
-		} else {
-			order, err = s.a.Books.ProductOrder(low)
-			total = len(order)
+			return nil
 		}
+		if low {
+			total, err = s.a.Books.CountLowStock()
+		} else {
+			total, err = s.a.Books.CountProducts()
+		}
+		if err != nil || total == 0 {
+			return err
+		}
+		first, err = s.a.Books.ProductsAfter(low, store.ProductCursor{}, productPage)
 		return err
 	}, func(err error) {
 		if gen != s.gen {
@@ -204,7 +211,10 @@ func (s *ProductsScreen) Reload() {
 			return
 		}
 		setError(s.msg, "")
-		s.searched, s.found, s.total, s.order = q != "", found, total, order
+		s.searched, s.found, s.total, s.low = q != "", found, total, low
+		if first != nil {
+			s.pages[0] = first
+		}
 		s.count.SetText(gst.Count(total, L("product"), L("products")))
 		switch {
 		case total > 0:
@@ -238,27 +248,34 @@ func (s *ProductsScreen) EmptyHint() string {
 	return s.emptyMsg.Text
 }
 
+// loadPage reads page n of the list: next to a page already read it
+// continues from that page's edge (as cheap deep down as at the top), else
+// it jumps there by position.
 func (s *ProductsScreen) loadPage(n int) {
-	if s.pending[n] {
+	if s.pending[n] || n*productPage >= s.total {
 		return
 	}
-	gen := s.gen
-	lo, hi := n*productPage, min((n+1)*productPage, len(s.order))
-	if lo >= hi {
-		return // the order is being read again; the list asks once it is in
-	}
+	gen, low, total := s.gen, s.low, s.total
+	prev, next := s.pages[n-1], s.pages[n+1]
 	s.pending[n] = true
-	rids := s.order[lo:hi]
 	var rows []store.ProductHit
 	s.a.background(func() error {
 		var err error
-		rows, err = s.a.Books.ProductsByRID(rids)
+		switch {
+		case len(prev) > 0:
+			rows, err = s.a.Books.ProductsAfter(low, prev[len(prev)-1].Cursor(), productPage)
+		case len(next) > 0:
+			rows, err = s.a.Books.ProductsBefore(low, next[0].Cursor(), productPage)
+		default:
+			rows, err = s.a.Books.ProductsAt(low, n*productPage, productPage, total)
+		}
 		return err
 	}, func(err error) {
 		if gen != s.gen {
 			return
 		}
 		if err != nil {
+			delete(s.pending, n)
 			setError(s.msg, Message(err))
 			return
 		}

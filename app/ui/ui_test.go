@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -592,6 +593,16 @@ func TestOtherScreens(t *testing.T) {
 		p := h.App.Products
 		n, _ := h.Books.CountProducts()
 		h.settle("count", func() bool { return p.Total() == n })
+		// The list reads pages as they are shown, in the order of one
+		// full read: the first with the count, the next from its last row.
+		all, _ := h.Books.ListProducts(store.ProductFilter{Limit: n})
+		for _, i := range []int{0, 199, 200, n - 1} {
+			p.ScrollTo(i)
+			h.settle(fmt.Sprintf("row %d", i), func() bool { _, ok := p.Row(i); return ok })
+			if r, _ := p.Row(i); r.ID != all[i].ID {
+				t.Fatalf("row %d is %s, want %s", i, r.Name, all[i].Name)
+			}
+		}
 		p.LowStock.SetChecked(true)
 		low, _ := h.Books.CountLowStock()
 		h.settle("low", func() bool { return p.Total() == low })

@@ -1,0 +1,109 @@
+package store_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/store"
+)
+
+// TestProductPages reads the product list a page at a time as the
+// Products screen does (next pages from the last row, earlier pages from
+// the first, jumps by position from either end) and checks every way
+// gives the same rows in the same order as one full read, names that
+// repeat and differ only in case included.
+func TestProductPages(t *testing.T) {
+	s := MustBooks(t)
+	names := []string{"atta", "Atta", "BESAN", "besan", "Dal", "ghee", "Ghee", "rice", "Salt", "sugar", "Tea", "zeera"}
+	for i := 0; i < 61; i++ {
+		MustProduct(t, s, books.Product{Name: fmt.Sprintf("%s %d", names[i%len(names)], i%3), SalePrice: 1000, GSTRate: 500,
+			OpeningStock: int64(i%5) * 1000, ReorderLevel: 2000})
+	}
+	all, err := s.ListProducts(store.ProductFilter{Limit: 1000})
+	if err != nil || len(all) != 61 {
+		t.Fatal(len(all), err)
+	}
+	total, err := s.CountProducts()
+	if err != nil || total != 61 {
+		t.Fatal(total, err)
+	}
+	same := func(what string, got []store.ProductHit, from int) {
+		t.Helper()
+		for i, h := range got {
+			if want := all[from+i]; h.Name != want.Name {
+				t.Fatalf("%s: row %d is %q, want %q", what, from+i, h.Name, want.Name)
+			}
+			if i > 0 && h.Name == got[i-1].Name && h.RID < got[i-1].RID {
+				t.Fatalf("%s: equal names out of row order at %d", what, from+i)
+			}
+		}
+	}
+	// Forwards by cursor.
+	var fwd []store.ProductHit
+	c := store.ProductCursor{}
+	for {
+		page, err := s.ProductsAfter(false, c, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		fwd = append(fwd, page...)
+		c = page[len(page)-1].Cursor()
+	}
+	if len(fwd) != 61 {
+		t.Fatalf("forwards: %d rows", len(fwd))
+	}
+	same("forwards", fwd, 0)
+	seen := map[string]bool{}
+	for _, h := range fwd {
+		if seen[h.ID] {
+			t.Fatalf("%s twice", h.Name)
+		}
+		seen[h.ID] = true
+	}
+	// Backwards from the end by cursor.
+	back, err := s.ProductsBefore(false, fwd[60].Cursor(), 7)
+	if err != nil || len(back) != 7 {
+		t.Fatal(len(back), err)
+	}
+	same("backwards", back, 53)
+	for hi := 53; hi > 0; {
+		page, err := s.ProductsBefore(false, fwd[hi].Cursor(), 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("backwards", page, hi-len(page))
+		hi -= len(page)
+	}
+	// Jumps by position, near the start and near the end.
+	for _, off := range []int{0, 5, 28, 31, 50, 56, 60} {
+		page, err := s.ProductsAt(false, off, 7, total)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := min(7, total-off); len(page) != want {
+			t.Fatalf("at %d: %d rows, want %d", off, len(page), want)
+		}
+		same(fmt.Sprintf("at %d", off), page, off)
+	}
+	// Low stock: products at or below their reorder level.
+	lowAll, err := s.ListProducts(store.ProductFilter{LowStock: true, Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nLow, err := s.CountLowStock()
+	if err != nil || nLow != len(lowAll) || nLow == 0 {
+		t.Fatal(nLow, len(lowAll), err)
+	}
+	lowPage, err := s.ProductsAfter(true, store.ProductCursor{}, 100)
+	if err != nil || len(lowPage) != nLow {
+		t.Fatal(len(lowPage), err)
+	}
+	tail, err := s.ProductsAt(true, nLow-3, 10, nLow)
+	if err != nil || len(tail) != 3 || tail[2].ID != lowPage[nLow-1].ID {
+		t.Fatalf("low-stock tail %+v %v", tail, err)
+	}
+}
