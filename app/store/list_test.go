@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"database/sql"
 	"fmt"
 	"testing"
 
@@ -105,5 +106,85 @@ func TestProductPages(t *testing.T) {
 	tail, err := s.ProductsAt(true, nLow-3, 10, nLow)
 	if err != nil || len(tail) != 3 || tail[2].ID != lowPage[nLow-1].ID {
 		t.Fatalf("low-stock tail %+v %v", tail, err)
+	}
+}
+
+// TestStockValue values stock at the end of a past day (stock now less
+// what moved after it), as the full stock report does row by row; and the
+// valuation's index comes to books made before it.
+func TestStockValue(t *testing.T) {
+	s := MustBooks(t)
+	a := MustProduct(t, s, books.Product{Name: "Atta 5kg", SalePrice: 25000, GSTRate: 500, OpeningStock: 10000, PurchasePrice: 20033, ReorderLevel: 8000})
+	b := MustProduct(t, s, books.Product{Name: "Oil 1L", SalePrice: 18000, GSTRate: 500, OpeningStock: 2500, PurchasePrice: 15011})
+	MustProduct(t, s, books.Product{Name: "Salt 1kg", SalePrice: 2800, GSTRate: 0, OpeningStock: 0, PurchasePrice: 2100, ReorderLevel: 5000})
+	gone := MustProduct(t, s, books.Product{Name: "Old soap", SalePrice: 3000, GSTRate: 1800, OpeningStock: 9000, PurchasePrice: 2500})
+	if err := s.DeleteProduct(gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []struct {
+		date string
+		p    books.Product
+		qty  int64
+	}{{"2026-09-10", a, 1}, {"2026-09-20", b, 1}, {"2026-10-02", a, 2}, {"2026-10-04", b, 1}} {
+		if _, err := s.CreateSale(ctx, &books.SaleDraft{Date: day(d.date), Lines: []books.DraftLine{line(d.p, d.qty)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inv, err := s.CreateSale(ctx, &books.SaleDraft{Date: day("2026-10-03"), Lines: []books.DraftLine{line(a, 4)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CancelInvoice(ctx, inv.Number, "wrong item", day("2026-10-03")); err != nil {
+		t.Fatal(err)
+	}
+	check := func(to string) {
+		t.Helper()
+		got, err := s.StockValue(ctx, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := s.StockAll(ctx, "2026-04-01", to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want store.StockTotals
+		for _, r := range rows {
+			want.Products++
+			want.Value += (r.Closing*r.PurchasePrice + 500) / 1000
+			if r.Reorder > 0 && r.Closing <= r.Reorder {
+				want.Low++
+			}
+		}
+		if got != want {
+			t.Errorf("stock value at %s: %+v, want %+v", to, got, want)
+		}
+	}
+	check("2026-09-30") // atta 9, oil 1.5, salt 0 (low)
+	check("2026-10-05")
+	if v, _ := s.StockValue(ctx, "2026-09-30"); v.Products != 3 || v.Low != 1 || v.Value != 9*20033+(1500*15011+500)/1000 {
+		t.Errorf("stock value at 30 Sep: %+v", v)
+	}
+
+	// Books from before the valuation index get it when opened.
+	path := s.Path()
+	s.Close()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DROP INDEX products_value; DELETE FROM schema_migrations WHERE version = 75`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s2, err := store.Open(path, store.Options{Now: s.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if n := count(t, s2, `SELECT count(*) FROM sqlite_schema WHERE name = 'products_value'`); n != 1 {
+		t.Fatal("no valuation index after migrating")
+	}
+	if v, err := s2.StockValue(ctx, "2026-09-30"); err != nil || v.Products != 3 || v.Low != 1 {
+		t.Fatalf("stock value after migrating: %+v %v", v, err)
 	}
 }

@@ -530,46 +530,29 @@ type StockTotals struct {
 }
 
 // StockValue values the stock of every live product at the end of the day
-// to, at purchase price (each product rounded to the paisa).
+// to, at purchase price (each product rounded to the paisa), in one
+// grouped query: products in id order (products_value), each with its
+// stock now less what moved after to, looked up in key order (LIMIT -1
+// OFFSET 0 keeps the inner select a subquery, so each product's closing
+// stock is worked out once).
 func (s *Store) StockValue(ctx context.Context, to string) (StockTotals, error) {
 	var t StockTotals
-	levels, err := s.stockLevels(ctx)
-	if err != nil {
+	if err := s.settleStock(); err != nil {
 		return t, err
 	}
-	// Only what moved after `to` matters: read lines from the next day on.
-	next := to
-	if d, err := time.Parse("2006-01-02", to); err == nil {
-		next = d.AddDate(0, 0, 1).Format("2006-01-02")
-	}
-	moves, err := s.stockMoves(ctx, next, to)
-	if err != nil {
-		return t, err
-	}
-	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.opening_stock, p.reorder_level, coalesce(p.data->>'purchase_price', 0)
-		FROM products p INDEXED BY products_report WHERE p.deleted = 0`)
+	err := s.r.QueryRowContext(ctx, `SELECT count(*),
+		coalesce(sum(CASE WHEN v >= 0 THEN (v + 500) / 1000 ELSE -((500 - v) / 1000) END), 0),
+		count(*) FILTER (WHERE reorder > 0 AND closing <= reorder)
+		FROM (SELECT closing, reorder, closing * price AS v FROM (
+			SELECT p.opening_stock + coalesce(l.qty, 0) - coalesce((SELECT sum(d.qty_in - d.qty_out) FROM stock_days d
+				WHERE d.product_id = p.id AND d.date > ?), 0) AS closing,
+			p.reorder_level AS reorder, coalesce(p.data->>'purchase_price', 0) AS price
+			FROM products p INDEXED BY products_value LEFT JOIN stock_levels l ON l.product_id = p.id
+			WHERE p.deleted = 0 LIMIT -1 OFFSET 0))`, to).Scan(&t.Products, &t.Value, &t.Low)
 	if err != nil {
 		return t, fmt.Errorf("stock value: %w", err)
 	}
-	defer rows.Close()
-	var r StockRow
-	for rows.Next() {
-		if err := rows.Scan(&r.ID, &r.Closing, &r.Reorder, &r.PurchasePrice); err != nil {
-			return t, err
-		}
-		closing := r.Closing + levels[r.ID] - moves[r.ID].after
-		t.Products++
-		v := closing * r.PurchasePrice
-		if v >= 0 {
-			t.Value += (v + 500) / 1000
-		} else {
-			t.Value -= (-v + 500) / 1000
-		}
-		if r.Reorder > 0 && closing <= r.Reorder {
-			t.Low++
-		}
-	}
-	return t, rows.Err()
+	return t, nil
 }
 
 // ItemSale is one product's net sales over a period.
