@@ -288,26 +288,25 @@ func (s *Store) SearchProducts(q string, limit int) ([]ProductHit, error) {
 	}
 	out := make([]ProductHit, 0, limit)
 	seen := map[string]bool{}
-	scan := func(rows *sql.Rows, keep func(ProductHit) bool) error {
+	scan := func(rows *sql.Rows) error {
 		defer rows.Close()
 		for len(out) < limit && rows.Next() {
 			var h ProductHit
 			if err := rows.Scan(&h.ID, &h.Name, &h.SKU, &h.SalePrice, &h.Reorder, &h.Stock); err != nil {
 				return err
 			}
-			if !seen[h.ID] && keep(h) {
+			if !seen[h.ID] {
 				seen[h.ID] = true
 				out = append(out, h)
 			}
 		}
 		return rows.Err()
 	}
-	all := func(ProductHit) bool { return true }
 	rows, err := s.rp().Query(hitSelect+` JOIN product_codes c ON c.product_id = p.id WHERE c.code = ? AND p.deleted = 0 LIMIT 1`, q)
 	if err != nil {
 		return nil, fmt.Errorf("search products: %w", err)
 	}
-	if err := scan(rows, all); err != nil {
+	if err := scan(rows); err != nil {
 		return nil, err
 	}
 	if hi := prefixEnd(q); hi != "" {
@@ -316,24 +315,28 @@ func (s *Store) SearchProducts(q string, limit int) ([]ProductHit, error) {
 		if err != nil {
 			return nil, fmt.Errorf("search products: %w", err)
 		}
-		if err := scan(rows, all); err != nil {
+		if err := scan(rows); err != nil {
 			return nil, err
 		}
 	}
 	if len(out) >= limit {
 		return out, nil
 	}
-	match, short := ftsQuery(q)
+	match := ftsQuery(q)
 	if match == "" {
 		return out, nil
 	}
-	// Words too short to narrow the search (the "1" of "maggi 1") are
-	// checked here rather than merged through FTS5's long prefix lists.
-	rows, err = s.rp().Query(hitSelect+` WHERE p.rid IN (SELECT rowid FROM product_fts WHERE product_fts MATCH ? LIMIT 400) AND p.deleted = 0`, match)
+	// Every word is a prefix term of the FTS5 query, the short ones too
+	// (the "1" of "maggi noo 1"): their prefix index makes them cheap to
+	// step through, and the query stops at limit rows (enough even when
+	// the rows already found come again) rather than reading hundreds of
+	// products to sift in Go.
+	rows, err = s.rp().Query(hitSelect+` WHERE p.rid IN (SELECT rowid FROM product_fts WHERE product_fts MATCH ? LIMIT ?) AND p.deleted = 0
+		ORDER BY p.rid`, match, limit)
 	if err != nil {
 		return nil, fmt.Errorf("search products: %w", err)
 	}
-	if err := scan(rows, func(h ProductHit) bool { return hasWordPrefixes(h.Name+" "+h.SKU, short) }); err != nil {
+	if err := scan(rows); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -359,47 +362,15 @@ func words(q string) []string {
 	})
 }
 
-// ftsQuery turns typed text into an FTS5 prefix query over its words of two
-// or more letters ("basm ric" → "basm"* AND "ric"*) and returns the shorter
-// words separately; a query of only short words uses them all.
-func ftsQuery(q string) (string, []string) {
-	var long, short []string
-	for _, w := range words(q) {
-		if len([]rune(w)) >= 2 {
-			long = append(long, w)
-		} else {
-			short = append(short, w)
-		}
-	}
-	if len(long) == 0 {
-		long, short = short, nil
-	}
-	parts := make([]string, 0, len(long))
-	for _, w := range long {
+// ftsQuery turns typed text into an FTS5 prefix query over its words
+// ("basm ric 1" → "basm"* AND "ric"* AND "1"*).
+func ftsQuery(q string) string {
+	ws := words(q)
+	parts := make([]string, 0, len(ws))
+	for _, w := range ws {
 		parts = append(parts, `"`+w+`"*`)
 	}
-	return strings.Join(parts, " AND "), short
-}
-
-// hasWordPrefixes reports whether every w starts some word of text.
-func hasWordPrefixes(text string, ws []string) bool {
-	if len(ws) == 0 {
-		return true
-	}
-	tw := words(text)
-	for _, w := range ws {
-		found := false
-		for _, t := range tw {
-			if strings.HasPrefix(t, w) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
+	return strings.Join(parts, " AND ")
 }
 
 // StockOnHand is opening stock plus the stock effects of all documents.

@@ -467,6 +467,13 @@ func TestSearch(t *testing.T) {
 	if got := names("bas ri"); len(got) != 1 || got[0] != "India Gate Basmati Rice 5kg" {
 		t.Fatalf("bas ri: %v", got)
 	}
+	// A one-letter word narrows by its own prefix ("1" of 10kg, "5" of 5kg).
+	if got := names("ric 1"); len(got) != 1 || got[0] != "Sona Masoori Rice 10kg" {
+		t.Fatalf("ric 1: %v", got)
+	}
+	if got := names("rice 5 g"); len(got) != 1 || got[0] != "India Gate Basmati Rice 5kg" {
+		t.Fatalf("rice 5 g: %v", got)
+	}
 	if got := names("8901234567890"); len(got) != 1 || got[0] != "India Gate Basmati Rice 5kg" {
 		t.Fatalf("barcode: %v", got)
 	}
