@@ -35,6 +35,21 @@ type Business struct {
 	Terms            string `json:"terms,omitempty"`
 	// AnnualTurnover (paise) decides HSN digits on invoices (4 up to ₹5 crore, else 6).
 	AnnualTurnover int64 `json:"annual_turnover,omitempty"`
+	// ReminderRule is the shop's automatic WhatsApp payment reminder rule
+	// (app/messaging.Rule says what it means and applies it); nil: no
+	// automatic reminders. It is set on its own (Store.SetReminderRule),
+	// never by saving the profile.
+	ReminderRule *ReminderRule `json:"reminder_rule,omitempty"`
+}
+
+// ReminderRule is how a reminder rule is kept in the business profile:
+// the first reminder After days after the oldest unpaid bill, then every
+// Every days, at most Max. app/messaging.Rule is the same fields with the
+// rule's behaviour.
+type ReminderRule struct {
+	After int `json:"after_days"`
+	Every int `json:"every_days"`
+	Max   int `json:"max"`
 }
 
 // Registered reports whether the shop has a GSTIN.

@@ -60,12 +60,9 @@ func WaMe(to, text string) string {
 }
 
 // Rule says when a customer with dues gets reminded: After days after the
-// oldest unpaid bill, then every Every days, at most Max reminders.
-type Rule struct {
-	After int `json:"after_days"`
-	Every int `json:"every_days"`
-	Max   int `json:"max"`
-}
+// oldest unpaid bill, then every Every days, at most Max reminders. The
+// shop's rule is kept in its business profile (books.ReminderRule).
+type Rule books.ReminderRule
 
 // DefaultRule: 3 days after the bill, then every 7 days, at most 3.
 var DefaultRule = Rule{After: 3, Every: 7, Max: 3}

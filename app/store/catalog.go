@@ -119,7 +119,14 @@ func (s *Store) SaveBusiness(b books.Business) error {
 		if err := tx.allow(context.Background(), staff.Settings, ""); err != nil {
 			return err
 		}
-		_, err := tx.putRecord("business", s.BusinessID(), &b)
+		// The reminder rule is set on its own (SetReminderRule): a profile
+		// read before it changed must not put the old one back.
+		cur, err := tx.business()
+		if err != nil {
+			return err
+		}
+		b.ReminderRule = cur.ReminderRule
+		_, err = tx.putRecord("business", s.BusinessID(), &b)
 		return err
 	})
 }

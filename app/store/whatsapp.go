@@ -92,6 +92,10 @@ func (s *Store) RemindOnWhatsApp(ctx context.Context, party string) (WAMessage, 
 }
 
 func (s *Store) remind(ctx context.Context, partyID, name, phone string, due int64, rule string) (WAMessage, error) {
+	return s.remindAs(ctx, partyID, name, phone, due, rule, nil)
+}
+
+func (s *Store) remindAs(ctx context.Context, partyID, name, phone string, due int64, rule string, ids func(*Tx) (string, error)) (WAMessage, error) {
 	num, err := messaging.Recipient(name, phone)
 	if err != nil {
 		return WAMessage{}, err
@@ -115,10 +119,17 @@ func (s *Store) remind(ctx context.Context, partyID, name, phone string, due int
 	}
 	m := protocol.WAMessage{Kind: protocol.WAKindReminder, To: num, PartyID: partyID, PartyName: name, Amount: due,
 		ShopName: biz.Name, PayTo: payTo, Rule: rule}
-	return s.queueWhatsApp(ctx, staff.SendMessages, m)
+	return s.queueWhatsAppAs(ctx, staff.SendMessages, m, ids)
 }
 
 func (s *Store) queueWhatsApp(ctx context.Context, act staff.Action, m protocol.WAMessage) (WAMessage, error) {
+	return s.queueWhatsAppAs(ctx, act, m, nil)
+}
+
+// queueWhatsAppAs queues m with the id ids gives (nil: a new UUIDv7).
+// ids is asked inside the transaction, so it can look at the rows
+// already in the books; errAlreadyAsked from it queues nothing.
+func (s *Store) queueWhatsAppAs(ctx context.Context, act staff.Action, m protocol.WAMessage, ids func(*Tx) (string, error)) (WAMessage, error) {
 	m.Requested = s.now().UTC().Format(time.RFC3339)
 	m.RequestedBy = s.deviceID
 	id := uuid.Must(uuid.NewV7()).String()
@@ -126,9 +137,18 @@ func (s *Store) queueWhatsApp(ctx context.Context, act staff.Action, m protocol.
 		if err := tx.allow(ctx, act, ""); err != nil {
 			return err
 		}
+		if ids != nil {
+			var err error
+			if id, err = ids(tx); err != nil {
+				return err
+			}
+		}
 		_, err := tx.putRecord(protocol.TableWAMessages, id, m)
 		return err
 	})
+	if errors.Is(err, errAlreadyAsked) {
+		return WAMessage{}, err
+	}
 	if err != nil {
 		return WAMessage{}, fmt.Errorf("queue the WhatsApp message: %w", err)
 	}
@@ -340,6 +360,7 @@ func (s *Store) RemindByRule(ctx context.Context, r messaging.Rule, today time.T
 }
 
 func (s *Store) remindDues(ctx context.Context, due func(messaging.Due) bool, rule string) (RemindResult, error) {
+	biz := s.BusinessID()
 	var res RemindResult
 	dues, err := s.WhatsAppDues(ctx)
 	if err != nil {
@@ -357,11 +378,50 @@ func (s *Store) remindDues(ctx context.Context, due func(messaging.Due) bool, ru
 			res.Skipped = append(res.Skipped, messaging.Planned{Due: d, On: s.now(), Skip: "no usable mobile number"})
 			continue
 		}
-		m, err := s.remind(ctx, d.PartyID, d.Name, d.Phone, d.Amount, rule)
+		var ids func(*Tx) (string, error)
+		if rule != "" {
+			ids = ruleReminderID(biz, d)
+		}
+		m, err := s.remindAs(ctx, d.PartyID, d.Name, d.Phone, d.Amount, rule, ids)
+		if errors.Is(err, errAlreadyAsked) {
+			continue // another counter's books asked for this one already
+		}
 		if err != nil {
 			return res, err
 		}
 		res.Queued = append(res.Queued, m)
 	}
 	return res, nil
+}
+
+// Rejected shows the server's refusals of this device's WhatsApp requests
+// (the device's role may not send it there, a request that can never
+// apply): the request is marked failed with the server's words, so it
+// does not wait as "queued" for ever. The server never took the row, so
+// the mark stays on this device (and is not pushed). Other refusals are
+// the sync screen's to show.
+func (s *Store) Rejected(rs []protocol.Rejection) error {
+	var wa []protocol.Rejection
+	for _, r := range rs {
+		if r.Table == protocol.TableWAMessages {
+			wa = append(wa, r)
+		}
+	}
+	if len(wa) == 0 {
+		return nil
+	}
+	return s.tx(context.Background(), func(tx *Tx) error {
+		for _, r := range wa {
+			words := r.Message
+			if words == "" {
+				words = "The server refused the message (" + r.Code + ")."
+			}
+			if _, err := tx.Exec(`UPDATE unknown_rows SET data = json_set(data, '$.status', ?, '$.error', ?)
+				WHERE tbl = ? AND id = ? AND coalesce(json_extract(data, '$.status'), '') IN ('', ?)`,
+				protocol.WAFailed, words, protocol.TableWAMessages, r.ID, protocol.WAQueued); err != nil {
+				return fmt.Errorf("mark refused WhatsApp message: %w", err)
+			}
+		}
+		return nil
+	})
 }

@@ -70,6 +70,11 @@ func (r *Runner) Start() error {
 				// Offline or refused: the batch waits for the next round.
 				_ = r.Telemetry.SendSignedIn(ctx)
 			}
+			// The shop's reminder rule, once a day; what it queued goes
+			// with the next round, now.
+			if res, _, rerr := ApplyReminderRule(ctx, r.s, err == nil, time.Now()); rerr == nil && len(res.Queued) > 0 {
+				r.Kick()
+			}
 		})
 	}()
 	return nil

@@ -59,6 +59,35 @@ func WhatsAppState(ctx context.Context, s *store.Store, timeout time.Duration) W
 	return w
 }
 
+// lastWhatsApp is the server's last known answer, without asking it.
+func lastWhatsApp(s *store.Store) WhatsApp {
+	var st protocol.WAStatusResponse
+	if raw, _ := s.Meta(metaWhatsApp); raw == "" || json.Unmarshal([]byte(raw), &st) != nil {
+		return WhatsApp{}
+	}
+	return WhatsApp{Connected: st.Configured, Known: true, Status: st, Offline: true}
+}
+
+// ApplyReminderRule queues today's reminders of the shop's rule on this
+// counter (once a day, store.ApplyReminderRule) when its server sends
+// WhatsApp: asked now when online, else as last known. The background
+// sync runs it after every round, so an offline counter applies the rule
+// too; the reminders' ids are the same on every counter, so the server
+// sends each once.
+func ApplyReminderRule(ctx context.Context, s *store.Store, online bool, today time.Time) (store.RemindResult, bool, error) {
+	if due, err := s.ReminderRulePending(today); err != nil || !due {
+		return store.RemindResult{}, false, err
+	}
+	st := lastWhatsApp(s)
+	if online {
+		st = WhatsAppState(ctx, s, 5*time.Second)
+	}
+	if !st.Connected || !st.Known {
+		return store.RemindResult{}, false, nil
+	}
+	return s.ApplyReminderRule(ctx, today)
+}
+
 // unreachable reports whether err means the server was not reached (no
 // answer at all), as opposed to an answer that refused.
 func unreachable(err error) bool {

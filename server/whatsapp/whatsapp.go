@@ -168,7 +168,7 @@ func (m *Module) Status(ctx context.Context, businessID string) protocol.WAStatu
 	}
 	if m.cfg.Usage != nil {
 		if used, limit, err := m.cfg.Usage(ctx, businessID); err == nil {
-			out.Used, out.Limit = used, limit
+			out.Used, out.Limit, out.ResetsOn = used, limit, quota.ResetAt(m.now())
 		}
 	}
 	return out

@@ -1,6 +1,9 @@
 package protocol
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Synced tables of WhatsApp messaging (records). A device writes a message
 // request (the fields of WAMessage up to Requested) and the server answers
@@ -113,4 +116,7 @@ type WAStatusResponse struct {
 	Rate       int    `json:"rate"`              // messages per second the server sends at
 	Used       int    `json:"used"`              // messages sent this month (IST)
 	Limit      int    `json:"limit,omitempty"`   // the plan's monthly messages; 0: not known
+	// ResetsOn is when this month's count starts again (00:00 IST on the
+	// 1st); zero when not known.
+	ResetsOn time.Time `json:"resets_on,omitempty"`
 }

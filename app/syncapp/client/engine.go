@@ -31,6 +31,11 @@ type Local interface {
 	RequeueAll() error
 	Meta(key string) (string, error)
 	SetMeta(kv map[string]string) error
+	// Rejected applies the server's refusals of this device's changes
+	// to the books where they show (a refused WhatsApp request shows as
+	// failed, with the reason). It is called again with refusals it has
+	// seen, and must change nothing then.
+	Rejected(rs []protocol.Rejection) error
 }
 
 // Meta keys the engine keeps in the books (local only).
@@ -209,6 +214,7 @@ func (e *Engine) push(ctx context.Context) error {
 }
 
 func (e *Engine) noteRejected(rs []protocol.Rejection) {
+	_ = e.Local.Rejected(rs) // the next round's rejections bring them again
 	if len(rs) > 20 {
 		rs = rs[len(rs)-20:]
 	}
