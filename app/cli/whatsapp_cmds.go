@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -16,7 +17,8 @@ import (
 
 func init() {
 	register("whatsapp send", "whatsapp send NUMBER [--to PHONE]   (an invoice on WhatsApp; it goes at the next sync)", cmdWhatsAppSend)
-	register("whatsapp remind", "whatsapp remind PARTY | --all | --rule [--after 3 --every 7 --max 3] [--preview]   (payment reminders on WhatsApp)", cmdWhatsAppRemind)
+	register("whatsapp remind", "whatsapp remind PARTY | --all | --rule [--after 3 --every 7 --max 3] [--preview]   (payment reminders on WhatsApp; --rule: the shop's rule unless given)", cmdWhatsAppRemind)
+	register("whatsapp rule", "whatsapp rule [--after 3 --every 7 --max 3 | --off] [--json]   (the shop's automatic reminder rule: show, set or turn off)", cmdWhatsAppRule)
 	register("whatsapp status", "whatsapp status [--json] [--limit 50]   (the WhatsApp messages and how far each got)", cmdWhatsAppStatus)
 	register("whatsapp consent", "whatsapp consent PHONE   (a customer who replied STOP and wrote again agrees to reminders)", cmdWhatsAppConsent)
 }
@@ -106,6 +108,16 @@ func cmdWhatsAppRemind(env *Env, args []string) error {
 	defer s.Close()
 	ctx := context.Background()
 	rule := messaging.Rule{After: *after, Every: *every, Max: *most}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if !given["after"] && !given["every"] && !given["max"] {
+		// The shop's own rule, when it has one.
+		if r, err := s.ReminderRule(); err != nil {
+			return err
+		} else if r != nil {
+			rule = *r
+		}
+	}
 	if *preview {
 		if err := rule.Validate(); err != nil {
 			return err
@@ -262,5 +274,53 @@ func cmdWhatsAppConsent(env *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, "Consent recorded: reminders go to this customer again (after the next sync).")
+	return nil
+}
+
+func cmdWhatsAppRule(env *Env, args []string) error {
+	fs := newFlags(env, "whatsapp rule", "whatsapp rule [--after 3 --every 7 --max 3 | --off] [--json]")
+	after := fs.Int("after", messaging.DefaultRule.After, "first reminder this many days after the bill")
+	every := fs.Int("every", messaging.DefaultRule.Every, "then every this many days")
+	most := fs.Int("max", messaging.DefaultRule.Max, "at most this many reminders")
+	off := fs.Bool("off", false, "no automatic reminders")
+	asJSON := fs.Bool("json", false, "print JSON: {\"rule\": {after_days, every_days, max} or null}")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	set := given["after"] || given["every"] || given["max"]
+	if *off && set {
+		return usagef("give --off, or the rule's days")
+	}
+	s, err := openExisting(env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ctx := context.Background()
+	switch {
+	case *off:
+		if err := s.SetReminderRule(ctx, nil); err != nil {
+			return err
+		}
+	case set:
+		r := messaging.Rule{After: *after, Every: *every, Max: *most}
+		if err := s.SetReminderRule(ctx, &r); err != nil {
+			return err
+		}
+	}
+	r, err := s.ReminderRule()
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(env.Stdout, map[string]*messaging.Rule{"rule": r})
+	}
+	if r == nil {
+		fmt.Fprintln(env.Stdout, "No automatic reminders. Set a rule with e.g. `naukar whatsapp rule --after 3 --every 7 --max 3`.")
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "Automatic reminders: %s. Every counter applies the rule once a day with its background sync (or `naukar whatsapp remind --rule`); `naukar whatsapp remind --rule --preview` lists who gets one when.\n", r)
 	return nil
 }

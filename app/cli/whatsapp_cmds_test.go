@@ -156,3 +156,34 @@ func TestWhatsAppOfflineThenSync(t *testing.T) {
 	}
 	wantFail(t, run(t, books, "", "whatsapp", "consent", "98450 12345"), 1, "has not written to you since")
 }
+
+// TestWhatsAppRule: the shop's reminder rule is shown, set (checked), used
+// by `remind --rule --preview` and turned off.
+func TestWhatsAppRule(t *testing.T) {
+	books := setup(t)
+	if out := mustRun(t, books, "", "whatsapp", "rule"); !strings.Contains(out, "No automatic reminders") {
+		t.Fatalf("none: %s", out)
+	}
+	wantFail(t, run(t, books, "", "whatsapp", "rule", "--every", "0"), 1, "every 1 to 365 days")
+	wantFail(t, run(t, books, "", "whatsapp", "rule", "--off", "--max", "2"), 2, "give --off, or the rule's days")
+	if out := mustRun(t, books, "", "whatsapp", "rule", "--after", "5", "--every", "10", "--max", "2"); !strings.Contains(out, "5 days after the bill, then every 10 days, at most 2") {
+		t.Fatalf("set: %s", out)
+	}
+	if out := mustRun(t, books, "", "whatsapp", "rule", "--json"); strings.TrimSpace(out) != `{
+  "rule": {
+    "after_days": 5,
+    "every_days": 10,
+    "max": 2
+  }
+}` {
+		t.Fatalf("json: %s", out)
+	}
+	if out := mustRun(t, books, "", "whatsapp", "remind", "--rule", "--preview"); !strings.Contains(out, "Rule: 5 days after the bill, then every 10 days, at most 2.") {
+		t.Fatalf("preview: %s", out)
+	}
+	if out := mustRun(t, books, "", "whatsapp", "rule", "--off", "--json"); strings.TrimSpace(out) != `{
+  "rule": null
+}` {
+		t.Fatalf("off: %s", out)
+	}
+}
