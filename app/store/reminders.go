@@ -148,7 +148,7 @@ func (s *Store) ruleToApply(today time.Time) (*messaging.Rule, string, error) {
 // one goes, or why none will.
 type RulePlan struct {
 	messaging.Due
-	Today bool      // a reminder goes today
+	Today bool      // a reminder goes today (never when skipped)
 	Next  time.Time // the next reminder's day (zero: none left)
 	Skip  string    // why no reminder goes (replied STOP, no usable number); "" goes
 	Text  string    // the reminder's words
@@ -158,7 +158,7 @@ type RulePlan struct {
 }
 
 // PreviewReminderRule lists every customer with dues as rule r sees them
-// today, those due a reminder first.
+// today: those due a reminder first, then those skipped, then the rest.
 func (s *Store) PreviewReminderRule(ctx context.Context, r messaging.Rule, today time.Time) ([]RulePlan, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
@@ -171,7 +171,7 @@ func (s *Store) PreviewReminderRule(ctx context.Context, r messaging.Rule, today
 	if err != nil {
 		return nil, err
 	}
-	var now, later []RulePlan
+	var now, skipped, later []RulePlan
 	for _, d := range dues {
 		p := RulePlan{Due: d, Today: r.DueOn(d.Since, today, d.Sent, d.Last)}
 		for _, pl := range r.Preview([]messaging.Due{d}, today) {
@@ -181,6 +181,7 @@ func (s *Store) PreviewReminderRule(ctx context.Context, r messaging.Rule, today
 		if d.OptedOut {
 			p.Skip = "replied STOP: no reminders until they write again and you record consent"
 		}
+		p.Today = p.Today && p.Skip == ""
 		payTo := biz.UPI
 		if link, err := s.partyPayLink(ctx, d.PartyID, d.Amount); err != nil {
 			return nil, err
@@ -193,11 +194,14 @@ func (s *Store) PreviewReminderRule(ctx context.Context, r messaging.Rule, today
 		} else if len(ms) > 0 && ms[0].Kind == protocol.WAKindReminder {
 			p.Last = &ms[0]
 		}
-		if p.Today && p.Skip == "" {
+		switch {
+		case p.Today:
 			now = append(now, p)
-		} else {
+		case p.Skip != "":
+			skipped = append(skipped, p)
+		default:
 			later = append(later, p)
 		}
 	}
-	return append(now, later...), nil
+	return append(append(now, skipped...), later...), nil
 }

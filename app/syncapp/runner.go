@@ -72,7 +72,7 @@ func (r *Runner) Start() error {
 			}
 			// The shop's reminder rule, once a day; what it queued goes
 			// with the next round, now.
-			if res, _, rerr := ApplyReminderRule(ctx, r.s, err == nil, time.Now()); rerr == nil && len(res.Queued) > 0 {
+			if res, _, rerr := ApplyReminderRule(ctx, r.s, err == nil, r.s.Now()); rerr == nil && len(res.Queued) > 0 {
 				r.Kick()
 			}
 		})

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/gst"
 	"github.com/ainaukar/naukar/app/messaging"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp/client"
@@ -215,6 +217,70 @@ func (w *WhatsAppSender) RemindAll(ctx context.Context) (store.RemindResult, err
 	return res, err
 }
 
+// State says whether the books' server sends WhatsApp and this month's
+// count (asked now, else as last known).
+func (w *WhatsAppSender) State(ctx context.Context) WhatsApp { return w.state(ctx) }
+
+// ReminderRule is the shop's automatic reminder rule (nil: off).
+func (w *WhatsAppSender) ReminderRule(context.Context) (*messaging.Rule, error) {
+	return w.Store.ReminderRule()
+}
+
+// SetReminderRule sets the shop's rule (nil: off); the background sync
+// applies it from its next round.
+func (w *WhatsAppSender) SetReminderRule(ctx context.Context, r *messaging.Rule) error {
+	if err := w.Store.SetReminderRule(ctx, r); err != nil {
+		return err
+	}
+	if w.Kick != nil {
+		w.Kick()
+	}
+	return nil
+}
+
+// PreviewRule lists the customers with dues as rule r sees them today.
+func (w *WhatsAppSender) PreviewRule(ctx context.Context, r messaging.Rule) ([]store.RulePlan, error) {
+	return w.Store.PreviewReminderRule(ctx, r, w.Store.Now())
+}
+
+// RemindByRule queues today's reminders of rule r now; it needs a server
+// that sends WhatsApp.
+func (w *WhatsAppSender) RemindByRule(ctx context.Context, r messaging.Rule) (store.RemindResult, error) {
+	if st := w.state(ctx); !st.Connected {
+		return store.RemindResult{}, books.Errorf(books.EINVALID, "%s", st.Reason)
+	}
+	res, err := w.Store.RemindByRule(ctx, r, w.Store.Now())
+	if err == nil && len(res.Queued) > 0 && w.Kick != nil {
+		w.Kick()
+	}
+	return res, err
+}
+
+// UsedUp reports whether this month's WhatsApp messages are used up (as
+// the server last said).
+func (st WhatsApp) UsedUp() bool {
+	return st.Known && st.Status.Limit > 0 && st.Status.Used >= st.Status.Limit
+}
+
+// QuotaLine says this month's WhatsApp count in words ("" when the server
+// did not say its limit), translated by tr (nil: English).
+func (st WhatsApp) QuotaLine(tr func(string) string) string {
+	if tr == nil {
+		tr = func(s string) string { return s }
+	}
+	if !st.Known || st.Status.Limit <= 0 {
+		return ""
+	}
+	line := fmt.Sprintf(tr("WhatsApp this month: %d of %d messages used."), min(st.Status.Used, st.Status.Limit), st.Status.Limit)
+	if !st.Status.ResetsOn.IsZero() {
+		line += " " + fmt.Sprintf(tr("The count starts again on %s."), gst.FormatDay(st.Status.ResetsOn.In(ist)))
+	}
+	if st.Offline {
+		line += " " + tr("(as last known: the server cannot be reached now)")
+	}
+	return line
+}
+
 // InvoiceStatus says in words how the newest WhatsApp message of an
 // invoice got on ("" when it was never sent).
 func (w *WhatsAppSender) InvoiceStatus(ctx context.Context, invoiceID string) (string, error) {
@@ -228,26 +294,31 @@ func (w *WhatsAppSender) InvoiceStatus(ctx context.Context, invoiceID string) (s
 // StatusWords says a message's state for the shopkeeper.
 func StatusWords(m store.WAMessage) string { return StatusWordsIn(m, nil) }
 
-// StatusWordsIn is StatusWords with the quota's words translated by tr.
+// StatusWordsIn is StatusWords in the screen's language (tr; nil:
+// English). The server's own words of a failure stay as it wrote them.
 func StatusWordsIn(m store.WAMessage, tr func(string) string) string {
+	if tr == nil {
+		tr = func(s string) string { return s }
+	}
 	to := m.To
 	if len(to) == 12 {
 		to = to[2:]
 	}
+	say := func(format string) string { return fmt.Sprintf(tr(format), to) }
 	switch m.State() {
 	case protocol.WAQueued:
-		return "WhatsApp to " + to + ": waiting to go (it goes with the next sync)."
+		return say("WhatsApp to %s: waiting to go (it goes with the next sync).")
 	case protocol.WASent:
-		return "WhatsApp to " + to + ": sent."
+		return say("WhatsApp to %s: sent.")
 	case protocol.WADelivered:
-		return "WhatsApp to " + to + ": delivered."
+		return say("WhatsApp to %s: delivered.")
 	case protocol.WARead:
-		return "WhatsApp to " + to + ": read."
+		return say("WhatsApp to %s: read.")
 	case protocol.WAOptedOut:
-		return "WhatsApp to " + to + ": not sent (the customer replied STOP)."
+		return say("WhatsApp to %s: not sent (the customer replied STOP).")
 	}
 	if m.Quota != nil {
-		return "WhatsApp to " + to + ": not sent. " + QuotaWords(*m.Quota, tr)
+		return say("WhatsApp to %s: not sent.") + " " + QuotaWords(*m.Quota, tr)
 	}
-	return "WhatsApp to " + to + ": not sent. " + m.Error
+	return say("WhatsApp to %s: not sent.") + " " + m.Error
 }

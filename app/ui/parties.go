@@ -118,10 +118,12 @@ func newPartiesScreen(a *App) *PartiesScreen {
 	right := container.NewBorder(container.NewVBox(s.title, s.balance, s.actions, ledgerHead), nil, nil, nil, s.ledger)
 	add := ActionButton(ActAdd, L("New party"), theme.ContentAddIcon(), func() { a.partyDialog(books.Party{Kind: books.Customer}, func(books.Party) { s.Reload() }) })
 	remindAll := widget.NewButtonWithIcon(L("Remind all with dues"), theme.MailSendIcon(), a.remindAllOnWhatsApp)
+	rule := widget.NewButtonWithIcon(L("Reminder rule…"), theme.HistoryIcon(), func() { a.OpenReminders() })
 	if a.opt.WhatsApp == nil {
 		remindAll.Hide()
+		rule.Hide()
 	}
-	left := container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, heading(L("Parties")), container.NewHBox(remindAll, add)), s.Search, s.msg), nil, nil, nil, s.list)
+	left := container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, heading(L("Parties")), container.NewHBox(rule, remindAll, add)), s.Search, s.msg), nil, nil, nil, s.list)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.45
 	s.content = container.NewPadded(split)

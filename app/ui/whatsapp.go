@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
+	"github.com/ainaukar/naukar/app/messaging"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp"
 )
@@ -25,6 +27,15 @@ type WhatsApp interface {
 	Remind(ctx context.Context, party string) (syncapp.Outcome, error)
 	RemindAll(ctx context.Context) (store.RemindResult, error)
 	InvoiceStatus(ctx context.Context, invoiceID string) (string, error)
+	// State says whether the shop's server sends WhatsApp, with this
+	// month's count.
+	State(ctx context.Context) syncapp.WhatsApp
+	// The shop's automatic reminder rule (nil: off), its preview and its
+	// reminders due today, sent now.
+	ReminderRule(ctx context.Context) (*messaging.Rule, error)
+	SetReminderRule(ctx context.Context, r *messaging.Rule) error
+	PreviewRule(ctx context.Context, r messaging.Rule) ([]store.RulePlan, error)
+	RemindByRule(ctx context.Context, r messaging.Rule) (store.RemindResult, error)
 }
 
 // lastOutcome is the outcome of the last WhatsApp send (for tests).
@@ -44,13 +55,26 @@ func (a *App) whatsappButton(inv *books.Invoice, cancelled bool) (*widget.Button
 		btn.Disable()
 	}
 	var text string
+	var st syncapp.WhatsApp
 	a.background(func() error {
 		var err error
-		text, err = a.opt.WhatsApp.InvoiceStatus(context.Background(), inv.ID)
+		ctx := context.Background()
+		text, err = a.opt.WhatsApp.InvoiceStatus(ctx, inv.ID)
+		st = a.opt.WhatsApp.State(ctx)
 		return err
 	}, func(err error) {
-		if err == nil {
-			status.SetText(text)
+		if err != nil {
+			return
+		}
+		// This month's count where the shopkeeper sends; used up, the
+		// button says so.
+		if q := st.QuotaLine(L); q != "" {
+			text = strings.TrimSpace(text + "\n" + q)
+		}
+		status.SetText(text)
+		if st.UsedUp() {
+			btn.SetText(L("This month's WhatsApp messages are used up"))
+			btn.Disable()
 		}
 	})
 	return btn, status
