@@ -201,7 +201,9 @@ func TestReminderRuleEditor(t *testing.T) {
 
 	v.On.SetChecked(true)
 	test.Tap(h.button("Save rule"))
-	h.settle("the rule saved", func() bool { return strings.Contains(h.App.Status(), "Automatic reminders: 0 days after the bill, then every 7 days, at most 2") })
+	h.settle("the rule saved", func() bool {
+		return strings.Contains(h.App.Status(), "Automatic reminders: 0 days after the bill, then every 7 days, at most 2")
+	})
 	if r, err := h.Books.ReminderRule(); err != nil || r == nil || *r != (messaging.Rule{After: 0, Every: 7, Max: 2}) {
 		t.Fatalf("the books' rule: %+v %v", r, err)
 	}
