@@ -20,3 +20,5 @@ LANG=hi_IN.UTF-8 /tmp/naukar-screenshots -out "$out" -set hindi
 /tmp/naukar-screenshots -out "$out" -set payment
 /tmp/naukar-screenshots -out "$out" -set assistant
 LANG=hi_IN.UTF-8 /tmp/naukar-screenshots -out "$out" -set assistant-hindi
+/tmp/naukar-screenshots -out "$out" -set whatsapp
+LANG=hi_IN.UTF-8 /tmp/naukar-screenshots -out "$out" -set whatsapp-hindi

@@ -100,15 +100,26 @@ func (r Rule) Dates(since time.Time) []time.Time {
 // DueOn reports whether the rule sends a reminder on today, given how many
 // reminders it has sent for this due already and when the last one went.
 func (r Rule) DueOn(since, today time.Time, sent int, last time.Time) bool {
+	next, ok := r.Next(since, today, sent, last)
+	return ok && next.Equal(day(today))
+}
+
+// Next is the day the rule's next reminder goes (today at the earliest:
+// an overdue one goes today), given how many it has sent for this due and
+// when the last one went (a reminder sent by hand counts); false when it
+// has sent them all.
+func (r Rule) Next(since, today time.Time, sent int, last time.Time) (time.Time, bool) {
 	if sent >= r.Max {
-		return false
+		return time.Time{}, false
 	}
-	dates := r.Dates(since)
-	next := dates[sent]
+	next := r.Dates(since)[sent]
 	if !last.IsZero() && day(last).AddDate(0, 0, r.Every).After(next) {
-		next = day(last).AddDate(0, 0, r.Every) // a reminder sent by hand counts
+		next = day(last).AddDate(0, 0, r.Every)
 	}
-	return !day(today).Before(next)
+	if t := day(today); next.Before(t) {
+		next = t
+	}
+	return next, true
 }
 
 func day(t time.Time) time.Time {

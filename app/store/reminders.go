@@ -174,12 +174,11 @@ func (s *Store) PreviewReminderRule(ctx context.Context, r messaging.Rule, today
 	var now, skipped, later []RulePlan
 	for _, d := range dues {
 		p := RulePlan{Due: d, Today: r.DueOn(d.Since, today, d.Sent, d.Last)}
-		for _, pl := range r.Preview([]messaging.Due{d}, today) {
-			p.Next, p.Skip = pl.On, pl.Skip
-			break
-		}
+		p.Next, _ = r.Next(d.Since, today, d.Sent, d.Last)
 		if d.OptedOut {
 			p.Skip = "replied STOP: no reminders until they write again and you record consent"
+		} else if _, err := messaging.Recipient(d.Name, d.Phone); err != nil {
+			p.Skip = "no usable mobile number"
 		}
 		p.Today = p.Today && p.Skip == ""
 		payTo := biz.UPI

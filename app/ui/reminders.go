@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,6 +17,7 @@ import (
 	"github.com/ainaukar/naukar/app/messaging"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // RemindersView is the WhatsApp reminders of the shop: this month's
@@ -83,7 +85,8 @@ func newRemindersView(a *App) *RemindersView {
 			last := widget.NewLabel("")
 			last.Truncation = fyne.TextTruncateEllipsis
 			last.Importance = widget.LowImportance
-			return container.NewGridWithColumns(3, name, when, last)
+			return container.NewBorder(nil, nil, container.NewHBox(container.NewGridWrap(fyne.NewSize(330, 36), name),
+				container.NewGridWrap(fyne.NewSize(300, 36), when)), nil, last)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < 0 || id >= len(v.rows) {
@@ -91,8 +94,9 @@ func newRemindersView(a *App) *RemindersView {
 			}
 			p := v.rows[id]
 			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s  %s", p.Name, gst.FormatINR(p.Amount)))
-			when := c.Objects[1].(*widget.Label)
+			left := c.Objects[1].(*fyne.Container).Objects
+			left[0].(*fyne.Container).Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s  %s", p.Name, gst.FormatINR(p.Amount)))
+			when := left[1].(*fyne.Container).Objects[0].(*widget.Label)
 			when.SetText(planWords(p))
 			when.Importance = widget.MediumImportance
 			if p.Skip != "" {
@@ -101,11 +105,13 @@ func newRemindersView(a *App) *RemindersView {
 				when.Importance = widget.SuccessImportance
 			}
 			when.Refresh()
-			last := ""
-			if p.Last != nil {
-				last = L("Last:") + " " + syncapp.StatusWordsIn(*p.Last, L)
+			last := c.Objects[0].(*widget.Label)
+			last.SetText(lastWords(p.Last))
+			last.Importance = widget.LowImportance
+			if p.Last != nil && (p.Last.State() == protocol.WAFailed || p.Last.State() == protocol.WAOptedOut) {
+				last.Importance = widget.DangerImportance
 			}
-			c.Objects[2].(*widget.Label).SetText(last)
+			last.Refresh()
 		})
 	v.List.OnSelected = func(id widget.ListItemID) { v.show(id) }
 	previewBtn := widget.NewButtonWithIcon(L("Preview"), theme.VisibilityIcon(), v.preview)
@@ -142,6 +148,32 @@ func planWords(p store.RulePlan) string {
 		return L("All reminders sent")
 	}
 	return fmt.Sprintf(L("Next reminder %s"), gst.FormatDay(p.Next))
+}
+
+// lastWords says in short how a customer's last reminder got on (the
+// full words are under the list when the customer is picked).
+func lastWords(m *store.WAMessage) string {
+	if m == nil {
+		return ""
+	}
+	on := m.Requested
+	if t, err := time.Parse(time.RFC3339, m.Requested); err == nil {
+		on = gst.FormatDay(t.Local())
+	}
+	state := L("waiting to go")
+	switch m.State() {
+	case protocol.WASent:
+		state = L("sent")
+	case protocol.WADelivered:
+		state = L("delivered")
+	case protocol.WARead:
+		state = L("read")
+	case protocol.WAFailed:
+		state = L("not sent")
+	case protocol.WAOptedOut:
+		state = L("not sent (replied STOP)")
+	}
+	return fmt.Sprintf(L("Last reminder %s: %s"), on, state)
 }
 
 // rule is the rule the fields say (nil: off), or why it will not do.
@@ -241,7 +273,7 @@ func (v *RemindersView) preview() {
 				today++
 			}
 		}
-		v.Head.SetText(fmt.Sprintf(L("Rule: %s. Today %d reminders go; %d customers with dues are skipped."), ruleWords(r), today, skipped))
+		v.Head.SetText(fmt.Sprintf(L("Rule: %s. Reminders today: %d. Skipped: %d."), ruleWords(r), today, skipped))
 		v.List.UnselectAll()
 		v.List.Refresh()
 		v.Text.SetText("")
@@ -262,7 +294,11 @@ func (v *RemindersView) show(id widget.ListItemID) {
 		return
 	}
 	p := v.rows[id]
-	v.Text.SetText(fmt.Sprintf(L("Message to %s: %s"), p.Name, p.Text))
+	text := fmt.Sprintf(L("Message to %s: %s"), p.Name, p.Text)
+	if p.Last != nil {
+		text += "\n" + L("Last reminder:") + " " + syncapp.StatusWordsIn(*p.Last, L)
+	}
+	v.Text.SetText(text)
 }
 
 // save keeps the rule in the books (every counter gets it with sync), or

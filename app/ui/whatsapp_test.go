@@ -172,7 +172,7 @@ func TestReminderRuleEditor(t *testing.T) {
 		}
 	}
 	text := dialogText(h)
-	if !strings.Contains(text, "Skipped: replied STOP") || !strings.Contains(text, "Today ") {
+	if !strings.Contains(text, "Skipped: replied STOP") || !strings.Contains(text, "Reminders today: ") {
 		t.Fatalf("the preview:\n%s", text)
 	}
 

@@ -36,7 +36,7 @@ var reportsView *reportsview.View
 
 func main() {
 	out := flag.String("out", "docs/screenshots", "folder for the PNG files")
-	set := flag.String("set", "main", "which shots: main (every screen), hindi (billing in Hindi), wizard (first run), assistant, assistant-hindi (the AI assistant), staff (sign-in, roles, a manager's approval, the day book's made-by), privacy (Settings → Privacy)")
+	set := flag.String("set", "main", "which shots: main (every screen), hindi (billing in Hindi), wizard (first run), assistant, assistant-hindi (the AI assistant), staff (sign-in, roles, a manager's approval, the day book's made-by), privacy (Settings → Privacy), whatsapp, whatsapp-hindi (the reminder rule, the month's messages used up)")
 	flag.Parse()
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
@@ -78,6 +78,10 @@ func main() {
 		return reportsView
 	}}
 	model := withAssistant(st, &opt)
+	var wa *shotWhatsApp
+	if *set == "whatsapp" || *set == "whatsapp-hindi" {
+		wa = withWhatsApp(st, &opt)
+	}
 	if *set == "privacy" {
 		// A few usage events and an error waiting to be sent, as the
 		// Privacy screen shows them.
@@ -94,16 +98,21 @@ func main() {
 	fa.Lifecycle().SetOnStarted(func() {
 		go func() {
 			defer fyne.Do(fa.Quit)
+			if wa != nil {
+				whatsappShots(a, st, wa, fyne.DoAndWait, snapper(*out), *set == "whatsapp-hindi")
+				return
+			}
 			shoot(a, st, w, *out, *set, model)
 		}()
 	})
 	w.ShowAndRun()
 }
 
-func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string, model *shotModel) {
-	snap := func(name string) {
+// snapper saves the X server's picture of the window, as a person sees
+// it, to out/NAME.png.
+func snapper(out string) func(string) {
+	return func(name string) {
 		time.Sleep(900 * time.Millisecond) // background reads land, frames settle
-		// The X server's picture of the window, as a person sees it.
 		file := filepath.Join(out, name+".png")
 		cmd := exec.Command("import", "-window", "root", "-crop", "1366x768+0+0", "+repage", file)
 		if b, err := cmd.CombinedOutput(); err != nil {
@@ -111,6 +120,10 @@ func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string, model *sh
 		}
 		fmt.Println(file)
 	}
+}
+
+func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string, model *shotModel) {
+	snap := snapper(out)
 	do := fyne.DoAndWait
 	if set == "wizard" {
 		do(func() {
