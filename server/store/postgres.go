@@ -87,11 +87,12 @@ func (db *DB) openJobsPool(ctx context.Context, url string) error {
 	return nil
 }
 
-// syncConns is the size of the pool that serves pushes and pulls: a few
-// more connections than cores, as a push spends most of its time waiting
-// for its commit's WAL flush or for the business's counter; every
-// connection more is another backend to switch between.
-const syncConns = 8
+// syncConns is the size of the pool that serves pushes and pulls: more
+// connections than cores, as a push spends most of its time waiting for
+// its commit's WAL flush or for the business's counter. With 8 the CPU per
+// round trip was the same and pulls queued behind those waits (round trip
+// p99 at 500/s on a busy machine 664 and 945 ms against 442 and 414 ms).
+const syncConns = 16
 
 // openSyncPool opens the pgx pool pushes and pulls run on, without
 // database/sql in between. Its statements are prepared once per
