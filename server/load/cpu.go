@@ -19,6 +19,39 @@ type cpuSample struct {
 // clockTick is the unit of /proc times (USER_HZ, 100 on Linux).
 const clockTick = 10 * time.Millisecond
 
+// Measured is the CPU per round trip of the processes the report names
+// (generator, server, database): what the load itself costs, whatever
+// else the machine was doing.
+func (c CPU) Measured() time.Duration { return c.Generator + c.Server + c.Database }
+
+// Capacity is the round trips a second the machine's cores could carry at
+// the measured CPU per round trip, if nothing else ran on them: on a
+// machine shared with other work the run itself holds less, but the CPU
+// each round trip needs does not depend on what else runs. Zero when the
+// server's CPU was not measured (with SQLite the database's is the
+// server's).
+func (c CPU) Capacity() float64 {
+	if c.Cores == 0 || c.Server <= 0 {
+		return 0
+	}
+	return float64(c.Cores) * float64(time.Second) / float64(c.Measured())
+}
+
+// loadAverage is the machine's one-minute load average (Linux; 0
+// elsewhere).
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(f[0], 64)
+	return v
+}
+
 func sampleCPU(serverPIDs []int, database, dbName string) cpuSample {
 	s := cpuSample{self: selfCPU()}
 	for _, pid := range serverPIDs {

@@ -81,6 +81,10 @@ type Report struct {
 	RoundTripsPS float64
 	MutationsPS  float64
 	CPU          CPU
+	// LoadBefore and LoadAfter are the machine's one-minute load average
+	// as the measured window began and ended (Linux; 0 elsewhere): other
+	// work on the machine shows here.
+	LoadBefore, LoadAfter float64
 }
 
 // CPU is where processor time went during the measured window, per round
@@ -111,6 +115,13 @@ func (r Report) String() string {
 	if r.CPU.Cores > 0 {
 		fmt.Fprintf(&b, "\ncpu per round trip: generator %s, server %s, database %s, whole machine %s (%d cores %.0f%% busy)",
 			us(r.CPU.Generator), us(r.CPU.Server), us(r.CPU.Database), us(r.CPU.Machine), r.CPU.Cores, 100*r.CPU.MachineBusy)
+		if c := r.CPU.Capacity(); c > 0 {
+			fmt.Fprintf(&b, "\ncapacity: generator+server+database %s a round trip, %d cores carry %.0f round trips/s with nothing else running",
+				us(r.CPU.Measured()), r.CPU.Cores, c)
+		}
+	}
+	if r.LoadBefore > 0 || r.LoadAfter > 0 {
+		fmt.Fprintf(&b, "\nmachine load average %.1f at the start, %.1f at the end", r.LoadBefore, r.LoadAfter)
 	}
 	if r.FirstError != "" {
 		fmt.Fprintf(&b, "\nfirst error: %s", r.FirstError)
@@ -290,6 +301,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	fmt.Fprintf(w, "running for %s\n", cfg.Duration)
 
 	var pushL, pullL, rtL []time.Duration
+	rep.LoadBefore = loadAverage()
 	cpu0 := sampleCPU(cfg.ServerPIDs, cfg.Database, cfg.DatabaseName)
 	start = time.Now()
 	end := start.Add(cfg.Duration)
@@ -362,6 +374,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer) (Report, error) {
 	// behind the schedule finishes late and shows a lower rate.
 	rep.Elapsed = time.Since(start)
 	rep.CPU = sampleCPU(cfg.ServerPIDs, cfg.Database, cfg.DatabaseName).since(cpu0, len(rtL))
+	rep.LoadAfter = loadAverage()
 	rep.RoundTrips = len(rtL)
 	rep.RoundTripsPS = float64(rep.RoundTrips) / rep.Elapsed.Seconds()
 	rep.MutationsPS = float64(rep.Mutations) / rep.Elapsed.Seconds()

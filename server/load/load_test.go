@@ -88,3 +88,23 @@ func TestReadPull(t *testing.T) {
 		}
 	}
 }
+
+func TestCapacity(t *testing.T) {
+	c := load.CPU{Cores: 2, Generator: 150 * time.Microsecond, Server: 550 * time.Microsecond, Database: 600 * time.Microsecond}
+	if c.Measured() != 1300*time.Microsecond {
+		t.Fatalf("measured %s", c.Measured())
+	}
+	if got := c.Capacity(); got < 1538 || got > 1539 {
+		t.Fatalf("capacity %.1f, want 1538.5 (2 cores / 1.3 ms)", got)
+	}
+	rep := load.Report{Devices: 1, Businesses: 1, CPU: c, LoadBefore: 12.5, LoadAfter: 14}
+	for _, want := range []string{"generator+server+database 1300µs a round trip, 2 cores carry 1538 round trips/s", "load average 12.5 at the start, 14.0 at the end"} {
+		if !strings.Contains(rep.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, rep)
+		}
+	}
+	// Without the server's CPU there is no capacity to speak of.
+	if c := (load.CPU{Cores: 2, Generator: time.Millisecond}); c.Capacity() != 0 {
+		t.Fatalf("capacity %.0f without the server's CPU", c.Capacity())
+	}
+}

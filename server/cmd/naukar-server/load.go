@@ -227,5 +227,13 @@ func printComparison(cfg load.Config, names []string, reps []load.Report) {
 	row("machine busy", "", func(r load.Report) string {
 		return fmt.Sprintf("%.0f%% of %d cores", 100*r.CPU.MachineBusy, r.CPU.Cores)
 	})
+	row("load average start / end", "", func(r load.Report) string { return fmt.Sprintf("%.1f / %.1f", r.LoadBefore, r.LoadAfter) })
+	row("generator+server+database / rt", "", func(r load.Report) string { return cpu(r.CPU.Measured()) })
+	row("capacity at that CPU / round trip", fmt.Sprintf("≥ %.0f", cfg.Rate), func(r load.Report) string {
+		if r.CPU.Capacity() == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.0f/s", r.CPU.Capacity())
+	})
 	tw.Flush()
 }
