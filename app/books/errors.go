@@ -30,6 +30,9 @@ type Error struct {
 	// Cause is the typed error Msg says, when a screen may say it in
 	// its own words (a wrong staff PIN, a refusal by role); may be nil.
 	Cause error `json:"-"`
+	// Format is the message before the facts were filled in ("%s owes
+	// %s"): what an error report may say of the error (no business data).
+	Format string `json:"-"`
 }
 
 func (e *Error) Error() string { return e.Msg }
@@ -39,12 +42,12 @@ func (e *Error) Unwrap() error { return e.Cause }
 
 // Errorf returns an *Error with a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Msg: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Msg: fmt.Sprintf(format, args...), Format: format}
 }
 
 // Invalid returns an EINVALID error for field.
 func Invalid(field, format string, args ...any) *Error {
-	return &Error{Code: EINVALID, Field: field, Msg: fmt.Sprintf(format, args...)}
+	return &Error{Code: EINVALID, Field: field, Msg: fmt.Sprintf(format, args...), Format: format}
 }
 
 // Problems are several field errors found at once (a form shows each next

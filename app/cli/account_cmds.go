@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 func init() {
 	register("account export", "account export -o FILE.zip   (everything the sync server holds about the business, as a ZIP)", cmdAccountExport)
+	register("export books", "export books -o FILE.zip   (the books on this PC as JSON and CSV files, no server needed)", cmdExportBooks)
 	register("account delete", "account delete --password PW --yes   (close the account on the sync server; export first)", cmdAccountDelete)
 }
 
@@ -31,15 +31,10 @@ func cmdAccountExport(env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	tmp := *out + ".partial"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", *out, err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
 	last := ""
-	n, err := syncapp.ExportAccount(ctx, s, f, func(st protocol.ExportStatus) {
+	n, err := syncapp.ExportAccountFile(ctx, s, *out, func(st protocol.ExportStatus) {
 		line := "Export " + st.State
 		if st.Total > 0 {
 			line += fmt.Sprintf(": %d of %d rows", st.Done, st.Total)
@@ -49,17 +44,32 @@ func cmdAccountExport(env *Env, args []string) error {
 			last = line
 		}
 	})
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
-		os.Remove(tmp)
 		return syncErr(err)
 	}
-	if err := os.Rename(tmp, *out); err != nil {
+	fmt.Fprintf(env.Stdout, "Export written to %s (%s). README.txt inside explains each file.\n", filepath.Clean(*out), sizeText(n))
+	return nil
+}
+
+func cmdExportBooks(env *Env, args []string) error {
+	fs := newFlags(env, "export books", "export books -o FILE.zip")
+	out := fs.String("o", "", "the ZIP file to write (required)")
+	if err := parse(fs, args); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Export written to %s (%s). README.txt inside explains each file.\n", filepath.Clean(*out), sizeText(n))
+	if *out == "" {
+		return usagef("give -o FILE.zip")
+	}
+	s, err := openExisting(env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	n, err := syncapp.ExportBooksFile(context.Background(), s, *out, nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "The books on this PC written to %s (%s). README.txt inside explains each file.\n", filepath.Clean(*out), sizeText(n))
 	return nil
 }
 

@@ -38,6 +38,7 @@ var commandActions = map[string]staff.Action{
 	"sync login":      staff.ConnectSync,
 	"sync logout":     staff.ConnectSync,
 	"account export":  staff.Privacy,
+	"export books":    staff.Privacy,
 	"account delete":  staff.DeleteAccount,
 	"staff overrides": staff.ViewSecurityDetails,
 }

@@ -3,7 +3,9 @@ package syncapp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/ainaukar/naukar/app/store"
@@ -59,6 +61,60 @@ func ExportAccount(ctx context.Context, s *store.Store, w io.Writer, progress fu
 		case <-time.After(ExportPoll):
 		}
 	}
+}
+
+// ExportAccountFile is ExportAccount into the file at path: written as
+// path.partial and renamed when complete, so a failed or stopped export
+// never leaves a half ZIP under the name the owner chose.
+func ExportAccountFile(ctx context.Context, s *store.Store, path string, progress func(protocol.ExportStatus)) (int64, error) {
+	return writeFileWhole(path, func(w io.Writer) (int64, error) { return ExportAccount(ctx, s, w, progress) })
+}
+
+// ExportBooksFile writes the books on this PC (no server needed) as a ZIP
+// in the layout of the server's export (store.ExportBooks) to path, the
+// same way as ExportAccountFile. It returns the ZIP's size.
+func ExportBooksFile(ctx context.Context, s *store.Store, path string, progress func(done, total int64)) (int64, error) {
+	return writeFileWhole(path, func(w io.Writer) (int64, error) {
+		cw := &countWriter{w: w}
+		err := s.ExportBooks(ctx, cw, progress)
+		return cw.n, err
+	})
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// writeFileWhole writes path through path.partial, renamed only when write
+// and the close succeeded; on failure nothing is left.
+func writeFileWhole(path string, write func(io.Writer) (int64, error)) (int64, error) {
+	tmp := path + ".partial"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return 0, fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	n, err := write(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return 0, err
+	}
+	return n, nil
 }
 
 // DeleteAccount closes the owner's account on the server (every device is

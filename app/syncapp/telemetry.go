@@ -2,12 +2,17 @@ package syncapp
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	gosync "sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
+	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/sync/protocol"
@@ -46,7 +51,32 @@ func NewTelemetry(s *store.Store, version string, now func() time.Time) *Telemet
 	if now == nil {
 		now = time.Now
 	}
-	return &Telemetry{s: s, version: version, now: now}
+	t := &Telemetry{s: s, version: version, now: now}
+	// Reports of a crash, kept in the books while the app went down,
+	// wait for the next send like any other.
+	if raw, _ := s.Meta(MetaCrashReports); raw != "" {
+		_ = json.Unmarshal([]byte(raw), &t.errs)
+		_ = s.SetMeta(map[string]string{MetaCrashReports: ""})
+	}
+	return t
+}
+
+// MetaCrashReports holds the error reports waiting when the app crashed
+// (JSON), until the next start picks them up.
+const MetaCrashReports = "telemetry_crash"
+
+// Panic records a recovered panic (its value cleaned like an error's
+// message, and the stack). fatal: the app is going down, so the reports
+// waiting are kept in the books and sent after the next start.
+func (t *Telemetry) Panic(r any, stack string, fatal bool) {
+	t.Error(fmt.Errorf("panic: %v", r), stack)
+	if !fatal {
+		return
+	}
+	raw, err := json.Marshal(t.Pending().Errors)
+	if err == nil {
+		_ = t.s.SetMeta(map[string]string{MetaCrashReports: string(raw)})
+	}
 }
 
 // UsageOn reports whether usage events are kept and sent.
@@ -67,12 +97,43 @@ func (t *Telemetry) SetUsage(on bool) error {
 	return t.s.SetMeta(map[string]string{MetaUsageOff: v})
 }
 
-var featureName = regexp.MustCompile(`^[a-z][a-z0-9_.]{0,39}$`)
+// Feature is one usage event the app sends: its fixed name and what it
+// counts (Settings → Privacy lists them all).
+type Feature struct{ Name, About string }
 
-// Use records that a feature was used (a fixed name such as
-// "bill.save" or "report.gstr1"); anything else is ignored.
+// Features are the only usage events the app sends; Use drops any other
+// name. Each is counted where the feature is used, through App.used.
+var Features = []Feature{
+	{"bill.save", "a bill saved"},
+	{"invoice.print", "a bill printed"},
+	{"whatsapp.send", "a bill sent on WhatsApp"},
+	{"reminder.send", "payment reminders sent on WhatsApp"},
+	{"payment.record", "a payment recorded"},
+	{"expense.record", "an expense recorded"},
+	{"report.open", "a report opened"},
+	{"report.export", "a report saved as a file (CSV, Excel, JSON, Tally)"},
+	{"data.export", "an export of the books or of the account"},
+	{"assistant.ask", "a question to the AI assistant"},
+	{"backup.now", "a backup made with Back up now"},
+}
+
+// IsFeature reports whether name is one of Features.
+func IsFeature(name string) bool {
+	for _, f := range Features {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Features lists the usage events the app sends (Settings → Privacy).
+func (t *Telemetry) Features() []Feature { return Features }
+
+// Use records that a feature was used (one of Features, such as
+// "bill.save"); anything else is ignored.
 func (t *Telemetry) Use(feature string) {
-	if !featureName.MatchString(feature) || !t.UsageOn() {
+	if !IsFeature(feature) || !t.UsageOn() {
 		return
 	}
 	t.mu.Lock()
@@ -90,13 +151,60 @@ var (
 )
 
 // CleanErrorMessage is what an error report says of an error: its text
-// without quoted parts, email addresses or numbers (names, amounts, phone
-// numbers, GSTINs and invoice numbers end up there), at most 300 bytes.
+// without quoted parts, email addresses, numbers or paths, and with every
+// word that is not one of the program's own (errorWords) replaced by "…"
+// (so a party's or product's name, a place or a person's name never
+// goes), at most 300 bytes.
 func CleanErrorMessage(msg string) string {
 	msg = quoted.ReplaceAllString(msg, "…")
 	msg = emails.ReplaceAllString(msg, "…")
 	msg = numbers.ReplaceAllString(msg, "#")
-	return clip(strings.TrimSpace(msg), maxMessage)
+	var out []string
+	for _, tok := range strings.Fields(msg) {
+		if !keepToken(tok) {
+			tok = "…"
+		}
+		if tok == "…" && len(out) > 0 && out[len(out)-1] == "…" {
+			continue
+		}
+		out = append(out, tok)
+	}
+	return clip(strings.Join(out, " "), maxMessage)
+}
+
+// keepToken: a token is kept when, without the punctuation around it, it is
+// a word of errorWords, a format verb (%s) or only punctuation and "#".
+func keepToken(tok string) bool {
+	core := strings.TrimFunc(tok, func(r rune) bool {
+		return unicode.IsPunct(r) && r != '%' || unicode.IsSymbol(r) || r == '#'
+	})
+	if core == "" || strings.HasPrefix(core, "%") && len(core) <= 3 {
+		return true
+	}
+	if strings.ContainsAny(core, `/\`) && core != "i/o" {
+		return false // a path
+	}
+	// Words joined by a hyphen or apostrophe (set-up, can't) are kept when
+	// each part is.
+	for _, w := range strings.FieldsFunc(strings.ToLower(core), func(r rune) bool { return r == '-' || r == '\'' || r == '’' || r == '_' || r == '.' }) {
+		if !errorWords[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// ErrorReportMessage is what an error report says of err: a books error
+// made from a message with blanks (books.Errorf) sends its code and the
+// message with the blanks still empty (the program's own text), which
+// holds no data; any other
+// error sends CleanErrorMessage of its text.
+func ErrorReportMessage(err error) string {
+	var be *books.Error
+	if errors.As(err, &be) && be.Format != "" {
+		return clip(be.Code+": "+be.Format, maxMessage) // the program's own text
+	}
+	return CleanErrorMessage(err.Error())
 }
 
 func clip(s string, n int) string {
@@ -121,7 +229,7 @@ func (t *Telemetry) Error(err error, stack string) {
 	if len(t.errs) >= MaxTelemetryPending {
 		t.errs = t.errs[1:]
 	}
-	t.errs = append(t.errs, protocol.ErrorReport{Message: CleanErrorMessage(err.Error()), Stack: clip(stack, maxStack),
+	t.errs = append(t.errs, protocol.ErrorReport{Message: ErrorReportMessage(err), Stack: clip(stack, maxStack),
 		At: t.now().UTC(), AppVersion: t.version})
 }
 

@@ -3,6 +3,7 @@ package syncapp_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp"
 	"github.com/ainaukar/naukar/app/syncapp/client"
@@ -77,7 +79,7 @@ func TestTelemetry(t *testing.T) {
 	w := newPrivacyWorld(t)
 	tel := syncapp.NewTelemetry(w.books, "1.4.0", nil)
 	tel.Use("bill.save")
-	tel.Use("report.gstr1")
+	tel.Use("report.open")
 	tel.Use("Meena's invoice 42") // not a feature name: never kept
 	tel.Error(errors.New(`save invoice "Meena Traders" for ₹1,250.00 to meena@example.in: phone 9876543210 is wrong`), "main.save()\n\tbill.go:42")
 	if err := tel.Send(ctx, offline{}, w.token); err == nil {
@@ -147,5 +149,39 @@ func TestPolicyNoticeShownOnce(t *testing.T) {
 	}
 	if left, err := w.c.Notices(ctx, w.token); err != nil || len(left) != 0 {
 		t.Errorf("the server did not hear the notice was seen: %+v %v", left, err)
+	}
+}
+
+// TestErrorReportMessage: an error report keeps the program's words and
+// loses a party's name, phone number, address, amount and path even when
+// they are not quoted; a books error sends its message with the blanks
+// still empty.
+func TestErrorReportMessage(t *testing.T) {
+	cases := []struct {
+		err   error
+		want  []string
+		leaks []string
+	}{
+		{errors.New(`payment from Meena Traders (+91 98765 43210, Plot 7 Ring Road, Surat) failed: dial tcp: connection refused`),
+			[]string{"payment from", "failed: dial tcp: connection refused"}, []string{"Meena", "Traders", "98765", "Surat", "Plot", "Ring Road"}},
+		{errors.New(`open C:\Users\Ramesh\Documents\naukar\books.db: permission denied`),
+			[]string{"open", "permission denied"}, []string{"Ramesh", "Documents"}},
+		{books.Errorf(books.ECONFLICT, "%s still owes %s; settle the dues before deleting the party.", "Gupta Kirana", "₹1,250.00"),
+			[]string{"conflict: %s still owes %s;", "before deleting the party."}, []string{"Gupta", "Kirana", "1,250"}},
+		{fmt.Errorf("save bill for Sharmaji: %w", books.Invalid("qty", "Quantity of %s must be above zero.", "Amul Taaza 1L")),
+			[]string{"invalid: Quantity of %s must be above zero."}, []string{"Sharmaji", "Amul", "Taaza"}},
+	}
+	for _, c := range cases {
+		got := syncapp.ErrorReportMessage(c.err)
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%q: report %q lacks %q", c.err, got, w)
+			}
+		}
+		for _, l := range c.leaks {
+			if strings.Contains(got, l) {
+				t.Errorf("%q: report %q keeps %q", c.err, got, l)
+			}
+		}
 	}
 }

@@ -131,6 +131,9 @@ type Options struct {
 	// not signed in when it cannot); nil: the pane says it is not part of
 	// this copy.
 	Assistant func() (Asker, error)
+	// Telemetry hears the features used and the errors met (usage.go);
+	// nil: nobody.
+	Telemetry Telemetry
 }
 
 // page is one main screen.
@@ -186,6 +189,8 @@ type App struct {
 	mainContent fyne.CanvasObject
 	navRows     map[Action]*fyne.Container
 	who         *widget.Label
+
+	lastFailed error // the error last reported (usage.go)
 }
 
 // New makes the app in window w over the books b. Call Start to show it.
@@ -196,7 +201,11 @@ func New(w fyne.Window, b Books, opt Options) *App {
 	if opt.Printer == nil {
 		opt.Printer = NoPrinter{}
 	}
-	return &App{Win: w, Books: b, opt: opt, work: newWorker()}
+	a := &App{Win: w, Books: b, opt: opt, work: newWorker()}
+	if opt.WhatsApp != nil {
+		a.opt.WhatsApp = usedWhatsApp{opt.WhatsApp, a.used}
+	}
+	return a
 }
 
 // Start shows the first-run wizard for new books, else the billing screen.
@@ -482,8 +491,11 @@ func (a *App) entry(placeholder string) *Entry {
 // background runs slow work off the UI goroutine and then done on it.
 func (a *App) background(work func() error, done func(error)) {
 	a.work.run(func() {
-		err := work()
-		a.opt.Do(func() { done(err) })
+		err := a.safely(work)
+		a.opt.Do(func() {
+			a.failed(err)
+			done(err)
+		})
 	})
 }
 
@@ -532,6 +544,7 @@ func (a *App) showError(err error) {
 	if books.ErrorCode(err) == books.EINTERNAL {
 		slog.Error("ui", "err", err)
 	}
+	a.failed(err)
 	a.Say("%s", Message(err))
 	if printing.IsSetupError(err) {
 		var d dialog.Dialog

@@ -221,6 +221,7 @@ func (s *AssistantScreen) Ask() {
 		})
 	}
 	get := s.a.opt.Assistant
+	s.a.used("assistant.ask")
 	go func() {
 		defer cancel()
 		var ans *assistant.Answer
@@ -231,7 +232,7 @@ func (s *AssistantScreen) Ask() {
 				Step: func(st assistant.Step) { news(func() { s.addStep(st) }) },
 			})
 		}
-		news(func() { s.done(ans, err) })
+		news(func() { s.a.failed(err); s.done(ans, err) })
 	}()
 }
 

@@ -974,6 +974,7 @@ func (s *BillingScreen) saveDraft(ctx context.Context, d *books.SaleDraft, total
 			return
 		}
 		s.lastInv = saved.Number
+		s.a.used("bill.save")
 		if s.a.opt.Saved != nil {
 			s.a.opt.Saved(saved.Number)
 		}
@@ -1005,6 +1006,7 @@ func (s *BillingScreen) print(number string) {
 			s.a.Say("%s", Message(err))
 			return
 		}
+		s.a.used("invoice.print")
 		s.a.Say(L("Sent %s to the printer."), number)
 	})
 }

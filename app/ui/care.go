@@ -176,6 +176,7 @@ func (a *App) ShowAbout() {
 					a.showError(err)
 					return
 				}
+				a.used("backup.now")
 				a.Say("%s", L("Backed up the books."))
 			})
 		})

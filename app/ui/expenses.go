@@ -150,6 +150,7 @@ func (s *ExpensesScreen) Save() {
 			setError(s.msg, Message(err))
 			return
 		}
+		s.a.used("expense.record")
 		setError(s.msg, "")
 		s.Amount.SetText("")
 		s.Note.SetText("")

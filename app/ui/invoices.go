@@ -272,6 +272,7 @@ func (a *App) showInvoice(inv *books.Invoice, cancelled bool, cns []books.Credit
 				a.showError(err)
 				return
 			}
+			a.used("invoice.print")
 			a.Say(L("Sent %s to the printer."), inv.Number)
 		})
 	})

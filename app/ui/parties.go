@@ -261,6 +261,7 @@ func (s *PartiesScreen) money(dir string) {
 				return
 			}
 			d.Hide()
+			s.a.used("payment.record")
 			if dir == books.PaymentIn {
 				s.a.Say(L("Received %s from %s."), gst.FormatINR(v), h.Name)
 			} else {

@@ -29,9 +29,10 @@ func (s *SettingsScreen) ShowPrivacy() {
 	d.Show()
 }
 
-// showNotices shows each policy notice not yet shown on this PC, once:
-// one dialog each, recorded shown when it is closed.
-func (a *App) showNotices(ctx context.Context) {
+// ShowNotices shows each policy notice not yet shown on this PC, once:
+// one dialog each, recorded shown when it is closed. Run calls it at
+// start, off the UI goroutine.
+func (a *App) ShowNotices(ctx context.Context) {
 	if a.opt.Notices == nil {
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -53,6 +54,14 @@ func Run(path string, opt Options) int {
 		applyAppearance(look)
 	}
 	sv := wire(st, &opt)
+	// A panic that takes the app down is kept in the books and reported
+	// after the next start; then it goes on as before.
+	defer func() {
+		if r := recover(); r != nil {
+			opt.Telemetry.Panic(r, string(debug.Stack()), true)
+			panic(r)
+		}
+	}()
 	var stopSync sync.Once
 	defer stopSync.Do(func() { sv.Close() })
 	if opt.Care == nil {
@@ -80,7 +89,7 @@ func Run(path string, opt Options) int {
 		if !a.WatchInput() {
 			slog.Warn("idle lock: only keys count as activity (the window's mouse is out of reach)")
 		}
-		go a.showNotices(context.Background())
+		go a.ShowNotices(context.Background())
 		go a.idleLoop()
 	})
 	a.Start()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/ainaukar/naukar/app/assistant"
 	"github.com/ainaukar/naukar/app/printing"
 	"github.com/ainaukar/naukar/app/reports"
+	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp"
 	"github.com/ainaukar/naukar/app/syncapp/client"
@@ -44,9 +46,22 @@ func wire(st *store.Store, opt *Options) *syncapp.Service {
 	if opt.Printer == nil {
 		opt.Printer = storePrinter{st}
 	}
+	tel := syncapp.NewTelemetry(st, version.Version(), nil)
+	if opt.Telemetry == nil {
+		opt.Telemetry = tel
+	}
 	if opt.Reports == nil {
 		svc := reports.New(st)
-		opt.Reports = func(w fyne.Window) fyne.CanvasObject { return reportsview.New(w, svc) }
+		opt.Reports = func(w fyne.Window) fyne.CanvasObject {
+			v := reportsview.NewWithDo(w, svc, nil)
+			v.Used = opt.Telemetry.Use
+			v.Failed = func(err error) {
+				if reportable(err) {
+					opt.Telemetry.Error(err, string(debug.Stack()))
+				}
+			}
+			return v
+		}
 	}
 	var view atomic.Pointer[syncview.View] // set on the UI goroutine, read by the runner
 	sv := syncapp.NewService(st, func(status client.Status) {
@@ -71,10 +86,11 @@ func wire(st *store.Store, opt *Options) *syncapp.Service {
 			return planview.New(w, syncapp.Plans{Store: st}, fyne.CurrentApp().OpenURL, nil)
 		}
 	}
-	tel := syncapp.NewTelemetry(st, version.Version(), nil)
 	sv.Runner.Telemetry = tel
 	if opt.Privacy == nil {
-		opt.Privacy = func(w fyne.Window) fyne.CanvasObject { return privacyview.New(tel, fyne.CurrentApp().OpenURL) }
+		opt.Privacy = func(w fyne.Window) fyne.CanvasObject {
+			return privacyview.New(w, tel, fyne.CurrentApp().OpenURL, privacyRights(st, sv, opt.Telemetry))
+		}
 	}
 	if opt.Notices == nil {
 		opt.Notices = func(ctx context.Context) ([]protocol.Notice, func(string) error, error) {
@@ -82,7 +98,7 @@ func wire(st *store.Store, opt *Options) *syncapp.Service {
 		}
 	}
 	if opt.Saved == nil {
-		opt.Saved = func(string) { tel.Use("bill.save"); sv.Runner.Kick() }
+		opt.Saved = func(string) { sv.Runner.Kick() }
 	}
 	if opt.WhatsApp == nil {
 		opt.WhatsApp = &syncapp.WhatsAppSender{Store: st, Kick: sv.Runner.Kick, Translate: L}
@@ -98,4 +114,36 @@ func wire(st *store.Store, opt *Options) *syncapp.Service {
 		opt.StaffSignedOut = func() { link.SignedOut(); sv.Runner.Kick() }
 	}
 	return sv
+}
+
+// privacyRights are Settings → Privacy's buttons over the books st: the
+// server's export, the export of the books here, closing the account
+// (which also stops background sync), each open to the roles the
+// permission table allows (the owner).
+func privacyRights(st *store.Store, sv *syncapp.Service, tel Telemetry) privacyview.Rights {
+	return privacyview.Rights{
+		ExportAccount: func(ctx context.Context, path string, progress func(protocol.ExportStatus)) (int64, error) {
+			n, err := syncapp.ExportAccountFile(ctx, st, path, progress)
+			if err == nil {
+				tel.Use("data.export")
+			}
+			return n, err
+		},
+		ExportBooks: func(ctx context.Context, path string, progress func(done, total int64)) (int64, error) {
+			n, err := syncapp.ExportBooksFile(ctx, st, path, progress)
+			if err == nil {
+				tel.Use("data.export")
+			}
+			return n, err
+		},
+		DeleteAccount: func(ctx context.Context, password string) (protocol.DeleteAccountResponse, error) {
+			res, err := syncapp.DeleteAccount(ctx, st, password)
+			if err == nil {
+				sv.Runner.Stop()
+			}
+			return res, err
+		},
+		MayExport: func() bool { return st.Can(staff.Privacy) },
+		MayDelete: func() bool { return st.Can(staff.DeleteAccount) },
+	}
 }

@@ -27,9 +27,24 @@ func TestPrivacyScreen(t *testing.T) {
 	}
 	defer books.Close()
 	tel := syncapp.NewTelemetry(books, "1.4.0", nil)
-	v := privacyview.New(tel, func(*url.URL) error { t.Error("opened a page with no server"); return nil })
+	win := test.NewWindow(nil)
+	defer win.Close()
+	v := privacyview.New(win, tel, func(*url.URL) error { t.Error("opened a page with no server"); return nil }, privacyview.Rights{})
 	if !v.Account.Disabled() {
 		t.Error("account page button on for books not signed in")
+	}
+	// "What is sent" names exactly the usage events the app sends.
+	for _, f := range syncapp.Features {
+		if !strings.Contains(v.Features.Text, f.Name+" — ") {
+			t.Errorf("the screen does not list %s:\n%s", f.Name, v.Features.Text)
+		}
+	}
+	if n := strings.Count(v.Features.Text, "\n") + 1; n != len(syncapp.Features) {
+		t.Errorf("the screen lists %d usage events, the app sends %d", n, len(syncapp.Features))
+	}
+	tel.Use("report.gstr1") // not one of them: never kept
+	if b := tel.Pending(); len(b.Events) != 0 {
+		t.Errorf("a usage event the screen does not list was kept: %+v", b.Events)
 	}
 	tel.Use("bill.save")
 	tel.Error(errors.New(`party "Meena Traders" owes 1250`), "")
@@ -51,7 +66,7 @@ func TestPrivacyScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	var opened string
-	v = privacyview.New(tel, func(u *url.URL) error { opened = u.String(); return nil })
+	v = privacyview.New(win, tel, func(u *url.URL) error { opened = u.String(); return nil }, privacyview.Rights{})
 	if v.Usage.Checked {
 		t.Error("usage events shown on after they were turned off")
 	}

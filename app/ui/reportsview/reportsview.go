@@ -48,6 +48,12 @@ type View struct {
 	src *reports.Service
 	do  Do
 
+	// Used counts a report opened (report.open) or saved as a file
+	// (report.export); Failed hears a report that could not be made or
+	// saved (the app's usage events and error reports); nil: nobody.
+	Used   func(feature string)
+	Failed func(err error)
+
 	defs      []reports.Def
 	report    *widget.Select
 	preset    *widget.Select
@@ -259,10 +265,12 @@ func (v *View) Run() {
 			v.loading = false
 			v.show.Enable()
 			if err != nil {
+				v.failed(err)
 				v.status.SetText(books.ErrorMessage(err))
 				return
 			}
 			v.q = q
+			v.use("report.open")
 			v.setReport(rep)
 		})
 	}()
@@ -504,15 +512,29 @@ func (v *View) save(format string) {
 			}
 			v.do(func() {
 				if err != nil {
+					v.failed(err)
 					dialog.ShowError(fmt.Errorf("%s", books.ErrorMessage(err)), v.win)
 					return
 				}
+				v.use("report.export")
 				v.status.SetText("Saved " + w.URI().Name() + ".")
 			})
 		}()
 	}, v.win)
 	d.SetFileName(fmt.Sprintf("%s-%s-to-%s.%s", name, q.Period.From, q.Period.To, format))
 	d.Show()
+}
+
+func (v *View) use(feature string) {
+	if v.Used != nil {
+		v.Used(feature)
+	}
+}
+
+func (v *View) failed(err error) {
+	if v.Failed != nil {
+		v.Failed(err)
+	}
 }
 
 func writeReport(w io.Writer, rep *reports.Report, format string) error {
@@ -554,9 +576,11 @@ func (v *View) saveTally() {
 			}
 			v.do(func() {
 				if err != nil {
+					v.failed(err)
 					dialog.ShowError(fmt.Errorf("%s", books.ErrorMessage(err)), v.win)
 					return
 				}
+				v.use("report.export")
 				v.status.SetText(fmt.Sprintf("Saved %d vouchers and %d ledgers to %s for your accountant.", stats.Vouchers, stats.Ledgers, w.URI().Name()))
 			})
 		}()

@@ -26,9 +26,11 @@ import (
 	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp"
+	"github.com/ainaukar/naukar/app/syncapp/client"
 	"github.com/ainaukar/naukar/app/ui"
 	"github.com/ainaukar/naukar/app/ui/privacyview"
 	"github.com/ainaukar/naukar/app/ui/reportsview"
+	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // reportsView is the Reports screen (the staff set shows its day book).
@@ -87,10 +89,18 @@ func main() {
 		// Privacy screen shows them.
 		tel := syncapp.NewTelemetry(st, "1.4.0", func() time.Time { return demo.Today })
 		tel.Use("bill.save")
-		tel.Use("report.gstr1")
+		tel.Use("report.open")
+		tel.Use("invoice.print")
 		tel.Error(errors.New(`print invoice "A-0042" for Meena Traders: printer "EPSON-TM" not found`), "app/printing.PrintStored\n\tapp/printing/print.go:88")
-		opt.Privacy = func(fyne.Window) fyne.CanvasObject {
-			return privacyview.New(tel, func(*url.URL) error { return nil })
+		opt.Privacy = func(w fyne.Window) fyne.CanvasObject {
+			// Signed in to a sync server: every button is on.
+			_ = st.SetMeta(map[string]string{client.MetaServer: "https://sync.ainaukar.in"})
+			noop := func(context.Context, string, func(int64, int64)) (int64, error) { return 0, nil }
+			return privacyview.New(w, tel, func(*url.URL) error { return nil }, privacyview.Rights{ExportBooks: noop,
+				ExportAccount: func(context.Context, string, func(protocol.ExportStatus)) (int64, error) { return 0, nil },
+				DeleteAccount: func(context.Context, string) (protocol.DeleteAccountResponse, error) {
+					return protocol.DeleteAccountResponse{}, nil
+				}})
 		}
 	}
 	a := ui.New(w, st, opt)
