@@ -127,7 +127,7 @@ func New(win fyne.Window, src Source, open func(*url.URL) error, r Rights) *View
 	if r.DeleteAccount == nil || !may(r.MayDelete) {
 		v.Delete.Hide() // the owner only
 	}
-	rights := widget.NewLabel(L("Your data: a copy in JSON and CSV files (a ZIP, with README.txt explaining each file), corrections and closing the account on the account page."))
+	rights := widget.NewLabel(L("A copy of your data in JSON and CSV files (a ZIP, with README.txt explaining each file); corrections and closing the account on the account page."))
 	rights.Wrapping = fyne.TextWrapWord
 	data := container.NewVBox(bold(L("Your data")), rights,
 		container.NewGridWithColumns(2, v.ExportServer, v.ExportLocal, v.Account, v.Delete), v.Progress, v.Msg)

@@ -33,6 +33,9 @@ import (
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
+// privacyView is Settings → Privacy (the privacy set).
+var privacyView *privacyview.View
+
 // reportsView is the Reports screen (the staff set shows its day book).
 var reportsView *reportsview.View
 
@@ -96,11 +99,12 @@ func main() {
 			// Signed in to a sync server: every button is on.
 			_ = st.SetMeta(map[string]string{client.MetaServer: "https://sync.ainaukar.in"})
 			noop := func(context.Context, string, func(int64, int64)) (int64, error) { return 0, nil }
-			return privacyview.New(w, tel, func(*url.URL) error { return nil }, privacyview.Rights{ExportBooks: noop,
+			privacyView = privacyview.New(w, tel, func(*url.URL) error { return nil }, privacyview.Rights{ExportBooks: noop,
 				ExportAccount: func(context.Context, string, func(protocol.ExportStatus)) (int64, error) { return 0, nil },
 				DeleteAccount: func(context.Context, string) (protocol.DeleteAccountResponse, error) {
 					return protocol.DeleteAccountResponse{}, nil
 				}})
+			return privacyView
 		}
 	}
 	a := ui.New(w, st, opt)
@@ -171,6 +175,8 @@ func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string, model *sh
 		do(func() { a.Run(ui.ActSettings) })
 		do(func() { a.Settings.ShowPrivacy() })
 		snap("30-settings-privacy")
+		do(func() { privacyView.Delete.OnTapped() })
+		snap("30-settings-privacy-delete")
 		return
 	}
 	if set == "hindi" {
