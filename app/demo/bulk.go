@@ -163,22 +163,66 @@ func fill(ctx context.Context, l sink, sz Size) error {
 	// then, and receipts for bills on credit.
 	days := 730
 	biz := l.Business()
-	drafts := make([]*books.SaleDraft, 0, salesBatch)
-	returns, receipts := 0, 0
-	flush := func(from int) error {
-		if len(drafts) == 0 {
-			return nil
+	// The drafts are made (and their payments priced) on a goroutine of
+	// their own, a batch ahead of the one being saved; only it draws from
+	// r until the sales are done, so the books do not depend on timing.
+	type batch struct {
+		from   int
+		drafts []*books.SaleDraft
+	}
+	batches := make(chan batch, 1)
+	stop := make(chan struct{})
+	go func() {
+		defer close(batches)
+		drafts := make([]*books.SaleDraft, 0, salesBatch)
+		from := 0
+		for i := 0; i < sz.Invoices; i++ {
+			day := Today.AddDate(0, 0, -days+i*days/max(sz.Invoices, 1))
+			d := &books.SaleDraft{Date: day}
+			n := 1 + r.IntN(8)
+			d.Lines = make([]books.DraftLine, 0, n)
+			for j := 0; j < n; j++ {
+				p := &ps[r.IntN(len(ps))]
+				d.Lines = append(d.Lines, books.DraftLine{ProductID: p.ID, Product: *p, Qty: int64(1+r.IntN(4)) * 1000})
+			}
+			if len(customers) > 0 && r.IntN(10) < 3 {
+				c := &customers[r.IntN(len(customers))]
+				d.Party = books.SnapshotOf(c, c.ID)
+				if r.IntN(3) == 0 {
+					d.Payments = []books.PaymentPart{{Mode: books.ModeCredit, Amount: 0}}
+				}
+			}
+			switch r.IntN(4) {
+			case 0:
+				d.Payments = append(d.Payments, books.PaymentPart{Mode: books.ModeUPI})
+			case 1:
+				d.Payments = append(d.Payments, books.PaymentPart{Mode: books.ModeCard})
+			}
+			fillPayments(&biz, d)
+			drafts = append(drafts, d)
+			if len(drafts) == salesBatch || i == sz.Invoices-1 {
+				select {
+				case batches <- batch{from, drafts}:
+				case <-stop:
+					return
+				}
+				drafts = make([]*books.SaleDraft, 0, salesBatch)
+				from = i + 1
+			}
 		}
-		invs, err := l.Sales(drafts)
+	}()
+	returns, receipts := 0, 0
+	save := func(bt batch) error {
+		invs, err := l.Sales(bt.drafts)
 		if err != nil {
 			return fmt.Errorf("demo sales: %w", err)
 		}
 		for k, inv := range invs {
-			i := from + k
+			i := bt.from + k
 			if returns < sz.Returns && returns < (i+1)*sz.Returns/sz.Invoices {
 				n := len(inv.Lines)
 				items := []books.ReturnLine{{Index: n - 1, Qty: inv.Lines[n-1].Qty}}
-				if _, err := l.Return(inv, items, drafts[k].Date, "Damaged", nil, true); err != nil {
+				if _, err := l.Return(inv, items, bt.drafts[k].Date, "Damaged", nil, true); err != nil {
 					return fmt.Errorf("demo return: %w", err)
 				}
 				returns++
@@ -192,45 +236,18 @@ func fill(ctx context.Context, l sink, sz Size) error {
 				receipts++
 			}
 		}
-		drafts = drafts[:0]
-		if k := from / salesBatch; k%32 == 0 {
-			progress("invoices", from, sz.Invoices)
+		if k := bt.from / salesBatch; k%32 == 0 {
+			progress("invoices", bt.from, sz.Invoices)
 		}
 		return ctx.Err()
 	}
-	from := 0
-	for i := 0; i < sz.Invoices; i++ {
-		day := Today.AddDate(0, 0, -days+i*days/max(sz.Invoices, 1))
-		d := &books.SaleDraft{Date: day}
-		n := 1 + r.IntN(8)
-		for j := 0; j < n; j++ {
-			p := &ps[r.IntN(len(ps))]
-			d.Lines = append(d.Lines, books.DraftLine{ProductID: p.ID, Product: *p, Qty: int64(1+r.IntN(4)) * 1000})
-		}
-		if len(customers) > 0 && r.IntN(10) < 3 {
-			c := &customers[r.IntN(len(customers))]
-			d.Party = books.SnapshotOf(c, c.ID)
-			if r.IntN(3) == 0 {
-				d.Payments = []books.PaymentPart{{Mode: books.ModeCredit, Amount: 0}}
+	for bt := range batches {
+		if err := save(bt); err != nil {
+			close(stop)
+			for range batches {
 			}
+			return err
 		}
-		switch r.IntN(4) {
-		case 0:
-			d.Payments = append(d.Payments, books.PaymentPart{Mode: books.ModeUPI})
-		case 1:
-			d.Payments = append(d.Payments, books.PaymentPart{Mode: books.ModeCard})
-		}
-		fillPayments(&biz, d)
-		drafts = append(drafts, d)
-		if len(drafts) == salesBatch {
-			if err := flush(from); err != nil {
-				return err
-			}
-			from = i + 1
-		}
-	}
-	if err := flush(from); err != nil {
-		return err
 	}
 	progress("purchases", 0, sz.Purchases)
 	for i := 0; i < sz.Purchases && len(suppliers) > 0; i++ {

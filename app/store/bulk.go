@@ -45,21 +45,24 @@ func (s *Store) maybeStartBulk(ctx context.Context, pageRows int) error {
 
 // startBulk drops the secondary indexes (keeping their DDL in meta) and
 // enters bulk mode.
-func (s *Store) startBulk(ctx context.Context) error {
+func (s *Store) startBulk(ctx context.Context) error { return s.startBulkKeeping(ctx, nil) }
+
+// startBulkKeeping is startBulk keeping the indexes of keepTables too.
+func (s *Store) startBulkKeeping(ctx context.Context, keepTables map[string]bool) error {
 	return s.tx(ctx, func(tx *Tx) error {
-		rows, err := tx.Query(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
+		rows, err := tx.Query(`SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
 		if err != nil {
 			return err
 		}
 		var ddl []string
 		var names []string
 		for rows.Next() {
-			var name, q string
-			if err := rows.Scan(&name, &q); err != nil {
+			var name, tbl, q string
+			if err := rows.Scan(&name, &tbl, &q); err != nil {
 				rows.Close()
 				return err
 			}
-			if !keptInBulk[name] {
+			if !keptInBulk[name] && !keepTables[tbl] {
 				ddl = append(ddl, q)
 				names = append(names, name)
 			}

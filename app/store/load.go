@@ -69,6 +69,13 @@ type seqKey struct {
 	fy    int
 }
 
+// loadKeepsIndexes are the tables whose indexes a load keeps up to date
+// row by row instead of building them at the end: building an index reads
+// its whole table, and bills (with their JSON) are most of the books, while
+// they arrive in the order of most of their indexes (date, number). A
+// product's indexes are by name, in no order: those are built at the end.
+var loadKeepsIndexes = map[string]bool{"invoices": true}
+
 // loadTxRows is about how many rows a load writes per transaction.
 const loadTxRows = 1_000_000
 
@@ -98,7 +105,7 @@ func (s *Store) Load(ctx context.Context, fn func(*Loader) error) error {
 	}
 	// Millions of short-lived rows: fewer collections for more memory.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	if err := s.startBulk(ctx); err != nil {
+	if err := s.startBulkKeeping(ctx, loadKeepsIndexes); err != nil {
 		return err
 	}
 	restore, err := s.loadMode(ctx)
@@ -322,6 +329,7 @@ func (l *Loader) Product(p books.Product) (string, error) {
 		return "", err
 	}
 	l.rid++
+	l.stock.product(id)
 	if err := l.prods.add(l.tx, l.rid, id, l.bizID, l.stamp, fh, int64(0), data); err != nil {
 		return "", err
 	}
@@ -412,9 +420,10 @@ func (l *Loader) number(table string, date time.Time) (fy int, seq int64) {
 
 // pricedSale is a sale priced and encoded off the writer.
 type pricedSale struct {
-	inv  *books.Invoice
-	data []byte
-	err  error
+	inv   *books.Invoice
+	data  []byte
+	prods []int32 // each line's product in l.stock (-1: not loaded here)
+	err   error
 }
 
 // Sales prices, numbers and saves sales in the order given (each draft's
@@ -461,7 +470,7 @@ func (l *Loader) Sales(ds []*books.SaleDraft) ([]*books.Invoice, error) {
 			continue
 		}
 		inv := out[i].inv
-		if err = l.sale(inv, out[i].data); err != nil {
+		if err = l.sale(inv, out[i].data, out[i].prods); err != nil {
 			continue
 		}
 		invs[i] = inv
@@ -480,7 +489,7 @@ func (l *Loader) Sales(ds []*books.SaleDraft) ([]*books.Invoice, error) {
 
 // sale writes a new invoice and the rows derive writes for it (lines,
 // money, ledger), in the multi-row INSERTs, and notes its stock moves.
-func (l *Loader) sale(inv *books.Invoice, data []byte) error {
+func (l *Loader) sale(inv *books.Invoice, data []byte, prods []int32) error {
 	const table = "invoices"
 	args := make([]any, 0, l.invs.cols)
 	args = append(args, inv.ID, l.bizID, l.stamp, string(data))
@@ -493,7 +502,7 @@ func (l *Loader) sale(inv *books.Invoice, data []byte) error {
 			ln.Taxable, ln.CGST, ln.SGST, ln.IGST, ln.Cess, ln.Total, ln.Cost, -ln.Qty); err != nil {
 			return err
 		}
-		l.stock.move(ln.ProductID, day, -ln.Qty)
+		l.stock.moveAt(prods[n], ln.ProductID, day, -ln.Qty)
 	}
 	n := int64(0)
 	for _, p := range inv.Payments {
@@ -529,7 +538,13 @@ func (l *Loader) priceSale(d *books.SaleDraft, num *books.Invoice, series string
 	inv.DeviceID = l.s.deviceID
 	inv.CreatedAt = d.Date.UTC().Format(time.RFC3339)
 	data, err := canonicalDoc(inv)
-	return pricedSale{inv: inv, data: data, err: err}
+	// The products' places in the stock moves are looked up here, off the
+	// writer (nothing adds products while sales are priced).
+	prods := make([]int32, len(inv.Lines))
+	for i, ln := range inv.Lines {
+		prods[i] = l.stock.lookup(ln.ProductID)
+	}
+	return pricedSale{inv: inv, data: data, prods: prods, err: err}
 }
 
 // Return issues a credit note against inv (saved by this loader, with

@@ -99,6 +99,14 @@ func (m *loadMoves) product(id string) int32 {
 	return i
 }
 
+// lookup is a product's index, -1 if it has none yet (it only reads).
+func (m *loadMoves) lookup(id string) int32 {
+	if i, ok := m.prodIx[id]; ok {
+		return i
+	}
+	return -1
+}
+
 // day is the index of a date.
 func (m *loadMoves) day(date string) int32 {
 	d, ok := m.dayIx[date]
@@ -112,15 +120,23 @@ func (m *loadMoves) day(date string) int32 {
 
 // move notes a stock effect of a line on day (from m.day).
 func (m *loadMoves) move(product string, day int32, delta int64) {
+	m.moveAt(-1, product, day, delta)
+}
+
+// moveAt is move with the product's index when known (else -1).
+func (m *loadMoves) moveAt(ix int32, product string, day int32, delta int64) {
 	if product == "" || delta == 0 {
 		return
+	}
+	if ix < 0 {
+		ix = m.product(product)
 	}
 	n := len(m.chunks)
 	if n == 0 || len(m.chunks[n-1]) == moveChunk {
 		m.chunks = append(m.chunks, make([]loadMove, 0, moveChunk))
 		n++
 	}
-	m.chunks[n-1] = append(m.chunks[n-1], loadMove{prod: m.product(product), day: day, delta: delta})
+	m.chunks[n-1] = append(m.chunks[n-1], loadMove{prod: ix, day: day, delta: delta})
 }
 
 // writeStock writes stock_days and stock_levels in key order.
