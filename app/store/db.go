@@ -401,6 +401,9 @@ type Tx struct {
 	*sql.Tx
 	s   *Store
 	hlc protocol.HLC // the stamp of this transaction's changes (set lazily)
+	// fresh: the document being inserted was made here just now (its
+	// cancellation cannot have arrived before it).
+	fresh bool
 }
 
 func (tx *Tx) setMeta(kv map[string]string) error {
@@ -462,7 +465,7 @@ func (s *Store) Checkpoint() error {
 // They must be prepared outside any transaction: with one connection, a
 // Prepare inside a transaction would wait for itself.
 func (s *Store) prepareHot() error {
-	qs := []string{insLedger, insMoney, insOutbox, upsertMeta, foldLevels, foldDays, partyByPhone, partyByGSTIN, partyByName, businessStamp, businessRow,
+	qs := []string{insLedger, insMoney, insOutbox, upsertMeta, foldLevels, foldDays, partyByPhone, partyByGSTIN, partyByName, businessStamp, businessRow, anyStaff,
 		`SELECT count(*) FROM cancellations WHERE doc_id = ?`,
 		`SELECT data, field_hlc, hlc FROM parties WHERE id = ?`,
 		`SELECT data, field_hlc, hlc FROM products WHERE id = ?`}

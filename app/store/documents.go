@@ -114,11 +114,14 @@ func (tx *Tx) createDocument(table, id string, doc any) error {
 		}
 	}
 	stamp := tx.stamp()
-	_, data, err := canonical(doc) // the form every replica stores
+	data, err := canonicalDoc(doc) // the form every replica stores
 	if err != nil {
 		return err
 	}
-	if _, err := tx.insertDoc(table, id, stamp, data, doc); err != nil {
+	tx.fresh = true // its id was made just now: nothing can refer to it yet
+	_, err = tx.insertDoc(table, id, stamp, data, doc)
+	tx.fresh = false
+	if err != nil {
 		return err
 	}
 	// The outbox points at the document rather than holding a second copy
@@ -165,6 +168,9 @@ func (tx *Tx) derive(table, id string, doc any) error {
 			if _, err := tx.Exec(insLedger, id, d.Party.ID, table, d.Date, d.Number, d.GrandTotal, d.Paid); err != nil {
 				return err
 			}
+		}
+		if tx.fresh {
+			return nil
 		}
 		var cancelled int
 		if err := tx.QueryRow(`SELECT count(*) FROM cancellations WHERE doc_id = ?`, id).Scan(&cancelled); err != nil {

@@ -46,9 +46,12 @@ func (s *Store) HasStaff(ctx context.Context) (bool, error) {
 	return hasStaff(s.r)
 }
 
+// anyStaff asks whether the books have staff (every save asks: prepared at open).
+const anyStaff = `SELECT EXISTS (SELECT 1 FROM staff WHERE deleted = 0)`
+
 func hasStaff(q querier) (bool, error) {
 	var n int
-	if err := q.QueryRow(`SELECT EXISTS (SELECT 1 FROM staff WHERE deleted = 0)`).Scan(&n); err != nil {
+	if err := q.QueryRow(anyStaff).Scan(&n); err != nil {
 		return false, fmt.Errorf("read staff: %w", err)
 	}
 	return n == 1, nil
