@@ -49,6 +49,8 @@ type Store struct {
 	stmts  map[string]*sql.Stmt // prepared at open; read-only afterwards
 	rstmts sync.Map             // query → *sql.Stmt of the read pool (readstmt.go)
 
+	liveProducts atomic.Pointer[productCount] // the last count of live products (CountProducts)
+
 	ckpt     *sql.DB       // the checkpointer's own connection
 	ckptKick chan struct{} // a commit happened (buffered, 1)
 	ckptStop chan struct{} // closed by Close

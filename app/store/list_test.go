@@ -109,6 +109,55 @@ func TestProductPages(t *testing.T) {
 	}
 }
 
+// TestCountProducts follows the catalogue's count through additions,
+// deletions and a change by another process on the same books.
+func TestCountProducts(t *testing.T) {
+	s := MustBooks(t)
+	want := func(n int) {
+		t.Helper()
+		if got, err := s.CountProducts(); err != nil || got != n {
+			t.Fatalf("count %d (%v), want %d", got, err, n)
+		}
+	}
+	want(0)
+	a := MustProduct(t, s, books.Product{Name: "Atta", SalePrice: 100, GSTRate: 500})
+	want(1)
+	want(1)
+	b := MustProduct(t, s, books.Product{Name: "Besan", SalePrice: 100, GSTRate: 500})
+	want(2)
+	if err := s.DeleteProduct(a.ID); err != nil {
+		t.Fatal(err)
+	}
+	want(1)
+	db, err := sql.Open("sqlite", "file:"+s.Path()+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// Another process brings one back and deletes the other: as many
+	// deleted as before, the same count.
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		del int
+		id  string
+	}{{0, a.ID}, {1, b.ID}} {
+		if _, err := tx.Exec(`UPDATE products SET deleted = ? WHERE id = ?`, c.del, c.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	want(1)
+	if _, err := db.Exec(`UPDATE products SET deleted = 1 WHERE id = ?`, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	want(0)
+}
+
 // TestStockValue values stock at the end of a past day (stock now less
 // what moved after it), as the full stock report does row by row; and the
 // valuation's index comes to books made before it.
