@@ -406,6 +406,9 @@ type Tx struct {
 	// fresh: the document being inserted was made here just now (its
 	// cancellation cannot have arrived before it).
 	fresh bool
+	// batch, while set, collects derived rows to write in multi-row
+	// statements (a page of a bulk download: bulkapply.go).
+	batch *pageBatch
 }
 
 func (tx *Tx) setMeta(kv map[string]string) error {

@@ -165,11 +165,17 @@ func (tx *Tx) derive(table, id string, doc any) error {
 			return err
 		}
 		if d.Party != nil && d.Party.ID != "" {
-			if _, err := tx.Exec(insLedger, id, d.Party.ID, table, d.Date, d.Number, d.GrandTotal, d.Paid); err != nil {
+			if err := tx.ledger(id, d.Party.ID, table, d.Date, d.Number, d.GrandTotal, d.Paid); err != nil {
 				return err
 			}
 		}
 		if tx.fresh {
+			return nil
+		}
+		if tx.batch != nil {
+			// A page applied in bulk looks for cancellations once, after
+			// its derived rows are written (bulkapply.go).
+			tx.batch.mayBeCancelled = append(tx.batch.mayBeCancelled, id)
 			return nil
 		}
 		var cancelled int
@@ -191,7 +197,7 @@ func (tx *Tx) derive(table, id string, doc any) error {
 			return err
 		}
 		if d.Party != nil && d.Party.ID != "" {
-			if _, err := tx.Exec(insLedger, id, d.Party.ID, table, d.Date, d.Number, d.Refunded, d.GrandTotal); err != nil {
+			if err := tx.ledger(id, d.Party.ID, table, d.Date, d.Number, d.Refunded, d.GrandTotal); err != nil {
 				return err
 			}
 		}
@@ -203,7 +209,7 @@ func (tx *Tx) derive(table, id string, doc any) error {
 			return err
 		}
 		if d.Party != nil && d.Party.ID != "" {
-			if _, err := tx.Exec(insLedger, id, d.Party.ID, table, d.Date, d.BillNumber, d.Paid, d.GrandTotal); err != nil {
+			if err := tx.ledger(id, d.Party.ID, table, d.Date, d.BillNumber, d.Paid, d.GrandTotal); err != nil {
 				return err
 			}
 		}
@@ -217,7 +223,7 @@ func (tx *Tx) derive(table, id string, doc any) error {
 			if !in {
 				debit, credit = d.Amount, 0
 			}
-			if _, err := tx.Exec(insLedger, id, d.Party.ID, table, d.Date, "", debit, credit); err != nil {
+			if err := tx.ledger(id, d.Party.ID, table, d.Date, "", debit, credit); err != nil {
 				return err
 			}
 		}
@@ -261,16 +267,24 @@ func decodeDoc(table string, data []byte) (any, error) {
 // the stock effect per unit (-1 sale, +1 purchase or restocked return, 0
 // none). Rows go in prepared multi-row INSERTs of up to maxBatch rows.
 func (tx *Tx) deriveLines(table, id, date string, lines []books.Line, stockSign int64) error {
-	args := make([]any, 0, maxBatch*lineCols)
-	for start := 0; start < len(lines); start += maxBatch {
-		chunk := lines[start:min(start+maxBatch, len(lines))]
-		args = args[:0]
-		for i, l := range chunk {
-			args = append(args, id, start+i, table, date, l.ProductID, l.HSN, l.Unit, l.Qty, int64(l.Rate),
+	if b := tx.batch; b != nil {
+		// Written with the page's other lines (bulkapply.go).
+		for i, l := range lines {
+			b.lines.add(id, i, table, date, l.ProductID, l.HSN, l.Unit, l.Qty, int64(l.Rate),
 				l.Taxable, l.CGST, l.SGST, l.IGST, l.Cess, l.Total, l.Cost, stockSign*l.Qty)
 		}
-		if _, err := tx.Exec(insLines(len(chunk)), args...); err != nil {
-			return err
+	} else {
+		args := make([]any, 0, maxBatch*lineCols)
+		for start := 0; start < len(lines); start += maxBatch {
+			chunk := lines[start:min(start+maxBatch, len(lines))]
+			args = args[:0]
+			for i, l := range chunk {
+				args = append(args, id, start+i, table, date, l.ProductID, l.HSN, l.Unit, l.Qty, int64(l.Rate),
+					l.Taxable, l.CGST, l.SGST, l.IGST, l.Cess, l.Total, l.Cost, stockSign*l.Qty)
+			}
+			if _, err := tx.Exec(insLines(len(chunk)), args...); err != nil {
+				return err
+			}
 		}
 	}
 	if stockSign == 0 {
@@ -302,7 +316,9 @@ func (tx *Tx) deriveMoney(table, id, date string, parts []books.PaymentPart, in 
 		if !in {
 			ain, aout = 0, p.Amount
 		}
-		if _, err := tx.Exec(insMoney, id, n, table, date, p.Mode, ain, aout); err != nil {
+		if tx.batch != nil {
+			tx.batch.money.add(id, n, table, date, p.Mode, ain, aout)
+		} else if _, err := tx.Exec(insMoney, id, n, table, date, p.Mode, ain, aout); err != nil {
 			return err
 		}
 		n++

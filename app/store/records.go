@@ -165,7 +165,9 @@ func (tx *Tx) afterRecord(r protocol.Row, insert bool) error {
 		codes = append(codes, sku)
 	}
 	for _, c := range codes {
-		if _, err := tx.Exec(insCode, c, r.ID); err != nil {
+		if tx.batch != nil {
+			tx.batch.codes.add(c, r.ID) // written with the page's other codes (bulkapply.go)
+		} else if _, err := tx.Exec(insCode, c, r.ID); err != nil {
 			return err
 		}
 	}

@@ -78,6 +78,24 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []protocol.Change, cur
 		return 0, err
 	}
 	err = s.tx(ctx, func(tx *Tx) error {
+		if s.bulk.Load() {
+			// A new device's download into empty books: the page goes in
+			// multi-row statements (bulkapply.go).
+			for _, c := range changes {
+				if h, err := protocol.ParseHLC(c.HLC); err == nil {
+					if err := s.clock.Observe(h); err != nil {
+						return err
+					}
+					tx.hlc = s.clock.Last()
+				}
+			}
+			n, err := tx.applyPage(changes, decoded)
+			if err != nil {
+				return err
+			}
+			applied = n
+			return tx.setMeta(map[string]string{"pull_cursor": strconv.FormatInt(cursor, 10)})
+		}
 		for i, c := range changes {
 			if h, err := protocol.ParseHLC(c.HLC); err == nil {
 				if err := s.clock.Observe(h); err != nil {
@@ -148,15 +166,7 @@ func (tx *Tx) applyChange(c protocol.Change, decoded any) (bool, error) {
 		return tx.insertDoc(c.Table, c.ID, c.HLC, c.Data, decoded)
 	}
 	fields, _ := decoded.(map[string]json.RawMessage)
-	in := protocol.Row{Table: c.Table, ID: c.ID, HLC: c.HLC, FieldHLC: c.FieldHLC, Fields: fields}
-	if in.FieldHLC == nil {
-		in.FieldHLC = map[string]string{}
-	}
-	for f := range in.Fields {
-		if in.FieldHLC[f] == "" {
-			in.FieldHLC[f] = c.HLC
-		}
-	}
+	in := recordIn(c, fields)
 	cur, err := tx.recordRow(c.Table, c.ID)
 	if err != nil {
 		return false, err
@@ -166,6 +176,21 @@ func (tx *Tx) applyChange(c protocol.Change, decoded any) (bool, error) {
 		return false, nil
 	}
 	return true, tx.writeRecord(merged, cur == nil)
+}
+
+// recordIn is a pulled record change as a row to merge: a field without a
+// stamp of its own carries the change's.
+func recordIn(c protocol.Change, fields map[string]json.RawMessage) protocol.Row {
+	in := protocol.Row{Table: c.Table, ID: c.ID, HLC: c.HLC, FieldHLC: c.FieldHLC, Fields: fields}
+	if in.FieldHLC == nil {
+		in.FieldHLC = map[string]string{}
+	}
+	for f := range in.Fields {
+		if in.FieldHLC[f] == "" {
+			in.FieldHLC[f] = c.HLC
+		}
+	}
+	return in
 }
 
 var syncedTables = []string{"business", "products", "parties", "expense_categories", "message_templates",

@@ -126,8 +126,9 @@ func TestNewDeviceBulkDownload(t *testing.T) {
 	same(b)
 }
 
-// derived lists a books file's indexes, stock levels and stock per day
-// and the size of its search index.
+// derived lists a books file's indexes, stock levels and stock per day,
+// the size of its search index, and the rows derived from documents and
+// products (lines, ledger, money moves, codes).
 func derived(t *testing.T, path string) string {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
@@ -141,6 +142,12 @@ func derived(t *testing.T, path string) string {
 		`SELECT product_id || ' ' || qty FROM stock_levels WHERE qty <> 0 ORDER BY product_id`,
 		`SELECT product_id || ' ' || date || ' ' || qty_in || ' ' || qty_out FROM stock_days WHERE qty_in <> 0 OR qty_out <> 0 ORDER BY product_id, date`,
 		`SELECT 'fts ' || count(*) FROM product_fts WHERE product_fts MATCH 'a* OR e* OR i* OR o* OR u*'`,
+		// The rows documents and products derive.
+		`SELECT concat_ws(' ', doc_table, date, doc_id, n, product_id, hsn, unit, qty, rate, taxable, cgst, sgst, igst, cess, total, cost, stock_delta, cancelled)
+			FROM doc_lines ORDER BY doc_table, date, doc_id, n`,
+		`SELECT concat_ws(' ', doc_id, party_id, doc_table, date, number, debit, credit, cancelled) FROM ledger ORDER BY doc_id, party_id`,
+		`SELECT concat_ws(' ', doc_id, n, doc_table, date, mode, amount_in, amount_out, cancelled) FROM money_moves ORDER BY doc_id, n`,
+		`SELECT code || ' ' || product_id FROM product_codes ORDER BY code, product_id`,
 	} {
 		rows, err := db.Query(q)
 		if err != nil {

@@ -1,0 +1,167 @@
+package store_test
+
+import (
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/staff"
+	"github.com/ainaukar/naukar/app/store"
+	"github.com/ainaukar/naukar/sync/protocol"
+)
+
+// TestBulkPageMatchesRowByRow: pages of a new device's download written in
+// multi-row statements (bulk mode) leave the same books as the same pages
+// applied row by row, and as the books they came from: records, documents,
+// their lines, ledger, money moves, product codes and stock. The pages
+// hold what a run must not swallow: a cancellation ahead of its invoice, a
+// product changed twice in one page, a product changed again in a later
+// page, and every row downloaded a second time.
+func TestBulkPageMatchesRowByRow(t *testing.T) {
+	a := MustBooks(t)
+	p1 := MustProduct(t, a, books.Product{Name: "Atta 5kg", SKU: "ATTA", Barcodes: []string{"8901000000017"}, SalePrice: 25000, GSTRate: 500, OpeningStock: 10000, PurchasePrice: 20000})
+	p2 := MustProduct(t, a, books.Product{Name: "Dal 1kg", SKU: "DAL", SalePrice: 12000, GSTRate: 500, OpeningStock: 5000})
+	inv, err := a.CreateSale(ctx, &books.SaleDraft{Date: day("2026-10-05"), Party: &books.PartySnapshot{Name: "Ravi", Phone: "9876543210"},
+		Lines: []books.DraftLine{line(p1, 3), line(p2, 1)}, Payments: []books.PaymentPart{{Mode: "upi", Amount: 30000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.RecordPayment(ctx, books.Payment{Direction: books.PaymentIn, Party: &books.PartySnapshot{ID: inv.Party.ID}, Mode: "cash", Amount: 10000}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CreateReturn(ctx, store.ReturnInput{Invoice: inv.Number, Items: []books.ReturnLine{{Index: 0, Qty: 1000}}, Restock: true, Reason: "torn bag"}); err != nil {
+		t.Fatal(err)
+	}
+	inv2, err := a.CreateSale(ctx, &books.SaleDraft{Date: day("2026-10-05"), Lines: []books.DraftLine{line(p1, 2)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CancelInvoice(ctx, inv2.Number, "customer left", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CreatePurchase(ctx, &books.PurchaseDraft{Date: day("2026-10-06"), BillNumber: "B-77",
+		Party: &books.PartySnapshot{Name: "Gupta Wholesale", GSTIN: "27AAPFU0939F1ZV"}, Lines: []books.DraftLine{line(p2, 10)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AdjustStock(ctx, books.StockAdjustment{ProductID: p1.ID, Qty: -500, Reason: "rats"}); err != nil {
+		t.Fatal(err)
+	}
+	p1.SalePrice, p1.Barcodes = 26000, []string{"8901000000024"}
+	if _, err := a.SaveProduct(p1); err != nil {
+		t.Fatal(err)
+	}
+	p2.Name = "Toor Dal 1kg"
+	if _, err := a.SaveProduct(p2); err != nil {
+		t.Fatal(err)
+	}
+	muts, err := a.PendingMutations(1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page1, page2 []protocol.Change
+	for i, m := range muts {
+		op := m.Op
+		if op == "" {
+			op = protocol.OpInsert
+		}
+		c := protocol.Change{Seq: int64(i + 1), Table: m.Table, ID: m.ID, HLC: m.HLC, Op: op, Data: m.Data}
+		switch {
+		case m.Table == "cancellations":
+			page1 = append([]protocol.Change{c}, page1...) // ahead of its invoice
+		case m.ID == p2.ID && strings.Contains(string(m.Data), "Toor"):
+			page2 = append(page2, c) // the product is in the books by then
+		default:
+			page1 = append(page1, c)
+		}
+	}
+	page2 = append(page2, page1...)
+
+	apply := func(name string, bulkFrom int) *store.Store {
+		s, err := store.Open(filepath.Join(t.TempDir(), name+".db"), store.Options{BulkFrom: bulkFrom, PINParams: &staff.TestParams})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := s.JoinBusiness(a.BusinessID(), "B"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ApplyChanges(ctx, page1, 1); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := s.Meta("bulk_indexes"); (v != "") != (bulkFrom == 1) {
+			t.Fatalf("%s: bulk mode %q", name, v)
+		}
+		if _, err := s.ApplyChanges(ctx, page2, 2); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.EndPull(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	bulk, rows := apply("bulk", 1), apply("rows", 1<<30)
+	want := booksText(t, a)
+	for _, s := range []*store.Store{rows, bulk} {
+		if got := booksText(t, s); got != want {
+			t.Fatalf("%s differs from the books it came from:\n--- want\n%s\n--- got\n%s", s.Path(), want, got)
+		}
+	}
+	if _, c, _ := bulk.Invoice(inv2.Number); !c {
+		t.Fatal("the invoice whose cancellation came first is not cancelled")
+	}
+	if got, err := bulk.ProductByCode("8901000000024"); err != nil || got.ID != p1.ID || got.SalePrice != 26000 {
+		t.Fatalf("the new barcode: %+v %v", got, err)
+	}
+	if _, err := bulk.ProductByCode("8901000000017"); err == nil {
+		t.Fatal("the old barcode still finds the product")
+	}
+}
+
+// booksText lists the synced rows and everything derived from them.
+func booksText(t *testing.T, s *store.Store) string {
+	t.Helper()
+	if err := s.FoldStock(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+s.Path()+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var b strings.Builder
+	qs := []string{
+		`SELECT concat_ws('|', id, hlc, field_hlc, deleted, data) FROM products ORDER BY id`,
+		`SELECT concat_ws('|', id, hlc, field_hlc, deleted, data) FROM parties ORDER BY id`,
+		`SELECT concat_ws('|', doc_table, date, doc_id, n, product_id, hsn, unit, qty, rate, taxable, cgst, sgst, igst, cess, total, cost, stock_delta, cancelled)
+			FROM doc_lines ORDER BY doc_table, date, doc_id, n`,
+		`SELECT concat_ws('|', doc_id, party_id, doc_table, date, number, debit, credit, cancelled) FROM ledger ORDER BY doc_id, party_id`,
+		`SELECT concat_ws('|', doc_id, n, doc_table, date, mode, amount_in, amount_out, cancelled) FROM money_moves ORDER BY doc_id, n`,
+		`SELECT code || '|' || product_id FROM product_codes ORDER BY code, product_id`,
+		`SELECT product_id || '|' || qty FROM stock_levels WHERE qty <> 0 ORDER BY product_id`,
+		`SELECT concat_ws('|', product_id, date, qty_in, qty_out) FROM stock_days WHERE qty_in <> 0 OR qty_out <> 0 ORDER BY product_id, date`,
+		`SELECT 'search ' || count(*) FROM product_fts WHERE product_fts MATCH 'atta OR dal'`,
+	}
+	for _, tb := range []string{"invoices", "credit_notes", "purchases", "payments", "stock_adjustments", "cancellations"} {
+		qs = append(qs, `SELECT concat_ws('|', '`+tb+`', id, hlc, data) FROM `+tb+` ORDER BY id`)
+	}
+	qs = append(qs, `SELECT 'cancelled ' || id FROM invoices WHERE cancelled = 1 ORDER BY id`)
+	for _, q := range qs {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintln(&b, v)
+		}
+		rows.Close()
+	}
+	return b.String()
+}
