@@ -24,6 +24,11 @@ const (
 	MetaDownloadTotal = "download_total" // the feed's head last seen (for progress)
 )
 
+// downloadPage is the page of a new device's ordered download when the
+// engine sets none: the largest the server gives (a download of 300,000
+// rows is then 60 round trips, not 300).
+const downloadPage = 5000
+
 // Parts of the ordered download.
 const (
 	PartMasters = "masters"
@@ -104,7 +109,7 @@ func (e *Engine) notify(d Download) {
 func (e *Engine) pullMasters(ctx context.Context) (int, error) {
 	page := e.PageSize
 	if page <= 0 {
-		page = 1000
+		page = downloadPage
 	}
 	ti, since := metaInt(e.Local, MetaDownloadTable), metaInt(e.Local, MetaDownloadSince)
 	headSeen, _ := e.Local.Meta(MetaDownloadHead)

@@ -73,7 +73,7 @@ type Engine struct {
 	Token     string
 	DeviceID  string
 	BatchSize int // mutations per push (default 500)
-	PageSize  int // changes per pull (default 1000)
+	PageSize  int // changes per pull (default 1000; a new device's download 5000)
 	Now       func() time.Time
 	// Progress, if set, is told how many rows were applied so far in a pull.
 	Progress func(applied int, more bool)
@@ -223,15 +223,19 @@ func (e *Engine) noteRejected(rs []protocol.Rejection) {
 }
 
 func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []protocol.Rejection, error) {
-	page := e.PageSize
-	if page <= 0 {
-		page = 1000
-	}
 	applied := 0
 	var rejected []protocol.Rejection
 	// A new device first downloads what billing needs, then the history
 	// without the master rows it has (download.go).
 	part, _ := e.Local.Meta(MetaDownload)
+	page := e.PageSize
+	switch {
+	case page > 0:
+	case part != "":
+		page = downloadPage
+	default:
+		page = 1000
+	}
 	if part == PartMasters {
 		n, err := e.pullMasters(ctx)
 		applied += n
