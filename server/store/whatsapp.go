@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ainaukar/naukar/sync/protocol"
@@ -22,6 +23,9 @@ type WASend struct {
 	WAMID      string    // WhatsApp's message id, once sent
 	QuotaUsed  bool      // the message was counted against the month's quota
 	State      string    // pending, sent or done (failed or skipped for good)
+	// LeaseUntil: the job that claimed the message (WAClaim) holds it until
+	// then; a save with a zero LeaseUntil lets it go.
+	LeaseUntil time.Time
 }
 
 // WASend states.
@@ -31,14 +35,17 @@ const (
 	WADone    = "done"
 )
 
-const waSendCols = `business_id, message_id, to_phone, base_at, media_id, coalesce(wamid, ''), quota_used, state`
+const waSendCols = `business_id, message_id, to_phone, base_at, media_id, coalesce(wamid, ''), quota_used, state, lease_until`
 
 func scanWASend(row interface{ Scan(...any) error }) (WASend, error) {
 	var s WASend
-	var base int64
+	var base, lease int64
 	var quota int
-	err := row.Scan(&s.BusinessID, &s.MessageID, &s.To, &base, &s.MediaID, &s.WAMID, &quota, &s.State)
+	err := row.Scan(&s.BusinessID, &s.MessageID, &s.To, &base, &s.MediaID, &s.WAMID, &quota, &s.State, &lease)
 	s.BaseAt, s.QuotaUsed = time.UnixMilli(base), quota != 0
+	if lease != 0 {
+		s.LeaseUntil = time.UnixMilli(lease)
+	}
 	return s, err
 }
 
@@ -149,14 +156,18 @@ func saveWASend(ctx context.Context, tx interface {
 	if s.WAMID != "" {
 		wamid = s.WAMID
 	}
+	var lease int64
+	if !s.LeaseUntil.IsZero() {
+		lease = ms(s.LeaseUntil)
+	}
 	// Inserted by the first save (WASendGet does not write); the base time
 	// of a record saved before is kept.
 	_, err := tx.ExecContext(ctx, `INSERT INTO wa_sends (business_id, message_id, to_phone, base_at, media_id, wamid, quota_used, state,
-		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+		created_at, updated_at, lease_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)
 		ON CONFLICT (business_id, message_id) DO UPDATE SET to_phone = excluded.to_phone, media_id = excluded.media_id,
 		wamid = coalesce(wa_sends.wamid, excluded.wamid), quota_used = excluded.quota_used, state = excluded.state,
-		updated_at = excluded.updated_at`,
-		s.BusinessID, s.MessageID, s.To, ms(s.BaseAt), s.MediaID, wamid, quota, s.State, ms(now))
+		updated_at = excluded.updated_at, lease_until = excluded.lease_until`,
+		s.BusinessID, s.MessageID, s.To, ms(s.BaseAt), s.MediaID, wamid, quota, s.State, ms(now), lease)
 	return err
 }
 
@@ -187,14 +198,14 @@ func (db *DB) WALastBusinessFor(ctx context.Context, phone string) (string, bool
 	return b, true, nil
 }
 
-// WAUnstarted lists up to limit wa_messages requests pushed since since
-// that no send has started for (a request whose job was never enqueued:
-// the server stopped right after the push that brought it).
-func (db *DB) WAUnstarted(ctx context.Context, since time.Time, limit int) ([][2]string, error) {
+// WAUnstarted lists up to limit wa_messages requests pushed between since
+// and before that no send has started for (a request whose job was never
+// enqueued: the server stopped right after the push that brought it).
+func (db *DB) WAUnstarted(ctx context.Context, since, before time.Time, limit int) ([][2]string, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT r.business_id, r.id FROM sync_rows r
-		WHERE r.tbl = 'wa_messages' AND r.updated_at > $1
+		WHERE r.tbl = 'wa_messages' AND r.updated_at > $1 AND r.updated_at < $3
 		AND NOT EXISTS (SELECT 1 FROM wa_sends s WHERE s.business_id = r.business_id AND s.message_id = r.id)
-		LIMIT $2`, ms(since), limit)
+		LIMIT $2`, ms(since), limit, ms(before))
 	if err != nil {
 		return nil, fmt.Errorf("find unsent whatsapp messages: %w", err)
 	}
@@ -229,6 +240,41 @@ func (db *DB) Reserve(ctx context.Context, key string, gap time.Duration, n int,
 		return time.Time{}, false, fmt.Errorf("reserve a sending slot: %w", err)
 	}
 	return at, ok, nil
+}
+
+// Reservation asks Reserve's question of one key; ReserveMany asks many.
+type Reservation struct {
+	Key     string
+	Gap     time.Duration
+	N       int
+	MaxWait time.Duration
+	Now     time.Time
+}
+
+// Reserved is Reserve's answer to a Reservation.
+type Reserved struct {
+	At time.Time
+	OK bool
+}
+
+// ReserveMany takes the slots of many reservations in one transaction, in
+// order (two of one key take consecutive slots).
+func (db *DB) ReserveMany(ctx context.Context, reqs []Reservation) ([]Reserved, error) {
+	out := make([]Reserved, len(reqs))
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		for i, r := range reqs {
+			var err error
+			out[i].At, out[i].OK, err = db.reserveTx(ctx, tx, r.Key, r.Gap, max(r.N, 1), r.MaxWait, r.Now)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reserve sending slots: %w", err)
+	}
+	return out, nil
 }
 
 func (db *DB) reserveTx(ctx context.Context, tx *sql.Tx, key string, gap time.Duration, n int, maxWait time.Duration, now time.Time) (time.Time, bool, error) {
@@ -301,4 +347,90 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return db.onWriter(ctx, func() error { return db.tx(ctx, fn) })
 	}
 	return db.tx(ctx, fn)
+}
+
+// WAClaim takes the messages ids of a business for owner (a job) until
+// until: a message is claimed when it is pending and nobody else holds it
+// (its lease ran out, or owner holds it already); its record is created
+// the first time (base time now). It returns the records claimed, in one
+// statement for all of them. A message held by another job, or settled,
+// is not returned.
+func (db *DB) WAClaim(ctx context.Context, businessID string, ids []string, owner string, until, now time.Time) ([]WASend, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var q strings.Builder
+	q.WriteString(`INSERT INTO wa_sends (business_id, message_id, base_at, created_at, updated_at, lease_until, lease_owner) VALUES `)
+	args := []any{businessID, ms(now), ms(until), owner}
+	for i, id := range ids {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		args = append(args, id)
+		fmt.Fprintf(&q, "($1, $%d, $2, $2, $2, $3, $4)", len(args))
+	}
+	q.WriteString(` ON CONFLICT (business_id, message_id) DO UPDATE SET lease_until = excluded.lease_until, lease_owner = excluded.lease_owner
+		WHERE wa_sends.state = 'pending' AND (wa_sends.lease_until <= excluded.created_at OR wa_sends.lease_owner = excluded.lease_owner)
+		RETURNING ` + waSendCols)
+	var out []WASend
+	run := func() error {
+		out = out[:0]
+		rows, err := db.write.QueryContext(ctx, q.String(), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			s, err := scanWASend(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, s)
+		}
+		return rows.Err()
+	}
+	var err error
+	if db.pushes != nil {
+		err = db.onWriter(ctx, run)
+	} else {
+		err = run()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("claim whatsapp sends: %w", err)
+	}
+	return out, nil
+}
+
+// SyncRowsOf reads the merged state of many synced rows of one table of a
+// business (deleted ones left out), by id.
+func (db *DB) SyncRowsOf(ctx context.Context, businessID, table string, ids []string) (map[string]json.RawMessage, error) {
+	out := make(map[string]json.RawMessage, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var q strings.Builder
+	q.WriteString(`SELECT id, data FROM sync_rows WHERE business_id = $1 AND tbl = $2 AND deleted = 0 AND id IN (`)
+	args := []any{businessID, table}
+	for i, id := range ids {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		args = append(args, id)
+		fmt.Fprintf(&q, "$%d", len(args))
+	}
+	q.WriteString(")")
+	rows, err := db.read.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, fmt.Errorf("read %s: %w", table, err)
+		}
+		out[id] = data
+	}
+	return out, rows.Err()
 }

@@ -117,11 +117,17 @@ func (s Settings) slotRun() int {
 	return min(max(1, int(s.Rate/10)), 50)
 }
 
+// batchSize is how many messages of a push one job sends: about a
+// quarter second's worth at the configured rate, at most 50.
+func (s Settings) batchSize() int {
+	return min(max(1, int(s.Rate/4)), 50)
+}
+
 // JobWorkers is the job queue's workers an instance needs to send at rate
-// messages per second: a send holds its worker for its round trip to Meta
-// (a few hundred milliseconds) and while it waits for its slot (slots are
-// handed out up to a second ahead), so about one worker per message per
-// second; never fewer than the queue's default 10.
+// messages per second. A batch job sends its messages side by side, each
+// waiting for its slot, so a few jobs keep the rate: 10 (the queue's
+// default) and one more for every 20 messages a second (200/s: 20 jobs of
+// 50 messages, 5 s of sends claimed at once).
 func JobWorkers(rate float64) int {
-	return max(10, int(math.Ceil(rate)))
+	return 10 + int(math.Ceil(rate/20))
 }

@@ -8,61 +8,63 @@ import (
 	"github.com/ainaukar/naukar/server/store"
 )
 
-// doneGroup commits the outcomes of sends together: a job that finishes
-// while another's commit is under way joins the next one, so that under
-// load one transaction saves many messages' records and status rows
-// (group commit) while a lone send still commits at once. Every job waits
-// for its own outcome to be durable before it completes.
-type doneGroup struct {
-	commit func(ctx context.Context, done []store.WASendDone) error
+// group runs the requests of concurrent callers together: a caller that
+// comes while another's run is under way joins the next one, so that under
+// load one transaction serves many callers (group commit) while a lone
+// caller runs at once. Every caller waits for its own result.
+type group[Req, Res any] struct {
+	run func(ctx context.Context, reqs []Req) ([]Res, error)
 
 	mu      sync.Mutex
 	running bool
-	pending []*doneReq
+	pending []*groupReq[Req, Res]
 }
 
-type doneReq struct {
-	d    store.WASendDone
+type groupReq[Req, Res any] struct {
+	req  Req
+	res  Res
 	wake chan struct{}
-	lead bool  // woken to commit the next group
+	lead bool  // woken to run the next group
 	err  error // the group's outcome, set before wake closes
 }
 
 // maxGroup bounds one group's transaction.
 const maxGroup = 500
 
-// save commits d with whatever else is waiting and returns the commit's
-// outcome.
-func (g *doneGroup) save(ctx context.Context, d store.WASendDone) error {
-	r := &doneReq{d: d, wake: make(chan struct{})}
+// do runs req with whatever else is waiting and returns its result.
+func (g *group[Req, Res]) do(ctx context.Context, req Req) (Res, error) {
+	r := &groupReq[Req, Res]{req: req, wake: make(chan struct{})}
 	g.mu.Lock()
 	g.pending = append(g.pending, r)
 	if g.running {
 		g.mu.Unlock()
 		<-r.wake
 		if !r.lead {
-			return r.err
+			return r.res, r.err
 		}
 		g.mu.Lock()
 	} else {
 		g.running = true
 	}
-	// This caller commits the waiting group (its own request among them).
+	// This caller runs the waiting group (its own request among them).
 	n := min(len(g.pending), maxGroup)
 	batch := g.pending[:n:n]
 	g.pending = g.pending[n:]
 	g.mu.Unlock()
 
-	ds := make([]store.WASendDone, len(batch))
+	reqs := make([]Req, len(batch))
 	for i, b := range batch {
-		ds[i] = b.d
+		reqs[i] = b.req
 	}
-	// The commit is shared: one caller's cancellation must not fail the
-	// others' writes.
+	// The run is shared: one caller's cancellation must not fail the
+	// others'.
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	err := g.commit(cctx, ds)
+	res, err := g.run(cctx, reqs)
 	cancel()
-	for _, b := range batch {
+	for i, b := range batch {
+		if err == nil && i < len(res) {
+			b.res = res[i]
+		}
 		if b != r {
 			b.err = err
 			close(b.wake)
@@ -77,6 +79,18 @@ func (g *doneGroup) save(ctx context.Context, d store.WASendDone) error {
 		g.running = false
 	}
 	g.mu.Unlock()
+	return r.res, err
+}
+
+// doneGroup commits the outcomes of sends together (one transaction saves
+// many messages' records and status rows); every job waits for its own
+// outcome to be durable before it completes.
+type doneGroup struct {
+	g group[store.WASendDone, struct{}]
+}
+
+func (d *doneGroup) save(ctx context.Context, done store.WASendDone) error {
+	_, err := d.g.do(ctx, done)
 	return err
 }
 

@@ -39,10 +39,13 @@ import (
 type Store interface {
 	WASendStart(ctx context.Context, businessID, messageID string, now time.Time) (store.WASend, error)
 	WASendGet(ctx context.Context, businessID, messageID string, now time.Time) (store.WASend, error)
+	WAClaim(ctx context.Context, businessID string, ids []string, owner string, until, now time.Time) ([]store.WASend, error)
+	SyncRowsOf(ctx context.Context, businessID, table string, ids []string) (map[string]json.RawMessage, error)
 	WASendByWAMID(ctx context.Context, wamid string) (store.WASend, bool, error)
 	WALastBusinessFor(ctx context.Context, phone string) (string, bool, error)
-	WAUnstarted(ctx context.Context, since time.Time, limit int) ([][2]string, error)
+	WAUnstarted(ctx context.Context, since, before time.Time, limit int) ([][2]string, error)
 	Reserve(ctx context.Context, key string, gap time.Duration, n int, maxWait time.Duration, now time.Time) (time.Time, bool, error)
+	ReserveMany(ctx context.Context, reqs []store.Reservation) ([]store.Reserved, error)
 	WASendsDone(ctx context.Context, done []store.WASendDone, now time.Time) error
 	PrunePacing(ctx context.Context, before time.Time) error
 	SyncRow(ctx context.Context, businessID, table, id string) (json.RawMessage, bool, error)
@@ -88,6 +91,9 @@ type Module struct {
 	log   *slog.Logger
 	now   func() time.Time
 	done  doneGroup
+	// reserves takes customers' sending slots of concurrent sends in one
+	// transaction.
+	reserves group[store.Reservation, store.Reserved]
 	slots slots
 	// server sends with the server's number; a shop's own number has its
 	// own sender (senderFor).
@@ -116,14 +122,18 @@ func New(cfg Config) *Module {
 		m.cfg.Backoff = backoff
 	}
 	m.limiters = map[string]*rate.Limiter{}
-	m.done.commit = func(ctx context.Context, done []store.WASendDone) error {
-		return m.store.WASendsDone(ctx, done, m.now())
+	m.done.g.run = func(ctx context.Context, done []store.WASendDone) ([]struct{}, error) {
+		return nil, m.store.WASendsDone(ctx, done, m.now())
+	}
+	m.reserves.run = func(ctx context.Context, reqs []store.Reservation) ([]store.Reserved, error) {
+		return m.store.ReserveMany(ctx, reqs)
 	}
 	m.server = &sender{s: m.s, graph: NewGraph(m.s.APIURL, m.s.Token, m.s.PhoneNumberID, cfg.HTTPClient)}
 	if cfg.Store != nil {
 		m.numbers = cfg.Store
 	}
-	jobs.Register(cfg.Queue, jobs.Kind{Unique: true, MaxAttempts: m.cfg.MaxAttempts, Timeout: 2 * time.Minute, Backoff: m.cfg.Backoff}, m.send)
+	jobs.Register(cfg.Queue, jobs.Kind{Unique: true, MaxAttempts: m.cfg.MaxAttempts, Timeout: sendTimeout, Backoff: m.cfg.Backoff}, m.send)
+	jobs.Register(cfg.Queue, jobs.Kind{MaxAttempts: 10, Timeout: batchTimeout}, m.sendBatch)
 	jobs.Register(cfg.Queue, jobs.Kind{}, m.sweep)
 	jobs.Every(cfg.Queue, time.Minute, SweepArgs{})
 	return m
@@ -178,15 +188,19 @@ func (m *Module) Status(ctx context.Context, businessID string) protocol.WAStatu
 // after the push committed; a request it misses (the server stopped) is
 // found by the sweep within a minute.
 func (m *Module) Pushed(ctx context.Context, s core.Session, muts []protocol.Mutation) {
-	var sends []jobs.Args
+	var ids []string
 	for _, mu := range muts {
 		// A request the device's role may not make was refused by the push.
 		if mu.Table == protocol.TableWAMessages && mu.Op != protocol.OpDelete && core.CheckWAMutation(s, mu) == nil {
-			sends = append(sends, SendArgs{BusinessID: s.BusinessID, MessageID: mu.ID})
+			ids = append(ids, mu.ID)
 		}
 	}
+	var sends []jobs.Args
+	for n := m.s.batchSize(); len(ids) > 0; ids = ids[min(n, len(ids)):] {
+		sends = append(sends, BatchArgs{BusinessID: s.BusinessID, MessageIDs: ids[:min(n, len(ids))]})
+	}
 	if _, err := m.cfg.Queue.EnqueueMany(ctx, sends); err != nil {
-		m.log.Warn("could not start whatsapp sends; the sweep will", "business", s.BusinessID, "messages", len(sends), "err", err)
+		m.log.Warn("could not start whatsapp sends; the sweep will", "business", s.BusinessID, "batches", len(sends), "err", err)
 	}
 }
 
@@ -202,7 +216,9 @@ func (m *Module) sweep(ctx context.Context, _ *jobs.Job[SweepArgs]) error {
 	if err := m.store.PrunePacing(ctx, m.now().Add(-time.Hour)); err != nil {
 		return err
 	}
-	unstarted, err := m.store.WAUnstarted(ctx, m.now().Add(-24*time.Hour), 1000)
+	// A batch job claims its messages when it starts: a backlog's later
+	// batches are not looked at until they are well overdue.
+	unstarted, err := m.store.WAUnstarted(ctx, m.now().Add(-24*time.Hour), m.now().Add(-10*time.Minute), 1000)
 	if err != nil {
 		return err
 	}
