@@ -49,9 +49,9 @@ func (h *harness) drain(n int, rate float64, limit time.Duration) time.Duration 
 		if time.Now().After(deadline) {
 			h.t.Fatalf("%d of %d messages sent after %s", len(h.fake.Messages()), n, limit)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
-	time.Sleep(200 * time.Millisecond) // room for a wrong extra send
+	h.waitIdle() // every job done: no extra send can come
 	sent := h.fake.Messages()
 	seen := map[string]bool{}
 	for _, m := range sent {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -85,6 +86,8 @@ type harness struct {
 
 	token, device, business string
 	n                       int64
+	feed                    map[string]protocol.Change // the pulled feed (rows)
+	since                   int64
 	clock                   *protocol.Clock
 	shop                    *books.Business
 }
@@ -97,7 +100,7 @@ func newHarness(t testing.TB, open storetest.Opener, opts ...option) *harness {
 	s := whatsapp.Settings{APIURL: h.fake.Base(), Token: h.fake.Token, PhoneNumberID: h.fake.PhoneID, AppSecret: h.fake.AppSecret,
 		VerifyToken: "verify-me-123", TemplateInvoice: whatsapp.DefaultTemplateInvoice, TemplateReminder: whatsapp.DefaultTemplateReminder,
 		TemplateLang: "en", Rate: 1000}
-	h.queue = jobs.New(h.db, jobs.Config{Logger: quiet, ID: "test", PollInterval: 50 * time.Millisecond, Workers: harnessWorkers,
+	h.queue = jobs.New(h.db, jobs.Config{Logger: quiet, ID: "test", PollInterval: 200 * time.Millisecond, Workers: harnessWorkers,
 		SoleInstance: h.db.Dialect() == "sqlite"})
 	box, err := secrets.New([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
@@ -215,21 +218,52 @@ func (h *harness) ask(msg protocol.WAMessage) string {
 	return id
 }
 
-// rows pulls the whole feed through GET /v1/sync/pull.
+// rows pulls the feed through GET /v1/sync/pull (what is new since the
+// last pull) and returns every row's latest change and the feed's cursor.
 func (h *harness) rows() (map[string]protocol.Change, int64) {
 	h.t.Helper()
-	out := map[string]protocol.Change{}
-	var since int64
+	if h.feed == nil {
+		h.feed = map[string]protocol.Change{}
+	}
 	for {
 		var p protocol.PullResponse
-		h.call("GET", fmt.Sprintf("/v1/sync/pull?since=%d&limit=1000", since), h.token, nil, &p, 200)
+		h.call("GET", fmt.Sprintf("/v1/sync/pull?since=%d&limit=1000", h.since), h.token, nil, &p, 200)
 		for _, c := range p.Changes {
-			out[c.Table+"/"+c.ID] = c
+			h.feed[c.Table+"/"+c.ID] = c
 		}
-		since = p.Next
+		h.since = max(h.since, p.Next)
 		if !p.More {
-			return out, since
+			return h.feed, h.since
 		}
+	}
+}
+
+// waitIdle waits until no send job is left to run: every message asked
+// for has been sent or settled, and nothing is waiting to be tried again.
+func (h *harness) waitIdle() {
+	h.t.Helper()
+	q := `SELECT count(*) FROM river_job WHERE kind IN ('whatsapp_send', 'whatsapp_send_batch')
+		AND state NOT IN ('completed', 'cancelled', 'discarded')`
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		var err error
+		if w := h.db.JobsSQLite(); w != nil {
+			err = w.QueryRowContext(ctx, q).Scan(&n)
+		} else {
+			pool, schema := h.db.JobsPostgres()
+			err = pool.QueryRow(ctx, strings.Replace(q, "river_job", schema+".river_job", 1)).Scan(&n)
+		}
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("%d send jobs still to run after 30 s", n)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -262,7 +296,7 @@ func (h *harness) waitStatus(id string, limit time.Duration, want ...string) pro
 		if time.Now().After(deadline) {
 			h.t.Fatalf("message %s: status %q after %s, want %v (error %q)", id, m.Status, limit, want, m.Error)
 		}
-		time.Sleep(40 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 

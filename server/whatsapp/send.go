@@ -31,6 +31,10 @@ type SendArgs struct {
 	MessageID  string `json:"message_id" river:"unique"`
 	// Tried counts the tries made before this job (by a batch).
 	Tried int `json:"tried,omitempty"`
+	// NotBefore (Unix ms): the job waits until then. A batch hands a
+	// message on with a short wait this way: a job scheduled for later
+	// waits for the queue's scheduler (every 5 s) to make it due.
+	NotBefore int64 `json:"not_before,omitempty"`
 }
 
 // Kind names the job kind.
@@ -68,6 +72,10 @@ const (
 	sendTimeout  = 2 * time.Minute // one message, and the single send job
 )
 
+// handOffWait is the longest a message handed on by a batch waits inside
+// its own job (rather than scheduled for later).
+const handOffWait = 5 * time.Second
+
 // errRetry marks a temporary failure whose words the shop does not need.
 var errRetry = errors.New("try again")
 
@@ -85,6 +93,11 @@ func (e *laterError) Error() string { return fmt.Sprintf("sending slot in %s", e
 // send works one SendArgs job.
 func (m *Module) send(ctx context.Context, job *jobs.Job[SendArgs]) error {
 	a := job.Args
+	if a.NotBefore > 0 {
+		if err := m.cfg.Sleep(ctx, time.UnixMilli(a.NotBefore).Sub(m.now())); err != nil {
+			return err
+		}
+	}
 	now := m.now()
 	recs, err := m.store.WAClaim(ctx, a.BusinessID, []string{a.MessageID}, "send:"+strconv.FormatInt(job.ID, 10), now.Add(leaseFor), now)
 	if err != nil {
@@ -189,7 +202,13 @@ func (m *Module) sendBatch(ctx context.Context, job *jobs.Job[BatchArgs]) error 
 		default:
 			at = m.now().Add(m.cfg.Backoff(job.Attempt))
 		}
-		if _, err := m.cfg.Queue.Enqueue(ctx, args, jobs.At(at)); err != nil {
+		var opts []jobs.Option
+		if at.Sub(m.now()) > handOffWait {
+			opts = append(opts, jobs.At(at))
+		} else {
+			args.NotBefore = at.UnixMilli()
+		}
+		if _, err := m.cfg.Queue.Enqueue(ctx, args, opts...); err != nil {
 			handed = append(handed, err)
 			continue
 		}
@@ -386,8 +405,7 @@ func (m *Module) pace(ctx context.Context, snd *sender, rec *store.WASend, dirty
 			return err
 		}
 	}
-	gap := snd.s.gap()
-	if gap > 0 {
+	if gap := snd.s.gap(); gap > 0 {
 		now := m.now()
 		at, ok, err := m.slots.take(ctx, m.store, "rate:"+snd.s.PhoneNumberID, gap, snd.s.slotRun(), now)
 		if err != nil {
@@ -399,26 +417,21 @@ func (m *Module) pace(ctx context.Context, snd *sender, rec *store.WASend, dirty
 		if err := m.cfg.Sleep(ctx, at.Sub(now)); err != nil {
 			return err
 		}
+		if err := m.limiterFor(snd.s.PhoneNumberID, gap).Wait(ctx); err != nil {
+			return err
+		}
 	}
-	if rgap := snd.s.RecipientGap; rgap > 0 {
-		now := m.now()
-		r, err := m.reserves.do(ctx, store.Reservation{Key: recipientKey(snd.s.PhoneNumberID, rec.To), Gap: rgap, N: 1,
-			MaxWait: maxPaceWait, Now: now})
+	if gap := snd.s.RecipientGap; gap > 0 {
+		// Reserved with the other sends' customers in one transaction, at
+		// the time it runs (see reserves).
+		r, err := m.reserves.do(ctx, store.Reservation{Key: recipientKey(snd.s.PhoneNumberID, rec.To), Gap: gap, N: 1, MaxWait: maxPaceWait})
 		if err != nil {
 			return err
 		}
-		at, ok := r.At, r.OK
-		if !ok {
-			return &laterError{at.Sub(now)}
+		if !r.OK {
+			return &laterError{r.At.Sub(m.now())}
 		}
-		if err := m.cfg.Sleep(ctx, at.Sub(m.now())); err != nil {
-			return err
-		}
-	}
-	if gap > 0 {
-		// Last, right before the send: sends that reach here late never
-		// go out closer together than the rate.
-		return m.limiterFor(snd.s.PhoneNumberID, gap).Wait(ctx)
+		return m.cfg.Sleep(ctx, r.At.Sub(m.now()))
 	}
 	return nil
 }

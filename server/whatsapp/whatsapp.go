@@ -126,6 +126,12 @@ func New(cfg Config) *Module {
 		return nil, m.store.WASendsDone(ctx, done, m.now())
 	}
 	m.reserves.run = func(ctx context.Context, reqs []store.Reservation) ([]store.Reserved, error) {
+		// A customer's slot starts no earlier than the transaction that
+		// takes it: a send never follows a slot that was already past.
+		now := m.now()
+		for i := range reqs {
+			reqs[i].Now = now
+		}
 		return m.store.ReserveMany(ctx, reqs)
 	}
 	m.server = &sender{s: m.s, graph: NewGraph(m.s.APIURL, m.s.Token, m.s.PhoneNumberID, cfg.HTTPClient)}

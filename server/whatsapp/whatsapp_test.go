@@ -131,7 +131,7 @@ func TestSendPaths(t *testing.T) {
 				before := h.quota.count(h.business)
 				id := h.ask(protocol.WAMessage{Kind: protocol.WAKindReminder, To: to, PartyName: "Asha", Amount: 1000})
 				m := h.waitStatus(id, 15*time.Second, protocol.WAFailed)
-				time.Sleep(300 * time.Millisecond) // room for a wrong retry
+				h.waitIdle() // no retry left waiting
 				if h.fake.CallsTo(to) != 1 || !strings.Contains(m.Error, "may not be on WhatsApp") {
 					t.Fatalf("%d requests, error %q", h.fake.CallsTo(to), m.Error)
 				}
@@ -176,7 +176,7 @@ func TestSendPaths(t *testing.T) {
 				// job for it is enqueued again: nothing more goes out.
 				h.push(protocol.Mutation{Table: protocol.TableWAMessages, ID: id, Op: protocol.OpUpsert, Data: json.RawMessage(`{"party_name":"Asha B"}`)})
 				h.wa.Pushed(ctx, sessionOf(h), []protocol.Mutation{{Table: protocol.TableWAMessages, ID: id, Op: protocol.OpUpsert}})
-				time.Sleep(500 * time.Millisecond)
+				h.waitIdle()
 				if h.fake.CallsTo(to) != 1 {
 					t.Fatalf("%d requests for one message", h.fake.CallsTo(to))
 				}
