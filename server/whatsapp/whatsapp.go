@@ -94,7 +94,7 @@ type Module struct {
 	// reserves takes customers' sending slots of concurrent sends in one
 	// transaction.
 	reserves group[store.Reservation, store.Reserved]
-	slots slots
+	slots    slots
 	// server sends with the server's number; a shop's own number has its
 	// own sender (senderFor).
 	server  *sender
