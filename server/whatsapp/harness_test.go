@@ -122,7 +122,10 @@ func newHarness(t testing.TB, open storetest.Opener, opts ...option) *harness {
 		defer cancel()
 		h.queue.Stop(c)
 	})
-	h.srv = httptest.NewServer(api.New(api.Config{Store: h.db, BcryptCost: 4, Logger: quiet, Modules: []api.Module{h.wa}}))
+	// The tests poll the feed as fast as they like (the rate limits have
+	// their own tests).
+	h.srv = httptest.NewServer(api.New(api.Config{Store: h.db, BcryptCost: 4, Logger: quiet, Modules: []api.Module{h.wa},
+		Limits: api.Limits{DevicePerSecond: 1e4, DeviceBurst: 1e4, BusinessPerSecond: 1e4, BusinessBurst: 1e4}}))
 	t.Cleanup(h.srv.Close)
 
 	email := uuid.NewString()[:8] + "@example.in"
