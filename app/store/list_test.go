@@ -237,3 +237,57 @@ func TestStockValue(t *testing.T) {
 		t.Fatalf("stock value after migrating: %+v %v", v, err)
 	}
 }
+
+// TestSearchIndexMigrates opens books whose search index was made before
+// migration 0077 (prefixes of up to three letters): the index is built
+// again with longer prefixes and finds what it found before.
+func TestSearchIndexMigrates(t *testing.T) {
+	s := MustBooks(t)
+	MustProduct(t, s, books.Product{Name: "Cycle Agarbatti Pack of 4", SKU: "AG4", SalePrice: 4000, GSTRate: 500})
+	gone := MustProduct(t, s, books.Product{Name: "Agarbatti Old", SalePrice: 100, GSTRate: 500})
+	if err := s.DeleteProduct(gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	path := s.Path()
+	s.Close()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP TABLE product_fts`,
+		`CREATE VIRTUAL TABLE product_fts USING fts5(name, sku, content='products', content_rowid='rid',
+			tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')`,
+		`INSERT INTO product_fts(product_fts) VALUES ('rebuild')`,
+		`DELETE FROM schema_migrations WHERE version = 77`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s2, err := store.Open(path, store.Options{Now: s.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if n := count(t, s2, `SELECT count(*) FROM sqlite_schema WHERE name = 'product_fts' AND sql LIKE '%prefix=''1 2 3 4 5 6''%'`); n != 1 {
+		t.Fatal("search index not rebuilt with longer prefixes")
+	}
+	for _, q := range []string{"agarb", "agar pack 4", "cyc ag"} {
+		hits, err := s2.SearchProducts(q, 20)
+		if err != nil || len(hits) != 1 || hits[0].Name != "Cycle Agarbatti Pack of 4" {
+			t.Fatalf("%q: %+v %v", q, hits, err)
+		}
+	}
+	// The index stays in step with later changes.
+	p := MustProduct(t, s2, books.Product{Name: "Zed Agarbatti", SalePrice: 100, GSTRate: 500})
+	p.Name = "Zed Dhoop"
+	if _, err := s2.SaveProduct(p); err != nil {
+		t.Fatal(err)
+	}
+	if hits, _ := s2.SearchProducts("dhoop", 20); len(hits) != 1 {
+		t.Fatalf("renamed product: %+v", hits)
+	}
+	if hits, _ := s2.SearchProducts("agarba", 20); len(hits) != 1 {
+		t.Fatalf("old name still found: %+v", hits)
+	}
+}
