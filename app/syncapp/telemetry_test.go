@@ -185,3 +185,24 @@ func TestErrorReportMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestCrashReportSurvivesRestart: a panic that takes the app down is kept
+// in the books and waits in the next start's batch, once.
+func TestCrashReportSurvivesRestart(t *testing.T) {
+	books, err := store.Open(filepath.Join(t.TempDir(), "books.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer books.Close()
+	tel := syncapp.NewTelemetry(books, "1.4.0", nil)
+	tel.Error(errors.New("printer not found"), "")
+	tel.Panic("index out of range [7] for party Meena Traders", "app/ui.(*App).Run\n\trun.go:80", true)
+	again := syncapp.NewTelemetry(books, "1.4.0", nil).Pending().Errors
+	if len(again) != 2 || !strings.HasPrefix(again[1].Message, "panic: index out of range") || again[1].Stack == "" ||
+		strings.Contains(again[1].Message, "Meena") {
+		t.Fatalf("after the restart: %+v", again)
+	}
+	if third := syncapp.NewTelemetry(books, "1.4.0", nil).Pending().Errors; len(third) != 0 {
+		t.Errorf("picked up twice: %+v", third)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 
 	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/messaging"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/app/syncapp"
 )
@@ -95,6 +96,14 @@ func (w usedWhatsApp) Remind(ctx context.Context, party string) (syncapp.Outcome
 
 func (w usedWhatsApp) RemindAll(ctx context.Context) (store.RemindResult, error) {
 	res, err := w.WhatsApp.RemindAll(ctx)
+	if err == nil {
+		w.use("reminder.send")
+	}
+	return res, err
+}
+
+func (w usedWhatsApp) RemindByRule(ctx context.Context, r messaging.Rule) (store.RemindResult, error) {
+	res, err := w.WhatsApp.RemindByRule(ctx, r)
 	if err == nil {
 		w.use("reminder.send")
 	}

@@ -50,6 +50,10 @@ func (s *Service) BillingNotice(ctx context.Context, accountID, kind, ref string
 	return s.queueEmail(ctx, EmailArgs{Mail: kind, AccountID: accountID, Ref: ref, Billing: &f})
 }
 
+// hindi separates an email's English from the same words in Hindi: the
+// signup and closing emails carry both (the account keeps no language).
+const hindi = "\n———\nहिन्दी में\n\n"
+
 // accountMail writes the text of the signup and billing emails.
 func accountMail(a EmailArgs, name string, m *mail.Message) error {
 	f := BillingFacts{}
@@ -64,7 +68,12 @@ func accountMail(a EmailArgs, name string, m *mail.Message) error {
 			"Your rights: on the account page (/account on your sync server) you can correct your details, export all your data, " +
 			"stop product update emails and close the account. We share data only with Anthropic (the AI assistant, when you ask it), " +
 			"Meta (WhatsApp messages you send), Razorpay (payments) and our host.\n\n" +
-			"Did not sign up? Reply to this email and we will close the account.\n\n— AI Naukar\n"
+			"Did not sign up? Reply to this email and we will close the account.\n\n— AI Naukar\n" +
+			hindi + "नमस्ते " + name + ",\n\nआपका AI Naukar खाता इसी ईमेल पते से बन गया है। अपनी बहियाँ सिंक करने के लिए काउंटर PC पर इसी से साइन इन करें।\n\n" +
+			"आपके अधिकार: खाता पेज पर (आपके सिंक सर्वर पर /account) आप अपनी जानकारी सुधार सकते हैं, अपना सारा डेटा निर्यात कर सकते हैं, " +
+			"उत्पाद अपडेट ईमेल बंद कर सकते हैं और खाता बंद कर सकते हैं। हम डेटा सिर्फ़ Anthropic (AI सहायक, जब आप उससे पूछें), " +
+			"Meta (आपके भेजे WhatsApp संदेश), Razorpay (भुगतान) और अपने होस्ट के साथ साझा करते हैं।\n\n" +
+			"साइन अप नहीं किया? इस ईमेल का जवाब दें, हम खाता बंद कर देंगे।\n\n— AI Naukar\n"
 	case MailPaymentReceived:
 		m.Subject = "Payment received: " + f.PlanName + " plan"
 		m.Text = "Namaste " + name + ",\n\nWe received " + gst.FormatINR(f.AmountPaise) + " for your AI Naukar " + f.PlanName + " plan."

@@ -106,6 +106,10 @@ func (s *Service) SendEmail(ctx context.Context, a EmailArgs) error {
 		m.Text = fmt.Sprintf("Namaste %s,\n\nYour AI Naukar account was closed on %s. Every device is signed out and the books no longer sync.\n\n"+
 			"On %s the server deletes everything it holds about your business, except our billing records, which Indian tax law makes us keep for 7 years.\n\n"+
 			"Closed by mistake? Until that date, reply to this email and we can reopen the account. The books on your counter PCs stay where they are.\n\n— AI Naukar\n",
+			c.Name, cl.ClosedAt.In(ist).Format("02-01-2006 15:04 IST"), cl.PurgeAt.In(ist).Format("02-01-2006")) +
+			hindi + fmt.Sprintf("नमस्ते %s,\n\nआपका AI Naukar खाता %s को बंद हुआ। हर डिवाइस साइन आउट हो गया है और बहियाँ अब सिंक नहीं होतीं।\n\n"+
+			"%s को सर्वर आपके व्यवसाय का सारा डेटा हटा देगा, सिवाय हमारे बिलिंग रिकॉर्ड के, जिन्हें भारतीय कर क़ानून के कारण हमें 7 साल रखना होता है।\n\n"+
+			"ग़लती से बंद हुआ? उस तारीख़ तक इस ईमेल का जवाब दें, हम खाता फिर खोल सकते हैं। आपके काउंटर PC की बहियाँ वहीं रहती हैं।\n\n— AI Naukar\n",
 			c.Name, cl.ClosedAt.In(ist).Format("02-01-2006 15:04 IST"), cl.PurgeAt.In(ist).Format("02-01-2006"))
 	case MailPolicy, MailUpdate:
 		if c.Closed {

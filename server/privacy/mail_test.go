@@ -2,7 +2,9 @@ package privacy_test
 
 import (
 	"context"
+	"encoding/base64"
 	"io"
+	"mime/quotedprintable"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -38,7 +40,23 @@ func (ss *smtpServer) waitFor(t *testing.T, n int) map[string][]mailtest.Message
 
 func (ss *smtpServer) count() int { return len(ss.Messages()) }
 
-func body(_ *testing.T, m mailtest.Message) string { return m.Body }
+func body(t *testing.T, m mailtest.Message) string {
+	switch strings.ToLower(m.Header.Get("Content-Transfer-Encoding")) {
+	case "quoted-printable":
+		b, err := io.ReadAll(quotedprintable.NewReader(strings.NewReader(m.Body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	case "base64":
+		b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(m.Body), ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	return m.Body
+}
 
 // TestEmails: through a real SMTP server, each signup is confirmed;
 // closing an account sends its
@@ -82,7 +100,7 @@ func TestEmails(t *testing.T) {
 			got := ss.waitFor(t, 3)
 			for _, m := range []markers{a, b, c} {
 				if len(got[m.email]) != 1 || got[m.email][0].Header.Get("Subject") != "Welcome to AI Naukar: your account is ready" ||
-					!strings.Contains(body(t, got[m.email][0]), "export all your data") {
+					!strings.Contains(body(t, got[m.email][0]), "export all your data") || !strings.Contains(body(t, got[m.email][0]), "अपना सारा डेटा निर्यात") {
 					t.Fatalf("signup confirmation to %s: %v", m.email, got[m.email])
 				}
 			}
@@ -165,7 +183,8 @@ func TestEmails(t *testing.T) {
 			got = ss.waitFor(t, 12)
 			last := got[c.email][len(got[c.email])-1]
 			want := closed.PurgeAt.In(time.FixedZone("IST", 19800)).Format("02-01-2006")
-			if last.Header.Get("Subject") != "Your AI Naukar account is closed" || !strings.Contains(body(t, last), want) {
+			if last.Header.Get("Subject") != "Your AI Naukar account is closed" || !strings.Contains(body(t, last), want) ||
+				!strings.Contains(body(t, last), want+" को सर्वर आपके व्यवसाय का सारा डेटा हटा देगा") {
 				t.Errorf("closing email: %v, want the purge date %s", last.Header, want)
 			}
 			if from := last.Header.Get("From"); !strings.Contains(from, "no-reply@example.in") {
