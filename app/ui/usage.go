@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"reflect"
 	"runtime/debug"
 
 	"github.com/ainaukar/naukar/app/books"
@@ -33,11 +34,20 @@ func (a *App) used(feature string) {
 // mistakes (a wrong value, something not found, a role's refusal) are
 // not the app's errors and are not reported; an error is reported once.
 func (a *App) failed(err error) {
-	if a.opt.Telemetry == nil || err == a.lastFailed || !reportable(err) {
+	if a.opt.Telemetry == nil || !reportable(err) || same(err, a.lastFailed) {
 		return
 	}
 	a.lastFailed = err
 	a.opt.Telemetry.Error(err, string(debug.Stack()))
+}
+
+// same reports whether two errors are the one value (errors of a type
+// that cannot be compared, such as books.Problems, never are).
+func same(a, b error) bool {
+	if a == nil || b == nil || !reflect.TypeOf(a).Comparable() || reflect.TypeOf(a) != reflect.TypeOf(b) {
+		return false
+	}
+	return a == b
 }
 
 // reportable: err is the app's own failure, not the shopkeeper's mistake
