@@ -29,6 +29,15 @@ func whatsappState(s *store.Store) syncapp.WhatsApp {
 	return syncapp.WhatsAppState(context.Background(), s, 5*time.Second)
 }
 
+// usedUp refuses a send once this month's messages are used up (the
+// server would refuse it too), in the quota's words.
+func usedUp(s *store.Store, w syncapp.WhatsApp) error {
+	if !w.UsedUp(s.Now()) {
+		return nil
+	}
+	return fmt.Errorf("%s", syncapp.QuotaWords(protocol.QuotaInfo{Feature: "whatsapp", Limit: w.Status.Limit, ResetsOn: w.Status.ResetsOn}, nil))
+}
+
 func queuedLine(m store.WAMessage, w syncapp.WhatsApp) string {
 	if w.Offline {
 		return fmt.Sprintf("WhatsApp to %s: %s (`naukar sync` sends it; `naukar whatsapp status` shows how far it got.)", m.To, syncapp.OfflineNote)
@@ -52,6 +61,9 @@ func cmdWhatsAppSend(env *Env, args []string) error {
 	}
 	defer s.Close()
 	w := whatsappState(s)
+	if err := usedUp(s, w); err != nil {
+		return err
+	}
 	if !w.Connected {
 		inv, _, err := s.Invoice(number)
 		if err != nil {
@@ -153,6 +165,9 @@ func cmdWhatsAppRemind(env *Env, args []string) error {
 		return tw.Flush()
 	}
 	w := whatsappState(s)
+	if err := usedUp(s, w); err != nil {
+		return err
+	}
 	if !w.Connected {
 		if party == "" {
 			return fmt.Errorf("%s", w.Reason)
@@ -234,8 +249,8 @@ func cmdWhatsAppStatus(env *Env, args []string) error {
 	}
 	if w := whatsappState(s); !w.Connected {
 		fmt.Fprintln(env.Stdout, w.Reason)
-	} else if w.Known && w.Status.Limit > 0 {
-		fmt.Fprintf(env.Stdout, "This month: %d of %d WhatsApp messages used.\n", w.Status.Used, w.Status.Limit)
+	} else if line := w.QuotaLine(nil); line != "" {
+		fmt.Fprintln(env.Stdout, line)
 	}
 	if len(rows) == 0 {
 		fmt.Fprintln(env.Stdout, "No WhatsApp messages yet.")

@@ -144,6 +144,9 @@ func (w *WhatsAppSender) queued(m store.WAMessage, st WhatsApp) Outcome {
 // SendInvoice sends an invoice (by number or id) to its customer, or to to.
 func (w *WhatsAppSender) SendInvoice(ctx context.Context, number, to string) (Outcome, error) {
 	st := w.state(ctx)
+	if err := w.usedUp(st); err != nil {
+		return Outcome{}, err
+	}
 	if st.Connected {
 		m, err := w.Store.SendInvoiceOnWhatsApp(ctx, number, to)
 		if err != nil {
@@ -177,6 +180,9 @@ func (w *WhatsAppSender) SendInvoice(ctx context.Context, number, to string) (Ou
 // Remind sends a party (id, name or phone) a reminder of what they owe.
 func (w *WhatsAppSender) Remind(ctx context.Context, party string) (Outcome, error) {
 	st := w.state(ctx)
+	if err := w.usedUp(st); err != nil {
+		return Outcome{}, err
+	}
 	if st.Connected {
 		m, err := w.Store.RemindOnWhatsApp(ctx, party)
 		if err != nil {
@@ -209,6 +215,8 @@ func (w *WhatsAppSender) Remind(ctx context.Context, party string) (Outcome, err
 func (w *WhatsAppSender) RemindAll(ctx context.Context) (store.RemindResult, error) {
 	if st := w.state(ctx); !st.Connected {
 		return store.RemindResult{}, books.Errorf(books.EINVALID, "%s", st.Reason)
+	} else if err := w.usedUp(st); err != nil {
+		return store.RemindResult{}, err
 	}
 	res, err := w.Store.RemindAll(ctx)
 	if err == nil && len(res.Queued) > 0 && w.Kick != nil {
@@ -248,6 +256,8 @@ func (w *WhatsAppSender) PreviewRule(ctx context.Context, r messaging.Rule) ([]s
 func (w *WhatsAppSender) RemindByRule(ctx context.Context, r messaging.Rule) (store.RemindResult, error) {
 	if st := w.state(ctx); !st.Connected {
 		return store.RemindResult{}, books.Errorf(books.EINVALID, "%s", st.Reason)
+	} else if err := w.usedUp(st); err != nil {
+		return store.RemindResult{}, err
 	}
 	res, err := w.Store.RemindByRule(ctx, r, w.Store.Now())
 	if err == nil && len(res.Queued) > 0 && w.Kick != nil {
@@ -256,10 +266,22 @@ func (w *WhatsAppSender) RemindByRule(ctx context.Context, r messaging.Rule) (st
 	return res, err
 }
 
-// UsedUp reports whether this month's WhatsApp messages are used up (as
-// the server last said).
-func (st WhatsApp) UsedUp() bool {
-	return st.Known && st.Status.Limit > 0 && st.Status.Used >= st.Status.Limit
+// UsedUp reports whether this month's WhatsApp messages are used up at
+// now (as the server last said; a month that has ended since starts
+// again).
+func (st WhatsApp) UsedUp(now time.Time) bool {
+	return st.Known && st.Status.Limit > 0 && st.Status.Used >= st.Status.Limit &&
+		(st.Status.ResetsOn.IsZero() || now.Before(st.Status.ResetsOn))
+}
+
+// usedUp refuses a send when this month's messages are used up, in the
+// quota's words: the server would refuse it too.
+func (w *WhatsAppSender) usedUp(st WhatsApp) error {
+	if !st.UsedUp(w.Store.Now()) {
+		return nil
+	}
+	return books.Errorf(books.ECONFLICT, "%s", QuotaWords(protocol.QuotaInfo{Feature: "whatsapp", Limit: st.Status.Limit,
+		ResetsOn: st.Status.ResetsOn}, w.Translate))
 }
 
 // QuotaLine says this month's WhatsApp count in words ("" when the server

@@ -307,8 +307,14 @@ func TestRefusedSendsShowFailed(t *testing.T) {
 		!strings.Contains(syncapp.StatusWords(over), "not sent. This month's 1 WhatsApp messages are used up") {
 		t.Fatalf("beyond the quota: %+v: %s", over, syncapp.StatusWords(over))
 	}
-	if st := syncapp.WhatsAppState(ctx, a.s, 5*time.Second); st.Status.Used != 1 || st.Status.Limit != 1 {
-		t.Fatalf("quota %+v", st.Status)
+	if st := syncapp.WhatsAppState(ctx, a.s, 5*time.Second); st.Status.Used != 1 || st.Status.Limit != 1 || !st.UsedUp(time.Now()) ||
+		!strings.HasPrefix(st.QuotaLine(nil), "WhatsApp this month: 1 of 1 messages used. The count starts again on 01-") {
+		t.Fatalf("quota %+v: %s", st.Status, st.QuotaLine(nil))
+	}
+	// The month's messages used up, a send is refused at once, in words.
+	sender := &syncapp.WhatsAppSender{Store: a.s}
+	if _, err := sender.Remind(ctx, "Asha"); err == nil || !strings.HasPrefix(err.Error(), "This month's 1 WhatsApp messages are used up.") {
+		t.Fatalf("a send beyond the quota: %v", err)
 	}
 
 	if _, err := a.s.AddStaff(ctx, store.StaffInput{Name: "Meera", Role: staff.Owner, PIN: "2580"}); err != nil {

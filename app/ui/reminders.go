@@ -229,7 +229,7 @@ func (v *RemindersView) showState(st syncapp.WhatsApp) {
 	case !st.Connected:
 		v.Quota.SetText(L("WhatsApp is not connected:") + " " + st.Reason)
 		v.Send.Disable()
-	case st.UsedUp():
+	case st.UsedUp(v.a.Books.Now()):
 		v.Quota.SetText(st.QuotaLine(L))
 		v.Send.SetText(L("This month's WhatsApp messages are used up"))
 		v.Send.Disable()

@@ -72,7 +72,7 @@ func (a *App) whatsappButton(inv *books.Invoice, cancelled bool) (*widget.Button
 			text = strings.TrimSpace(text + "\n" + q)
 		}
 		status.SetText(text)
-		if st.UsedUp() {
+		if st.UsedUp(a.Books.Now()) {
 			btn.SetText(L("This month's WhatsApp messages are used up"))
 			btn.Disable()
 		}
