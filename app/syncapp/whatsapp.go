@@ -84,7 +84,9 @@ func ApplyReminderRule(ctx context.Context, s *store.Store, online bool, today t
 	if online {
 		st = WhatsAppState(ctx, s, 5*time.Second)
 	}
-	if !st.Connected || !st.Known {
+	if !st.Connected || !st.Known || st.UsedUp(today) {
+		// Tried again after the next rounds (the month's messages are
+		// used up: once the count starts again).
 		return store.RemindResult{}, false, nil
 	}
 	return s.ApplyReminderRule(ctx, today)
