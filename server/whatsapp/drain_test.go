@@ -18,11 +18,13 @@ import (
 )
 
 // queueReminders pushes n reminder requests (to n different customers)
-// as the harness's device, in batches as a counter's sync does, and
-// starts their sends as the push observer does.
+// as the harness's device, in batches as a counter's sync does, then
+// starts their sends as the push observer does: all are queued before
+// the first goes.
 func (h *harness) queueReminders(n int) {
 	h.t.Helper()
 	s := core.Session{BusinessID: h.business, DeviceID: h.device, Role: staff.Owner}
+	var pushed [][]protocol.Mutation
 	for from := 0; from < n; from += 500 {
 		var muts []protocol.Mutation
 		for i := from; i < min(n, from+500); i++ {
@@ -35,6 +37,9 @@ func (h *harness) queueReminders(n int) {
 		if _, err := h.db.Push(ctx, s, protocol.PushRequest{DeviceID: h.device, ProtocolVersion: 1, Mutations: muts}, time.Now()); err != nil {
 			h.t.Fatal(err)
 		}
+		pushed = append(pushed, muts)
+	}
+	for _, muts := range pushed {
 		h.wa.Pushed(ctx, s, muts)
 	}
 }

@@ -393,19 +393,23 @@ func (m *Module) sendOne(ctx context.Context, rec *store.WASend, data json.RawMe
 // pace saves what the send learnt (rec, when dirty; group-committed with
 // the other sends saving meanwhile), then waits for a sending slot under
 // the configured rate and for the recipient's. The rate's slots are taken
-// from the database a run at a time (see slots); sends that wake late (a
-// busy machine) are spaced again by the instance's own limiter rather
-// than going out together. The recipient's slot is taken last, so that
-// the send follows it at once and two messages to one customer are never
-// closer than the gap. A slot further off than maxPaceWait snoozes the
-// job.
+// from the database a run at a time (see slots). The customer's slot is
+// taken with the other sends' customers in one transaction (reserves) and
+// holds the customer for the gap and recipientLag more: the send must go
+// within recipientLag of its slot (else it is tried again with a new
+// one), so two messages to one customer are never closer than the gap
+// however late a send runs. Last, right before the send, the instance's
+// own limiter spaces sends that come late to their slots rather than
+// letting them go together. A slot further off than maxPaceWait hands the
+// message to a later job (laterError).
 func (m *Module) pace(ctx context.Context, snd *sender, rec *store.WASend, dirty bool) error {
 	if dirty {
 		if err := m.save(ctx, *rec, nil); err != nil {
 			return err
 		}
 	}
-	if gap := snd.s.gap(); gap > 0 {
+	gap := snd.s.gap()
+	if gap > 0 {
 		now := m.now()
 		at, ok, err := m.slots.take(ctx, m.store, "rate:"+snd.s.PhoneNumberID, gap, snd.s.slotRun(), now)
 		if err != nil {
@@ -417,24 +421,35 @@ func (m *Module) pace(ctx context.Context, snd *sender, rec *store.WASend, dirty
 		if err := m.cfg.Sleep(ctx, at.Sub(now)); err != nil {
 			return err
 		}
-		if err := m.limiterFor(snd.s.PhoneNumberID, gap).Wait(ctx); err != nil {
-			return err
-		}
 	}
-	if gap := snd.s.RecipientGap; gap > 0 {
-		// Reserved with the other sends' customers in one transaction, at
-		// the time it runs (see reserves).
-		r, err := m.reserves.do(ctx, store.Reservation{Key: recipientKey(snd.s.PhoneNumberID, rec.To), Gap: gap, N: 1, MaxWait: maxPaceWait})
+	var custSlot time.Time
+	if rgap := snd.s.RecipientGap; rgap > 0 {
+		r, err := m.reserves.do(ctx, store.Reservation{Key: recipientKey(snd.s.PhoneNumberID, rec.To), Gap: rgap + recipientLag, N: 1,
+			MaxWait: maxPaceWait})
 		if err != nil {
 			return err
 		}
 		if !r.OK {
 			return &laterError{r.At.Sub(m.now())}
 		}
-		return m.cfg.Sleep(ctx, r.At.Sub(m.now()))
+		if err := m.cfg.Sleep(ctx, r.At.Sub(m.now())); err != nil {
+			return err
+		}
+		custSlot = r.At
+	}
+	if gap > 0 {
+		if err := m.limiterFor(snd.s.PhoneNumberID, gap).Wait(ctx); err != nil {
+			return err
+		}
+	}
+	if !custSlot.IsZero() && m.now().After(custSlot.Add(recipientLag)) {
+		return &laterError{0} // too late for the customer's slot: a new one
 	}
 	return nil
 }
+
+// recipientLag is how late after the customer's slot a send may still go.
+const recipientLag = time.Second
 
 // recipientKey names a customer's pacing slot without their number: a
 // one-way hash of the sending number and theirs.
