@@ -60,7 +60,7 @@ type Sent struct {
 	Filename string
 	Body     []string
 	Opaque   string
-	At       time.Time
+	At       time.Time // when the request arrived
 }
 
 // The approved templates: body parameter counts and whether a document
@@ -133,6 +133,7 @@ func graphError(w http.ResponseWriter, status, code int, msg string) {
 var digitsOnly = regexp.MustCompile(`^[0-9]{8,15}$`)
 
 func (f *Graph) serve(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now() // Meta counts a number's throughput as requests arrive
 	id, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"+f.version+"/"), "/")
 	f.mu.Lock()
 	n, known := f.numbers[id]
@@ -160,7 +161,7 @@ func (f *Graph) serve(w http.ResponseWriter, r *http.Request) {
 	case rest == "media":
 		f.upload(w, r)
 	case rest == "messages":
-		f.message(w, r, id)
+		f.message(w, r, id, arrived)
 	default:
 		graphError(w, http.StatusBadRequest, 100, "Unknown path components")
 	}
@@ -199,7 +200,7 @@ func (f *Graph) upload(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, `{"id":%q}`, id)
 }
 
-func (f *Graph) message(w http.ResponseWriter, r *http.Request, phoneID string) {
+func (f *Graph) message(w http.ResponseWriter, r *http.Request, phoneID string, arrived time.Time) {
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		graphError(w, http.StatusBadRequest, 100, "Content-Type must be application/json")
 		return
@@ -285,7 +286,7 @@ func (f *Graph) message(w http.ResponseWriter, r *http.Request, phoneID string) 
 		return
 	}
 	f.next++
-	sm.At = time.Now()
+	sm.At = arrived
 	sm.WAMID = fmt.Sprintf("wamid.HBgMOTE5ODc2NTQzMjEwFQIAERgS%06d", f.next)
 	f.sent = append(f.sent, sm)
 	w.Header().Set("Content-Type", "application/json")
