@@ -31,7 +31,7 @@ func (p *flakyPrinter) PrintInvoice(number string) error {
 }
 
 // TestUsageAndErrorReports: the features used are counted where they are
-// used (a bill saved, a bill printed) and the errors the shopkeeper was
+// used (a bill saved, a bill printed, an expense) and the errors the shopkeeper was
 // shown and a recovered panic become error reports, with no name, phone
 // number, address or amount of the books in them; the app goes on after
 // the panic.
@@ -68,14 +68,19 @@ func TestUsageAndErrorReports(t *testing.T) {
 	}
 	reprint("Something went wrong inside the app") // the panic, recovered
 	reprint("to the printer")                      // the app goes on
+	h.press(ui.ActExpenses)
+	h.App.Expenses.Category.SetText("Tea")
+	h.App.Expenses.Amount.SetText("20")
+	h.App.Expenses.Save()
+	h.settle("the expense", func() bool { return strings.Contains(h.App.Status(), "Expense saved") })
 
 	pend := tel.Pending()
 	var feats []string
 	for _, e := range pend.Events {
 		feats = append(feats, e.Feature)
 	}
-	if strings.Join(feats, " ") != "bill.save invoice.print" {
-		t.Errorf("usage events %v, want bill.save invoice.print", feats)
+	if strings.Join(feats, " ") != "bill.save invoice.print expense.record" {
+		t.Errorf("usage events %v, want bill.save invoice.print expense.record", feats)
 	}
 	if len(pend.Errors) != 2 {
 		t.Fatalf("error reports: %+v", pend.Errors)

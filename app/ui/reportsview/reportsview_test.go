@@ -135,6 +135,8 @@ func TestPickReportSeesRows(t *testing.T) {
 		t.Fatal("no report picker")
 	}
 	pick.SetSelected("Sales register")
+	var used []string // the app's usage events: a report opened
+	w.Content().(*reportsview.View).Used = func(f string) { used = append(used, f) }
 	test.Tap(button(t, w, "Show"))
 
 	var table *widget.Table
@@ -163,6 +165,9 @@ func TestPickReportSeesRows(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("table shows no %q: %s", want, text)
 		}
+	}
+	if strings.Join(used, " ") != "report.open" {
+		t.Errorf("usage events %v, want report.open", used)
 	}
 }
 
