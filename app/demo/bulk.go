@@ -23,13 +23,25 @@ func BuildBulk(ctx context.Context, path string, sz Size) error {
 		return err
 	}
 	defer s.Close()
-	if _, err := s.Init(shop); err != nil {
+	if _, err := s.Init(bulkShop(sz)); err != nil {
 		return err
 	}
 	return s.Load(ctx, func(l *store.Loader) error {
 		l.OnFinish(func(step string) { progress(step, 0, 0) })
 		return fill(ctx, l, sz)
 	})
+}
+
+// bulkShop is the demo business for books of size sz. A shop billing more
+// than 999,999 times in a financial year (Huge: some 2.5 million) cannot
+// number its bills "SGSA-2526-1000000": GST allows 16 characters, so its
+// prefix is a letter shorter.
+func bulkShop(sz Size) books.Business {
+	b := shop
+	if sz.Invoices > 1_000_000 {
+		b.InvoicePrefix = "SG"
+	}
+	return b
 }
 
 // sink is where fill writes: the store's loader, or (to check the loader
@@ -76,7 +88,7 @@ func buildSaved(ctx context.Context, path string, sz Size) error {
 		return err
 	}
 	defer s.Close()
-	if _, err := s.Init(shop); err != nil {
+	if _, err := s.Init(bulkShop(sz)); err != nil {
 		return err
 	}
 	biz, err := s.Business()
