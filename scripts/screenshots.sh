@@ -22,3 +22,5 @@ LANG=hi_IN.UTF-8 /tmp/naukar-screenshots -out "$out" -set hindi
 LANG=hi_IN.UTF-8 /tmp/naukar-screenshots -out "$out" -set assistant-hindi
 /tmp/naukar-screenshots -out "$out" -set whatsapp
 LANG=hi_IN.UTF-8 /tmp/naukar-screenshots -out "$out" -set whatsapp-hindi
+/tmp/naukar-screenshots -out "$out" -set privacy
+LANG=hi_IN.UTF-8 /tmp/naukar-screenshots -out "$out" -set privacy-hindi

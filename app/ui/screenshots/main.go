@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -87,7 +88,7 @@ func main() {
 	if *set == "whatsapp" || *set == "whatsapp-hindi" {
 		wa = withWhatsApp(st, &opt)
 	}
-	if *set == "privacy" {
+	if *set == "privacy" || *set == "privacy-hindi" {
 		// A few usage events and an error waiting to be sent, as the
 		// Privacy screen shows them.
 		tel := syncapp.NewTelemetry(st, "1.4.0", func() time.Time { return demo.Today })
@@ -171,12 +172,13 @@ func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string, model *sh
 			b.Cash.SetText(gst.FormatAmount((rest + 49999) / 50000 * 50000))
 		})
 	}
-	if set == "privacy" {
+	if set == "privacy" || set == "privacy-hindi" {
+		suffix := strings.TrimPrefix(set, "privacy")
 		do(func() { a.Run(ui.ActSettings) })
 		do(func() { a.Settings.ShowPrivacy() })
-		snap("30-settings-privacy")
+		snap("30-settings-privacy" + suffix)
 		do(func() { privacyView.Delete.OnTapped() })
-		snap("30-settings-privacy-delete")
+		snap("30-settings-privacy-delete" + suffix)
 		return
 	}
 	if set == "hindi" {
