@@ -33,6 +33,11 @@ var billingTables = map[string]bool{"products": true, "product_codes": true, "pa
 
 var billingIndexes = map[string]bool{"invoices_series": true, "credit_notes_series": true}
 
+// afterHistory are indexes of the billing tables that only reports read:
+// they are built when the history is in, not before the first bill (stock
+// valuation reads each product's JSON for its purchase price).
+var afterHistory = map[string]bool{"products_value": true}
+
 var indexDDL = regexp.MustCompile(`(?is)^CREATE\s+(?:UNIQUE\s+)?INDEX\s+"?(\w+)"?\s+ON\s+"?(\w+)"?`)
 
 // BeginDownload is called by the sync engine before the first page of a new
@@ -66,7 +71,7 @@ func (s *Store) ReadyToBill(ctx context.Context) error {
 			}
 			for _, q := range ddl {
 				m := indexDDL.FindStringSubmatch(q)
-				if m == nil || !billingTables[m[2]] && !billingIndexes[m[1]] {
+				if m == nil || !billingTables[m[2]] && !billingIndexes[m[1]] || afterHistory[m[1]] {
 					rest = append(rest, q)
 					continue
 				}
