@@ -9,6 +9,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -96,6 +99,9 @@ type option func(*whatsapp.Settings, *whatsapp.Config)
 
 func newHarness(t testing.TB, open storetest.Opener, opts ...option) *harness {
 	t.Helper()
+	if reflect.ValueOf(open).Pointer() == reflect.ValueOf(storetest.Opener(storetest.SQLite)).Pointer() {
+		open = freshSQLite
+	}
 	h := &harness{t: t, db: open(t), fake: whatsapptest.New(t), quota: newFixedQuota(1_000_000)}
 	s := whatsapp.Settings{APIURL: h.fake.Base(), Token: h.fake.Token, PhoneNumberID: h.fake.PhoneID, AppSecret: h.fake.AppSecret,
 		VerifyToken: "verify-me-123", TemplateInvoice: whatsapp.DefaultTemplateInvoice, TemplateReminder: whatsapp.DefaultTemplateReminder,
@@ -327,3 +333,61 @@ func (h *harness) webhook(value map[string]any) {
 
 // harnessWorkers is the job queue's workers in the tests.
 var harnessWorkers = 50
+
+// freshSQLite opens a new SQLite store from a copy of one migrated once
+// for the package (migrating a store is most of a SQLite harness's start
+// under -race).
+func freshSQLite(tb testing.TB) *store.DB {
+	tb.Helper()
+	templateOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "naukar-wa-template")
+		if err != nil {
+			templateErr = err
+			return
+		}
+		templateDir = dir
+		db, err := store.OpenSQLite(context.Background(), dir)
+		if err != nil {
+			templateErr = err
+			return
+		}
+		templateErr = db.Close()
+	})
+	if templateErr != nil {
+		tb.Fatalf("template store: %v", templateErr)
+	}
+	dir := tb.TempDir()
+	files, _ := filepath.Glob(filepath.Join(templateDir, "*"))
+	for _, f := range files {
+		if strings.HasSuffix(f, "-shm") {
+			continue // rebuilt from the log on open
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o600); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	db, err := store.OpenSQLite(context.Background(), dir)
+	if err != nil {
+		tb.Fatalf("open sqlite store: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+var (
+	templateOnce sync.Once
+	templateDir  string
+	templateErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if templateDir != "" {
+		os.RemoveAll(templateDir)
+	}
+	os.Exit(code)
+}
