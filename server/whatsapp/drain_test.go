@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/ainaukar/naukar/server/core"
 	"github.com/ainaukar/naukar/server/store/storetest"
 	"github.com/ainaukar/naukar/server/whatsapp"
+	"github.com/ainaukar/naukar/server/whatsapp/whatsapptest"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
 
@@ -58,6 +60,8 @@ func (h *harness) drain(n int, rate float64, limit time.Duration) time.Duration 
 	}
 	h.waitIdle() // every job done: no extra send can come
 	sent := h.fake.Messages()
+	// In the order they arrived (the fake lists them as it answered).
+	slices.SortFunc(sent, func(a, b whatsapptest.Sent) int { return a.At.Compare(b.At) })
 	seen := map[string]bool{}
 	for _, m := range sent {
 		if seen[m.Opaque] {
