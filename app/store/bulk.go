@@ -54,7 +54,17 @@ func (s *Store) startBulkKeeping(ctx context.Context, keepTables map[string]bool
 		if err != nil {
 			return err
 		}
+		// Indexes an unfinished bulk mode dropped (a failed load) stay on
+		// the list to build again.
 		var ddl []string
+		v, err := tx.meta(metaBulk)
+		if err == nil && v != "" {
+			err = json.Unmarshal([]byte(v), &ddl)
+		}
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("read bulk state: %w", err)
+		}
 		var names []string
 		for rows.Next() {
 			var name, tbl, q string
