@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"strings"
@@ -45,15 +44,9 @@ func cmdAccountPaymentLinks(env *Env, args []string) error {
 		}
 		// Secrets never go on the command line, where the process list
 		// shows them: the key secret, then the webhook secret.
-		sc := bufio.NewScanner(env.Stdin)
-		var lines []string
-		for len(lines) < 2 && sc.Scan() {
-			if l := strings.TrimSpace(sc.Text()); l != "" {
-				lines = append(lines, l)
-			}
-		}
-		if len(lines) < 2 {
-			return usagef("give the key secret and the webhook secret on standard input, one a line")
+		lines, lerr := secretLines(env.Stdin, "give the key secret and the webhook secret on standard input, one a line")
+		if lerr != nil {
+			return lerr
 		}
 		st, err = syncapp.ConnectPaymentLinkKeys(ctx, s, protocol.ShopRazorpayKeys{KeyID: *keyID, KeySecret: lines[0], WebhookSecret: lines[1]})
 	case "disconnect":

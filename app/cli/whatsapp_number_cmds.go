@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -53,16 +54,9 @@ func cmdWhatsAppConnect(env *Env, args []string) error {
 	}
 	// Secrets never go on the command line, where the process list shows
 	// them: the access token, then the app secret.
-	sc := bufio.NewScanner(env.Stdin)
-	sc.Buffer(make([]byte, 4096), 64<<10)
-	var lines []string
-	for len(lines) < 2 && sc.Scan() {
-		if l := strings.TrimSpace(sc.Text()); l != "" {
-			lines = append(lines, l)
-		}
-	}
-	if len(lines) < 2 {
-		return usagef("give the access token and the app secret on standard input, one a line")
+	lines, err := secretLines(env.Stdin, "give the access token and the app secret on standard input, one a line")
+	if err != nil {
+		return err
 	}
 	req := protocol.WANumberSettings{PhoneNumberID: *phoneID, Token: lines[0], AppSecret: lines[1],
 		TemplateInvoice: *tplInvoice, TemplateReminder: *tplReminder, TemplateLang: *lang}
@@ -117,4 +111,23 @@ func WhatsAppNumberSummary(st protocol.WANumberStatus) string {
 		"In the shop's Meta app (WhatsApp → Configuration → Webhook) give the callback URL " + st.WebhookURL +
 		" with the verify token " + st.VerifyToken + ", and subscribe to the field messages."
 	return s
+}
+
+// secretLines reads the two secrets a connect command takes on standard
+// input, one a line (blank lines skipped), so they never show in the
+// process list or the shell's history; missing ones are a usage error
+// that says what to give.
+func secretLines(in io.Reader, missing string) ([]string, error) {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 4096), 64<<10)
+	var lines []string
+	for len(lines) < 2 && sc.Scan() {
+		if l := strings.TrimSpace(sc.Text()); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) < 2 {
+		return nil, usagef("%s", missing)
+	}
+	return lines, nil
 }
