@@ -197,20 +197,7 @@ func fill(ctx context.Context, l sink, sz Size) error {
 				p := &ps[r.IntN(len(ps))]
 				d.Lines = append(d.Lines, books.DraftLine{ProductID: p.ID, Product: *p, Qty: int64(1+r.IntN(4)) * 1000})
 			}
-			if len(customers) > 0 && r.IntN(10) < 3 {
-				c := &customers[r.IntN(len(customers))]
-				d.Party = books.SnapshotOf(c, c.ID)
-				if r.IntN(3) == 0 {
-					d.Payments = []books.PaymentPart{{Mode: books.ModeCredit, Amount: 0}}
-				}
-			}
-			switch r.IntN(4) {
-			case 0:
-				d.Payments = append(d.Payments, books.PaymentPart{Mode: books.ModeUPI})
-			case 1:
-				d.Payments = append(d.Payments, books.PaymentPart{Mode: books.ModeCard})
-			}
-			fillPayments(&biz, d)
+			saleTerms(r, d, customers, &biz)
 			drafts = append(drafts, d)
 			if len(drafts) == salesBatch || i == sz.Invoices-1 {
 				select {

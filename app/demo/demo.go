@@ -206,20 +206,7 @@ func Build(ctx context.Context, path string, sz Size) error {
 			p := full[r.IntN(len(full))]
 			d.Lines = append(d.Lines, books.DraftLine{ProductID: p.ID, Product: p, Qty: int64(1+r.IntN(4)) * 1000})
 		}
-		if len(customers) > 0 && r.IntN(10) < 3 {
-			c := customers[r.IntN(len(customers))]
-			d.Party = books.SnapshotOf(&c, c.ID)
-			if r.IntN(3) == 0 {
-				d.Payments = []books.PaymentPart{{Mode: books.ModeCredit, Amount: 0}}
-			}
-		}
-		switch r.IntN(4) {
-		case 0:
-			d.Payments = append(d.Payments, books.PaymentPart{Mode: books.ModeUPI})
-		case 1:
-			d.Payments = append(d.Payments, books.PaymentPart{Mode: books.ModeCard})
-		}
-		fillPayments(&biz0, d)
+		saleTerms(r, d, customers, &biz0)
 		drafts = append(drafts, d)
 		if len(drafts) == cap(drafts) {
 			if err := flush(); err != nil {
@@ -257,6 +244,27 @@ func Build(ctx context.Context, path string, sz Size) error {
 var biz0 = books.Business{StateCode: "27", GSTIN: "27AAPFU0939F1ZV", Name: "x"}
 
 // fillPayments gives each payment placeholder the bill's full amount.
+// saleTerms picks a demo sale's customer (3 in 10, a third of them on
+// credit) and how it is paid, then fills the amounts. The saved and the
+// bulk builders both call it, drawing from r in the same order, so the
+// two make the same books.
+func saleTerms(r *rand.Rand, d *books.SaleDraft, customers []books.Party, biz *books.Business) {
+	if len(customers) > 0 && r.IntN(10) < 3 {
+		c := &customers[r.IntN(len(customers))]
+		d.Party = books.SnapshotOf(c, c.ID)
+		if r.IntN(3) == 0 {
+			d.Payments = []books.PaymentPart{{Mode: books.ModeCredit, Amount: 0}}
+		}
+	}
+	switch r.IntN(4) {
+	case 0:
+		d.Payments = append(d.Payments, books.PaymentPart{Mode: books.ModeUPI})
+	case 1:
+		d.Payments = append(d.Payments, books.PaymentPart{Mode: books.ModeCard})
+	}
+	fillPayments(biz, d)
+}
+
 func fillPayments(biz *books.Business, d *books.SaleDraft) {
 	if len(d.Payments) == 0 {
 		return
