@@ -2,47 +2,16 @@ package cli_test
 
 import (
 	"archive/zip"
-	"context"
 	"io"
-	"log/slog"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/ainaukar/naukar/server/api"
-	"github.com/ainaukar/naukar/server/jobs"
-	"github.com/ainaukar/naukar/server/privacy"
-	"github.com/ainaukar/naukar/server/store"
+	"github.com/ainaukar/naukar/server/privacy/privacytest"
 )
 
 // privacyServer starts a sync server with the privacy rights on loopback.
-func privacyServer(t *testing.T) string {
-	t.Helper()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := store.OpenSQLite(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := jobs.New(db, jobs.Config{Logger: quiet, PollInterval: 50 * time.Millisecond, SoleInstance: true})
-	svc, err := privacy.New(privacy.Config{Store: db, Queue: q, Logger: quiet, ExportDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(api.New(api.Config{Store: db, Logger: quiet, BcryptCost: 4, Modules: []api.Module{svc.Module()}}))
-	t.Cleanup(func() {
-		srv.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = q.Stop(ctx)
-		db.Close()
-	})
-	return srv.URL
-}
+func privacyServer(t *testing.T) string { return privacytest.Server(t) }
 
 // TestAccountExportAndDelete: `naukar account export -o` waits for the
 // server's export and writes the ZIP with the synced books; `naukar account
