@@ -72,6 +72,8 @@ type DB struct {
 	schema string
 	// PostgreSQL: the pool that serves pushes and pulls (see openSyncPool).
 	syncPool *pgxpool.Pool
+	// PostgreSQL: analyzes sync_rows as pushes grow it (pganalyze.go).
+	analyzer *syncRowsAnalyzer
 
 	// SQLite group commit: pushes for the writer goroutine.
 	pushes    chan *pushJob
@@ -133,6 +135,7 @@ func (db *DB) Close() error {
 		db.closeOnce.Do(func() { close(db.closed) })
 		db.loopDone.Wait()
 	}
+	db.stopAnalyzer()
 	db.stmts.Range(func(_, st any) bool {
 		st.(*sql.Stmt).Close()
 		return true

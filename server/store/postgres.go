@@ -62,6 +62,10 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.startAnalyzer(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
 	return db, nil
 }
 
@@ -158,14 +162,18 @@ func (db *DB) pushPostgres(ctx context.Context, p *pushPlan, resp *protocol.Push
 	// on release, not reused.
 	defer conn.Release()
 	c := conn.Conn()
-	err = pushOnConn(ctx, c, p, resp)
+	written, err := pushOnConn(ctx, c, p, resp)
 	if err != nil && c.PgConn().TxStatus() != 'I' {
 		_, _ = c.Exec(context.WithoutCancel(ctx), "rollback")
+	}
+	if err == nil {
+		db.wroteSyncRows(written)
 	}
 	return err
 }
 
-func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *protocol.PushResponse) error {
+// pushOnConn runs the push and returns how many rows of sync_rows it wrote.
+func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *protocol.PushResponse) (written int, err error) {
 	s := p.s
 	tbls, ids := make([]string, len(p.keys)), make([]string, len(p.keys))
 	for i, k := range p.keys {
@@ -183,7 +191,7 @@ func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *protocol.Pu
 		err = fmt.Errorf("push: %w", cerr)
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	lastN := d.lastN
 	resp.LastN = lastN
@@ -203,7 +211,7 @@ func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *protocol.Pu
 		return out, nil
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	b = &pgx.Batch{}
 	if resend != d.resend {
@@ -212,9 +220,10 @@ func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *protocol.Pu
 	if n != lastN {
 		w, err := p.merge(apply, cur, seq, resp)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		nr := len(w.rows)
+		written = nr
 		tbls, ids, hlcs, datas, fhs, devs := make([]string, nr), make([]string, nr), make([]string, nr),
 			make([]string, nr), make([]string, nr), make([]string, nr)
 		deleted, seqs := make([]int64, nr), make([]int64, nr)
@@ -241,10 +250,10 @@ func pushOnConn(ctx context.Context, c *pgx.Conn, p *pushPlan, resp *protocol.Pu
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("push: write: %w", err)
+		return 0, fmt.Errorf("push: write: %w", err)
 	}
 	resp.LastN = n
-	return nil
+	return written, nil
 }
 
 // readLocks reads the results of the first batch of a push.
