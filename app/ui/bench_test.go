@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"math/rand/v2"
+	"os"
 	"testing"
 	"time"
 
@@ -14,15 +15,29 @@ import (
 	"github.com/ainaukar/naukar/app/ui"
 )
 
-// largeHarness opens the app on a copy of the large demo books: 100,000
-// products and 200,000 invoices (NAUKAR_BENCH_SIZE=huge: the huge ones).
-func largeHarness(b *testing.B) *harness {
+// TestMain deletes the benchmarks' shared copy of the demo books.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	demo.RemoveBenchCopies()
+	os.Exit(code)
+}
+
+// benchBooks is the path of the benchmarks' copy of the large demo books:
+// 100,000 products and 200,000 invoices (NAUKAR_BENCH_SIZE=huge: the huge
+// ones), one copy for every benchmark of the run.
+func benchBooks(b *testing.B) string {
 	b.Helper()
-	path, err := demo.Cached(context.Background(), demo.BenchSize(), b.TempDir())
+	path, err := demo.BenchCopy(context.Background(), demo.BenchSize())
 	if err != nil {
 		b.Fatal(err)
 	}
-	return newHarness(b, path)
+	return path
+}
+
+// largeHarness opens the app on the benchmarks' copy of the demo books.
+func largeHarness(b *testing.B) *harness {
+	b.Helper()
+	return newHarness(b, benchBooks(b))
 }
 
 // codes picks n barcodes spread over the catalogue (the demo's SKUs are
@@ -135,10 +150,7 @@ func BenchmarkOpenInvoices(b *testing.B) {
 // and focus the item box (the real window adds Fyne's GL start; the e2e
 // test measures the whole process).
 func BenchmarkStartToBilling(b *testing.B) {
-	path, err := demo.Cached(context.Background(), demo.BenchSize(), b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
+	path := benchBooks(b)
 	// A first open applies any migration newer than the cached demo file.
 	if st, err := store.Open(path, store.Options{}); err != nil {
 		b.Fatal(err)
