@@ -202,6 +202,9 @@ type GSTR1Input struct {
 	LastNoteSeqBefore map[SeriesFY]int64
 	// HSNDigits is how many HSN digits the shop's turnover requires (4 or 6; 0 skips the check).
 	HSNDigits int
+	// Days are summaries of days whose invoices Invoices holds only those
+	// ListedInGSTR1 (SummariseGSTR1Day); HSN already holds their HSN sums.
+	Days []GSTR1Day
 }
 
 // GSTR1 is the return in the GSTN offline tool's JSON format.
@@ -575,6 +578,35 @@ func BuildGSTR1(in GSTR1Input) (GSTR1, []Warning) {
 		n.NgsupAmt += Amount(sign * d.NonGST)
 	}
 
+	for i := range in.Days {
+		day := &in.Days[i]
+		for _, r := range day.B2CS {
+			k := b2csKey{r.SplyTy, r.Pos, r.Rate}
+			g, ok := b2cs[k]
+			if !ok {
+				g = &RateAmounts{Rate: r.Rate}
+				b2cs[k] = g
+				b2csKeys = append(b2csKeys, k)
+			}
+			g.Taxable += r.Taxable
+			g.CGST += r.CGST
+			g.SGST += r.SGST
+			g.IGST += r.IGST
+			g.Cess += r.Cess
+		}
+		for _, r := range day.Nil {
+			k := nilKey{inter: r.Inter, b2b: r.B2B}
+			n, ok := nils[k]
+			if !ok {
+				n = &NilRow{}
+				nils[k] = n
+			}
+			n.NilAmt += Amount(r.Nil)
+			n.ExptAmt += Amount(r.Exempt)
+			n.NgsupAmt += Amount(r.NonGST)
+		}
+	}
+
 	exp := map[string][]ExpInvoice{}
 	for _, d := range invs {
 		if d.Cancelled {
@@ -688,9 +720,37 @@ func BuildGSTR1(in GSTR1Input) (GSTR1, []Warning) {
 		out.Nil = &NilSection{Inv: nilRows}
 	}
 	out.HSN = buildHSN(in.HSN, HSNSplit(in.FP))
-	out.DocIssue = buildDocIssue(invs, notes)
+	days := append([]GSTR1Day(nil), in.Days...)
+	sort.SliceStable(days, func(i, j int) bool { return days[i].Date < days[j].Date })
+	summarised := make(map[string]bool, len(days))
+	for _, d := range days {
+		summarised[d.Date] = true
+	}
+	invSeries := mergeSeries(seriesParts(invs, days, summarised))
+	noteSeries := mergeSeries(seriesOf(notes))
+	out.DocIssue = buildDocIssue(invSeries, noteSeries)
 
-	return out, gstr1Warnings(in, invs, notes, out)
+	return out, gstr1Warnings(in, invs, notes, out, days, summarised, invSeries, noteSeries)
+}
+
+// seriesParts is the per-series sums of the invoices of days not
+// summarised, one per invoice, and of the summarised days, in date order.
+func seriesParts(invs []*Doc, days []GSTR1Day, summarised map[string]bool) []SeriesDay {
+	out := make([]SeriesDay, 0, len(invs))
+	j := 0
+	for _, d := range invs {
+		for j < len(days) && days[j].Date <= d.Date {
+			out = append(out, days[j].Series...)
+			j++
+		}
+		if !summarised[d.Date] {
+			out = append(out, seriesDay(SeriesFY{d.Series, d.FY}, []*Doc{d}))
+		}
+	}
+	for ; j < len(days); j++ {
+		out = append(out, days[j].Series...)
+	}
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -749,14 +809,14 @@ func truncRunes(s string, n int) string {
 	return strings.TrimSpace(string(r[:n]))
 }
 
-func buildDocIssue(invs, notes []*Doc) *DocIssueList {
+func buildDocIssue(invs, notes []SeriesDay) *DocIssueList {
 	var det []DocDet
 	for _, t := range []struct {
-		num  int
-		typ  string
-		docs []*Doc
+		num    int
+		typ    string
+		series []SeriesDay
 	}{{DocInvoices, "Invoices for outward supply", invs}, {DocCreditNotes, "Credit Note", notes}} {
-		rs := docRanges(t.docs)
+		rs := docRanges(t.series)
 		if len(rs) > 0 {
 			det = append(det, DocDet{DocNum: t.num, DocTyp: t.typ, Docs: rs})
 		}
@@ -792,19 +852,12 @@ func seriesGroups(ds []*Doc) ([]SeriesFY, map[SeriesFY][]*Doc) {
 	return keys, g
 }
 
-func docRanges(ds []*Doc) []DocRange {
-	keys, g := seriesGroups(ds)
-	out := make([]DocRange, 0, len(keys))
-	for _, k := range keys {
-		l := g[k]
-		r := DocRange{Num: len(out) + 1, From: l[0].Number, To: l[len(l)-1].Number, Totnum: len(l)}
-		for _, d := range l {
-			if d.Cancelled {
-				r.Cancel++
-			}
-		}
-		r.NetIssue = r.Totnum - r.Cancel
-		out = append(out, r)
+// docRanges is table 13's row of each series (merged by mergeSeries).
+func docRanges(series []SeriesDay) []DocRange {
+	out := make([]DocRange, 0, len(series))
+	for _, s := range series {
+		out = append(out, DocRange{Num: len(out) + 1, From: s.First, To: s.Last, Totnum: s.Count, Cancel: s.Cancelled,
+			NetIssue: s.Count - s.Cancelled})
 	}
 	return out
 }
@@ -814,6 +867,21 @@ type warnList struct {
 	count int
 	docs  []string
 	seen  map[string]bool
+}
+
+// addDay adds a day's findings of one check, which follow the documents
+// already added.
+func (w *warnList) addDay(c WarnCount) {
+	if w.seen == nil {
+		w.seen = map[string]bool{}
+	}
+	w.count += c.Count
+	for _, doc := range c.Docs {
+		w.seen[doc] = true
+		if len(w.docs) < maxWarnDocs {
+			w.docs = append(w.docs, doc)
+		}
+	}
 }
 
 func (w *warnList) add(doc string) {
@@ -830,14 +898,17 @@ func (w *warnList) add(doc string) {
 	}
 }
 
-func gstr1Warnings(in GSTR1Input, invs, notes []*Doc, out GSTR1) []Warning {
+func gstr1Warnings(in GSTR1Input, invs, notes []*Doc, out GSTR1, days []GSTR1Day, summarised map[string]bool, invSeries, noteSeries []SeriesDay) []Warning {
 	var ws []Warning
 	var badGSTIN, noHSN, shortHSN, noPOS, noShipping warnList
-	check := func(d *Doc) {
+	check := func(d *Doc, inDay bool) {
 		if d.GSTIN != "" {
 			if err := ValidateGSTIN(d.GSTIN); err != nil {
 				badGSTIN.add(d.Number)
 			}
+		}
+		if inDay {
+			return // the rest is in its day's checks
 		}
 		if d.ShortestHSN == 0 {
 			noHSN.add(d.Number)
@@ -848,16 +919,31 @@ func gstr1Warnings(in GSTR1Input, invs, notes []*Doc, out GSTR1) []Warning {
 			noPOS.add(d.Number)
 		}
 	}
+	// A summarised day's findings come where its invoices would.
+	j := 0
+	addDays := func(upTo string) {
+		for ; j < len(days) && days[j].Date <= upTo; j++ {
+			c := &days[j].Checks
+			noHSN.addDay(c.NoHSN)
+			if in.HSNDigits > 0 {
+				// HSN codes have at most 8 digits.
+				shortHSN.addDay(c.ShortHSN[min(in.HSNDigits, maxHSNDigits)-1])
+			}
+			noPOS.addDay(c.NoPOS)
+		}
+	}
 	for _, d := range invs {
+		addDays(d.Date)
 		if !d.Cancelled {
-			check(d)
+			check(d, summarised[d.Date])
 			if d.ZeroRated.Export() && (d.PortCode == "" || d.ShippingBillNumber == "" || d.ShippingBillDate == "") {
 				noShipping.add(d.Number)
 			}
 		}
 	}
+	addDays("9999-12-31")
 	for _, d := range notes {
-		check(d)
+		check(d, false)
 	}
 	if badGSTIN.count > 0 {
 		ws = append(ws, Warning{Code: WarnInvalidGSTIN, Count: badGSTIN.count, Docs: badGSTIN.docs,
@@ -884,8 +970,8 @@ func gstr1Warnings(in GSTR1Input, invs, notes []*Doc, out GSTR1) []Warning {
 			Message: fmt.Sprintf("%d document(s) use HSN codes with fewer than the %d digits your turnover requires (%s).",
 				shortHSN.count, in.HSNDigits, strings.Join(codes, ", "))})
 	}
-	ws = append(ws, gapWarnings("invoice", invs, in.LastSeqBefore)...)
-	ws = append(ws, gapWarnings("credit note", notes, in.LastNoteSeqBefore)...)
+	ws = append(ws, gapWarnings("invoice", invSeries, in.LastSeqBefore)...)
+	ws = append(ws, gapWarnings("credit note", noteSeries, in.LastNoteSeqBefore)...)
 	if noPOS.count > 0 {
 		ws = append(ws, Warning{Code: WarnMissingPOS, Count: noPOS.count, Docs: noPOS.docs,
 			Message: fmt.Sprintf("%d inter-state document(s) have no valid place of supply; record the buyer's state.", noPOS.count)})
@@ -916,27 +1002,26 @@ func gstr1Warnings(in GSTR1Input, invs, notes []*Doc, out GSTR1) []Warning {
 
 // gapWarnings finds numbers missing from each series: between the last
 // number before the period and the highest number in it.
-func gapWarnings(what string, ds []*Doc, last map[SeriesFY]int64) []Warning {
-	keys, g := seriesGroups(ds)
+func gapWarnings(what string, series []SeriesDay, last map[SeriesFY]int64) []Warning {
 	var ws []Warning
-	for _, k := range keys {
-		l := g[k]
+	for _, s := range series {
+		k := s.SeriesFY
 		prev := last[k]
 		var missing []string
 		n := 0
-		for _, d := range l {
-			if d.Seq <= prev {
-				continue // duplicate number; the store refuses these
+		for _, r := range s.Runs {
+			if r[1] <= prev {
+				continue // duplicate numbers; the store refuses these
 			}
-			if d.Seq > prev+1 {
-				n += int(d.Seq - prev - 1)
-				if d.Seq == prev+2 {
+			if r[0] > prev+1 {
+				n += int(r[0] - prev - 1)
+				if r[0] == prev+2 {
 					missing = append(missing, strconv.FormatInt(prev+1, 10))
 				} else {
-					missing = append(missing, fmt.Sprintf("%d–%d", prev+1, d.Seq-1))
+					missing = append(missing, fmt.Sprintf("%d–%d", prev+1, r[0]-1))
 				}
 			}
-			prev = d.Seq
+			prev = r[1]
 		}
 		if n == 0 {
 			continue
