@@ -26,10 +26,16 @@ func BuildBulk(ctx context.Context, path string, sz Size) error {
 	if _, err := s.Init(bulkShop(sz)); err != nil {
 		return err
 	}
-	return s.Load(ctx, func(l *store.Loader) error {
+	if err := s.Load(ctx, func(l *store.Loader) error {
 		l.OnFinish(func(step string) { progress(step, 0, 0) })
 		return fill(ctx, l, sz)
-	})
+	}); err != nil {
+		return err
+	}
+	// The reports of past days read the day summaries (store.SummariseDays).
+	progress("day summaries", 0, 0)
+	_, err = s.SummariseDays(ctx)
+	return err
 }
 
 // bulkShop is the demo business for books of size sz. A shop billing more

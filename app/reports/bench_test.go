@@ -2,6 +2,7 @@ package reports_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -47,11 +48,22 @@ func large(b *testing.B) *reports.Service {
 			largeErr = err
 			return
 		}
+		start := time.Now()
 		st, err := store.Open(path, store.Options{Now: func() time.Time { return demo.Today }})
 		if err != nil {
 			largeErr = err
 			return
 		}
+		// Books from before the day summaries (migration 0078) are
+		// summarised after they open; the reports are timed on the books
+		// as they are once that is done.
+		opened := time.Since(start)
+		if _, err := st.SummariseDays(context.Background()); err != nil {
+			largeErr = err
+			return
+		}
+		fmt.Printf("books opened (and migrated) in %v; their day summaries ready %v later\n", opened.Round(time.Millisecond),
+			(time.Since(start) - opened).Round(time.Millisecond))
 		largeSvc = reports.New(st)
 		dues, err := largeSvc.AllDues(context.Background(), "2026-10-31")
 		if err != nil || len(dues) == 0 {

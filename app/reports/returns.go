@@ -74,7 +74,7 @@ func registrationWarnings(biz books.Business) []gst.Warning {
 
 // gstr1Data builds GSTR-1 for a period, with the store's documents (for names).
 func (s *Service) gstr1Data(ctx context.Context, biz books.Business, p Period) (gst.GSTR1, []gst.Warning, *store.GSTData, error) {
-	data, err := s.st.GSTData(ctx, p.From, p.To)
+	data, err := s.st.GSTR1Data(ctx, p.From, p.To)
 	if err != nil {
 		return gst.GSTR1{}, nil, nil, err
 	}
@@ -83,7 +83,7 @@ func (s *Service) gstr1Data(ctx context.Context, biz books.Business, p Period) (
 		return gst.GSTR1{}, nil, nil, err
 	}
 	in := gst.GSTR1Input{GSTIN: biz.GSTIN, FP: p.FP, Invoices: toDocs(data.Invoices), CreditNotes: toDocs(data.CreditNotes),
-		LastSeqBefore: data.LastInvoiceSeq, LastNoteSeqBefore: data.LastNoteSeq, HSNDigits: digits}
+		LastSeqBefore: data.LastInvoiceSeq, LastNoteSeqBefore: data.LastNoteSeq, HSNDigits: digits, Days: data.Days}
 	var unnamed []string
 	for _, h := range data.HSN {
 		if h.HSN == "" {

@@ -63,6 +63,14 @@ type Store struct {
 	history      atomic.Int32             // 0 unknown, 1 complete, 2 a new device's history is still downloading (download.go)
 	ckptDone     chan struct{}            // closed when the checkpointer has stopped
 
+	// Day summaries of the reports (report_days.go).
+	noDays      atomic.Bool // reports read every document
+	daysMu      sync.Mutex  // one SummariseDays at a time
+	daysRunning atomic.Bool // the background one is under way
+	daysWG      sync.WaitGroup
+	daysCtx     context.Context // ends when the books close
+	daysStop    context.CancelFunc
+
 	actor     atomic.Pointer[Actor] // the staff member signed in on this device (staff.go)
 	pinParams staff.Params
 }
@@ -180,12 +188,22 @@ func Open(path string, opt Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.daysCtx, s.daysStop = context.WithCancel(context.Background())
+	var build string
+	if err := s.r.QueryRow(`SELECT coalesce((SELECT value FROM meta WHERE key = ?), '')`, metaReportDays).Scan(&build); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if build != "" {
+		s.kickDays() // books from before the day summaries
+	}
 	return s, nil
 }
 
 // Close closes the books file.
 func (s *Store) Close() error {
 	var errs []error
+	s.stopDays()
 	s.stopCheckpointer()
 	if s.r != nil && s.w != nil {
 		errs = append(errs, s.FoldStock(context.Background()))
@@ -409,6 +427,9 @@ type Tx struct {
 	// batch, while set, collects derived rows to write in multi-row
 	// statements (a page of a bulk download: bulkapply.go).
 	batch *pageBatch
+	// days are the dates whose day summaries the transaction made stale
+	// (report_days.go).
+	days map[string]bool
 }
 
 func (tx *Tx) setMeta(kv map[string]string) error {
@@ -434,6 +455,10 @@ func (s *Store) tx(ctx context.Context, fn func(*Tx) error) error {
 	}
 	tx := &Tx{Tx: sqlTx, s: s}
 	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := tx.dropChangedDays(); err != nil {
 		sqlTx.Rollback()
 		return err
 	}
@@ -470,7 +495,7 @@ func (s *Store) Checkpoint() error {
 // They must be prepared outside any transaction: with one connection, a
 // Prepare inside a transaction would wait for itself.
 func (s *Store) prepareHot() error {
-	qs := []string{insLedger, insMoney, insOutbox, upsertMeta, foldLevels, foldDays, partyByPhone, partyByGSTIN, partyByName, businessStamp, businessRow, anyStaff,
+	qs := []string{insLedger, insMoney, insOutbox, upsertMeta, dropDay, foldLevels, foldDays, partyByPhone, partyByGSTIN, partyByName, businessStamp, businessRow, anyStaff,
 		`SELECT count(*) FROM cancellations WHERE doc_id = ?`,
 		`SELECT data, field_hlc, hlc FROM parties WHERE id = ?`,
 		`SELECT data, field_hlc, hlc FROM products WHERE id = ?`}

@@ -158,6 +158,7 @@ func repeatJoin(s string, k int) string {
 func (tx *Tx) derive(table, id string, doc any) error {
 	switch d := doc.(type) {
 	case *books.Invoice:
+		tx.dayChanged(d.Date)
 		if err := tx.deriveLines(table, id, d.Date, d.Lines, -1); err != nil {
 			return err
 		}
@@ -339,6 +340,7 @@ func (tx *Tx) markCancelled(table, id string) error {
 	if err != nil {
 		return err
 	}
+	tx.dayChanged(date)
 	// Take the lines' stock effects out again: a sale's out becomes less
 	// (in bulk mode stock is derived from doc_lines at the end).
 	if !tx.s.bulk.Load() {

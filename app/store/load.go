@@ -284,7 +284,7 @@ func (l *Loader) finish() error {
 				return fmt.Errorf("read bulk state: %w", err)
 			}
 		}
-		for _, q := range []string{`DELETE FROM stock_pending`, `DELETE FROM stock_days`, `DELETE FROM stock_levels`} {
+		for _, q := range []string{`DELETE FROM stock_pending`, `DELETE FROM stock_days`, `DELETE FROM stock_levels`, `DELETE FROM report_days`} {
 			if _, err := tx.Exec(q); err != nil {
 				return err
 			}

@@ -708,15 +708,37 @@ type TradeTotals struct {
 	CreditNoteCount int
 }
 
-// Trade sums sales, returns, costs and purchases from..to from the lines.
+// Trade sums sales, returns, costs and purchases from..to from the lines;
+// the invoices of days with a summary from their summaries (report_days.go).
 func (s *Store) Trade(ctx context.Context, from, to string) (TradeTotals, error) {
 	var t TradeTotals
+	dates, days, err := s.tradeDays(ctx, from, to)
+	if err != nil {
+		return t, fmt.Errorf("profit and loss: %w", err)
+	}
+	for _, d := range days {
+		t.Sales += d.sales
+		t.OutputTax += d.tax
+		t.CostOfSales += d.cost
+		t.InvoiceCount += d.invoices
+	}
+	for _, r := range rawRanges(from, to, dates) {
+		var taxable, tax, cost int64
+		var n int
+		if err := s.r.QueryRowContext(ctx, `SELECT coalesce(sum(taxable), 0), coalesce(sum(cgst + sgst + igst + cess), 0),
+			coalesce(sum((qty * cost + 500) / 1000), 0),
+			CASE WHEN count(*) > 0 THEN (SELECT count(*) FROM invoices WHERE date >= ?1 AND date <= ?2 AND cancelled = 0) ELSE 0 END
+			FROM doc_lines WHERE doc_table = 'invoices' AND date >= ?1 AND date <= ?2 AND cancelled = 0`, r[0], r[1]).Scan(&taxable, &tax, &cost, &n); err != nil {
+			return t, fmt.Errorf("profit and loss: %w", err)
+		}
+		t.Sales, t.OutputTax, t.CostOfSales, t.InvoiceCount = t.Sales+taxable, t.OutputTax+tax, t.CostOfSales+cost, t.InvoiceCount+n
+		s.readRaw(r[0], r[1], n)
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT doc_table, sum(taxable), sum(cgst + sgst + igst + cess),
-		sum(CASE WHEN doc_table = 'invoices' OR stock_delta > 0 THEN (qty * cost + 500) / 1000 ELSE 0 END),
-		CASE doc_table WHEN 'invoices' THEN (SELECT count(*) FROM invoices WHERE date >= ?1 AND date <= ?2 AND cancelled = 0)
-			WHEN 'credit_notes' THEN (SELECT count(*) FROM credit_notes WHERE date >= ?1 AND date <= ?2)
+		sum(CASE WHEN stock_delta > 0 THEN (qty * cost + 500) / 1000 ELSE 0 END),
+		CASE doc_table WHEN 'credit_notes' THEN (SELECT count(*) FROM credit_notes WHERE date >= ?1 AND date <= ?2)
 			ELSE (SELECT count(*) FROM purchases WHERE date >= ?1 AND date <= ?2) END
-		FROM doc_lines WHERE date >= ?1 AND date <= ?2 AND cancelled = 0 AND doc_table IN ('invoices', 'credit_notes', 'purchases')
+		FROM doc_lines WHERE date >= ?1 AND date <= ?2 AND cancelled = 0 AND doc_table IN ('credit_notes', 'purchases')
 		GROUP BY doc_table`, from, to)
 	if err != nil {
 		return t, fmt.Errorf("profit and loss: %w", err)
@@ -730,8 +752,6 @@ func (s *Store) Trade(ctx context.Context, from, to string) (TradeTotals, error)
 			return t, err
 		}
 		switch table {
-		case "invoices":
-			t.Sales, t.OutputTax, t.CostOfSales, t.InvoiceCount = taxable, t.OutputTax+tax, cost, n
 		case "credit_notes":
 			t.Returns, t.OutputTax, t.CostOfReturns, t.CreditNoteCount = taxable, t.OutputTax-tax, cost, n
 		case "purchases":

@@ -41,6 +41,9 @@ type GSTData struct {
 	// Last number issued before the period, per series and year.
 	LastInvoiceSeq map[gst.SeriesFY]int64
 	LastNoteSeq    map[gst.SeriesFY]int64
+	// Days are the summaries of the days whose invoices Invoices holds
+	// only in part (GSTR1Data).
+	Days []gst.GSTR1Day
 }
 
 // The head queries read only columns of the covering indexes
@@ -68,66 +71,90 @@ const gstLineSQL = `SELECT doc_id, n, coalesce(hsn, ''), coalesce(unit, ''), rat
 // inclusive) with their per-rate sums, the HSN summary and, per series,
 // the last number issued below the period's numbers.
 func (s *Store) GSTData(ctx context.Context, from, to string) (*GSTData, error) {
+	return s.gstData(ctx, from, to, nil, false)
+}
+
+// GSTR1Data is GSTData for GSTR-1: for the days of from..to the books keep
+// a summary of (report_days.go), Invoices holds only the invoices
+// gst.ListedInGSTR1 and Days the summaries of the others (whose HSN sums
+// HSN includes). The other days are read invoice by invoice.
+func (s *Store) GSTR1Data(ctx context.Context, from, to string) (*GSTData, error) {
+	days, err := s.gstr1Days(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return s.gstData(ctx, from, to, days, true)
+}
+
+// gstData reads GSTData, taking the days summarised from their summaries.
+func (s *Store) gstData(ctx context.Context, from, to string, days []daySummary, summarised bool) (*GSTData, error) {
 	out := &GSTData{LastInvoiceSeq: map[gst.SeriesFY]int64{}, LastNoteSeq: map[gst.SeriesFY]int64{}}
-	// The heads and the lines are independent reads: run them side by side
-	// on the read pool (a month's invoice lines in two halves), then join.
-	var (
-		wg                          sync.WaitGroup
-		mayUntaxedInv, mayUntaxedCN []bool
-		invLines                    [2][]rawLine
-		cnLines                     []rawLine
-		errs                        [5]error
-	)
-	mid := midDate(from, to)
-	wg.Add(5)
-	go func() {
-		defer wg.Done()
-		out.Invoices, mayUntaxedInv, errs[0] = s.gstDocs(ctx, invoiceHeadSQL, false, from, to)
-	}()
-	go func() {
-		defer wg.Done()
-		out.CreditNotes, mayUntaxedCN, errs[1] = s.gstDocs(ctx, noteHeadSQL, true, from, to)
-	}()
-	go func() { defer wg.Done(); invLines[0], errs[2] = s.rawLines(ctx, "invoices", from, mid) }()
-	go func() {
-		defer wg.Done()
-		if mid < to {
-			invLines[1], errs[3] = s.rawLines(ctx, "invoices", nextDay(mid), to)
-		}
-	}()
-	go func() { defer wg.Done(); cnLines, errs[4] = s.rawLines(ctx, "credit_notes", from, to) }()
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("read documents for GST: %w", err)
-		}
-	}
 	var hsn gst.HSNSummary
-	for _, t := range []struct {
-		table   string
-		docs    []GSTDoc
-		untaxed []bool
-		lines   [][]rawLine
-		sign    int64
-	}{{"invoices", out.Invoices, mayUntaxedInv, invLines[:], 1}, {"credit_notes", out.CreditNotes, mayUntaxedCN, [][]rawLine{cnLines}, -1}} {
-		if err := s.gstLines(ctx, t.table, t.lines, t.docs, t.untaxed, t.sign, &hsn); err != nil {
-			return nil, fmt.Errorf("read %s lines for GST: %w", t.table, err)
+	// The invoices of the days not summarised, a run of days at a time;
+	// the summaries and their listed invoices in date order between them.
+	j := 0
+	addDays := func(before string) {
+		for ; j < len(days) && days[j].Date < before; j++ {
+			d := &days[j]
+			out.Invoices = append(out.Invoices, d.Listed...)
+			out.Days = append(out.Days, d.GSTR1Day)
+			for _, h := range d.HSN {
+				hsn.Add(h)
+			}
 		}
 	}
+	dates := make([]string, len(days))
+	for i := range days {
+		dates[i] = days[i].Date
+	}
+	for _, r := range rawRanges(from, to, dates) {
+		addDays(r[0])
+		invs, err := s.gstInvoices(ctx, s.r, r[0], r[1], &hsn)
+		if err != nil {
+			return nil, err
+		}
+		out.Invoices = append(out.Invoices, invs...)
+		if summarised {
+			s.readRaw(r[0], r[1], len(invs))
+		}
+	}
+	addDays("9999-12-31")
+	notes, untaxed, err := s.gstDocs(ctx, s.r, noteHeadSQL, true, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("read documents for GST: %w", err)
+	}
+	lines, err := s.rawLines(ctx, s.r, "credit_notes", from, to)
+	if err != nil {
+		return nil, fmt.Errorf("read documents for GST: %w", err)
+	}
+	if err := s.gstLines(ctx, s.r, "credit_notes", [][]rawLine{lines}, notes, untaxed, -1, &hsn); err != nil {
+		return nil, fmt.Errorf("read credit_notes lines for GST: %w", err)
+	}
+	out.CreditNotes = notes
 	out.HSN = hsn.Rows()
 	if err := s.exportShippingBills(ctx, out.Invoices); err != nil {
 		return nil, err
 	}
 	for _, t := range []struct {
-		table string
-		docs  []GSTDoc
-		m     map[gst.SeriesFY]int64
-	}{{"invoices", out.Invoices, out.LastInvoiceSeq}, {"credit_notes", out.CreditNotes, out.LastNoteSeq}} {
+		table  string
+		docs   []GSTDoc
+		series []gst.SeriesDay
+		m      map[gst.SeriesFY]int64
+	}{{"invoices", out.Invoices, nil, out.LastInvoiceSeq}, {"credit_notes", out.CreditNotes, nil, out.LastNoteSeq}} {
 		low := map[gst.SeriesFY]int64{}
 		for _, d := range t.docs {
 			k := gst.SeriesFY{Series: d.Series, FY: d.FY}
 			if v, ok := low[k]; !ok || d.Seq < v {
 				low[k] = d.Seq
+			}
+		}
+		if t.table == "invoices" {
+			for _, d := range out.Days {
+				for _, sd := range d.Series {
+					if v, ok := low[sd.SeriesFY]; !ok || sd.FirstSeq < v {
+						low[sd.SeriesFY] = sd.FirstSeq
+					}
+				}
 			}
 		}
 		for k, first := range low {
@@ -142,8 +169,50 @@ func (s *Store) GSTData(ctx context.Context, from, to string) (*GSTData, error) 
 	return out, nil
 }
 
-func (s *Store) gstDocs(ctx context.Context, q string, notes bool, from, to string) ([]GSTDoc, []bool, error) {
-	rows, err := s.r.QueryContext(ctx, q, from, to)
+// gstInvoices reads the invoices dated from..to with their per-rate sums,
+// adding their lines to hsn. On the read pool the heads and the lines are
+// read side by side (the lines in two halves), then joined.
+func (s *Store) gstInvoices(ctx context.Context, q ctxQuerier, from, to string, hsn *gst.HSNSummary) ([]GSTDoc, error) {
+	var (
+		wg       sync.WaitGroup
+		docs     []GSTDoc
+		untaxed  []bool
+		invLines [2][]rawLine
+		errs     [3]error
+	)
+	mid := midDate(from, to)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		docs, untaxed, errs[0] = s.gstDocs(ctx, q, invoiceHeadSQL, false, from, to)
+	}()
+	go func() { defer wg.Done(); invLines[0], errs[1] = s.rawLines(ctx, q, "invoices", from, mid) }()
+	go func() {
+		defer wg.Done()
+		if mid < to {
+			invLines[1], errs[2] = s.rawLines(ctx, q, "invoices", nextDay(mid), to)
+		}
+	}()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("read documents for GST: %w", err)
+		}
+	}
+	if err := s.gstLines(ctx, q, "invoices", invLines[:], docs, untaxed, 1, hsn); err != nil {
+		return nil, fmt.Errorf("read invoices lines for GST: %w", err)
+	}
+	return docs, nil
+}
+
+// ctxQuerier is the read pool or a transaction.
+type ctxQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func (s *Store) gstDocs(ctx context.Context, db ctxQuerier, q string, notes bool, from, to string) ([]GSTDoc, []bool, error) {
+	rows, err := db.QueryContext(ctx, q, from, to)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -179,7 +248,7 @@ func (s *Store) gstDocs(ctx context.Context, q string, notes bool, from, to stri
 		for i := range out {
 			d := &out[i]
 			var rc int
-			err := s.r.QueryRowContext(ctx, `SELECT grand_total, coalesce(reverse_charge, 0), coalesce(zero_rated, '') FROM invoices WHERE id = ?`,
+			err := db.QueryRowContext(ctx, `SELECT grand_total, coalesce(reverse_charge, 0), coalesce(zero_rated, '') FROM invoices WHERE id = ?`,
 				invoiceIDs[i]).Scan(&d.InvoiceValue, &rc, &d.ZeroRated)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return nil, nil, err
@@ -211,8 +280,8 @@ func (s *Store) gstDocs(ctx context.Context, q string, notes bool, from, to stri
 }
 
 // lineCategories reads the supply category of each line of a document.
-func (s *Store) lineCategories(ctx context.Context, table, id string) (map[int]gst.Category, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT key, coalesce(value->>'category', '') FROM json_each((SELECT data FROM `+table+` WHERE id = ?), '$.lines')`, id)
+func (s *Store) lineCategories(ctx context.Context, db ctxQuerier, table, id string) (map[int]gst.Category, error) {
+	rows, err := db.QueryContext(ctx, `SELECT key, coalesce(value->>'category', '') FROM json_each((SELECT data FROM `+table+` WHERE id = ?), '$.lines')`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -237,8 +306,8 @@ type rawLine struct {
 }
 
 // rawLines reads the lines of table's documents dated from..to.
-func (s *Store) rawLines(ctx context.Context, table, from, to string) ([]rawLine, error) {
-	rows, err := s.r.QueryContext(ctx, gstLineSQL, table, from, to)
+func (s *Store) rawLines(ctx context.Context, db ctxQuerier, table, from, to string) ([]rawLine, error) {
+	rows, err := db.QueryContext(ctx, gstLineSQL, table, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +346,7 @@ func nextDay(d string) string {
 // summary. Each line's category is gst.ReturnCategory of its rate and
 // category; a line's category is read only for a 0% line of a document that
 // may hold exempt or non-GST lines (untaxed[i]): without one it is nil.
-func (s *Store) gstLines(ctx context.Context, table string, parts [][]rawLine, docs []GSTDoc, untaxed []bool, sign int64, hsn *gst.HSNSummary) error {
+func (s *Store) gstLines(ctx context.Context, db ctxQuerier, table string, parts [][]rawLine, docs []GSTDoc, untaxed []bool, sign int64, hsn *gst.HSNSummary) error {
 	idx := make(map[string]int, len(docs))
 	for i := range docs {
 		idx[docs[i].ID] = i
@@ -317,7 +386,7 @@ func (s *Store) gstLines(ctx context.Context, table string, parts [][]rawLine, d
 		c, ok := cats[p.doc]
 		if !ok {
 			var err error
-			if c, err = s.lineCategories(ctx, table, docs[p.doc].ID); err != nil {
+			if c, err = s.lineCategories(ctx, db, table, docs[p.doc].ID); err != nil {
 				return err
 			}
 			cats[p.doc] = c
@@ -396,13 +465,26 @@ func (s *Store) GSTPurchases(ctx context.Context, from, to string) ([]GSTPurchas
 // how many HSN digits invoices must show.
 func (s *Store) TaxableTurnover(ctx context.Context, from, to string) (int64, error) {
 	var v int64
-	err := s.r.QueryRowContext(ctx, `SELECT
-		coalesce((SELECT sum(taxable) FROM invoices WHERE date >= ?1 AND date <= ?2 AND cancelled = 0), 0) -
-		coalesce((SELECT sum(taxable) FROM credit_notes WHERE date >= ?1 AND date <= ?2), 0)`, from, to).Scan(&v)
+	dates, days, err := s.tradeDays(ctx, from, to)
 	if err != nil {
 		return 0, fmt.Errorf("turnover %s to %s: %w", from, to, err)
 	}
-	return v, nil
+	for _, d := range days {
+		v += d.turnover
+	}
+	for _, r := range rawRanges(from, to, dates) {
+		var t int64
+		if err := s.r.QueryRowContext(ctx, `SELECT coalesce(sum(taxable), 0) FROM invoices WHERE date >= ? AND date <= ? AND cancelled = 0`,
+			r[0], r[1]).Scan(&t); err != nil {
+			return 0, fmt.Errorf("turnover %s to %s: %w", from, to, err)
+		}
+		v += t
+	}
+	var cn int64
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(sum(taxable), 0) FROM credit_notes WHERE date >= ? AND date <= ?`, from, to).Scan(&cn); err != nil {
+		return 0, fmt.Errorf("turnover %s to %s: %w", from, to, err)
+	}
+	return v - cn, nil
 }
 
 // ProductNames returns the names of products by id (missing ids are left out).
