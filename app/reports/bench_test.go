@@ -134,6 +134,21 @@ func BenchmarkGSTR1Quarter(b *testing.B) {
 	benchGSTR1(b, "Q2-2026-27")
 }
 
+// BenchmarkGSTR1MonthEveryInvoice is BenchmarkGSTR1Month read from every
+// invoice and line, as before the day summaries: the same books, the same
+// machine, for comparison.
+func BenchmarkGSTR1MonthEveryInvoice(b *testing.B) {
+	everyDocument(b)
+	benchGSTR1(b, "102026")
+}
+
+// everyDocument makes the reports read every document until the benchmark ends.
+func everyDocument(b *testing.B) {
+	st := large(b).Store()
+	st.UseDaySummaries(false)
+	b.Cleanup(func() { st.UseDaySummaries(true) })
+}
+
 func benchGSTR1(b *testing.B, p string) {
 	svc := large(b)
 	ctx := context.Background()
@@ -165,6 +180,13 @@ func BenchmarkGSTR3BMonth(b *testing.B) {
 
 // BenchmarkPnLYear is profit and loss for FY 2025-26 (about 100,000 invoices).
 func BenchmarkPnLYear(b *testing.B) {
+	benchReport(b, "pnl", reports.Query{Period: mustPeriod(b, "2025-26")})
+}
+
+// BenchmarkPnLYearEveryInvoice is BenchmarkPnLYear read from every line,
+// as before the day summaries.
+func BenchmarkPnLYearEveryInvoice(b *testing.B) {
+	everyDocument(b)
 	benchReport(b, "pnl", reports.Query{Period: mustPeriod(b, "2025-26")})
 }
 
