@@ -102,6 +102,9 @@ func (s *Store) EndPull(ctx context.Context) error {
 		if err := s.finishBulk(ctx); err != nil {
 			return err
 		}
+		if err := s.afterDownload(ctx); err != nil {
+			return err
+		}
 	}
 	return s.endHistory(ctx)
 }

@@ -12,3 +12,15 @@ func SetFoldAfter(d time.Duration) func() {
 	foldAfter = d
 	return func() { foldAfter = old }
 }
+
+// SetKickAfter sets how many invoices of closed days a report reads one by
+// one (or a download brings) before the day summaries are made in the
+// background, and returns the undo.
+func SetKickAfter(n int) func() {
+	old := kickAfter
+	kickAfter = n
+	return func() { kickAfter = old }
+}
+
+// WaitDaySummaries waits for the background day summaries.
+func (s *Store) WaitDaySummaries() { s.daysWG.Wait() }

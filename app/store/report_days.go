@@ -33,10 +33,12 @@ import (
 const (
 	metaReportDays = "report_days" // "build": summaries are to be made in the background
 	dropDay        = `DELETE FROM report_days WHERE date = ?`
-	// kickAfter is how many invoices of closed days a report may read one
-	// by one before the missing summaries are made in the background.
-	kickAfter = 20_000
 )
+
+// kickAfter is how many invoices of closed days a report may read one by
+// one before the missing summaries are made in the background, and how
+// many a download must bring for them to be made after it.
+var kickAfter = 20_000
 
 // daySummary is one day's row of report_days as GSTR-1 reads it: the
 // day's summary and its invoices listed one by one.
@@ -306,4 +308,16 @@ func (s *Store) readRaw(from, to string, n int) {
 		return
 	}
 	s.kickDays()
+}
+
+// afterDownload makes the day summaries of a big download in the background.
+func (s *Store) afterDownload(ctx context.Context) error {
+	var n sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT max(rid) FROM invoices`).Scan(&n); err != nil {
+		return fmt.Errorf("day summaries: %w", err)
+	}
+	if n.Int64 >= int64(kickAfter) {
+		s.kickDays()
+	}
+	return nil
 }

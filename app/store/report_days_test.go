@@ -1,0 +1,100 @@
+package store_test
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ainaukar/naukar/app/books"
+	"github.com/ainaukar/naukar/app/staff"
+	"github.com/ainaukar/naukar/app/store"
+	"github.com/ainaukar/naukar/sync/protocol"
+)
+
+// TestDaySummaries: the day summaries are made for closed days only, in
+// the background once a report has read enough invoices one by one or a
+// download has brought enough; a new invoice or a cancellation deletes its
+// day's summary in its own transaction.
+func TestDaySummaries(t *testing.T) {
+	defer store.SetKickAfter(1)()
+	s := MustBooks(t) // today is 2026-10-05
+	p := MustProduct(t, s, books.Product{Name: "Rice", GSTRate: 500, SalePrice: 10000, HSN: "1006"})
+	sale := func(date string) *books.Invoice {
+		t.Helper()
+		inv, err := s.CreateSale(ctx, &books.SaleDraft{Date: day(date), Lines: []books.DraftLine{line(p, 1)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv
+	}
+	first := sale("2026-10-01")
+	sale("2026-10-03")
+	sale("2026-10-05")
+	summaries := func(where string) int {
+		t.Helper()
+		return count(t, s, `SELECT count(*) FROM report_days WHERE `+where)
+	}
+
+	t.Run("MadeAfterAReportReadClosedDays", func(t *testing.T) {
+		d, err := s.GSTR1Data(ctx, "2026-10-01", "2026-10-31")
+		if err != nil || len(d.Days) != 0 || len(d.Invoices) != 3 {
+			t.Fatalf("before any summary: %d days, %d invoices (%v)", len(d.Days), len(d.Invoices), err)
+		}
+		s.WaitDaySummaries()
+		// 1 to 4 October (a day without bills too); not today.
+		if n, today := summaries("1"), summaries("date >= '2026-10-05'"); n != 4 || today != 0 {
+			t.Fatalf("%d day summaries, %d of today or later; want 4 and 0", n, today)
+		}
+		d, err = s.GSTR1Data(ctx, "2026-10-01", "2026-10-31")
+		if err != nil || len(d.Days) != 4 || len(d.Invoices) != 1 || d.Invoices[0].Date != "2026-10-05" {
+			t.Fatalf("after: %d days, %d invoices (%v)", len(d.Days), len(d.Invoices), err)
+		}
+	})
+	t.Run("NewInvoiceDropsItsDay", func(t *testing.T) {
+		sale("2026-10-03")
+		if n, day3 := summaries("1"), summaries("date = '2026-10-03'"); n != 3 || day3 != 0 {
+			t.Fatalf("after a bill dated 3 October: %d summaries, %d of that day", n, day3)
+		}
+	})
+	t.Run("CancellationDropsItsInvoicesDay", func(t *testing.T) {
+		if _, err := s.CancelInvoice(ctx, first.Number, "wrong bill", day("2026-10-05")); err != nil {
+			t.Fatal(err)
+		}
+		if n, day1 := summaries("1"), summaries("date = '2026-10-01'"); n != 2 || day1 != 0 {
+			t.Fatalf("after cancelling a bill of 1 October: %d summaries, %d of that day", n, day1)
+		}
+	})
+	t.Run("MadeAfterADownload", func(t *testing.T) {
+		muts, err := s.PendingMutations(1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page []protocol.Change
+		for i, m := range muts {
+			op := m.Op
+			if op == "" {
+				op = protocol.OpInsert
+			}
+			page = append(page, protocol.Change{Seq: int64(i + 1), Table: m.Table, ID: m.ID, HLC: m.HLC, Op: op, Data: m.Data})
+		}
+		b, err := store.Open(filepath.Join(t.TempDir(), "b.db"), store.Options{Now: func() time.Time { return day("2026-10-05") },
+			PINParams: &staff.TestParams, BulkFrom: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		if err := b.JoinBusiness(s.BusinessID(), "B"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.ApplyChanges(ctx, page, 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.EndPull(ctx); err != nil {
+			t.Fatal(err)
+		}
+		b.WaitDaySummaries()
+		if n := count(t, b, `SELECT count(*) FROM report_days`); n != 4 {
+			t.Fatalf("%d day summaries after the download, want 4", n)
+		}
+	})
+}
