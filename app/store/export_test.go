@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // SetBeforeCommit installs a hook run just before a sale's commit (tests).
 func SetBeforeCommit(f func()) { beforeCommit = f }
@@ -24,3 +27,15 @@ func SetKickAfter(n int) func() {
 
 // WaitDaySummaries waits for the background day summaries.
 func (s *Store) WaitDaySummaries() { s.daysWG.Wait() }
+
+// SummariseDayAround makes the summary of date with change run between
+// reading the day and writing its summary.
+func (s *Store) SummariseDayAround(ctx context.Context, date string, change func()) error {
+	r, err := s.readDay(ctx, date)
+	if err != nil {
+		return err
+	}
+	change()
+	_, err = r.save(ctx, s)
+	return err
+}

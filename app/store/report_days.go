@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	gojson "github.com/goccy/go-json"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ainaukar/naukar/app/gst"
 )
@@ -18,9 +20,10 @@ import (
 // closed day what the day's invoices add to them, and the reports read a
 // summary for each day that has one and the invoices of the others:
 //
-//   - A summary is made only for a day before today (SummariseDays), in
-//     one write transaction that reads the day's invoices: it cannot miss
-//     a change made while it is being made.
+//   - A summary is made only for a day before today (SummariseDays), from
+//     one read transaction, and written only if the day's invoices are
+//     still what it read (else it is made again inside the write
+//     transaction): it cannot miss a change made while it was being made.
 //   - Every change to a day's invoices (a new invoice, saved here or pulled
 //     from another device, and a cancellation) deletes the day's summary in
 //     its own transaction (Tx.dayChanged), so a summary is never stale.
@@ -78,8 +81,8 @@ func (tx *Tx) dropChangedDays() error {
 func (s *Store) UseDaySummaries(on bool) { s.noDays.Store(!on) }
 
 // SummariseDays makes the missing summaries of the days before today, a
-// day a transaction, and returns how many it made. It stops early when ctx
-// ends or the books are closed.
+// day a write transaction (summaryReaders days read at once), and returns
+// how many it made. It stops early when ctx ends or the books are closed.
 func (s *Store) SummariseDays(ctx context.Context) (int, error) {
 	s.daysMu.Lock()
 	defer s.daysMu.Unlock()
@@ -110,17 +113,11 @@ func (s *Store) SummariseDays(ctx context.Context) (int, error) {
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	n := 0
+	var todo []string
 	if first.Valid {
 		for d := first.String; d < today; {
-			if s.bulk.Load() {
-				return n, nil // a download began: later
-			}
 			if !have[d] {
-				if err := s.summariseDay(ctx, d, today); err != nil {
-					return n, err
-				}
-				n++
+				todo = append(todo, d)
 			}
 			next := nextDay(d)
 			if next <= d {
@@ -128,6 +125,48 @@ func (s *Store) SummariseDays(ctx context.Context) (int, error) {
 			}
 			d = next
 		}
+	}
+	// Days are read side by side on the read pool, each in a read
+	// transaction, and written one at a time (dayRow.save).
+	var made atomic.Int64
+	jobs := make(chan string)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer close(jobs)
+		for _, d := range todo {
+			select {
+			case jobs <- d:
+			case <-gctx.Done():
+				return nil
+			}
+		}
+		return nil
+	})
+	for range summaryReaders {
+		g.Go(func() error {
+			for d := range jobs {
+				if s.bulk.Load() {
+					continue // a download began: later
+				}
+				r, err := s.readDay(gctx, d)
+				if err != nil {
+					return err
+				}
+				ok, err := r.save(gctx, s)
+				if err != nil {
+					return err
+				}
+				if ok {
+					made.Add(1)
+				}
+			}
+			return nil
+		})
+	}
+	err = g.Wait()
+	n := int(made.Load())
+	if err != nil || s.bulk.Load() {
+		return n, err
 	}
 	var flagged int
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = ?`, metaReportDays).Scan(&flagged); err != nil || flagged == 0 {
@@ -139,52 +178,105 @@ func (s *Store) SummariseDays(ctx context.Context) (int, error) {
 	})
 }
 
-// summariseDay makes the summary of date in one write transaction.
-func (s *Store) summariseDay(ctx context.Context, date, today string) error {
-	return s.tx(ctx, func(tx *Tx) error {
+// summaryReaders is how many days SummariseDays reads at once.
+const summaryReaders = 2
+
+// dayRow is a day's row of report_days, as read from the books at some
+// moment: fp says which of the day's invoices it was made from.
+type dayRow struct {
+	date                       string
+	fp                         dayPrint
+	blob                       []byte
+	invoices                   int
+	turnover, sales, tax, cost int64
+}
+
+// dayPrint tells a day's invoices apart from what they were at another
+// moment: invoices are only ever added or cancelled.
+type dayPrint struct{ count, cancelled, lastRid int64 }
+
+const dayPrintSQL = `SELECT count(*), coalesce(sum(cancelled), 0), coalesce(max(rid), 0) FROM invoices WHERE date = ?`
+
+// readDay makes the summary of date from one consistent view of the books
+// (a read transaction on the read pool).
+func (s *Store) readDay(ctx context.Context, date string) (*dayRow, error) {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("day summary %s: %w", date, err)
+	}
+	defer tx.Rollback()
+	return s.makeDay(ctx, tx, date)
+}
+
+// makeDay makes the summary of date from what q reads.
+func (s *Store) makeDay(ctx context.Context, q ctxQuerier, date string) (*dayRow, error) {
+	r := &dayRow{date: date}
+	if err := q.QueryRowContext(ctx, dayPrintSQL, date).Scan(&r.fp.count, &r.fp.cancelled, &r.fp.lastRid); err != nil {
+		return nil, fmt.Errorf("day summary %s: %w", date, err)
+	}
+	docs, untaxed, err := s.gstDocs(ctx, q, invoiceHeadSQL, false, date, date)
+	if err != nil {
+		return nil, fmt.Errorf("day summary %s: %w", date, err)
+	}
+	lines, err := s.rawLines(ctx, q, "invoices", date, date)
+	if err != nil {
+		return nil, fmt.Errorf("day summary %s: %w", date, err)
+	}
+	var hsn gst.HSNSummary
+	if err := s.gstLines(ctx, q, "invoices", [][]rawLine{lines}, docs, untaxed, 1, &hsn); err != nil {
+		return nil, fmt.Errorf("day summary %s: %w", date, err)
+	}
+	b := dayBlob{}
+	all := make([]gst.Doc, len(docs))
+	for i := range docs {
+		all[i] = docs[i].Doc
+		if gst.ListedInGSTR1(&docs[i].Doc) {
+			b.Listed = append(b.Listed, docs[i])
+		}
+	}
+	b.Day = gst.SummariseGSTR1Day(date, all, hsn.Rows())
+	if r.blob, err = gojson.Marshal(b); err != nil {
+		return nil, err
+	}
+	if err := q.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(taxable), 0) FROM invoices WHERE date = ? AND cancelled = 0`,
+		date).Scan(&r.invoices, &r.turnover); err != nil {
+		return nil, fmt.Errorf("day summary %s: %w", date, err)
+	}
+	if err := q.QueryRowContext(ctx, `SELECT coalesce(sum(taxable), 0), coalesce(sum(cgst + sgst + igst + cess), 0),
+		coalesce(sum((qty * cost + 500) / 1000), 0)
+		FROM doc_lines WHERE doc_table = 'invoices' AND date = ? AND cancelled = 0`, date).Scan(&r.sales, &r.tax, &r.cost); err != nil {
+		return nil, fmt.Errorf("day summary %s: %w", date, err)
+	}
+	return r, nil
+}
+
+// save writes the day's summary unless it has one. When the day's invoices
+// changed since it was read, it is read again inside the write
+// transaction, where nothing can change it. It reports whether it wrote.
+func (r *dayRow) save(ctx context.Context, s *Store) (bool, error) {
+	wrote := false
+	err := s.tx(ctx, func(tx *Tx) error {
 		var have int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM report_days WHERE date = ?`, date).Scan(&have); err != nil || have > 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM report_days WHERE date = ?`, r.date).Scan(&have); err != nil || have > 0 {
 			return err
 		}
-		docs, untaxed, err := s.gstDocs(ctx, tx.Tx, invoiceHeadSQL, false, date, date)
-		if err != nil {
-			return fmt.Errorf("day summary %s: %w", date, err)
+		var now dayPrint
+		if err := tx.QueryRowContext(ctx, dayPrintSQL, r.date).Scan(&now.count, &now.cancelled, &now.lastRid); err != nil {
+			return fmt.Errorf("day summary %s: %w", r.date, err)
 		}
-		lines, err := s.rawLines(ctx, tx.Tx, "invoices", date, date)
-		if err != nil {
-			return fmt.Errorf("day summary %s: %w", date, err)
-		}
-		var hsn gst.HSNSummary
-		if err := s.gstLines(ctx, tx.Tx, "invoices", [][]rawLine{lines}, docs, untaxed, 1, &hsn); err != nil {
-			return fmt.Errorf("day summary %s: %w", date, err)
-		}
-		b := dayBlob{}
-		all := make([]gst.Doc, len(docs))
-		for i := range docs {
-			all[i] = docs[i].Doc
-			if gst.ListedInGSTR1(&docs[i].Doc) {
-				b.Listed = append(b.Listed, docs[i])
+		row := r
+		if now != r.fp {
+			var err error
+			if row, err = s.makeDay(ctx, tx.Tx, r.date); err != nil {
+				return err
 			}
 		}
-		b.Day = gst.SummariseGSTR1Day(date, all, hsn.Rows())
-		blob, err := gojson.Marshal(b)
-		if err != nil {
-			return err
-		}
-		var t dayTrade
-		if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(taxable), 0) FROM invoices WHERE date = ? AND cancelled = 0`,
-			date).Scan(&t.invoices, &t.turnover); err != nil {
-			return fmt.Errorf("day summary %s: %w", date, err)
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(taxable), 0), coalesce(sum(cgst + sgst + igst + cess), 0),
-			coalesce(sum((qty * cost + 500) / 1000), 0)
-			FROM doc_lines WHERE doc_table = 'invoices' AND date = ? AND cancelled = 0`, date).Scan(&t.sales, &t.tax, &t.cost); err != nil {
-			return fmt.Errorf("day summary %s: %w", date, err)
-		}
-		_, err = tx.Exec(`INSERT INTO report_days(date, invoices, turnover, sales, sales_tax, cost, gstr1) VALUES (?,?,?,?,?,?,?)`,
-			date, t.invoices, t.turnover, t.sales, t.tax, t.cost, blob)
+		_, err := tx.Exec(`INSERT INTO report_days(date, invoices, turnover, sales, sales_tax, cost, gstr1) VALUES (?,?,?,?,?,?,?)`,
+			row.date, row.invoices, row.turnover, row.sales, row.tax, row.cost, row.blob)
+		wrote = err == nil
 		return err
 	})
+	return wrote, err
 }
 
 // kickDays makes the missing day summaries in the background, unless that

@@ -64,6 +64,17 @@ func TestDaySummaries(t *testing.T) {
 			t.Fatalf("after cancelling a bill of 1 October: %d summaries, %d of that day", n, day1)
 		}
 	})
+	t.Run("ChangedWhileMade", func(t *testing.T) {
+		// A bill of 3 October saved after the day was read for its
+		// summary and before the summary is written.
+		if err := s.SummariseDayAround(ctx, "2026-10-03", func() { sale("2026-10-03") }); err != nil {
+			t.Fatal(err)
+		}
+		tr, err := s.Trade(ctx, "2026-10-03", "2026-10-03")
+		if err != nil || summaries("date = '2026-10-03'") != 1 || tr.InvoiceCount != 3 {
+			t.Fatalf("the summary of 3 October counts %d bills, want 3 (%v)", tr.InvoiceCount, err)
+		}
+	})
 	t.Run("MadeAfterADownload", func(t *testing.T) {
 		muts, err := s.PendingMutations(1000)
 		if err != nil {
