@@ -27,8 +27,9 @@ import (
 //   - Every change to a day's invoices (a new invoice, saved here or pulled
 //     from another device, and a cancellation) deletes the day's summary in
 //     its own transaction (Tx.dayChanged), so a summary is never stale.
-//   - Summaries are made again in the background: after the migration, and
-//     when a report had to read many invoices of closed days one by one.
+//   - Summaries are made in the background after the migration, after a
+//     big download, and when a report had to read many invoices of closed
+//     days one by one; the bulk demo builder makes them as it finishes.
 //
 // What a summary holds is decided by app/gst (SummariseGSTR1Day,
 // ListedInGSTR1); this file only stores and sums.
