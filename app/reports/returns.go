@@ -397,7 +397,8 @@ func (s *Service) HSNSummary(ctx context.Context, q Query) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := s.st.GSTData(ctx, q.Period.From, q.Period.To)
+	// Only the HSN sums are read: the day summaries hold them.
+	data, err := s.st.GSTR1Data(ctx, q.Period.From, q.Period.To)
 	if err != nil {
 		return nil, err
 	}
