@@ -1,20 +1,11 @@
 package cli_test
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/ainaukar/naukar/server/api"
-	"github.com/ainaukar/naukar/server/jobs"
-	"github.com/ainaukar/naukar/server/secrets"
-	"github.com/ainaukar/naukar/server/store"
-	"github.com/ainaukar/naukar/server/whatsapp"
+	"github.com/ainaukar/naukar/server/shopkeystest"
 	"github.com/ainaukar/naukar/server/whatsapp/whatsapptest"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
@@ -25,27 +16,10 @@ import (
 // webhook, and disconnects.
 func TestWhatsAppConnectNumber(t *testing.T) {
 	t.Setenv("NAUKAR_KEYRING", "file")
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	fake := whatsapptest.New(t)
+	srv := shopkeystest.Start(t)
+	fake := srv.Graph
 	own := whatsapptest.Number{PhoneID: "209876543210987", Token: "EAAG-shop-own-token-7d3f", AppSecret: "shop_own_app_secret_91c2", Display: "+91 98200 12345"}
 	fake.AddNumber(own)
-	db, err := store.OpenSQLite(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	box, err := secrets.New([]byte("0123456789abcdef0123456789abcdef"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := jobs.New(db, jobs.Config{Logger: quiet, PollInterval: 50 * time.Millisecond, SoleInstance: true})
-	wa := whatsapp.New(whatsapp.Config{Store: db, Queue: q, Logger: quiet, Secrets: box, Settings: whatsapp.Settings{APIURL: fake.Base(),
-		Token: fake.Token, PhoneNumberID: fake.PhoneID, AppSecret: fake.AppSecret, VerifyToken: "v", TemplateInvoice: whatsapp.DefaultTemplateInvoice,
-		TemplateReminder: whatsapp.DefaultTemplateReminder, TemplateLang: "en", Rate: 100}})
-	srv := httptest.NewServer(api.New(api.Config{Store: db, Logger: quiet, BcryptCost: 4, Modules: []api.Module{wa}}))
-	t.Cleanup(func() {
-		srv.Close()
-		db.Close()
-	})
 
 	books := setup(t)
 	mustRun(t, books, "", "sync", "signup", "--server", srv.URL, "--name", "Ravi Sharma", "--email", "ravi.wa@example.in",

@@ -111,6 +111,9 @@ type Options struct {
 	// Privacy makes the Settings → Privacy screen (app/ui/privacyview);
 	// nil hides the button.
 	Privacy func(w fyne.Window) fyne.CanvasObject
+	// OwnAccounts connects the shop's own WhatsApp number and Razorpay
+	// keys on the sync server (Settings, the owner's); nil hides the buttons.
+	OwnAccounts OwnAccounts
 	// Notices returns the policy notices not yet shown on this PC and the
 	// function that records one shown (syncapp.NoticesSignedIn); nil: none.
 	Notices func(ctx context.Context) ([]protocol.Notice, func(id string) error, error)

@@ -15,6 +15,7 @@ import (
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/gst"
 	"github.com/ainaukar/naukar/app/printing"
+	"github.com/ainaukar/naukar/app/staff"
 )
 
 // profileForm is the business profile form of the wizard and Settings.
@@ -125,6 +126,10 @@ type SettingsScreen struct {
 	Drawer     *widget.Check
 	Appearance *widget.Select
 	msg        *widget.Label
+	// WhatsAppNumber and RazorpayKeys open the dialogs of the shop's own
+	// accounts (the owner's); Keys is the one opened last.
+	WhatsAppNumber, RazorpayKeys *widget.Button
+	Keys                         *KeysView
 }
 
 func newSettingsScreen(a *App) *SettingsScreen {
@@ -161,6 +166,13 @@ func newSettingsScreen(a *App) *SettingsScreen {
 		right.Add(syncBtn)
 		right.Add(widget.NewButtonWithIcon(L("Plan and billing…"), theme.AccountIcon(), s.ShowPlan))
 	}
+	s.WhatsAppNumber = widget.NewButtonWithIcon(L("WhatsApp number…"), theme.MailSendIcon(), s.ShowWhatsAppNumber)
+	s.RazorpayKeys = widget.NewButtonWithIcon(L("Razorpay keys…"), theme.AccountIcon(), s.ShowRazorpayKeys)
+	if a.opt.OwnAccounts != nil {
+		right.Add(s.WhatsAppNumber)
+		right.Add(s.RazorpayKeys)
+		s.showOwnKeysButtons()
+	}
 	if a.opt.Privacy != nil {
 		right.Add(widget.NewButtonWithIcon(L("Privacy…"), theme.VisibilityIcon(), s.ShowPrivacy))
 	}
@@ -186,7 +198,20 @@ func (s *SettingsScreen) handle(act Action) bool {
 	return true
 }
 
+// showOwnKeysButtons shows the buttons of the shop's own accounts only to
+// a member who may connect them (the owner, like the plan).
+func (s *SettingsScreen) showOwnKeysButtons() {
+	for _, b := range []*widget.Button{s.WhatsAppNumber, s.RazorpayKeys} {
+		if s.a.Can(staff.Plan) {
+			b.Show()
+		} else {
+			b.Hide()
+		}
+	}
+}
+
 func (s *SettingsScreen) shown() {
+	s.showOwnKeysButtons()
 	var ps printing.Settings
 	var look string
 	var printers []string

@@ -92,6 +92,9 @@ func wire(st *store.Store, opt *Options) *syncapp.Service {
 			return privacyview.New(w, tel, fyne.CurrentApp().OpenURL, privacyRights(st, sv, opt.Telemetry))
 		}
 	}
+	if opt.OwnAccounts == nil {
+		opt.OwnAccounts = syncapp.OwnAccounts{Store: st}
+	}
 	if opt.Notices == nil {
 		opt.Notices = func(ctx context.Context) ([]protocol.Notice, func(string) error, error) {
 			return syncapp.NoticesSignedIn(ctx, st)

@@ -50,6 +50,11 @@ func (e *Engine) applyOneByOne(ctx context.Context, changes []protocol.Change, p
 	return applied, pageErr
 }
 
+// Unreachable reports whether err is a failure to reach the server (no
+// route, refused, reset, timed out, DNS): the screens then say the work
+// needs the internet rather than show the error.
+func Unreachable(err error) bool { return isNetworkError(err) }
+
 // isNetworkError reports whether err is a failure to reach the server (no
 // route, refused, reset, timed out, DNS), the only case the shopkeeper is
 // told to check the internet.
