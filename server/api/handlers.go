@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -9,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -415,11 +415,18 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer putBuf(buf)
-	buf.Write(resp.AppendJSON(buf.AvailableBuffer()))
-	s.writeBody(w, http.StatusOK, buf.Bytes())
+	// Written straight into a pooled slice (a download's page is megabytes).
+	bp := pageBufs.Get().(*[]byte)
+	out := resp.AppendJSON((*bp)[:0])
+	s.writeBody(w, http.StatusOK, out)
+	if cap(out) <= 32<<20 {
+		*bp = out[:0]
+		pageBufs.Put(bp)
+	}
 }
+
+// pageBufs are the slices pull pages are written into.
+var pageBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // pullFilter reads a new device's ordered-download filter (table=NAME, or
 // skip_tables=A,B&skip_until=SEQ; protocol/download.go) from a pull's query.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -108,6 +109,9 @@ func validJSON(b []byte) bool { return utf8.Valid(b) && gojson.Valid(b) }
 // that need no escaping or compacting are copied as they are, anything
 // else goes through encoding/json.
 func (p *PullPage) AppendJSON(b []byte) []byte {
+	// A page of a new device's download is megabytes: room for all of it
+	// is made once rather than by doubling as it is written.
+	b = slices.Grow(b, p.sizeHint())
 	b = append(b, `{"changes":[`...)
 	for i := range p.Changes {
 		c := &p.Changes[i]
@@ -171,6 +175,17 @@ func (p *PullPage) AppendJSON(b []byte) []byte {
 	return append(b, "}\n"...)
 }
 
+// sizeHint is about how long the page's JSON is (exactly, for changes that
+// need no escaping).
+func (p *PullPage) sizeHint() int {
+	n := 128 + 96*len(p.Rejections)
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		n += 96 + len(c.Table) + len(c.ID) + len(c.HLC) + len(c.Op) + len(c.Data) + len(c.FieldHLC) + len(c.DeviceID)
+	}
+	return n
+}
+
 // plain reports whether c needs no escape in a JSON string as
 // encoding/json writes it (which also escapes <, > and &).
 func plain(c byte) bool {
@@ -207,7 +222,8 @@ func appendRaw(b []byte, raw json.RawMessage) []byte {
 // alreadyCompact reports whether raw is non-empty JSON text with no
 // whitespace outside strings and nothing encoding/json would escape (<, >,
 // &, U+2028, U+2029). It does not validate; the server stores only JSON
-// it has checked.
+// it has checked. Every byte of every page goes through it, so the bytes
+// that need no thought are skipped by a table lookup.
 func alreadyCompact(raw []byte) bool {
 	if len(raw) == 0 {
 		return false
@@ -215,24 +231,58 @@ func alreadyCompact(raw []byte) bool {
 	in := false
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
-		switch {
-		case c == '<' || c == '>' || c == '&':
-			return false
-		case c == 0xE2 && i+2 < len(raw) && raw[i+1] == 0x80 && (raw[i+2] == 0xA8 || raw[i+2] == 0xA9):
-			return false
-		case in:
-			if c == '\\' {
+		if in {
+			for !inStringStop[c] {
+				if i++; i == len(raw) {
+					return false
+				}
+				c = raw[i]
+			}
+			switch {
+			case c == '\\':
 				i++
-			} else if c == '"' {
+			case c == '"':
 				in = false
-			} else if c < 0x20 {
+			case c == 0xE2:
+				if i+2 < len(raw) && raw[i+1] == 0x80 && (raw[i+2] == 0xA8 || raw[i+2] == 0xA9) {
+					return false
+				}
+			default: // a control character, <, > or &
 				return false
 			}
-		case c == '"':
+			continue
+		}
+		for !outStringStop[c] {
+			if i++; i == len(raw) {
+				return true
+			}
+			c = raw[i]
+		}
+		switch c {
+		case '"':
 			in = true
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		case '<', '>', '&', ' ', '\t', '\n', '\r':
 			return false
+		case 0xE2:
+			if i+2 < len(raw) && raw[i+1] == 0x80 && (raw[i+2] == 0xA8 || raw[i+2] == 0xA9) {
+				return false
+			}
 		}
 	}
 	return !in
 }
+
+// inStringStop and outStringStop are the bytes alreadyCompact must look
+// at inside and outside a string.
+var inStringStop, outStringStop = func() (in, out [256]bool) {
+	for c := range 0x20 {
+		in[c] = true
+	}
+	for _, c := range []byte{'"', '\\', '<', '>', '&', 0xE2} {
+		in[c] = true
+	}
+	for _, c := range []byte{'"', '<', '>', '&', ' ', '\t', '\n', '\r', 0xE2} {
+		out[c] = true
+	}
+	return in, out
+}()
