@@ -49,7 +49,7 @@ func (tx *Tx) insertDoc(table, id, hlc string, data []byte, doc any) (bool, erro
 // their values in the same order.
 var docCols = map[string]string{
 	"invoices": `number, kind, series, fy, seq, date, party_id, party_name, party_gstin, party_state, place_of_supply,
-		supply_type, reverse_charge, taxable, cgst, sgst, igst, cess, round_off, grand_total, paid, maybe_exempt, zero_rated`,
+		supply_type, reverse_charge, taxable, cgst, sgst, igst, cess, round_off, grand_total, paid, maybe_exempt, zero_rated, made_by`,
 	"credit_notes": `number, series, fy, seq, date, invoice_id, invoice_number, invoice_date, party_name, party_gstin,
 		party_state, place_of_supply, supply_type, taxable, cgst, sgst, igst, cess, round_off, grand_total, refunded, maybe_exempt`,
 	"purchases": `date, bill_number, party_id, party_name, party_gstin, party_state, supply_type, taxable, cgst, sgst,
@@ -62,7 +62,7 @@ func docColumns(doc any, data []byte) []any {
 		id, name, gstin, state := partyCols(d.Party)
 		return []any{d.Number, d.Kind, d.Series, d.FY, d.Seq, d.Date, id, name, gstin, state, d.PlaceOfSupply,
 			string(d.SupplyType), boolInt(d.ReverseCharge), d.Taxable, d.CGST, d.SGST, d.IGST, d.Cess, d.RoundOff,
-			d.GrandTotal, d.Paid, maybeExempt(data), nullIfEmpty(string(d.ZeroRated))}
+			d.GrandTotal, d.Paid, maybeExempt(data), nullIfEmpty(string(d.ZeroRated)), nullIfEmpty(d.MadeBy)}
 	case *books.CreditNote:
 		_, name, gstin, state := partyCols(d.Party)
 		return []any{d.Number, d.Series, d.FY, d.Seq, d.Date, d.InvoiceID, d.InvoiceNumber, d.InvoiceDate, name, gstin,

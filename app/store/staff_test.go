@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -421,5 +423,78 @@ func TestStaffDayBookMadeBy(t *testing.T) {
 	// One page of two still counts all four.
 	if page, total, err := s.DayBook(ctx, d, d, 1, 2); err != nil || len(page) != 2 || total != 4 || page[0].MadeBy != "Ravi" {
 		t.Errorf("page: %+v total %d %v", page, total, err)
+	}
+}
+
+// TestInvoiceMakerMigrates opens books from before migration 0080, where who
+// made a bill was a column generated from its JSON: it becomes a plain
+// column holding the same makers, and bills saved after it fill it.
+func TestInvoiceMakerMigrates(t *testing.T) {
+	s := MustBooks(t)
+	sugar := MustProduct(t, s, books.Product{Name: "Sugar 1kg", SalePrice: 5000, GSTRate: 500})
+	sale := func(s *store.Store) *books.Invoice {
+		t.Helper()
+		inv, err := s.CreateSale(ctx, &books.SaleDraft{Lines: []books.DraftLine{line(sugar, 1)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv
+	}
+	before := sale(s) // nobody signed in: made by nobody
+	MustStaff(t, s)
+	ravi, err := s.SignIn(ctx, "Ravi", "1470")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRavi := sale(s)
+	path := s.Path()
+	s.Close()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP INDEX invoices_made_by`, `ALTER TABLE invoices DROP COLUMN made_by`,
+		`ALTER TABLE invoices ADD COLUMN made_by TEXT GENERATED ALWAYS AS (data->>'made_by') VIRTUAL`,
+		`CREATE INDEX invoices_made_by ON invoices(made_by, date) WHERE made_by IS NOT NULL`,
+		`DELETE FROM schema_migrations WHERE version = 80`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+	s2, err := store.Open(path, store.Options{Now: s.Now, PINParams: &staff.TestParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if n := count(t, s2, `SELECT count(*) FROM pragma_table_xinfo('invoices') WHERE name = 'made_by' AND hidden = 0`); n != 1 {
+		t.Fatal("made_by is still a generated column")
+	}
+	if _, err := s2.SignIn(ctx, "Ravi", "1470"); err != nil {
+		t.Fatal(err)
+	}
+	after := sale(s2)
+	got := map[string]string{}
+	rows, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	r, err := rows.Query(`SELECT number, coalesce(made_by, '') FROM invoices INDEXED BY invoices_made_by WHERE made_by IS NOT NULL
+		UNION ALL SELECT number, '' FROM invoices WHERE made_by IS NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r.Next() {
+		var n, m string
+		if err := r.Scan(&n, &m); err != nil {
+			t.Fatal(err)
+		}
+		got[n] = m
+	}
+	r.Close()
+	want := map[string]string{before.Number: "", byRavi.Number: ravi.ID, after.Number: ravi.ID}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("made by after migrating: %v, want %v", got, want)
 	}
 }
