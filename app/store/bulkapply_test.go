@@ -2,11 +2,14 @@ package store_test
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"pgregory.net/rapid"
 
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/staff"
@@ -23,6 +26,12 @@ import (
 // page, and every row downloaded a second time.
 func TestBulkPageMatchesRowByRow(t *testing.T) {
 	a := MustBooks(t)
+	// Made by a signed-in staff member, whose id the bills' plain made_by
+	// column holds (migration 0080).
+	MustStaff(t, a)
+	if _, err := a.SignIn(ctx, "Meera", "2580"); err != nil {
+		t.Fatal(err)
+	}
 	p1 := MustProduct(t, a, books.Product{Name: "Atta 5kg", SKU: "ATTA", Barcodes: []string{"8901000000017"}, SalePrice: 25000, GSTRate: 500, OpeningStock: 10000, PurchasePrice: 20000})
 	p2 := MustProduct(t, a, books.Product{Name: "Dal 1kg", SKU: "DAL", SalePrice: 12000, GSTRate: 500, OpeningStock: 5000})
 	inv, err := a.CreateSale(ctx, &books.SaleDraft{Date: day("2026-10-05"), Party: &books.PartySnapshot{Name: "Ravi", Phone: "9876543210"},
@@ -148,7 +157,8 @@ func booksText(t *testing.T, s *store.Store) string {
 	for _, tb := range []string{"invoices", "credit_notes", "purchases", "payments", "stock_adjustments", "cancellations"} {
 		qs = append(qs, `SELECT concat_ws('|', '`+tb+`', id, hlc, data) FROM `+tb+` ORDER BY id`)
 	}
-	qs = append(qs, `SELECT 'cancelled ' || id FROM invoices WHERE cancelled = 1 ORDER BY id`)
+	qs = append(qs, `SELECT 'cancelled ' || id FROM invoices WHERE cancelled = 1 ORDER BY id`,
+		`SELECT concat_ws('|', 'made by', id, made_by) FROM invoices INDEXED BY invoices_made_by WHERE made_by IS NOT NULL ORDER BY id`)
 	for _, q := range qs {
 		rows, err := db.Query(q)
 		if err != nil {
@@ -164,4 +174,23 @@ func booksText(t *testing.T, s *store.Store) string {
 		rows.Close()
 	}
 	return b.String()
+}
+
+// TestStampsJSON: a row's field stamps are stored as the same bytes
+// encoding/json writes (the bulk and the row-by-row paths must agree).
+func TestStampsJSON(t *testing.T) {
+	for _, m := range []map[string]string{nil, {}, {"name": "1767225600000.0000000001.d"},
+		{"z": "a", "a": "z", "m<>&": "x\"y\\z", "é": "\u2028", "ctl": "\x01\n", "bad": "\xff"}} {
+		want, _ := json.Marshal(m)
+		if got := store.StampsJSON(m); string(got) != string(want) {
+			t.Errorf("%q: %s, want %s", m, got, want)
+		}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		m := rapid.MapOf(rapid.String(), rapid.String()).Draw(t, "stamps")
+		want, _ := json.Marshal(m)
+		if got := store.StampsJSON(m); string(got) != string(want) {
+			t.Fatalf("%q: %s, want %s", m, got, want)
+		}
+	})
 }

@@ -39,3 +39,6 @@ func (s *Store) SummariseDayAround(ctx context.Context, date string, change func
 	_, err = r.save(ctx, s)
 	return err
 }
+
+// StampsJSON is stampsJSON (tests hold it to json.Marshal).
+func StampsJSON(m map[string]string) []byte { return stampsJSON(m) }
