@@ -45,11 +45,16 @@ func (s *Store) maybeStartBulk(ctx context.Context, pageRows int) error {
 
 // startBulk drops the secondary indexes (keeping their DDL in meta) and
 // enters bulk mode.
-func (s *Store) startBulk(ctx context.Context) error { return s.startBulkKeeping(ctx, nil) }
+func (s *Store) startBulk(ctx context.Context) error {
+	if err := s.startBulkKeeping(ctx, nil); err != nil {
+		return err
+	}
+	return s.bulkPragmas(ctx, true)
+}
 
 // startBulkKeeping is startBulk keeping the indexes of keepTables too.
 func (s *Store) startBulkKeeping(ctx context.Context, keepTables map[string]bool) error {
-	return s.tx(ctx, func(tx *Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(`SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
 		if err != nil {
 			return err
@@ -93,6 +98,30 @@ func (s *Store) startBulkKeeping(ctx context.Context, keepTables map[string]bool
 		s.bulk.Store(true)
 		return nil
 	})
+	return err
+}
+
+// Bulk mode reads and writes far more pages than a bill does: the writer
+// gets a page cache of 128 MiB (the sorts that build the indexes and stock
+// at the end then stay in memory rather than spill to temporary files) and
+// maps the whole file rather than its first 256 MiB (the end reads every
+// bill once per index it builds). Both go back when bulk mode ends.
+const (
+	bulkCache = "-131072"
+	bulkMmap  = "2147418112" // SQLite's largest
+)
+
+func (s *Store) bulkPragmas(ctx context.Context, on bool) error {
+	cache, mmap := writerCache, mmapSize
+	if on {
+		cache, mmap = bulkCache, bulkMmap
+	}
+	for _, q := range []string{`PRAGMA cache_size = ` + cache, `PRAGMA mmap_size = ` + mmap} {
+		if _, err := s.w.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("bulk download: %s: %w", q, err)
+		}
+	}
+	return nil
 }
 
 // EndPull is called by the sync engine when a pull has read to the end of
@@ -122,6 +151,11 @@ func (s *Store) finishBulk(ctx context.Context) error {
 	if err := json.Unmarshal([]byte(v), &ddl); err != nil {
 		return fmt.Errorf("read bulk state: %w", err)
 	}
+	if err := s.bulkPragmas(ctx, true); err != nil { // a download cut and finished at the next open
+		return err
+	}
+	// Put back even when the finish fails (the next open finishes it).
+	defer s.bulkPragmas(context.WithoutCancel(ctx), false) //nolint:errcheck
 	err = s.tx(ctx, func(tx *Tx) error {
 		stmts := []string{
 			`DELETE FROM stock_pending`,

@@ -93,6 +93,14 @@ type Options struct {
 
 type connRole int
 
+// The writer's page cache (KiB, negative as PRAGMA cache_size takes it) and
+// the part of the file read through mmap (bytes); bulk.go gives a bulk
+// download more of both.
+const (
+	writerCache = "-16384"
+	mmapSize    = "268435456"
+)
+
 const (
 	roleWriter connRole = iota
 	roleReader
@@ -108,12 +116,12 @@ func dsn(path string, role connRole) string {
 	// does not wait on reads. The checkpointer folds the log in the
 	// background, so a save does not pay for it.
 	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)",
-		"mmap_size(268435456)"} {
+		"mmap_size(" + mmapSize + ")"} {
 		q.Add("_pragma", p)
 	}
 	switch role {
 	case roleWriter:
-		q.Add("_pragma", "cache_size(-16384)")
+		q.Add("_pragma", "cache_size("+writerCache+")")
 		// A backstop: when writes never pause (a bulk download), the
 		// background checkpoints cannot catch up and restart the log, so
 		// the writer folds it itself past 16 MiB.

@@ -70,11 +70,43 @@ func (s *Store) AckMutations(lastN int64) error {
 // the same merge as the server: records per field by stamp, documents
 // insert-if-absent with their derived effects.
 func (s *Store) ApplyChanges(ctx context.Context, changes []protocol.Change, cursor int64) (applied int, err error) {
-	if err := s.maybeStartBulk(ctx, len(changes)); err != nil {
-		return 0, err
-	}
 	decoded, err := decodeChanges(changes)
 	if err != nil {
+		return 0, err
+	}
+	return s.applyDecoded(ctx, changes, decoded, cursor)
+}
+
+// preparedPage is a pulled page with its documents and record fields
+// decoded (PreparePage).
+type preparedPage struct {
+	changes []protocol.Change
+	decoded []any
+}
+
+// PreparePage decodes a pulled page before it is applied: the sync engine
+// does this for the next page while the books' one writer still writes the
+// page before it.
+func (s *Store) PreparePage(changes []protocol.Change) (any, error) {
+	decoded, err := decodeChanges(changes)
+	if err != nil {
+		return nil, err
+	}
+	return &preparedPage{changes: changes, decoded: decoded}, nil
+}
+
+// ApplyPrepared is ApplyChanges for a page PreparePage has read.
+func (s *Store) ApplyPrepared(ctx context.Context, page any, cursor int64) (int, error) {
+	p, ok := page.(*preparedPage)
+	if !ok {
+		return 0, fmt.Errorf("apply a pulled page: not a prepared page (%T)", page)
+	}
+	return s.applyDecoded(ctx, p.changes, p.decoded, cursor)
+}
+
+// applyDecoded is ApplyChanges after decodeChanges.
+func (s *Store) applyDecoded(ctx context.Context, changes []protocol.Change, decoded []any, cursor int64) (applied int, err error) {
+	if err := s.maybeStartBulk(ctx, len(changes)); err != nil {
 		return 0, err
 	}
 	err = s.tx(ctx, func(tx *Tx) error {

@@ -120,14 +120,19 @@ func (e *Engine) pullMasters(ctx context.Context) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type fetched struct {
-		resp protocol.PullResponse
-		err  error
+		resp     protocol.PullResponse
+		prepared any
+		err      error
 	}
 	fetch := func(table string, since int64) <-chan fetched {
 		ch := make(chan fetched, 1)
 		go func() {
 			resp, err := e.Client.PullFiltered(ctx, e.Token, since, page, PullFilter{Table: table})
-			ch <- fetched{resp, err}
+			var prepared any
+			if err == nil {
+				prepared = e.prepare(resp.Changes)
+			}
+			ch <- fetched{resp, prepared, err}
 		}()
 		return ch
 	}
@@ -172,7 +177,7 @@ func (e *Engine) pullMasters(ctx context.Context) (int, error) {
 		if resp.More && len(resp.Changes) > 0 {
 			pending = fetch(table, max(resp.Next, since))
 		}
-		n, err := e.Local.ApplyChanges(ctx, resp.Changes, cursor)
+		n, err := e.apply(ctx, resp.Changes, f.prepared, cursor)
 		if err != nil {
 			if errors.Is(err, protocol.ErrClockSkew) {
 				return applied, fmt.Errorf("%w: %v", ErrClock, err)

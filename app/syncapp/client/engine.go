@@ -38,6 +38,37 @@ type Local interface {
 	Rejected(rs []protocol.Rejection) error
 }
 
+// PagePreparer is what books may offer to read a pulled page before it is
+// applied (app/store does): the engine prepares the next page while the
+// page before it is still being written, so decoding it does not hold up
+// the books' single writer. ApplyPrepared does what ApplyChanges does.
+type PagePreparer interface {
+	PreparePage(changes []protocol.Change) (any, error)
+	ApplyPrepared(ctx context.Context, page any, cursor int64) (int, error)
+}
+
+// prepare reads a fetched page ahead of applying it where the books can
+// (nil: apply it with ApplyChanges, which then meets any error itself).
+func (e *Engine) prepare(changes []protocol.Change) any {
+	pp, ok := e.Local.(PagePreparer)
+	if !ok || len(changes) == 0 {
+		return nil
+	}
+	page, err := pp.PreparePage(changes)
+	if err != nil {
+		return nil
+	}
+	return page
+}
+
+// apply applies a page, prepared or not.
+func (e *Engine) apply(ctx context.Context, changes []protocol.Change, prepared any, cursor int64) (int, error) {
+	if prepared != nil {
+		return e.Local.(PagePreparer).ApplyPrepared(ctx, prepared, cursor)
+	}
+	return e.Local.ApplyChanges(ctx, changes, cursor)
+}
+
 // Meta keys the engine keeps in the books (local only).
 const (
 	MetaServer     = "sync_server"      // base URL
@@ -254,8 +285,9 @@ func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []protocol.Reje
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type fetched struct {
-		resp protocol.PullResponse
-		err  error
+		resp     protocol.PullResponse
+		prepared any
+		err      error
 	}
 	fetch := func(since int64) <-chan fetched {
 		ch := make(chan fetched, 1)
@@ -267,7 +299,11 @@ func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []protocol.Reje
 			} else {
 				resp, err = e.Client.Pull(ctx, e.Token, since, page)
 			}
-			ch <- fetched{resp, err}
+			var prepared any
+			if err == nil {
+				prepared = e.prepare(resp.Changes)
+			}
+			ch <- fetched{resp, prepared, err}
 		}()
 		return ch
 	}
@@ -310,7 +346,7 @@ func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []protocol.Reje
 		if more {
 			pending = fetch(next)
 		}
-		n, err := e.Local.ApplyChanges(ctx, resp.Changes, next)
+		n, err := e.apply(ctx, resp.Changes, f.prepared, next)
 		if err != nil {
 			if errors.Is(err, protocol.ErrClockSkew) {
 				return applied, rejected, fmt.Errorf("%w: %v", ErrClock, err)
