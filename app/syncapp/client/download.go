@@ -29,6 +29,10 @@ const (
 // rows is then 60 round trips, not 300).
 const downloadPage = 5000
 
+// downloadGC is the garbage collector's GOGC while a new device downloads
+// (the default is 100).
+const downloadGC = 300
+
 // Parts of the ordered download.
 const (
 	PartMasters = "masters"

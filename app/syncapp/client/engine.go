@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime/debug"
 	"strconv"
 	gosync "sync"
 	"time"
@@ -259,6 +260,12 @@ func (e *Engine) pull(ctx context.Context, mayResync bool) (int, []protocol.Reje
 	// A new device first downloads what billing needs, then the history
 	// without the master rows it has (download.go).
 	part, _ := e.Local.Meta(MetaDownload)
+	if part != "" {
+		// A new device's download turns over hundreds of megabytes of
+		// short-lived JSON and rows: fewer collections for more memory
+		// while it runs (about 1 s of CPU on 310,000 rows).
+		defer debug.SetGCPercent(debug.SetGCPercent(downloadGC))
+	}
 	page := e.PageSize
 	switch {
 	case page > 0:
