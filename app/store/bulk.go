@@ -49,7 +49,31 @@ func (s *Store) startBulk(ctx context.Context) error {
 	if err := s.startBulkKeeping(ctx, nil); err != nil {
 		return err
 	}
+	m := newLoadMoves()
+	s.bulkStockMu.Lock()
+	s.bulkStock = &m
+	s.bulkStockMu.Unlock()
 	return s.bulkPragmas(ctx, true)
+}
+
+// noteBulkStock adds the stock effects of a page that has been committed
+// in bulk mode to those summed in memory.
+func (s *Store) noteBulkStock(moves []stockMoveRow) {
+	s.bulkStockMu.Lock()
+	defer s.bulkStockMu.Unlock()
+	if s.bulkStock != nil {
+		s.bulkStock.add(moves)
+	}
+}
+
+// takeBulkStock hands over the stock effects summed in memory for the
+// whole of a bulk download (nil if this process did not see all of it).
+func (s *Store) takeBulkStock() *loadMoves {
+	s.bulkStockMu.Lock()
+	defer s.bulkStockMu.Unlock()
+	m := s.bulkStock
+	s.bulkStock = nil
+	return m
 }
 
 // startBulkKeeping is startBulk keeping the indexes of keepTables too.
@@ -140,11 +164,16 @@ func (s *Store) EndPull(ctx context.Context) error {
 
 // finishBulk builds the dropped indexes again, derives stock levels, stock
 // per day and the search index from the downloaded rows, and leaves bulk
-// mode, in one transaction.
+// mode, in one transaction. Stock comes from the effects summed in memory
+// page by page when this process applied every page of the download
+// (sorted once in Go rather than by SQLite over all lines), with the
+// effects queued in stock_pending beside them (bills made at the counter
+// meanwhile, cancellations); otherwise it is derived from all lines.
 func (s *Store) finishBulk(ctx context.Context) error {
 	v, err := s.Meta(metaBulk)
 	if err != nil || v == "" {
 		s.bulk.Store(false)
+		s.takeBulkStock()
 		return err
 	}
 	var ddl []string
@@ -156,17 +185,22 @@ func (s *Store) finishBulk(ctx context.Context) error {
 	}
 	// Put back even when the finish fails (the next open finishes it).
 	defer s.bulkPragmas(context.WithoutCancel(ctx), false) //nolint:errcheck
+	// A failed finish derives stock from the lines the next time.
+	moves := s.takeBulkStock()
 	err = s.tx(ctx, func(tx *Tx) error {
-		stmts := []string{
-			`DELETE FROM stock_pending`,
-			`DELETE FROM stock_days`,
-			`DELETE FROM stock_levels`,
-			`INSERT INTO stock_days(product_id, date, qty_in, qty_out)
-				SELECT product_id, date, sum(max(stock_delta, 0)), sum(max(-stock_delta, 0)) FROM doc_lines
-				WHERE stock_delta <> 0 AND cancelled = 0 AND product_id IS NOT NULL AND product_id <> ''
-				GROUP BY product_id, date ORDER BY product_id, date`,
-			`INSERT INTO stock_levels(product_id, qty)
-				SELECT product_id, sum(qty_in - qty_out) FROM stock_days GROUP BY product_id ORDER BY product_id`,
+		var stmts []string
+		if moves == nil {
+			stmts = []string{
+				`DELETE FROM stock_pending`,
+				`DELETE FROM stock_days`,
+				`DELETE FROM stock_levels`,
+				`INSERT INTO stock_days(product_id, date, qty_in, qty_out)
+					SELECT product_id, date, sum(max(stock_delta, 0)), sum(max(-stock_delta, 0)) FROM doc_lines
+					WHERE stock_delta <> 0 AND cancelled = 0 AND product_id IS NOT NULL AND product_id <> ''
+					GROUP BY product_id, date ORDER BY product_id, date`,
+				`INSERT INTO stock_levels(product_id, qty)
+					SELECT product_id, sum(qty_in - qty_out) FROM stock_days GROUP BY product_id ORDER BY product_id`,
+			}
 		}
 		if v, _ := tx.meta(metaSearchReady); v == "" {
 			// The masters part of an ordered download may have built it
@@ -175,6 +209,15 @@ func (s *Store) finishBulk(ctx context.Context) error {
 		}
 		for _, q := range append(ddl, stmts...) {
 			if _, err := tx.Exec(q); err != nil {
+				return fmt.Errorf("finish download: %w", err)
+			}
+		}
+		if moves != nil {
+			// Added to what a fold during the download may have written.
+			if err := moves.write(tx, true); err != nil {
+				return fmt.Errorf("finish download: stock: %w", err)
+			}
+			if err := tx.foldStock(); err != nil {
 				return fmt.Errorf("finish download: %w", err)
 			}
 		}

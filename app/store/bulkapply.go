@@ -52,14 +52,18 @@ type pageBatch struct {
 	order []string // tables in the order the run met them
 
 	lines, money, ledger, codes rowSet
+	// stock are the stock effects of the page's documents, summed in
+	// memory once the page is in (Store.bulkStock).
+	stock []stockMoveRow
 	// mayBeCancelled are invoices of the run that a cancellation already
 	// in the books may void.
 	mayBeCancelled []string
 }
 
-// applyPage applies a pulled page in runs (bulk mode only: the stock
-// effects are derived when the download ends).
-func (tx *Tx) applyPage(changes []protocol.Change, decoded []any) (int, error) {
+// applyPage applies a pulled page in runs (bulk mode only) and returns the
+// stock effects of the documents it wrote in runs (the rest are queued in
+// stock_pending as usual).
+func (tx *Tx) applyPage(changes []protocol.Change, decoded []any) (int, []stockMoveRow, error) {
 	b := &pageBatch{tx: tx, stmts: map[string]*sql.Stmt{}, seen: map[string]bool{}, docs: map[string][]int{}, recs: map[string][]int{},
 		lines: rowSet{cols: lineCols}, money: rowSet{cols: 7}, ledger: rowSet{cols: 7}, codes: rowSet{cols: 2}}
 	defer b.close()
@@ -73,7 +77,7 @@ func (tx *Tx) applyPage(changes []protocol.Change, decoded []any) (int, error) {
 			n, err := b.flush(changes, decoded)
 			applied += n
 			if err != nil {
-				return applied, err
+				return applied, nil, err
 			}
 		}
 		switch {
@@ -86,7 +90,7 @@ func (tx *Tx) applyPage(changes []protocol.Change, decoded []any) (int, error) {
 		default:
 			ok, err := tx.applyChange(*c, decoded[i])
 			if err != nil {
-				return applied, fmt.Errorf("apply %s %s: %w", c.Table, c.ID, err)
+				return applied, nil, fmt.Errorf("apply %s %s: %w", c.Table, c.ID, err)
 			}
 			if ok {
 				applied++
@@ -94,7 +98,7 @@ func (tx *Tx) applyPage(changes []protocol.Change, decoded []any) (int, error) {
 		}
 	}
 	n, err := b.flush(changes, decoded)
-	return applied + n, err
+	return applied + n, b.stock, err
 }
 
 func (b *pageBatch) note(table, key string) {

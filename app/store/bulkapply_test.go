@@ -194,3 +194,123 @@ func TestStampsJSON(t *testing.T) {
 		}
 	})
 }
+
+// TestBulkStockMatchesLines: after a download in bulk mode, stock per day
+// and stock levels are the stock effects of the lines the books hold. The
+// download's own effects are summed in memory page by page; beside them
+// are a bill made at the counter while the history comes down, a fold of
+// it, and a later page cancelling a bill of an earlier one. A download cut
+// and finished at the next open derives stock from the lines instead.
+func TestBulkStockMatchesLines(t *testing.T) {
+	a := MustBooks(t)
+	p1 := MustProduct(t, a, books.Product{Name: "Atta 5kg", SKU: "ATTA", SalePrice: 25000, GSTRate: 500, OpeningStock: 10000})
+	p2 := MustProduct(t, a, books.Product{Name: "Dal 1kg", SKU: "DAL", SalePrice: 12000, GSTRate: 500, OpeningStock: 5000})
+	sale := func(s *store.Store, date string, lines ...books.DraftLine) *books.Invoice {
+		t.Helper()
+		inv, err := s.CreateSale(ctx, &books.SaleDraft{Date: day(date), Lines: lines})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv
+	}
+	sale(a, "2026-10-03", line(p1, 3), line(p2, 1))
+	gone := sale(a, "2026-10-04", line(p1, 2), line(p2, 2))
+	if _, err := a.CreatePurchase(ctx, &books.PurchaseDraft{Date: day("2026-10-04"), BillNumber: "B-1",
+		Party: &books.PartySnapshot{Name: "Gupta Wholesale"}, Lines: []books.DraftLine{line(p2, 10)}}); err != nil {
+		t.Fatal(err)
+	}
+	changes := func() []protocol.Change {
+		muts, err := a.PendingMutations(1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []protocol.Change
+		for i, m := range muts {
+			op := m.Op
+			if op == "" {
+				op = protocol.OpInsert
+			}
+			out = append(out, protocol.Change{Seq: int64(i + 1), Table: m.Table, ID: m.ID, HLC: m.HLC, Op: op, Data: m.Data})
+		}
+		if err := a.AckMutations(muts[len(muts)-1].N); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	page1 := changes()
+	if _, err := a.CancelInvoice(ctx, gone.Number, "customer left", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	page2 := changes()
+
+	for _, cut := range []bool{false, true} {
+		t.Run(map[bool]string{false: "SummedInMemory", true: "CutAndDerived"}[cut], func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "new.db")
+			open := func() *store.Store {
+				s, err := store.Open(path, store.Options{BulkFrom: 1, Now: func() time.Time { return day("2026-10-05") }, PINParams: &staff.TestParams})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return s
+			}
+			s := open()
+			if err := s.JoinBusiness(a.BusinessID(), "B"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.ApplyChanges(ctx, page1, 1); err != nil {
+				t.Fatal(err)
+			}
+			if cut {
+				s.Close()
+				s = open()
+			}
+			defer s.Close()
+			sale(s, "2026-10-05", line(p2, 2), line(p1, 1))
+			if err := s.FoldStock(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.ApplyChanges(ctx, page2, 2); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.EndPull(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.FoldStock(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for q, want := range map[string]string{
+				`SELECT group_concat(concat_ws('|', product_id, date, qty_in, qty_out), ' ') FROM (SELECT * FROM stock_days
+					WHERE qty_in <> 0 OR qty_out <> 0 ORDER BY product_id, date)`: `SELECT group_concat(concat_ws('|', product_id, date, i, o), ' ') FROM (
+					SELECT product_id, date, sum(max(stock_delta, 0)) AS i, sum(max(-stock_delta, 0)) AS o FROM doc_lines
+					WHERE cancelled = 0 AND stock_delta <> 0 GROUP BY product_id, date HAVING i <> 0 OR o <> 0 ORDER BY product_id, date)`,
+				`SELECT group_concat(product_id || '|' || qty, ' ') FROM (SELECT * FROM stock_levels WHERE qty <> 0 ORDER BY product_id)`: `SELECT group_concat(product_id || '|' || q, ' ') FROM (
+					SELECT product_id, sum(stock_delta) AS q FROM doc_lines WHERE cancelled = 0 AND stock_delta <> 0
+					GROUP BY product_id HAVING q <> 0 ORDER BY product_id)`,
+			} {
+				if got, exp := text(t, s, q), text(t, s, want); got != exp || got == "" {
+					t.Errorf("%s\n= %q, the lines say %q", q, got, exp)
+				}
+			}
+			for p, want := range map[string]int64{p1.ID: 10000 - 3000 - 1000, p2.ID: 5000 - 1000 + 10000 - 2000} {
+				if got, err := s.StockOnHand(p); err != nil || got != want {
+					t.Errorf("stock of %s: %d (%v), want %d", p, got, err, want)
+				}
+			}
+		})
+	}
+}
+
+// text is the one text value q reads from s's file ("" for NULL).
+func text(tb testing.TB, s *store.Store, q string) string {
+	tb.Helper()
+	db, err := sql.Open("sqlite", "file:"+s.Path()+"?mode=ro")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	var v sql.NullString
+	if err := db.QueryRow(q).Scan(&v); err != nil {
+		tb.Fatalf("%s: %v", q, err)
+	}
+	return v.String
+}

@@ -71,6 +71,12 @@ type Store struct {
 	daysCtx     context.Context // ends when the books close
 	daysStop    context.CancelFunc
 
+	// bulkStock sums the stock effects of the pages a download in bulk mode
+	// has committed in this process (nil: stock is derived from doc_lines
+	// at the end; bulk.go).
+	bulkStock   *loadMoves
+	bulkStockMu sync.Mutex
+
 	actor     atomic.Pointer[Actor] // the staff member signed in on this device (staff.go)
 	pinParams staff.Params
 }

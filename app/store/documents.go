@@ -291,7 +291,12 @@ func (tx *Tx) deriveLines(table, id, date string, lines []books.Line, stockSign 
 	if stockSign == 0 {
 		return nil
 	}
-	moves := make([]stockMoveRow, 0, len(lines))
+	var moves []stockMoveRow
+	if b := tx.batch; b != nil {
+		moves = b.stock // summed in memory once the page is in (bulk.go)
+	} else {
+		moves = make([]stockMoveRow, 0, len(lines))
+	}
 	for _, l := range lines {
 		if l.ProductID == "" || l.Qty == 0 {
 			continue
@@ -303,6 +308,10 @@ func (tx *Tx) deriveLines(table, id, date string, lines []books.Line, stockSign 
 			m.out = -d
 		}
 		moves = append(moves, m)
+	}
+	if b := tx.batch; b != nil {
+		b.stock = moves
+		return nil
 	}
 	return tx.queueStock(moves)
 }
@@ -342,16 +351,15 @@ func (tx *Tx) markCancelled(table, id string) error {
 	}
 	tx.dayChanged(date)
 	// Take the lines' stock effects out again: a sale's out becomes less
-	// (in bulk mode stock is derived from doc_lines at the end).
-	if !tx.s.bulk.Load() {
-		if _, err := tx.Exec(`INSERT INTO stock_pending(product_id, date, qty_in, qty_out)
-			SELECT product_id, date, -max(stock_delta, 0), -max(-stock_delta, 0) FROM doc_lines
-			WHERE doc_table = ? AND date = ? AND doc_id = ? AND cancelled = 0 AND stock_delta <> 0
-			AND product_id IS NOT NULL AND product_id <> ''`, table, date, id); err != nil {
-			return err
-		}
-		tx.s.stockQueued()
+	// (in bulk mode too: bulk.go's finish folds them with the rest, or
+	// derives stock from doc_lines anew).
+	if _, err := tx.Exec(`INSERT INTO stock_pending(product_id, date, qty_in, qty_out)
+		SELECT product_id, date, -max(stock_delta, 0), -max(-stock_delta, 0) FROM doc_lines
+		WHERE doc_table = ? AND date = ? AND doc_id = ? AND cancelled = 0 AND stock_delta <> 0
+		AND product_id IS NOT NULL AND product_id <> ''`, table, date, id); err != nil {
+		return err
 	}
+	tx.s.stockQueued()
 	if _, err := tx.Exec(`UPDATE doc_lines SET cancelled = 1 WHERE doc_table = ? AND date = ? AND doc_id = ?`, table, date, id); err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 type rowBatch struct {
 	head   string // INSERT … VALUES
 	tuple  string // (?,?,…)
+	tail   string // after the rows (ON CONFLICT …), if any
 	cols   int
 	per    int
 	full   *sql.Stmt // per rows, prepared on the writer
@@ -30,6 +31,7 @@ func (b *rowBatch) sql(rows int) string {
 		}
 		sb.WriteString(b.tuple)
 	}
+	sb.WriteString(b.tail)
 	return sb.String()
 }
 
@@ -140,8 +142,24 @@ func (m *loadMoves) moveAt(ix int32, product string, day int32, delta int64) {
 }
 
 // writeStock writes stock_days and stock_levels in key order.
-func (l *Loader) writeStock() error {
-	m := &l.stock
+func (l *Loader) writeStock() error { return l.stock.write(l.tx, false) }
+
+// add notes the stock effects of a committed page (bulk.go).
+func (m *loadMoves) add(moves []stockMoveRow) {
+	for _, mv := range moves {
+		d := m.day(mv.date)
+		if mv.in != 0 {
+			m.move(mv.product, d, mv.in)
+		}
+		if mv.out != 0 {
+			m.move(mv.product, d, -mv.out)
+		}
+	}
+}
+
+// write writes the moves into stock_days and stock_levels in key order:
+// as new rows, or (add) added to the rows there may be.
+func (m *loadMoves) write(tx *Tx, add bool) error {
 	if len(m.chunks) == 0 {
 		return nil
 	}
@@ -188,12 +206,16 @@ func (l *Loader) writeStock() error {
 	})
 	days := &rowBatch{head: `INSERT INTO stock_days(product_id, date, qty_in, qty_out) VALUES `, tuple: "(?,?,?,?)", cols: 4, per: 128}
 	levels := &rowBatch{head: `INSERT INTO stock_levels(product_id, qty) VALUES `, tuple: "(?,?)", cols: 2, per: 128}
+	if add {
+		days.tail = ` ON CONFLICT(product_id, date) DO UPDATE SET qty_in = qty_in + excluded.qty_in, qty_out = qty_out + excluded.qty_out`
+		levels.tail = ` ON CONFLICT(product_id) DO UPDATE SET qty = qty + excluded.qty`
+	}
 	var err error
-	if days.full, err = l.tx.Prepare(days.sql(days.per)); err != nil {
+	if days.full, err = tx.Prepare(days.sql(days.per)); err != nil {
 		return err
 	}
 	defer days.full.Close()
-	if levels.full, err = l.tx.Prepare(levels.sql(levels.per)); err != nil {
+	if levels.full, err = tx.Prepare(levels.sql(levels.per)); err != nil {
 		return err
 	}
 	defer levels.full.Close()
@@ -212,16 +234,16 @@ func (l *Loader) writeStock() error {
 				}
 			}
 			level += in - out
-			if err := days.add(l.tx, prodAt[p], dayAt[d], in, out); err != nil {
+			if err := days.add(tx, prodAt[p], dayAt[d], in, out); err != nil {
 				return err
 			}
 		}
-		if err := levels.add(l.tx, prodAt[p], level); err != nil {
+		if err := levels.add(tx, prodAt[p], level); err != nil {
 			return err
 		}
 	}
-	if err := days.flush(l.tx); err != nil {
+	if err := days.flush(tx); err != nil {
 		return err
 	}
-	return levels.flush(l.tx)
+	return levels.flush(tx)
 }

@@ -24,9 +24,6 @@ type stockMoveRow struct {
 
 // queueStock appends stock effects to stock_pending.
 func (tx *Tx) queueStock(moves []stockMoveRow) error {
-	if tx.s.bulk.Load() {
-		return nil // derived from doc_lines when the download ends
-	}
 	args := make([]any, 0, maxBatch*4)
 	for start := 0; start < len(moves); start += maxBatch {
 		chunk := moves[start:min(start+maxBatch, len(moves))]

@@ -109,6 +109,12 @@ func (s *Store) applyDecoded(ctx context.Context, changes []protocol.Change, dec
 	if err := s.maybeStartBulk(ctx, len(changes)); err != nil {
 		return 0, err
 	}
+	var pageStock []stockMoveRow
+	defer func() {
+		if err == nil && len(pageStock) > 0 {
+			s.noteBulkStock(pageStock)
+		}
+	}()
 	err = s.tx(ctx, func(tx *Tx) error {
 		if s.bulk.Load() {
 			// A new device's download into empty books: the page goes in
@@ -121,11 +127,11 @@ func (s *Store) applyDecoded(ctx context.Context, changes []protocol.Change, dec
 					tx.hlc = s.clock.Last()
 				}
 			}
-			n, err := tx.applyPage(changes, decoded)
+			n, moves, err := tx.applyPage(changes, decoded)
 			if err != nil {
 				return err
 			}
-			applied = n
+			applied, pageStock = n, moves
 			return tx.setMeta(map[string]string{"pull_cursor": strconv.FormatInt(cursor, 10)})
 		}
 		for i, c := range changes {
