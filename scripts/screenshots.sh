@@ -24,3 +24,5 @@ LANG=hi_IN.UTF-8 /tmp/naukar-screenshots -out "$out" -set assistant-hindi
 LANG=hi_IN.UTF-8 /tmp/naukar-screenshots -out "$out" -set whatsapp-hindi
 /tmp/naukar-screenshots -out "$out" -set privacy
 LANG=hi_IN.UTF-8 /tmp/naukar-screenshots -out "$out" -set privacy-hindi
+/tmp/naukar-screenshots -out "$out" -set ownkeys
+LANG=hi_IN.UTF-8 /tmp/naukar-screenshots -out "$out" -set ownkeys-hindi

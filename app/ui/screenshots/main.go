@@ -42,7 +42,7 @@ var reportsView *reportsview.View
 
 func main() {
 	out := flag.String("out", "docs/screenshots", "folder for the PNG files")
-	set := flag.String("set", "main", "which shots: main (every screen), hindi (billing in Hindi), wizard (first run), assistant, assistant-hindi (the AI assistant), staff (sign-in, roles, a manager's approval, the day book's made-by), privacy (Settings → Privacy), whatsapp, whatsapp-hindi (the reminder rule, the month's messages used up)")
+	set := flag.String("set", "main", "which shots: main (every screen), hindi (billing in Hindi), wizard (first run), assistant, assistant-hindi (the AI assistant), staff (sign-in, roles, a manager's approval, the day book's made-by), privacy (Settings → Privacy), whatsapp, whatsapp-hindi (the reminder rule, the month's messages used up), ownkeys, ownkeys-hindi (Settings → WhatsApp number… and Razorpay keys…)")
 	flag.Parse()
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
@@ -87,6 +87,9 @@ func main() {
 	var wa *shotWhatsApp
 	if *set == "whatsapp" || *set == "whatsapp-hindi" {
 		wa = withWhatsApp(st, &opt)
+	}
+	if *set == "ownkeys" || *set == "ownkeys-hindi" {
+		opt.OwnAccounts = shotAccounts{}
 	}
 	if *set == "privacy" || *set == "privacy-hindi" {
 		// A few usage events and an error waiting to be sent, as the
@@ -179,6 +182,10 @@ func shoot(a *ui.App, st *store.Store, w fyne.Window, out, set string, model *sh
 		snap("30-settings-privacy" + suffix)
 		do(func() { privacyView.Delete.OnTapped() })
 		snap("30-settings-privacy-delete" + suffix)
+		return
+	}
+	if set == "ownkeys" || set == "ownkeys-hindi" {
+		ownKeysShots(a, do, snap, set == "ownkeys-hindi")
 		return
 	}
 	if set == "hindi" {
