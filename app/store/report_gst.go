@@ -136,11 +136,10 @@ func (s *Store) gstData(ctx context.Context, from, to string, days []daySummary,
 		return nil, err
 	}
 	for _, t := range []struct {
-		table  string
-		docs   []GSTDoc
-		series []gst.SeriesDay
-		m      map[gst.SeriesFY]int64
-	}{{"invoices", out.Invoices, nil, out.LastInvoiceSeq}, {"credit_notes", out.CreditNotes, nil, out.LastNoteSeq}} {
+		table string
+		docs  []GSTDoc
+		m     map[gst.SeriesFY]int64
+	}{{"invoices", out.Invoices, out.LastInvoiceSeq}, {"credit_notes", out.CreditNotes, out.LastNoteSeq}} {
 		low := map[gst.SeriesFY]int64{}
 		for _, d := range t.docs {
 			k := gst.SeriesFY{Series: d.Series, FY: d.FY}
@@ -149,6 +148,7 @@ func (s *Store) gstData(ctx context.Context, from, to string, days []daySummary,
 			}
 		}
 		if t.table == "invoices" {
+			// The summarised days' invoices, listed or not.
 			for _, d := range out.Days {
 				for _, sd := range d.Series {
 					if v, ok := low[sd.SeriesFY]; !ok || sd.FirstSeq < v {
