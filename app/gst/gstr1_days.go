@@ -11,6 +11,12 @@ import "sort"
 // caller passes them with the return's other invoices. A return built from
 // day summaries is the same, byte for byte, as one built from every invoice.
 
+// GSTR1DayVersion names the rules SummariseGSTR1Day and BuildGSTR1 apply
+// to day summaries. Change it with any change to what a summary holds or
+// to how a return is built from documents: summaries made by other rules
+// are then made again, never read.
+const GSTR1DayVersion = 1
+
 // GSTR1Day is what one day's invoices contribute to GSTR-1 beyond the
 // invoices it lists one by one.
 type GSTR1Day struct {

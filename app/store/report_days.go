@@ -39,6 +39,14 @@ const (
 	dropDay        = `DELETE FROM report_days WHERE date = ?`
 )
 
+// daySummaryVersion is the version a summary is made with and read at:
+// the GST rules' (gst.GSTR1DayVersion) and this file's sums. Change
+// daySums with any change to what makeDay sums.
+const (
+	daySums           = 1
+	daySummaryVersion = gst.GSTR1DayVersion*1000 + daySums
+)
+
 // kickAfter is how many invoices of closed days a report may read one by
 // one before the missing summaries are made in the background, and how
 // many a download must bring for them to be made after it.
@@ -98,7 +106,7 @@ func (s *Store) SummariseDays(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("day summaries: %w", err)
 	}
 	have := map[string]bool{}
-	rows, err := s.r.QueryContext(ctx, `SELECT date FROM report_days`)
+	rows, err := s.r.QueryContext(ctx, `SELECT date FROM report_days WHERE version = ?`, daySummaryVersion)
 	if err != nil {
 		return 0, fmt.Errorf("day summaries: %w", err)
 	}
@@ -258,8 +266,13 @@ func (r *dayRow) save(ctx context.Context, s *Store) (bool, error) {
 	wrote := false
 	err := s.tx(ctx, func(tx *Tx) error {
 		var have int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM report_days WHERE date = ?`, r.date).Scan(&have); err != nil || have > 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM report_days WHERE date = ? AND version = ?`, r.date,
+			daySummaryVersion).Scan(&have); err != nil || have > 0 {
 			return err
+		}
+		// A summary made by other rules.
+		if _, err := tx.Exec(dropDay, r.date); err != nil {
+			return fmt.Errorf("day summary %s: %w", r.date, err)
 		}
 		var now dayPrint
 		if err := tx.QueryRowContext(ctx, dayPrintSQL, r.date).Scan(&now.count, &now.cancelled, &now.lastRid); err != nil {
@@ -272,8 +285,8 @@ func (r *dayRow) save(ctx context.Context, s *Store) (bool, error) {
 				return err
 			}
 		}
-		_, err := tx.Exec(`INSERT INTO report_days(date, invoices, turnover, sales, sales_tax, cost, gstr1) VALUES (?,?,?,?,?,?,?)`,
-			row.date, row.invoices, row.turnover, row.sales, row.tax, row.cost, row.blob)
+		_, err := tx.Exec(`INSERT INTO report_days(date, version, invoices, turnover, sales, sales_tax, cost, gstr1) VALUES (?,?,?,?,?,?,?,?)`,
+			row.date, daySummaryVersion, row.invoices, row.turnover, row.sales, row.tax, row.cost, row.blob)
 		wrote = err == nil
 		return err
 	})
@@ -322,7 +335,7 @@ func (s *Store) tradeDays(ctx context.Context, from, to string) ([]string, []day
 		return nil, nil, nil
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT date, invoices, turnover, sales, sales_tax, cost FROM report_days
-		WHERE date >= ? AND date <= ? ORDER BY date`, from, to)
+		WHERE date >= ? AND date <= ? AND version = ? ORDER BY date`, from, to, daySummaryVersion)
 	if err != nil {
 		return nil, nil, fmt.Errorf("day summaries: %w", err)
 	}
@@ -347,7 +360,8 @@ func (s *Store) gstr1Days(ctx context.Context, from, to string) ([]daySummary, e
 	if s.noDays.Load() {
 		return nil, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT gstr1 FROM report_days WHERE date >= ? AND date <= ? ORDER BY date`, from, to)
+	rows, err := s.r.QueryContext(ctx, `SELECT gstr1 FROM report_days WHERE date >= ? AND date <= ? AND version = ? ORDER BY date`,
+		from, to, daySummaryVersion)
 	if err != nil {
 		return nil, fmt.Errorf("day summaries: %w", err)
 	}

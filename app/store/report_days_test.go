@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -73,6 +74,30 @@ func TestDaySummaries(t *testing.T) {
 		tr, err := s.Trade(ctx, "2026-10-03", "2026-10-03")
 		if err != nil || summaries("date = '2026-10-03'") != 1 || tr.InvoiceCount != 3 {
 			t.Fatalf("the summary of 3 October counts %d bills, want 3 (%v)", tr.InvoiceCount, err)
+		}
+	})
+	t.Run("OtherRulesNotRead", func(t *testing.T) {
+		// Summaries made by other rules (another build's version) are not
+		// read, and are made again (here, not in the background).
+		defer store.SetKickAfter(1 << 30)()
+		db, err := sql.Open("sqlite", "file:"+s.Path()+"?_pragma=busy_timeout(5000)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		res, err := db.Exec(`UPDATE report_days SET version = version + 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, _ := res.RowsAffected()
+		d, err := s.GSTR1Data(ctx, "2026-10-01", "2026-10-31")
+		if err != nil || len(d.Days) != 0 || len(d.Invoices) != 5 {
+			t.Fatalf("read summaries of other rules: %d days, %d invoices (%v)", len(d.Days), len(d.Invoices), err)
+		}
+		// And 1 October's, dropped by the cancellation.
+		n, err := s.SummariseDays(ctx)
+		if err != nil || old != 3 || n != 4 || summaries("1") != 4 {
+			t.Fatalf("made %d summaries (%v), want the 3 of other rules (%d) and 1 October's; %d in the books", n, err, old, summaries("1"))
 		}
 	})
 	t.Run("MadeAfterADownload", func(t *testing.T) {
