@@ -134,3 +134,58 @@ func TestDaySummaries(t *testing.T) {
 		}
 	})
 }
+
+// TestDaySummariesMigrate opens books from before the day summaries
+// (migrations 0078 and 0079 not applied) and books whose summaries came
+// before their version (0079 not applied, summaries still to be made):
+// both open, and their closed days are summarised in the background.
+func TestDaySummariesMigrate(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		undo []string
+	}{
+		{"BeforeSummaries", []string{`DROP TABLE report_days`, `DELETE FROM meta WHERE key = 'report_days'`,
+			`DELETE FROM schema_migrations WHERE version IN (78, 79)`}},
+		{"BeforeVersions", []string{`ALTER TABLE report_days DROP COLUMN version`,
+			`INSERT OR REPLACE INTO meta(key, value) VALUES ('report_days', 'build')`,
+			`DELETE FROM schema_migrations WHERE version = 79`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := MustBooks(t) // today is 2026-10-05
+			p := MustProduct(t, s, books.Product{Name: "Rice", GSTRate: 500, SalePrice: 10000, HSN: "1006"})
+			for _, d := range []string{"2026-10-01", "2026-10-02", "2026-10-05"} {
+				if _, err := s.CreateSale(ctx, &books.SaleDraft{Date: day(d), Lines: []books.DraftLine{line(p, 1)}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := s.SummariseDays(ctx); err != nil {
+				t.Fatal(err)
+			}
+			path := s.Path()
+			s.Close()
+			db, err := sql.Open("sqlite", "file:"+path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range c.undo {
+				if _, err := db.Exec(q); err != nil {
+					t.Fatal(q, err)
+				}
+			}
+			db.Close()
+			s2, err := store.Open(path, store.Options{Now: s.Now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s2.Close()
+			s2.WaitDaySummaries()
+			d, err := s2.GSTR1Data(ctx, "2026-10-01", "2026-10-31")
+			if err != nil || len(d.Days) != 4 || len(d.Invoices) != 1 {
+				t.Fatalf("after migrating: %d day summaries, %d invoices read one by one (%v)", len(d.Days), len(d.Invoices), err)
+			}
+			if v, _ := s2.Meta("report_days"); v != "" {
+				t.Fatalf("summaries still to be made: %q", v)
+			}
+		})
+	}
+}

@@ -14,4 +14,4 @@ CREATE TABLE report_days (
   gstr1     BLOB NOT NULL     -- gst.GSTR1Day and the listed invoices, JSON
 );
 -- Books with invoices are summarised in the background after this runs.
-INSERT INTO meta(key, value) SELECT 'report_days', 'build' WHERE EXISTS (SELECT 1 FROM invoices);
+INSERT OR IGNORE INTO meta(key, value) SELECT 'report_days', 'build' WHERE EXISTS (SELECT 1 FROM invoices);

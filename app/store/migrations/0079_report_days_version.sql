@@ -4,4 +4,4 @@
 -- a summary never outlives the rules it was made by. Rows made before
 -- this are version 0, made again.
 ALTER TABLE report_days ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
-INSERT INTO meta(key, value) SELECT 'report_days', 'build' WHERE EXISTS (SELECT 1 FROM report_days);
+INSERT OR IGNORE INTO meta(key, value) SELECT 'report_days', 'build' WHERE EXISTS (SELECT 1 FROM report_days);
