@@ -270,7 +270,11 @@ func showOwnKeys[S any](s *SettingsScreen, k ownKeys[S]) {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), ownKeysTimeout)
 			defer cancel()
-			st, err := work(ctx)
+			var st keyState
+			err := a.safely(func() (err error) {
+				st, err = work(ctx)
+				return err
+			})
 			a.opt.Do(func() { then(st, err) })
 		}()
 	}

@@ -247,6 +247,20 @@ func TestOwnKeysOwnerOnlyAndOffline(t *testing.T) {
 	})
 }
 
+// TestOwnKeysNotSignedIn: books not signed in to a sync server are told
+// to sign in first, in words, rather than shown an error.
+func TestOwnKeysNotSignedIn(t *testing.T) {
+	t.Setenv("NAUKAR_KEYRING", "file")
+	h := newHarnessWith(t, staffBooks(t), func(st *store.Store) ui.Options {
+		return ui.Options{OwnAccounts: syncapp.OwnAccounts{Store: st}}
+	})
+	h.signIn("Meera", "2580")
+	v := h.openKeys("Razorpay keys")
+	if !strings.Contains(v.Msg.Text, "Sign in to a sync server first (Settings → Sync)") || !v.Disconnect.Disabled() {
+		t.Fatalf("not signed in: %q", v.Msg.Text)
+	}
+}
+
 // TestOwnKeysHaveHindi: every word of the two dialogs has English and Hindi.
 func TestOwnKeysHaveHindi(t *testing.T) {
 	haveHindi(t, map[string]bool{"WhatsApp number…": true, "Razorpay keys…": true}, 40, "ownkeys.go")
