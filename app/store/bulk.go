@@ -133,6 +133,10 @@ func (s *Store) startBulkKeeping(ctx context.Context, keepTables map[string]bool
 const (
 	bulkCache = "-131072"
 	bulkMmap  = "2147418112" // SQLite's largest
+	// The writer folds the log itself past 128 MiB rather than 16 MiB:
+	// the background checkpointer does most of the folding meanwhile, and
+	// the writer waits for the disk (a sync) a few times, not every page.
+	bulkCheckpoint = "32768"
 )
 
 func (s *Store) bulkPragmas(ctx context.Context, on bool) error {
@@ -140,7 +144,11 @@ func (s *Store) bulkPragmas(ctx context.Context, on bool) error {
 	if on {
 		cache, mmap = bulkCache, bulkMmap
 	}
-	for _, q := range []string{`PRAGMA cache_size = ` + cache, `PRAGMA mmap_size = ` + mmap} {
+	ckpt := writerCheckpoint
+	if on {
+		ckpt = bulkCheckpoint
+	}
+	for _, q := range []string{`PRAGMA cache_size = ` + cache, `PRAGMA mmap_size = ` + mmap, `PRAGMA wal_autocheckpoint = ` + ckpt} {
 		if _, err := s.w.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("bulk download: %s: %w", q, err)
 		}
@@ -185,6 +193,7 @@ func (s *Store) finishBulk(ctx context.Context) error {
 	}
 	// Put back even when the finish fails (the next open finishes it).
 	defer s.bulkPragmas(context.WithoutCancel(ctx), false) //nolint:errcheck
+	s.closeBulk()
 	// A failed finish derives stock from the lines the next time.
 	moves := s.takeBulkStock()
 	err = s.tx(ctx, func(tx *Tx) error {

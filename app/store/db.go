@@ -76,6 +76,7 @@ type Store struct {
 	// at the end; bulk.go).
 	bulkStock   *loadMoves
 	bulkStockMu sync.Mutex
+	bulkQs      bulkStmts // a bulk download's statements (bulkapply.go)
 
 	actor     atomic.Pointer[Actor] // the staff member signed in on this device (staff.go)
 	pinParams staff.Params
@@ -103,8 +104,9 @@ type connRole int
 // the part of the file read through mmap (bytes); bulk.go gives a bulk
 // download more of both.
 const (
-	writerCache = "-16384"
-	mmapSize    = "268435456"
+	writerCache      = "-16384"
+	mmapSize         = "268435456"
+	writerCheckpoint = "4096" // pages of log past which the writer folds it itself
 )
 
 const (
@@ -131,7 +133,7 @@ func dsn(path string, role connRole) string {
 		// A backstop: when writes never pause (a bulk download), the
 		// background checkpoints cannot catch up and restart the log, so
 		// the writer folds it itself past 16 MiB.
-		q.Add("_pragma", "wal_autocheckpoint(4096)")
+		q.Add("_pragma", "wal_autocheckpoint("+writerCheckpoint+")")
 	case roleReader:
 		q.Add("_pragma", "cache_size(-16384)")
 		q.Add("_pragma", "query_only(1)")
@@ -225,6 +227,7 @@ func (s *Store) Close() error {
 	for _, st := range s.stmts {
 		st.Close()
 	}
+	s.closeBulk()
 	s.closeReadStmts()
 	if s.r != nil {
 		errs = append(errs, s.r.Close())

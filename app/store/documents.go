@@ -269,9 +269,11 @@ func decodeDoc(table string, data []byte) (any, error) {
 // none). Rows go in prepared multi-row INSERTs of up to maxBatch rows.
 func (tx *Tx) deriveLines(table, id, date string, lines []books.Line, stockSign int64) error {
 	if b := tx.batch; b != nil {
-		// Written with the page's other lines (bulkapply.go).
+		// Written with the page's other lines (bulkapply.go); the
+		// document's own values are boxed once for all its lines.
+		idv, tv, dv := any(id), any(table), any(date)
 		for i, l := range lines {
-			b.lines.add(id, i, table, date, l.ProductID, l.HSN, l.Unit, l.Qty, int64(l.Rate),
+			b.lines.add(idv, i, tv, dv, l.ProductID, l.HSN, l.Unit, l.Qty, int64(l.Rate),
 				l.Taxable, l.CGST, l.SGST, l.IGST, l.Cess, l.Total, l.Cost, stockSign*l.Qty)
 		}
 	} else {

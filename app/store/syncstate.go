@@ -109,6 +109,11 @@ func (s *Store) applyDecoded(ctx context.Context, changes []protocol.Change, dec
 	if err := s.maybeStartBulk(ctx, len(changes)); err != nil {
 		return 0, err
 	}
+	if s.bulk.Load() {
+		if err := s.prepareBulk(ctx); err != nil {
+			return 0, err
+		}
+	}
 	var pageStock []stockMoveRow
 	defer func() {
 		if err == nil && len(pageStock) > 0 {
