@@ -29,11 +29,10 @@ var bulkDocTables = map[string]bool{"invoices": true, "credit_notes": true, "pur
 	"expenses": true, "stock_adjustments": true, "export_details": true}
 
 // maxVars bounds the parameters of one multi-row statement (SQLite allows
-// 32,766) and maxRows its rows.
-const (
-	maxVars = 16000
-	maxRows = 500
-)
+// 32,766) and maxRows its rows (a variable for tests).
+const maxVars = 16000
+
+var maxRows = 500
 
 // rowSet collects the parameters of rows of cols columns.
 type rowSet struct {

@@ -113,8 +113,12 @@ func TestBulkPageMatchesRowByRow(t *testing.T) {
 		return s
 	}
 	bulk, rows := apply("bulk", 1), apply("rows", 1<<30)
+	// Statements of two rows: most are full, and kept from page to page.
+	undo := store.SetBulkRows(2)
+	small := apply("bulk-small", 1)
+	undo()
 	want := booksText(t, a)
-	for _, s := range []*store.Store{rows, bulk} {
+	for _, s := range []*store.Store{rows, bulk, small} {
 		if got := booksText(t, s); got != want {
 			t.Fatalf("%s differs from the books it came from:\n--- want\n%s\n--- got\n%s", s.Path(), want, got)
 		}

@@ -42,3 +42,11 @@ func (s *Store) SummariseDayAround(ctx context.Context, date string, change func
 
 // StampsJSON is stampsJSON (tests hold it to json.Marshal).
 func StampsJSON(m map[string]string) []byte { return stampsJSON(m) }
+
+// SetBulkRows sets the most rows of one multi-row statement of a bulk
+// download and returns the undo.
+func SetBulkRows(n int) func() {
+	old := maxRows
+	maxRows = n
+	return func() { maxRows = old }
+}
