@@ -144,11 +144,12 @@ func (s *Store) bulkPragmas(ctx context.Context, on bool) error {
 	if on {
 		cache, mmap = bulkCache, bulkMmap
 	}
-	ckpt := writerCheckpoint
+	ckpt, threads := writerCheckpoint, "0"
 	if on {
-		ckpt = bulkCheckpoint
+		ckpt, threads = bulkCheckpoint, "2" // the end's index builds sort on two threads
 	}
-	for _, q := range []string{`PRAGMA cache_size = ` + cache, `PRAGMA mmap_size = ` + mmap, `PRAGMA wal_autocheckpoint = ` + ckpt} {
+	for _, q := range []string{`PRAGMA cache_size = ` + cache, `PRAGMA mmap_size = ` + mmap, `PRAGMA wal_autocheckpoint = ` + ckpt,
+		`PRAGMA threads = ` + threads} {
 		if _, err := s.w.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("bulk download: %s: %w", q, err)
 		}
