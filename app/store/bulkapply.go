@@ -64,7 +64,8 @@ type pageBatch struct {
 // applyPage applies a pulled page in runs (bulk mode only) and returns the
 // stock effects of the documents it wrote in runs (the rest are queued in
 // stock_pending as usual).
-func (tx *Tx) applyPage(changes []protocol.Change, decoded []any) (int, []stockMoveRow, error) {
+func (tx *Tx) applyPage(p *preparedPage) (int, []stockMoveRow, error) {
+	changes, decoded := p.changes, p.decoded
 	b := &pageBatch{tx: tx, stmts: map[string]*sql.Stmt{}, seen: map[string]bool{}, docs: map[string][]int{}, recs: map[string][]int{},
 		lines: rowSet{cols: lineCols}, money: rowSet{cols: 7}, ledger: rowSet{cols: 7}, codes: rowSet{cols: 2}}
 	defer b.close()
@@ -75,7 +76,7 @@ func (tx *Tx) applyPage(changes []protocol.Change, decoded []any) (int, []stockM
 		rec := isKnownRecordTable(c.Table) && (c.Table != "products" || tx.s.skipSearch())
 		key := c.Table + "\x00" + c.ID
 		if !doc && !rec || b.seen[key] {
-			n, err := b.flush(changes, decoded)
+			n, err := b.flush(p)
 			applied += n
 			if err != nil {
 				return applied, nil, err
@@ -98,7 +99,7 @@ func (tx *Tx) applyPage(changes []protocol.Change, decoded []any) (int, []stockM
 			}
 		}
 	}
-	n, err := b.flush(changes, decoded)
+	n, err := b.flush(p)
 	return applied + n, b.stock, err
 }
 
@@ -116,7 +117,8 @@ func (b *pageBatch) close() {
 }
 
 // flush writes the run collected so far and starts a new one.
-func (b *pageBatch) flush(changes []protocol.Change, decoded []any) (int, error) {
+func (b *pageBatch) flush(p *preparedPage) (int, error) {
+	changes, decoded := p.changes, p.decoded
 	if len(b.seen) == 0 {
 		return 0, nil
 	}
@@ -128,15 +130,14 @@ func (b *pageBatch) flush(changes []protocol.Change, decoded []any) (int, error)
 			rows := make([]protocol.Row, len(idx))
 			args := make([]any, 0, 6*len(idx))
 			for k, i := range idx {
-				fields, _ := decoded[i].(map[string]json.RawMessage)
-				rows[k], _ = protocol.Merge(protocol.KindRecord, nil, recordIn(changes[i], fields))
+				pr := &p.rows[i] // worked out with the decoding
+				rows[k] = pr.rec
 				r := &rows[k]
-				fh := stampsJSON(r.FieldHLC)
 				del := 0
 				if r.Deleted {
 					del = 1
 				}
-				args = append(args, r.ID, biz, r.HLC, string(fh), del, string(r.DataJSON()))
+				args = append(args, r.ID, biz, r.HLC, pr.fh, del, pr.data)
 			}
 			in, err := b.insert(t, "id, business_id, hlc, field_hlc, deleted, data", 6, args)
 			if err != nil {
@@ -176,7 +177,7 @@ func (b *pageBatch) flush(changes []protocol.Change, decoded []any) (int, error)
 				// driver copies a bound string: no copy of the 2 kB of a
 				// bill is made here (a download's pages are 400 MB).
 				args = append(args, c.ID, biz, c.HLC, unsafe.String(unsafe.SliceData(c.Data), len(c.Data)))
-				args = append(args, docColumns(decoded[i], c.Data)...)
+				args = append(args, p.rows[i].cols...)
 			}
 			in, err := b.insert(t, cols, n, args)
 			if err != nil {

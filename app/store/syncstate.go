@@ -70,29 +70,56 @@ func (s *Store) AckMutations(lastN int64) error {
 // the same merge as the server: records per field by stamp, documents
 // insert-if-absent with their derived effects.
 func (s *Store) ApplyChanges(ctx context.Context, changes []protocol.Change, cursor int64) (applied int, err error) {
-	decoded, err := decodeChanges(changes)
+	p, err := decodeChanges(changes, s.mayBulk(len(changes)))
 	if err != nil {
 		return 0, err
 	}
-	return s.applyDecoded(ctx, changes, decoded, cursor)
+	return s.applyDecoded(ctx, p, cursor)
 }
 
 // preparedPage is a pulled page with its documents and record fields
-// decoded (PreparePage).
+// decoded, and what a bulk page writes for each change worked out
+// (decodeChanges).
 type preparedPage struct {
 	changes []protocol.Change
 	decoded []any
+	rows    []pageRow
+}
+
+// pageRow is what a page applied in bulk writes for a change, worked out
+// with the decoding (off the books' writer): a document's plain columns,
+// or a record as it is stored when the books do not hold it yet.
+type pageRow struct {
+	cols     []any
+	rec      protocol.Row
+	fh, data string
 }
 
 // PreparePage decodes a pulled page before it is applied: the sync engine
 // does this for the next page while the books' one writer still writes the
 // page before it.
 func (s *Store) PreparePage(changes []protocol.Change) (any, error) {
-	decoded, err := decodeChanges(changes)
-	if err != nil {
-		return nil, err
+	return decodeChanges(changes, s.mayBulk(len(changes)))
+}
+
+// mayBulk reports whether a page of n changes may be applied in bulk (bulk
+// mode, or a first page big enough to start it).
+func (s *Store) mayBulk(n int) bool { return s.bulk.Load() || n >= s.bulkFrom }
+
+// bulkRow works out what a page applied in bulk writes for change c (its
+// document or record fields decoded).
+func bulkRow(c protocol.Change, decoded any) pageRow {
+	if protocol.TableKind(c.Table) == protocol.KindDocument {
+		return pageRow{cols: docColumns(decoded, c.Data)}
 	}
-	return &preparedPage{changes: changes, decoded: decoded}, nil
+	if !isKnownRecordTable(c.Table) {
+		return pageRow{}
+	}
+	fields, _ := decoded.(map[string]json.RawMessage)
+	r := pageRow{}
+	r.rec, _ = protocol.Merge(protocol.KindRecord, nil, recordIn(c, fields))
+	r.fh, r.data = string(stampsJSON(r.rec.FieldHLC)), string(r.rec.DataJSON())
+	return r
 }
 
 // ApplyPrepared is ApplyChanges for a page PreparePage has read.
@@ -101,11 +128,12 @@ func (s *Store) ApplyPrepared(ctx context.Context, page any, cursor int64) (int,
 	if !ok {
 		return 0, fmt.Errorf("apply a pulled page: not a prepared page (%T)", page)
 	}
-	return s.applyDecoded(ctx, p.changes, p.decoded, cursor)
+	return s.applyDecoded(ctx, p, cursor)
 }
 
 // applyDecoded is ApplyChanges after decodeChanges.
-func (s *Store) applyDecoded(ctx context.Context, changes []protocol.Change, decoded []any, cursor int64) (applied int, err error) {
+func (s *Store) applyDecoded(ctx context.Context, p *preparedPage, cursor int64) (applied int, err error) {
+	changes, decoded := p.changes, p.decoded
 	if err := s.maybeStartBulk(ctx, len(changes)); err != nil {
 		return 0, err
 	}
@@ -132,7 +160,13 @@ func (s *Store) applyDecoded(ctx context.Context, changes []protocol.Change, dec
 					tx.hlc = s.clock.Last()
 				}
 			}
-			n, moves, err := tx.applyPage(changes, decoded)
+			if p.rows == nil { // read before bulk mode began
+				p.rows = make([]pageRow, len(changes))
+				for i, c := range changes {
+					p.rows[i] = bulkRow(c, decoded[i])
+				}
+			}
+			n, moves, err := tx.applyPage(p)
 			if err != nil {
 				return err
 			}
@@ -168,9 +202,14 @@ func (s *Store) applyDecoded(ctx context.Context, changes []protocol.Change, dec
 
 // decodeChanges decodes a pulled page's documents and record fields on all
 // cores, before the write transaction: decoding is most of the work of
-// applying a page and needs no lock.
-func decodeChanges(changes []protocol.Change) ([]any, error) {
+// applying a page and needs no lock. For a page that will be applied in
+// bulk it works out what the page writes too (bulkRow).
+func decodeChanges(changes []protocol.Change, bulk bool) (*preparedPage, error) {
 	out := make([]any, len(changes))
+	var rows []pageRow
+	if bulk {
+		rows = make([]pageRow, len(changes))
+	}
 	errs := make([]error, len(changes))
 	workers := min(runtime.GOMAXPROCS(0), 4, 1+len(changes)/64)
 	var wg gosync.WaitGroup
@@ -182,11 +221,14 @@ func decodeChanges(changes []protocol.Change) ([]any, error) {
 				c := changes[i]
 				if protocol.TableKind(c.Table) == protocol.KindDocument {
 					out[i], errs[i] = decodeDoc(c.Table, c.Data)
-					continue
+				} else {
+					var fields map[string]json.RawMessage
+					errs[i] = gojson.Unmarshal(c.Data, &fields)
+					out[i] = fields
 				}
-				var fields map[string]json.RawMessage
-				errs[i] = gojson.Unmarshal(c.Data, &fields)
-				out[i] = fields
+				if rows != nil && errs[i] == nil {
+					rows[i] = bulkRow(c, out[i])
+				}
 			}
 		}()
 	}
@@ -196,7 +238,7 @@ func decodeChanges(changes []protocol.Change) ([]any, error) {
 			return nil, fmt.Errorf("read %s %s: %w", changes[i].Table, changes[i].ID, err)
 		}
 	}
-	return out, nil
+	return &preparedPage{changes: changes, decoded: out, rows: rows}, nil
 }
 
 // applyChange merges one pulled change; decoded is its document or, for a
