@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
-	"unicode/utf8"
 
 	"github.com/ainaukar/naukar/sync/protocol"
 )
@@ -60,44 +58,13 @@ func isKnownRecordTable(t string) bool {
 	return false
 }
 
-// stampsJSON is json.Marshal of a row's field stamps (the same bytes: keys
-// sorted, compact, <, > and & escaped), written without reflection: a new
-// device's download writes 100,000 products' stamps.
+// stampsJSON is json.Marshal of a row's field stamps (the same bytes),
+// written without reflection (protocol.AppendStamps).
 func stampsJSON(m map[string]string) []byte {
 	if m == nil {
 		return []byte("null")
 	}
-	keys := make([]string, 0, len(m))
-	n := 2
-	for k, v := range m {
-		keys = append(keys, k)
-		n += len(k) + len(v) + 6
-	}
-	slices.Sort(keys)
-	b := make([]byte, 0, n)
-	b = append(b, '{')
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, k)
-		b = append(b, ':')
-		b = appendJSONString(b, m[k])
-	}
-	return append(b, '}')
-}
-
-// appendJSONString appends s quoted as encoding/json quotes it.
-func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s)
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
+	return protocol.AppendStamps(nil, m)
 }
 
 // writeRecord stores the merged row.

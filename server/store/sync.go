@@ -275,40 +275,7 @@ func (p *pushPlan) merge(apply []protocol.Row, cur map[rowKey]*loadedRow, seq in
 }
 
 // encodeStamps renders field stamps as a JSON object with sorted keys.
-func encodeStamps(m map[string]string) string {
-	keys := make([]string, 0, len(m))
-	size := 2
-	for k, v := range m {
-		keys = append(keys, k)
-		size += len(k) + len(v) + 6
-	}
-	slices.Sort(keys)
-	b := make([]byte, 0, size)
-	b = append(b, '{')
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, k)
-		b = append(b, ':')
-		b = appendJSONString(b, m[k])
-	}
-	return string(append(b, '}'))
-}
-
-// appendJSONString appends s as a JSON string; plain ASCII is copied, the
-// rest goes through encoding/json.
-func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s)
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
-}
+func encodeStamps(m map[string]string) string { return string(protocol.AppendStamps(nil, m)) }
 
 // Push applies a batch in one transaction. It locks the business's seq
 // counter row first (so pushes of one business serialise and commit in seq
