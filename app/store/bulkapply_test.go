@@ -67,17 +67,10 @@ func TestBulkPageMatchesRowByRow(t *testing.T) {
 	if _, err := a.SaveProduct(p2); err != nil {
 		t.Fatal(err)
 	}
-	muts, err := a.PendingMutations(1000)
-	if err != nil {
-		t.Fatal(err)
-	}
+	muts, all := outboxChanges(t, a)
 	var page1, page2 []protocol.Change
 	for i, m := range muts {
-		op := m.Op
-		if op == "" {
-			op = protocol.OpInsert
-		}
-		c := protocol.Change{Seq: int64(i + 1), Table: m.Table, ID: m.ID, HLC: m.HLC, Op: op, Data: m.Data}
+		c := all[i]
 		switch {
 		case m.Table == "cancellations":
 			page1 = append([]protocol.Change{c}, page1...) // ahead of its invoice
@@ -224,18 +217,7 @@ func TestBulkStockMatchesLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	changes := func() []protocol.Change {
-		muts, err := a.PendingMutations(1000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []protocol.Change
-		for i, m := range muts {
-			op := m.Op
-			if op == "" {
-				op = protocol.OpInsert
-			}
-			out = append(out, protocol.Change{Seq: int64(i + 1), Table: m.Table, ID: m.ID, HLC: m.HLC, Op: op, Data: m.Data})
-		}
+		muts, out := outboxChanges(t, a)
 		if err := a.AckMutations(muts[len(muts)-1].N); err != nil {
 			t.Fatal(err)
 		}

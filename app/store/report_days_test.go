@@ -9,7 +9,6 @@ import (
 	"github.com/ainaukar/naukar/app/books"
 	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/app/store"
-	"github.com/ainaukar/naukar/sync/protocol"
 )
 
 // TestDaySummaries: the day summaries are made for closed days only, in
@@ -101,18 +100,7 @@ func TestDaySummaries(t *testing.T) {
 		}
 	})
 	t.Run("MadeAfterADownload", func(t *testing.T) {
-		muts, err := s.PendingMutations(1000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var page []protocol.Change
-		for i, m := range muts {
-			op := m.Op
-			if op == "" {
-				op = protocol.OpInsert
-			}
-			page = append(page, protocol.Change{Seq: int64(i + 1), Table: m.Table, ID: m.ID, HLC: m.HLC, Op: op, Data: m.Data})
-		}
+		_, page := outboxChanges(t, s)
 		b, err := store.Open(filepath.Join(t.TempDir(), "b.db"), store.Options{Now: func() time.Time { return day("2026-10-05") },
 			PINParams: &staff.TestParams, BulkFrom: 1})
 		if err != nil {
