@@ -122,11 +122,11 @@ func (s *Store) SummariseDays(ctx context.Context) (int, error) {
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	var todo []string
+	var unmade []string
 	if first.Valid {
 		for d := first.String; d < today; {
 			if !have[d] {
-				todo = append(todo, d)
+				unmade = append(unmade, d)
 			}
 			next := nextDay(d)
 			if next <= d {
@@ -142,7 +142,7 @@ func (s *Store) SummariseDays(ctx context.Context) (int, error) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		defer close(jobs)
-		for _, d := range todo {
+		for _, d := range unmade {
 			select {
 			case jobs <- d:
 			case <-gctx.Done():
