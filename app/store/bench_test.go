@@ -243,3 +243,14 @@ func BenchmarkPendingCount(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkCountLowStock counts the products at or below their reorder
+// level, as the Today screen and the Products screen's low-stock filter do.
+func BenchmarkCountLowStock(b *testing.B) {
+	s := largeBooks(b)
+	for b.Loop() {
+		if n, err := s.CountLowStock(); err != nil || n == 0 {
+			b.Fatal(n, err)
+		}
+	}
+}
