@@ -41,7 +41,8 @@ bench:
 
 # The speed targets on the huge demo books (1,000,000 products, 50,000 parties,
 # 5,000,000 invoices), made once by the bulk generator into the temp folder
-# (about 27 GB; each package works on a copy, so twice that free). Not part of
+# (about 27 GB; each package works on a copy, so twice that free, and the
+# backup benchmark writes a backup beside its copy: three times). Not part of
 # make test. NAUKAR_BENCH_SIZE=huge:N make bench-huge keeps N invoices of history.
 NAUKAR_BENCH_SIZE ?= huge
 HUGE := NAUKAR_BENCH_SIZE=$(NAUKAR_BENCH_SIZE) $(GO) test -run '^$$' -timeout 300m
