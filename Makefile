@@ -47,7 +47,7 @@ bench:
 NAUKAR_BENCH_SIZE ?= huge
 HUGE := NAUKAR_BENCH_SIZE=$(NAUKAR_BENCH_SIZE) $(GO) test -run '^$$' -timeout 300m
 bench-huge:
-	$(HUGE) -bench 'SaveInvoice8Lines$$|SearchTop20|BarcodeLookup|OpenFirstScreen' ./app/store/
+	$(HUGE) -bench 'SaveInvoice8Lines$$|SearchTop20|BarcodeLookup|OpenFirstScreen|CountLowStock' ./app/store/
 	$(HUGE) -bench 'StartToBilling|ScanItem|SaveBill|OpenInvoices|OpenProducts$$' ./app/ui/
 	$(HUGE) -bench 'GSTR1Month|PnLYear|StockValuationYear' -benchtime 3x ./app/reports/
 	$(HUGE) -bench 'BackupLarge|QuickCheckLarge' -benchtime 1x ./app/backup/
