@@ -2,12 +2,9 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/ainaukar/naukar/app/books"
-	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/app/store"
 	"github.com/ainaukar/naukar/sync/protocol"
 )
@@ -35,15 +32,7 @@ func TestStockReadsWhileHistoryLoads(t *testing.T) {
 		}
 	}
 
-	b, err := store.Open(filepath.Join(t.TempDir(), "b.db"), store.Options{Now: func() time.Time { return day("2026-10-05") },
-		PINParams: &staff.TestParams, BulkFrom: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	if err := b.JoinBusiness(s.BusinessID(), "B"); err != nil {
-		t.Fatal(err)
-	}
+	b := secondCounter(t, s)
 	if err := b.BeginDownload(ctx, int64(len(page))); err != nil {
 		t.Fatal(err)
 	}

@@ -2,12 +2,9 @@ package store_test
 
 import (
 	"database/sql"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/ainaukar/naukar/app/books"
-	"github.com/ainaukar/naukar/app/staff"
 	"github.com/ainaukar/naukar/app/store"
 )
 
@@ -101,15 +98,7 @@ func TestDaySummaries(t *testing.T) {
 	})
 	t.Run("MadeAfterADownload", func(t *testing.T) {
 		_, page := outboxChanges(t, s)
-		b, err := store.Open(filepath.Join(t.TempDir(), "b.db"), store.Options{Now: func() time.Time { return day("2026-10-05") },
-			PINParams: &staff.TestParams, BulkFrom: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer b.Close()
-		if err := b.JoinBusiness(s.BusinessID(), "B"); err != nil {
-			t.Fatal(err)
-		}
+		b := secondCounter(t, s)
 		if _, err := b.ApplyChanges(ctx, page, 1); err != nil {
 			t.Fatal(err)
 		}
